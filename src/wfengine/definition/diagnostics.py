@@ -55,6 +55,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "an Id is not an XML name token: the XPDL schemas refuse it in a written file",
     ),
+    "type-syntax": (
+        Severity.WARNING,
+        "an enumeration value is not an XML name token, or a record, union or enumeration type "
+        "is empty: the XPDL schemas refuse it in a written file",
+    ),
     "xml-character": (
         Severity.ERROR,
         "a text holds a character XML cannot hold: the definition cannot be written as XPDL",

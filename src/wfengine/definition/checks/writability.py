@@ -18,6 +18,10 @@ file that strict XPDL tools refuse. These checks say so first, naming the elemen
   an attribute called ``xmlns`` (it would be read back as a namespace declaration);
 * ``id-syntax`` (warning): an Id is not an XML name token (letters, digits, ``.``, ``-``,
   ``_``, ``:``), which every XPDL schema's Id type requires; the engine itself does not mind.
+* ``type-syntax`` (warning): a data type the XPDL schemas refuse as written: an enumeration
+  value that is not an XML name token (``EnumerationValue/@Name`` is one), or a record, union
+  or enumeration type with no member or value (the schemas require one). The engine accepts
+  them at run time as before; only a written file does not validate.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pydantic import BaseModel
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import Package, XmlNode
+from wfengine.definition.model_data_types import EnumerationType, RecordType, UnionType
 from wfengine.definition.model_nodes import descendants
 
 #: what XML 1.0 cannot hold (its Char production, as Python sees str)
@@ -247,8 +252,14 @@ def check_xml_characters(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
-    """``id-syntax``: an Id the XPDL schemas would refuse."""
-    for node in descendants(ctx.package):
+    """``id-syntax``: an Id the XPDL schemas would refuse; then ``type-syntax``
+    (:func:`_type_findings`), the same refusal for what a data type declares."""
+    yield from _id_findings(ctx.package)
+    yield from _type_findings(ctx.package)
+
+
+def _id_findings(package: Package) -> Iterator[Diagnostic]:
+    for node in descendants(package):
         element_id = getattr(node, "id", None)
         if not isinstance(element_id, str):
             continue
@@ -260,4 +271,53 @@ def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
                 "not validate",
                 element_id=element_id,
                 line=getattr(node, "line", None),
+            )
+
+
+#: XML's white space, which a schema's token types collapse before checking the value
+_XML_SPACE = " \t\r\n"
+
+
+def _data_types(
+    node: BaseModel, owner: str, owner_id: str | None = None
+) -> Iterator[tuple[str, str | None, RecordType | UnionType | EnumerationType]]:
+    """(label, element Id, type) for each record, union and enumeration type under ``node``,
+    named by the nearest element with an Id (a TypeDeclaration, DataField, FormalParameter)."""
+    label, element_id = _label(node, owner)
+    element_id = element_id if element_id is not None else owner_id
+    if isinstance(node, RecordType | UnionType | EnumerationType):
+        yield label, element_id, node
+    for value in node.__dict__.values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, BaseModel) and not isinstance(item, XmlNode):
+                yield from _data_types(item, label, element_id)
+
+
+def _type_findings(package: Package) -> Iterator[Diagnostic]:
+    """``type-syntax``: an enumeration value that is no XML name token, or a record, union or
+    enumeration type holding nothing, which the schemas refuse (the engine does not mind)."""
+    for label, element_id, data_type in _data_types(package, f"package {package.id!r}"):
+        kind = type(data_type).__name__
+        held: tuple[object, ...] = (
+            data_type.values if isinstance(data_type, EnumerationType) else data_type.members
+        )
+        problems = [
+            f"the {kind} of {label} has the value {v!r}, which is not an XML name token "
+            "(letters, digits, '.', '-', '_', ':')"
+            for v in held
+            # an NMTOKEN attribute's value is read whitespace-collapsed: ' a ' is 'a'
+            if isinstance(v, str)
+            and not _is_name_token(v.strip(_XML_SPACE))
+            and not _NOT_XML.search(v)
+        ]
+        if not held:  # each type's element requires at least one child in every schema
+            part = "value" if isinstance(data_type, EnumerationType) else "member"
+            problems.append(f"the {kind} of {label} has no {part}")
+        for problem in problems:
+            yield make(
+                "type-syntax",
+                f"{problem}: XPDL's schemas refuse it, so a written file does not validate "
+                "(the engine itself does not mind)",
+                element_id=element_id,
+                line=data_type.line,
             )
