@@ -27,7 +27,8 @@ fails too, never silently: with :class:`RecipientsRefusedError` (permanent) when
 is a 5xx, else as a temporary failure that is retried. The agent remembers, by idempotency key
 (the last :data:`REMEMBERED` keys, in this process), who has the message already, and a retry
 sends it to the others only: a greylisted recipient gets it later, and the ones that took it
-are not sent it again (after a restart they may be, with the same Message-ID).
+are not sent it again (after a restart they may be, with the same Message-ID). The server's
+answer to QUIT, after the exchange, decides nothing: a message it took is sent.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ import re
 import smtplib
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as _policy
 from email.utils import getaddresses
 from itertools import pairwise
+from types import TracebackType
 from typing import Any
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
@@ -167,7 +170,7 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
         if not rest:
             return None  # an earlier attempt delivered it to every recipient
         try:
-            with server.smtp_class(server.host, server.port, timeout=timeout) as smtp:
+            with _Session(server.smtp_class(server.host, server.port, timeout=timeout)) as smtp:
                 if server.starttls:
                     smtp.starttls()
                 if server.username is not None:
@@ -202,6 +205,32 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
         return _mailer(server, min(timeout, seconds), delivered)
 
     return stops_itself(call, rebuild)
+
+
+class _Session:
+    """An SMTP connection whose closing (QUIT, then close) never decides the call's outcome.
+
+    Why: ``smtplib.SMTP.__exit__`` raises when the server answers QUIT with other than 221;
+    after ``send_message`` returned, the server had the message, yet that error failed the call
+    and a retry sent it again (a QUIT 421: one copy per attempt) or a 5xx reported it undelivered
+    for good. And when the exchange itself failed, the QUIT error replaced the server's answer
+    that did decide it. What the exchange returned or raised is the outcome."""
+
+    def __init__(self, smtp: smtplib.SMTP) -> None:
+        self._smtp = smtp
+
+    def __enter__(self) -> smtplib.SMTP:
+        return self._smtp.__enter__()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        # the message was taken or refused already: QUIT only says goodbye
+        with suppress(smtplib.SMTPException, OSError):
+            self._smtp.__exit__(kind, error, trace)
 
 
 def _refusal(where: str, refused: Refusals, delivered: tuple[str, ...]) -> ApplicationError:
