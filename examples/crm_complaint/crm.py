@@ -97,7 +97,7 @@ schema_version = schema.version_table(metadata, "crm_schema_version")
 customers = sa.Table(
     "crm_customers",
     metadata,
-    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("phone", sa.String(phones.KEY_LENGTH), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("value", sa.String(20), nullable=False, server_default="standard"),
     sa.Column("email", sa.String(200)),
@@ -106,7 +106,7 @@ customers = sa.Table(
 acceptance_numbers = sa.Table(
     "crm_acceptance_numbers",
     metadata,
-    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("phone", sa.String(phones.KEY_LENGTH), primary_key=True),
     sa.Column("number", sa.Integer, primary_key=True),
     sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
     #: the idempotency key of the call that took it (:func:`message_key`), unique: the call
@@ -129,7 +129,7 @@ complaint_history = sa.Table(
     "crm_complaint_history",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("phone", sa.String(32), nullable=False, index=True),
+    sa.Column("phone", sa.String(phones.KEY_LENGTH), nullable=False, index=True),
     sa.Column("acceptance_no", sa.String(40)),
     sa.Column("complaint", sa.Text, nullable=False),
     sa.Column("answer", sa.Text, nullable=False),
@@ -146,7 +146,7 @@ notifications = sa.Table(
     "crm_notifications",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("phone", sa.String(32), nullable=False, index=True),
+    sa.Column("phone", sa.String(phones.KEY_LENGTH), nullable=False, index=True),
     sa.Column("channel", sa.String(20), nullable=False),
     #: where it went: the e-mail address, or the phone number for the SMS gateway
     sa.Column("address", sa.String(254), nullable=False),
@@ -163,7 +163,7 @@ notifications = sa.Table(
 status_notices = sa.Table(
     "crm_status_notices",
     metadata,
-    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("phone", sa.String(phones.KEY_LENGTH), primary_key=True),
     sa.Column("acceptance_no", sa.String(40), primary_key=True),
     sa.Column("milestone", sa.String(200), primary_key=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -363,6 +363,12 @@ class CrmApps:
         if not key:
             raise PermanentApplicationError(
                 f"the complaint has no phone number: got {lookup_phone!r}"
+            )
+        if len(key) > phones.KEY_LENGTH:  # (a case started other than by the intake)
+            raise PermanentApplicationError(
+                f"phone: {lookup_phone!r} is too long for a phone number ({len(key)} "
+                f"characters as the CRM keys it, at most {phones.KEY_LENGTH}); set the number "
+                "alone in the case's phone field"
             )
         try:
             email = email_address(lookup_email)

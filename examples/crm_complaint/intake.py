@@ -85,7 +85,7 @@ def check_phone(values: Mapping[str, Any]) -> None:
     ``"13800000101.0"``, whose key has a 12th digit, another customer's, whom no SMS reaches
     and under whom the customer could not find their case. A whole number (``13800000101``)
     is the digits it writes. Digits that make no complete number (an extension, a typo) are
-    kept, as the CRM keeps them."""
+    kept, as the CRM keeps them, up to the length its tables keep (:func:`_check_phone_length`)."""
     phone = values.get("phone")
     if phone is None:
         given = "none given"
@@ -98,11 +98,26 @@ def check_phone(values: Mapping[str, Any]) -> None:
     elif not phones.phone_key(str(phone)):
         given = f"{phone!r} has no digits of a phone number"
     else:
+        _check_phone_length(str(phone))
         return
     raise DataTypeError(
         f"phone: {given}; a complaint needs the customer's phone number (the case is "
         "numbered, found and answered under it); nothing was started"
     )
+
+
+def _check_phone_length(phone: str) -> None:
+    """Refuse a phone whose key is longer than the CRM keeps (:data:`phones.KEY_LENGTH`, its
+    tables' phone columns), with a ``DataTypeError`` naming ``phone`` and the limit. Why: an
+    extension or a note pasted into the field made a key PostgreSQL refuses to store, and the
+    case stopped in an incident at ``accept``, after it had started (SQLite kept it whole)."""
+    key = phones.phone_key(phone)
+    if len(key) > phones.KEY_LENGTH:
+        raise DataTypeError(
+            f"phone: {phone!r} is too long for a phone number ({len(key)} characters as the "
+            f"CRM keys it, at most {phones.KEY_LENGTH}): give the number alone (an extension "
+            "or a note goes in the complaint's text); nothing was started"
+        )
 
 
 #: a suspended case's state as its trail's ``instance.state`` events name it

@@ -155,7 +155,7 @@ web_meta = sa.MetaData()
 web_cases = sa.Table(
     "web_case_status",
     web_meta,
-    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("phone", sa.String(_crm_module.phones.KEY_LENGTH), primary_key=True),
     sa.Column("acceptance_no", sa.String(40), primary_key=True),
     sa.Column("state", sa.String(20), nullable=False),
     sa.Column("stage", sa.String(200), nullable=False),
