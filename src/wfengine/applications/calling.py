@@ -7,7 +7,8 @@ timeout. **A Python thread cannot be killed**: the abandoned call may still fini
 effect later, which is what the idempotency key is for (the same for every attempt of one
 call). An ``async def`` callable runs in its own event loop and is cancelled at the timeout;
 one that does not stop then (it blocks, or ignores the cancellation) is abandoned as a
-blocking function is, at most a second later.
+blocking function is, at most a second later. The timeout bounds the whole attempt: a callable
+that returns an awaitable (a coroutine, a future) has it awaited for what is left of it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import contextvars
 import inspect
 import threading
+import time
 from collections.abc import Callable, Container, Coroutine, Mapping
 from typing import Any
 
@@ -286,21 +288,37 @@ def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     func = binding.func
     if binding.is_async:
         return _run_coroutine(binding, lambda: func(**kwargs))
-    if binding.timeout is None:
+    timeout = binding.timeout
+    if timeout is None:
         return func(**kwargs)
+    started = time.monotonic()
     if binding.stops_itself:  # it stops its work by the timeout: waited for, not abandoned
-        return _in_thread(binding, lambda: func(**kwargs), _grace(binding.timeout), _NOT_STOPPED)
-    return _in_thread(binding, lambda: func(**kwargs))
+        result = _in_thread(binding, lambda: func(**kwargs), _grace(timeout), _NOT_STOPPED)
+    else:
+        result = _in_thread(binding, lambda: func(**kwargs))
+    if type(result) in _SETTLED or not inspect.isawaitable(result):
+        return result
+    # the timeout bounds the attempt: an awaitable answer (a sync function handing back a
+    # coroutine) got a whole timeout more, after the sync part had used up to all of it
+    return _settle(binding, result, timeout - (time.monotonic() - started))
 
 
 #: why a call of an agent that stops its own work was abandoned all the same
 _NOT_STOPPED = ", and the agent did not stop its work by then"
 
 
-def _settle(binding: Binding, awaitable: Any) -> Any:
+def _settle(binding: Binding, awaitable: Any, left: float | None = None) -> Any:
     """The answer of a callable that returned an awaitable (a sync function handing back a
-    coroutine or future), awaited like an ``async def`` callable's."""
-    return _run_coroutine(binding, lambda: _awaiting(awaitable))
+    coroutine or future), awaited like an ``async def`` callable's; for ``left`` seconds, what
+    the binding's timeout left of the attempt, when given. Nothing left is a timeout."""
+    if left is not None and left <= 0:
+        if inspect.iscoroutine(awaitable):
+            awaitable.close()  # never to run: no "coroutine was never awaited" warning
+        raise ApplicationTimeoutError(
+            f"no answer within {binding.timeout:g} s: the callable returned an awaitable only "
+            "then, which was not awaited"
+        )
+    return _run_coroutine(binding, lambda: _awaiting(awaitable), left)
 
 
 #: answers that are never awaitable (most answers: a look at the type instead of the ABCs)
@@ -316,8 +334,10 @@ def _in_thread(
     call: Callable[[], Any],
     grace: float = 0.0,
     why: str = "",
+    left: float | None = None,
 ) -> Any:
-    """``call()`` in a daemon thread, waiting at most the binding's timeout (+ ``grace``).
+    """``call()`` in a daemon thread, waiting at most the binding's timeout, or what is
+    ``left`` of it when given (+ ``grace``).
 
     On timeout the thread is abandoned, not stopped (Python cannot stop a thread); being a
     daemon, it does not keep the process alive. ``why`` tells the error why it was abandoned.
@@ -340,8 +360,8 @@ def _in_thread(
         target=target, name=f"wfengine-app-{binding.application_id}", daemon=True
     )
     thread.start()
-    limit = None if binding.timeout is None else binding.timeout + grace
-    if not done.wait(limit):
+    timeout = binding.timeout if left is None else left
+    if not done.wait(None if timeout is None else timeout + grace):
         raise ApplicationTimeoutError(
             f"no answer within {binding.timeout:g} s{why}; the call was abandoned"
         )
@@ -359,8 +379,11 @@ class _OwnTimeout(Exception):
         self.error = error
 
 
-def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout.
+def _run_coroutine(
+    binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]], left: float | None = None
+) -> Any:
+    """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout, or
+    when what is ``left`` of it (given) has passed.
 
     With a timeout, the loop runs in a worker thread the caller stops waiting for a grace
     (:func:`_grace`) after the timeout: a coroutine that does not stop when cancelled (it
@@ -369,6 +392,7 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
     already runs one (the engine driven from async code): one thread cannot run two loops.
     """
     timeout = binding.timeout
+    limit = timeout if left is None else left
 
     def run() -> Any:
         async def guarded() -> Any:
@@ -388,7 +412,7 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
                 ) from exc
 
         async def bounded() -> Any:
-            return await asyncio.wait_for(guarded(), timeout)
+            return await asyncio.wait_for(guarded(), limit)
 
         try:
             return asyncio.run(bounded())
@@ -406,7 +430,7 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
             return run()
         return _in_thread(binding, run)
     why = ", and the coroutine did not stop when cancelled (it blocks or ignores cancellation)"
-    return _in_thread(binding, run, grace=_grace(timeout), why=why)
+    return _in_thread(binding, run, grace=_grace(timeout), why=why, left=limit)
 
 
 def _grace(timeout: float) -> float:
