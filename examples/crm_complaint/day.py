@@ -74,7 +74,8 @@ def organisation(complaints: int, base: Path | None = None) -> Any:
     """``organisation.yaml``'s people, and as many more as a day of ``complaints`` needs: per
     hundred complaints a day, two coordinators, an agent and a desk in each department (the
     figures the simulated times give: a coordinator spends about six minutes per visit),
-    each with an e-mail address, and the desks with a phone for SMS, as in the file."""
+    each with an e-mail address, and the desks with a mobile number for SMS, as in the file
+    (a landline takes no SMS)."""
     import yaml
 
     from wfengine.worklist.organisation import Organisation
@@ -84,7 +85,7 @@ def organisation(complaints: int, base: Path | None = None) -> Any:
     teams = max(0, math.ceil(complaints / 100) - 1)  # the file's people are the first team
     for n in range(1, teams + 1):
         desks = [
-            {"id": f"{d}{n}", "units": [d], "phone": f"+86 10 5551 {n:02d}{k:02d}"}
+            {"id": f"{d}{n}", "units": [d], "phone": f"+86 135 5551 {n:02d}{k:02d}"}
             for k, d in enumerate(DEPARTMENTS)
         ]
         people = [
