@@ -25,6 +25,12 @@ from wfengine.definition.namespaces import DEPRECATED_NS, WFENGINE_NS, XPDL_NAME
 #: the mark: ``wfe:Verbatim="true"``
 VERBATIM = f"{{{WFENGINE_NS}}}Verbatim"
 
+#: an ArrayType's ``wfe:unset``: which of its LowerIndex and UpperIndex (apart by spaces) the
+#: model has none of. The schema requires both, so the writer puts ``0`` there (the form earlier
+#: versions wrote, without the mark) and the mark lets the reader give back the unbounded array
+#: the model held rather than a one-element one.
+UNSET_INDEXES = f"{{{WFENGINE_NS}}}unset"
+
 #: the elements that give a data type (a field's, a parameter's, a declaration's): the one
 #: list the reader, the writer's order and the mark read
 DATA_TYPE_ELEMENTS = (

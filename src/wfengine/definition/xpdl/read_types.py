@@ -29,7 +29,7 @@ from wfengine.definition.model import (
     UnionType,
     XmlNode,
 )
-from wfengine.definition.xpdl.kept import DATA_TYPE_ELEMENTS
+from wfengine.definition.xpdl.kept import DATA_TYPE_ELEMENTS, UNSET_INDEXES
 from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
@@ -176,8 +176,8 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
     elif name == "ArrayType":
         result = ArrayType(
             element=_read_single_type(ctx, cur, spill),
-            lower_index=cur.attr("LowerIndex"),
-            upper_index=cur.attr("UpperIndex"),
+            lower_index=_array_index(cur, "LowerIndex"),
+            upper_index=_array_index(cur, "UpperIndex"),
             line=cur.line,
         )
     elif name == "ListType":
@@ -186,6 +186,16 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
         raise Unreadable(f"<{name}> is not a data type")
     cur.spill(spill, attrs=not keeps_attrs)
     return result
+
+
+def _array_index(cur: Cursor, name: str) -> str | None:
+    """An ArrayType's LowerIndex or UpperIndex: None where the writer put the schema's
+    required ``0`` for an index the model had none of (named in ``wfe:unset``,
+    :data:`~wfengine.definition.xpdl.kept.UNSET_INDEXES`); as written otherwise, so a file
+    without the mark (earlier versions wrote ``0`` alone) reads as before."""
+    value = cur.attr(name)
+    unset = (cur.attr(UNSET_INDEXES) or "").split()
+    return None if name in unset and value is not None and value.strip() == "0" else value
 
 
 def _length(cur: Cursor) -> int | str | None:

@@ -29,6 +29,7 @@ from wfengine.definition.model import (
     TypeDeclaration,
     UnionType,
 )
+from wfengine.definition.xpdl.kept import UNSET_INDEXES
 from wfengine.definition.xpdl.write_keys import ParamsKey
 from wfengine.definition.xpdl.write_xml import (
     Element,
@@ -73,17 +74,22 @@ def data_type(parent: Element, dt: DataType) -> None:
         for name in dt.values:
             sub(enumeration, "EnumerationValue", Name=name)
     elif isinstance(dt, ArrayType):
-        # LowerIndex and UpperIndex are required by the schema; a model without them gets the
-        # minimal valid form "0" so the document stays schema-valid.
-        array = sub(
-            parent,
-            "ArrayType",
-            LowerIndex=dt.lower_index if dt.lower_index is not None else "0",
-            UpperIndex=dt.upper_index if dt.upper_index is not None else "0",
-        )
-        data_type(array, dt.element)
+        _array_type(parent, dt)
     elif isinstance(dt, ListType):
         data_type(sub(parent, "ListType"), dt.element)
+
+
+def _array_type(parent: Element, dt: ArrayType) -> None:
+    """``ArrayType``. LowerIndex and UpperIndex are required by the schema: an index the model
+    has none of is written ``0`` so the document stays schema-valid, and named in
+    ``wfe:unset`` (:data:`~wfengine.definition.xpdl.kept.UNSET_INDEXES`) so that it reads back
+    as none, not as a one-element array."""
+    indexes = {"LowerIndex": dt.lower_index, "UpperIndex": dt.upper_index}
+    array = sub(parent, "ArrayType", **{k: v if v is not None else "0" for k, v in indexes.items()})
+    unset = [name for name, value in indexes.items() if value is None]
+    if unset:
+        array.set(UNSET_INDEXES, " ".join(unset))
+    data_type(array, dt.element)
 
 
 def external_reference(
