@@ -1162,7 +1162,7 @@ def test_desks_are_told_of_new_work_reminders_and_escalations_by_email_and_sms(
         ("eva@example.com", "work item wi-2 (department) offered")
     ]
     assert [(t["phone"], t["text"]) for t in told.texts] == [
-        ("+86 10 5550 0201", "work item wi-2 (department) offered")
+        ("+86 135 5550 0201", "work item wi-2 (department) offered")
     ]
     for _ in range(4):
         desk.clock.advance(timedelta(hours=2))
@@ -1174,7 +1174,7 @@ def test_desks_are_told_of_new_work_reminders_and_escalations_by_email_and_sms(
     escalated = [m for m in told.mails if str(m["Subject"]).endswith("escalated")]
     assert [m["To"] for m in escalated] == ["jon@example.com"]  # billing's supervisor
     assert [t["phone"] for t in told.texts if t["text"].endswith("escalated")] == [
-        "+86 10 5550 0302"
+        "+86 135 5550 0302"
     ]
     assert "allocated" not in counts["e-mail"] and "completed" not in counts["e-mail"]
 
