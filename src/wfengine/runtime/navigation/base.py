@@ -35,7 +35,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
-from wfengine.runtime.jobs import Job
+from wfengine.runtime.jobs import PARKED, Job
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.progress import ProgressWatch
 from wfengine.runtime.states import ActivityState
@@ -249,29 +249,57 @@ class NavigatorBase:
     def _fail(self, ai: ActivityInstance, operation: str, failure: _Failure) -> None:
         raise NotImplementedError
 
-    def _may_fire(self, inst: ProcessInstance, ai: ActivityInstance | None, at: str) -> bool:
+    def _may_fire(
+        self, inst: ProcessInstance, ai: ActivityInstance | None, at: str, job_id: str
+    ) -> bool:
         """Count one more timer firing of ``inst`` (a deadline, a timer event, an event
-        sub-process's timer, a reminder); past ``RuntimeLimits.max_timer_firings`` the
-        instance gets an incident instead and the timer does nothing (False).
+        sub-process's timer, a reminder: job ``job_id``, of activity ``at``) and say whether
+        it may fire. Once ``RuntimeLimits.max_timer_firings`` have, it may not: it is held
+        back (:meth:`_hold_back`).
 
         Why every kind: a repeating cycle (``R/PT0.001S``, ``wfengine:reminder-every``)
         re-arms itself for ever, and each firing of a reminder is a notification to people."""
-        inst.timer_firings += 1
         most = self.ctx.limits.max_timer_firings
-        if inst.timer_firings <= most:
+        if inst.timer_firings < most:
+            inst.timer_firings += 1
             return True
-        if inst.timer_firings == most + 1:  # one incident, not one per firing after it
-            self._incident(
-                inst,
-                ai,
-                at,
-                "deadlock",
-                f"instance {inst.id!r} fired more than {most} timers "
-                "(RuntimeLimits.max_timer_firings: deadlines, timer events, repeating cycles, "
-                "reminders): a timer that re-arms itself fires for ever; terminate or abort "
-                "the instance",
-            )
+        self._hold_back(inst, ai, at, job_id)
         return False
+
+    def _hold_back(
+        self, inst: ProcessInstance, ai: ActivityInstance | None, at: str, job_id: str
+    ) -> None:
+        """Keep timer (or reminder) job ``job_id``, due past ``inst``'s timer budget, as it
+        is, unfired: its command parks it with an incident of its own (operation ``job``,
+        holding ``ai`` when no other incident does), whose retry makes it due again, so it
+        fires once the host raised the limit; withdrawn with its activity (its timers, its
+        work item's reminders), it is resolved with it. A timer a resume fires because it
+        fell due while the instance was paused (not this command's job) stays due: its own
+        job parks it.
+
+        Why not drop it, as before: only the first timer past the budget opened an incident,
+        on its own activity, whose closing resolved it; a timer event or a synchronous
+        deadline reached later did nothing, and the instance ran on with nothing to act on."""
+        step = self.step
+        if job_id in step.timers_cancelled:  # (taken as fired before its budget was asked)
+            step.timers_cancelled.remove(job_id)
+        if step.job_done != job_id:
+            return
+        step.job_again_at = PARKED
+        most = self.ctx.limits.max_timer_firings
+        self._incident(
+            inst,
+            ai if ai is not None and ai.incident is None else None,  # (one holds it at a time)
+            at,
+            "job",
+            f"{inst.place()}, activity {at!r}: timer job {job_id!r} is held back: the instance "
+            f"fired {most:,} timers, as many as RuntimeLimits.max_timer_firings allows "
+            "(deadlines, timer events, repeating cycles, reminders: a timer that re-arms "
+            "itself would fire for ever); it waits, parked: raise the limit "
+            "(Engine(limits=...)) and retry the incident to fire it, or terminate or abort "
+            "the instance",
+            job_id=job_id,
+        )
 
     def _incident(
         self,

@@ -161,10 +161,10 @@ class Deadlines(NavigatorBase):
         if ai is None or ai.state.is_closed or inst.state is not ProcessState.RUNNING:
             return
         self.touch(inst)
+        if not self._may_fire(inst, ai, ai.act.id, timer.id):
+            return  # (held back: it stays the activity's, withdrawn as it closes)
         if timer.id in ai.timers:
             ai.timers.remove(timer.id)
-        if not self._may_fire(inst, ai, ai.act.id):
-            return
         if timer.deadline_index <= BOUNDARY_TIMER:
             self._boundary_timer_fired(ai, timer)
             return

@@ -90,11 +90,10 @@ class EventSubprocesses(NavigatorBase):
         if scope is None or not armed(scope) or timer.id not in scope.timers:
             return
         self.touch(inst)
-        scope.timers.remove(timer.id)
         sub = scope.graph.event_subs[position]
-        owner = scope.owner
-        if not self._may_fire(inst, owner, scope.graph.activities[sub.block].id):
-            return
+        if not self._may_fire(inst, scope.owner, scope.graph.activities[sub.block].id, timer.id):
+            return  # (held back: it stays the scope's, withdrawn as the scope closes)
+        scope.timers.remove(timer.id)
         b = sub.trigger
         fired = scope.fired.get(position, 0) + 1
         if not b.interrupting and (b.repeat == 0 or fired < b.repeat):

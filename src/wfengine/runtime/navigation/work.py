@@ -189,7 +189,7 @@ class Work(People):
         if reminders is None:
             return
         self.touch(inst)
-        if not self._may_fire(inst, ai, ai.act.id):
+        if not self._may_fire(inst, ai, ai.act.id, job.id):
             return
         number = job.payload["number"]
         if job.payload["what"] == "remind":
