@@ -2,8 +2,9 @@
 a command-line run.
 
 MODULE is a dotted module name (looked up on ``sys.path`` and, while it is imported, in the
-current directory, as with ``python -m``) or the path of a ``.py`` file. The current directory
-is taken off ``sys.path`` again once MODULE is imported: left first on it, a ``sqlite3.py`` or
+current directory, as with ``python -m``) or the path of a ``.py`` file (which, while it is
+imported, can import the modules beside it, as with ``python FILE.py``). The directory is taken
+off ``sys.path`` again once MODULE is imported: left first on it, a ``sqlite3.py`` or
 ``json.py`` lying there would be imported instead of the real module by whatever the run
 imports later. (A module that imports its own helpers lazily should import them at the top.)
 
@@ -44,7 +45,8 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -155,18 +157,14 @@ def _refuse_other_file(module: str) -> None:
 def _import_from_cwd(module: str) -> ModuleType:
     """Import ``module`` with the current directory first on ``sys.path`` for the import
     only (see the module notes)."""
-    cwd = os.getcwd()
-    added = cwd not in sys.path
-    if added:
-        sys.path.insert(0, cwd)
-    try:
+    with _first_on_path(os.getcwd()):
         return importlib.import_module(module)
-    finally:
-        if added and cwd in sys.path:
-            sys.path.remove(cwd)
 
 
 def _import_file(path: Path) -> ModuleType:
+    """Import the file ``path`` with its directory first on ``sys.path`` for the import only.
+    Why its directory: a ``myapps.py`` doing ``import helpers`` (a module beside it) failed
+    with ModuleNotFoundError, even run from that directory, where ``--apps myapps`` worked."""
     if not path.is_file():
         raise AppsModuleError(f"--apps {path}: no such file")
     name = f"wfengine_apps_{path.stem}"
@@ -175,5 +173,20 @@ def _import_file(path: Path) -> ModuleType:
         raise AppsModuleError(f"--apps {path}: cannot load it as a Python module")
     loaded = importlib.util.module_from_spec(spec)
     sys.modules[name] = loaded
-    spec.loader.exec_module(loaded)
+    with _first_on_path(str(path.resolve().parent)):
+        spec.loader.exec_module(loaded)
     return loaded
+
+
+@contextmanager
+def _first_on_path(directory: str) -> Iterator[None]:
+    """``directory`` first on ``sys.path`` inside the block, unless it is on it already, and
+    taken off again after (see the module notes)."""
+    added = directory not in sys.path
+    if added:
+        sys.path.insert(0, directory)
+    try:
+        yield
+    finally:
+        if added and directory in sys.path:
+            sys.path.remove(directory)
