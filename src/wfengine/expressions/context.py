@@ -60,6 +60,10 @@ def charge_affix(c: EvaluationContext, text: object, affix: object) -> None:
         charge_text(c, sum(min(len(text), len(a)) for a in affix if a.__class__ is str))
 
 
+#: how messages name the evaluation's own budget (not one shared with earlier evaluations)
+_OWN_BUDGET = "its budget"
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -86,7 +90,7 @@ class EvaluationContext:
         #: the budget's name (its text) in the messages of a limit reached, when it is not
         #: the evaluation's own: a script's shared budget names itself, since the statement
         #: that reached it may be cheap on its own
-        self.whose = "its budget" if whose is None else whose
+        self.whose = _OWN_BUDGET if whose is None else whose
 
     def size_of(self, value: Any) -> int:
         """The logical size of ``value`` (see the module notes), computed once per object.
@@ -123,13 +127,24 @@ class EvaluationContext:
                 else:
                     size += 1
             if size > limit:
-                raise LimitExceeded(
-                    f"the expression works on a value of more than {limit} elements "
-                    f"(counting repeated parts each time they appear): more than {self.whose} "
-                    "allows"
-                )
+                raise LimitExceeded(self._too_large(limit))
             self._sizes[id(item)] = (item, size)
         return self._sizes[id(value)][1]
+
+    def _too_large(self, limit: int) -> str:
+        """Why a value of more than ``limit`` elements is refused; with nothing left, that the
+        budget is spent, not that the value has "more than 0 elements"."""
+        if limit > 0:
+            return (
+                f"the expression works on a value of more than {limit} elements (counting "
+                f"repeated parts each time they appear): more than {self.whose} allows"
+            )
+        spent = (
+            "earlier parts of the expression used it all"
+            if self.whose is _OWN_BUDGET
+            else f"{self.whose} is nothing"
+        )
+        return f"the expression works on a value, but the evaluation's budget is spent ({spent})"
 
     def charge_sizes(self, *values: Any) -> None:
         """Charge the logical sizes of ``values`` (what a walk over them costs)."""

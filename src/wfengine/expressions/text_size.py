@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from itertools import chain
 from typing import Any
 
 from wfengine.expressions.limits import LimitExceeded
@@ -90,34 +91,75 @@ def c_like_overhead(*, brackets: bool, nulls_printed: bool = False) -> Callable[
 
 def check_text_size(value: Any, budget: int, style: TextStyle) -> None:
     """Raise :class:`LimitExceeded` if printing container ``value`` in ``style`` gives more
-    than ``budget`` characters; build nothing of the text."""
+    than ``budget`` characters; build nothing of the text.
+
+    A container's length is added up child by child and refused as soon as the running
+    length passes ``budget``: every child adds to it (a JavaScript list takes the ``null`` of
+    each null item off its separators, and the item adds it back), so the first child past
+    the budget decides. Adding every child first cost the container's whole length: 2
+    seconds for a million items whose first few already passed it. Its children that are
+    containers are measured first, then added when it is visited again."""
     sizes: dict[int, int] = {}  # by id: every container measured is held by ``value``
-    stack: list[tuple[Any, bool]] = [(value, False)]
-    quotes, short_text, overhead = style.quotes, style.short_text, style.overhead
+    # (container, the length of its overhead and other children, its unmeasured containers)
+    stack: list[tuple[Any, int, list[Any] | None]] = [(value, 0, None)]
     while stack:
-        item, children_done = stack.pop()
-        if id(item) in sizes:
-            continue
-        children = [*item.keys(), *item.values()] if isinstance(item, dict) else list(item)
-        if not children_done:
-            stack.append((item, True))
-            stack.extend((c, False) for c in children if isinstance(c, CONTAINERS))
-            continue
-        size = overhead(item, len(item))
-        for child in children:
-            if isinstance(child, CONTAINERS):
+        item, size, waiting = stack.pop()
+        if waiting is None:
+            if id(item) in sizes:
+                continue
+            size, waiting = _measure(item, budget, style, sizes)
+            if waiting:
+                stack.append((item, size, waiting))
+                stack.extend((c, 0, None) for c in waiting)
+                continue
+        else:
+            for child in waiting:
                 size += sizes[id(child)]
-            elif isinstance(child, str | bytes | bytearray):
-                size += len(child) + quotes
-            elif isinstance(child, int) and not isinstance(child, bool):
-                size += int_digits(child)
-            elif isinstance(child, _SHORT):
-                size += len(short_text(child))
-            else:
-                size += 1
-        if size > budget:
-            raise LimitExceeded(
-                f"the text of the value would be longer than the {budget} characters "
-                "left in the evaluation's budget"
-            )
+                if size > budget:
+                    raise _too_long(budget)
         sizes[id(item)] = size
+
+
+def _measure(
+    item: Any, budget: int, style: TextStyle, sizes: dict[int, int]
+) -> tuple[int, list[Any]]:
+    """The length of ``item``'s brackets and separators and of its children measured
+    already, and its children that are containers not yet measured (to add later);
+    :class:`LimitExceeded` once that length passes ``budget``."""
+    quotes, short_text = style.quotes, style.short_text
+    size = style.overhead(item, len(item))
+    waiting: list[Any] = []
+    for child in chain.from_iterable(item.items()) if isinstance(item, dict) else item:
+        if size > budget:
+            raise _too_long(budget)
+        if isinstance(child, CONTAINERS):
+            known = sizes.get(id(child))
+            if known is None:
+                waiting.append(child)
+            else:
+                size += known
+        elif isinstance(child, str | bytes | bytearray):
+            size += len(child) + quotes
+        elif isinstance(child, int) and not isinstance(child, bool):
+            size += int_digits(child)
+        elif isinstance(child, _SHORT):
+            size += len(short_text(child))
+        else:
+            size += 1
+    if size > budget:
+        raise _too_long(budget)
+    return size, waiting
+
+
+def _too_long(budget: int) -> LimitExceeded:
+    """The refusal; with no budget left, it says so rather than "longer than 0 characters"
+    (what came before, in the expression or the script, spent it all)."""
+    if budget <= 0:
+        return LimitExceeded(
+            "the text of the value cannot be made: the evaluation's budget is spent (what ran "
+            "before it in the expression or script used it all)"
+        )
+    return LimitExceeded(
+        f"the text of the value would be longer than the {budget} characters left in the "
+        "evaluation's budget"
+    )
