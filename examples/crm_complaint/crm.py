@@ -531,7 +531,11 @@ class CrmApps:
         is an error naming it (guessing one would tell the customer where they may not
         look). Once per ``idempotency_key`` (the engine gives one every call of one message:
         its retries, a job run again after its worker died, a command run again after losing
-        a race): a message sent under the key already is not sent again."""
+        a race): a message sent under the key already is not sent again. An empty text is
+        nothing to tell, and sends nothing (``tell_customer`` run again by a send-back: the
+        customer was told their acceptance number already)."""
+        if not notify_text:
+            return
         with self.db.begin() as conn:
             self._send(conn, notify_channel, Customer(notify_phone, notify_email or None),
                        notify_text, idempotency_key)  # fmt: skip
