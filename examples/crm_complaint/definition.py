@@ -107,8 +107,8 @@ on the phone, and are not pushed.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
+import argparse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wfengine import PackageBuilder, ProcessBuilder
@@ -566,5 +566,21 @@ def write(path: Path | None = None) -> Path:
     return target
 
 
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python definition.py [OUTPUT]``: write the package (:func:`write`) and say where.
+    Why a parser: the first argument was taken as the file to write whatever it was, so
+    ``--help`` wrote the XPDL to a file named ``--help``; now ``--help`` says how to run it
+    and an unknown option is refused (exit 2), nothing written."""
+    parser = argparse.ArgumentParser(
+        prog="definition.py",
+        description="Write the CRM complaint process as XPDL 2.2.",
+    )
+    parser.add_argument(
+        "output", nargs="?", type=Path,
+        help="the file to write (default: complaint.xpdl beside this file)",
+    )  # fmt: skip
+    print(write(parser.parse_args(argv).output))
+
+
 if __name__ == "__main__":
-    print(write(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
+    main()
