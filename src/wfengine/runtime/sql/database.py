@@ -55,7 +55,7 @@ from wfengine.errors import ConcurrencyError, IllegalStateError, StoreUnavailabl
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
 from wfengine.runtime.sql.retry import RetryPolicy, first_line, is_transient, run_with_retries
-from wfengine.runtime.sql.unit import UnitOfWork
+from wfengine.runtime.sql.unit import ThreadUnits, UnitOfWork
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.store")
@@ -102,13 +102,13 @@ class Database:
         self,
         sa_engine: sa.Engine,
         dialect: Dialect,
-        unit: UnitOfWork,
+        units: ThreadUnits,
         retry: RetryPolicy,
         what: str,
     ) -> None:
         self.sa_engine = sa_engine
         self.dialect = dialect
-        self.unit = unit
+        self._units = units
         self.retry = retry
         self.what = what
         #: (thread id, connection): the connection given back last, kept checked out for
@@ -120,6 +120,11 @@ class Database:
         self._driver_reads = DriverReads(
             dialect.positional(sa_engine.dialect), sa_engine.dialect, dialect.fetch
         )
+
+    @property
+    def unit(self) -> UnitOfWork:
+        """The calling thread's unit of work (:class:`~wfengine.runtime.sql.unit.ThreadUnits`)."""
+        return self._units.unit
 
     @contextmanager
     def connection(self, shared: bool = True) -> Iterator[sa.Connection]:
@@ -174,7 +179,8 @@ class Database:
 
     def drop_connection(self) -> None:
         """Give the unit's connection back to the pool (the unit takes a new one if needed)."""
-        conn, self.unit.connection = self.unit.connection, None
+        unit = self.unit
+        conn, unit.connection = unit.connection, None
         if conn is not None:
             conn.close()
 

@@ -25,7 +25,7 @@ from wfengine.runtime.sql.in_memory import sqlite_in_memory
 from wfengine.runtime.sql.job_queue import JobQueue
 from wfengine.runtime.sql.outbox_queue import OutboxQueue
 from wfengine.runtime.sql.retry import RetryPolicy
-from wfengine.runtime.sql.unit import UnitOfWork
+from wfengine.runtime.sql.unit import ThreadUnits, UnitOfWork
 
 
 class Reopening:
@@ -36,25 +36,37 @@ class Reopening:
     sa_engine: sa.Engine
     retry: RetryPolicy
     _what: str
-    _unit: UnitOfWork
+    #: each thread's unit of work and last claim (engines in several threads share a store)
+    _threads: ThreadUnits
     _dialect: Dialect
     _db: Database
     _deployments: Deployments
     _jobs: JobQueue
     _outbox: OutboxBackend  # (StoreOutbox's)
-    #: the last claim's jobs, each with its instance's row, by job id (see claim_jobs)
-    _claimed: dict[str, dict[str, Any]]
     #: :meth:`close` was called and nothing opened the store again since
     _shut = False
 
     def _open(self, dialect: Dialect) -> None:
         self._dialect = dialect
-        self._db = Database(self.sa_engine, dialect, self._unit, self.retry, self._what)
+        self._threads = ThreadUnits()
+        self._db = Database(self.sa_engine, dialect, self._threads, self.retry, self._what)
         self._deployments = Deployments(self._db)
         self._jobs = JobQueue(self._db)
-        self._claimed = {}
         self._outbox = OutboxQueue(self._db)
         self._shut = False
+
+    @property
+    def _unit(self) -> UnitOfWork:
+        """The calling thread's unit of work: each thread's command has its own identity map
+        and connection, as on a store of its own (:class:`~wfengine.runtime.sql.unit.
+        ThreadUnits`)."""
+        return self._threads.unit
+
+    @property
+    def _claimed(self) -> dict[str, dict[str, Any]]:
+        """The calling thread's last claim's jobs, each with its instance's row, by job id
+        (see ``SqlStore.claim_jobs``)."""
+        return self._threads.claimed
 
     def close(self) -> None:
         """Release the connections; reads and writes are refused until :meth:`reopen` (what

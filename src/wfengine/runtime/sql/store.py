@@ -19,10 +19,10 @@ starts from what is committed. An instance a command commits must have been read
 command (or be new): one read outside it is refused as a :class:`ConcurrencyError`, which makes
 the engine re-run the command on a fresh read.
 
-An engine and its store serve one thread; run one engine per worker thread or process.
-:meth:`SqlStore.renew_leases` and :meth:`SqlStore.release_job` may be called from another
-thread than the engine's (they touch no per-command state), and so may the outbox's methods
-(they never use a command's connection).
+Engines in several threads may share one store: each thread has a unit of work of its own
+(:class:`~wfengine.runtime.sql.unit.ThreadUnits`), so each command sees what is committed and
+its own changes, never another thread's. :meth:`SqlStore.renew_leases`,
+:meth:`SqlStore.release_job` and the outbox's methods never use a command's connection.
 """
 
 from __future__ import annotations
@@ -64,7 +64,6 @@ from wfengine.runtime.sql.metrics_sql import (
 from wfengine.runtime.sql.migrate import check_schema
 from wfengine.runtime.sql.reopening import Reopening
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
-from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
@@ -120,7 +119,6 @@ class SqlStore(Reopening, StoreOutbox):
         except BaseException:  # (a refused schema left its connections to the collector)
             self.sa_engine.dispose()
             raise
-        self._unit = UnitOfWork()
         self._open(dialect)  # (the parts on its connections, made again by reopen())
         self._writer = StepWriter(dialect, self.sa_engine.dialect)
         self._reserve = dialect.upsert(
@@ -422,7 +420,7 @@ class SqlStore(Reopening, StoreOutbox):
         command runs again on a fresh read. A commit drops the rows of the instances it wrote."""
         found: dict[str, dict[str, Any]] = {}
         claimed = self._jobs.claim(owner, now, lease_until, limit, kinds, instances, found)
-        self._claimed = found  # the previous claim's rows: run or given back by now
+        self._threads.claimed = found  # the previous claim's rows: run or given back by now
         return claimed
 
     def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:

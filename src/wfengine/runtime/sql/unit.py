@@ -8,9 +8,16 @@ here, not on :class:`~wfengine.runtime.instance.ProcessInstance`, leaves the run
 free of SQL bookkeeping; an instance the unit does not know is one the step creates.
 
 The unit also holds the one pooled connection its command checked out (at its first statement)
-until it ends, and the thread running it: other threads (lease renewal) never share it. When the
-outermost unit ends, by success or exception, all of it is forgotten, so the next command starts
-from what is committed and a half-changed object never outlives a failed command.
+until it ends. When the outermost unit ends, by success or exception, all of it is forgotten, so
+the next command starts from what is committed and a half-changed object never outlives a failed
+command.
+
+Each thread has a unit of its own (:class:`ThreadUnits`). Why: engines in several threads may
+share one store (``Worker(lambda: Engine(store=shared))``), and with one unit per store their
+commands read each other's half-done instances, committed them, and closed each other's
+connection. Now each thread's command has its own identity map and connection, as on a store of
+its own, and a read from a thread outside a command (lease renewal, a host's listing while the
+engine's thread runs a command) sees what is committed only.
 """
 
 from __future__ import annotations
@@ -63,11 +70,11 @@ class Aside:
 
 
 class UnitOfWork:
-    """The state of the command in progress on one store (re-entrant: see :meth:`enter`)."""
+    """The state of the command in progress on one store in one thread (re-entrant: see
+    :meth:`enter`)."""
 
     def __init__(self) -> None:
         self.depth = 0
-        self.thread: int | None = None
         #: the connection the unit holds (None until its first statement)
         self.connection: sa.Connection | None = None
         self._instances: dict[str, Stored] = {}
@@ -86,13 +93,12 @@ class UnitOfWork:
         return self.depth > 0
 
     def on_this_thread(self) -> bool:
-        """Is a unit open, run by the calling thread (which may then use its connection)?"""
-        return self.depth > 0 and self.thread == threading.get_ident()
+        """Is a unit open, run by the calling thread (which may then use its connection)?
+        (Always the calling thread's: each has a unit of its own, :class:`ThreadUnits`.)"""
+        return self.depth > 0
 
     def enter(self) -> None:
         """Open the unit, or join the one open (a command inside a command)."""
-        if self.depth == 0:
-            self.thread = threading.get_ident()
         self.depth += 1
 
     def leave(self) -> sa.Connection | None:
@@ -107,7 +113,6 @@ class UnitOfWork:
         self._stored_assignees.clear()
         self._item_versions.clear()
         self._asides.clear()
-        self.thread = None
         conn, self.connection = self.connection, None
         return conn
 
@@ -185,3 +190,14 @@ class UnitOfWork:
         """The state ``work_item_id`` has in the database as this unit read or wrote it
         (None for an item this unit did not read: a new one)."""
         return self._stored_states.get(work_item_id)
+
+
+class ThreadUnits(threading.local):
+    """One store's per-thread state: each thread's :class:`UnitOfWork`, and the rows its last
+    job claim read (``SqlStore.claim_jobs``: the commands running those jobs in the same thread
+    take them). A thread's state goes with the thread."""
+
+    def __init__(self) -> None:  # (run in each thread at its first use)
+        self.unit = UnitOfWork()
+        #: job id -> the job's row with its instance's, from this thread's last claim
+        self.claimed: dict[str, dict[str, Any]] = {}
