@@ -23,8 +23,10 @@ timeout=)``, ``wfengine:timeout``) shorter than the agent's own is the one the p
 killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once the program
 has exited: it does not finish its side effect after the call was recorded as failed, and a
 retry never runs beside it. (Only the program itself is killed, not programs it started and
-left running; one left holding the program's stdout or stderr open keeps the call waiting, as
-the answer may still come, until the timeout, and no pipe or thread of the call outlives it.)
+left running. One left holding the program's stdout or stderr open keeps the call waiting
+while the program runs, as the answer may still come, until the timeout; once the program has
+exited, at most :data:`HELD_GRACE` more, and its exit status and what it printed are the
+answer. No pipe or thread of the call outlives it.)
 The program stays in the calling process's process group (it is given no
 session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
 a worker process that died mid-job) the program is stopped with it, and does not finish its
@@ -64,6 +66,11 @@ KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
 #: how much of the end of a program's stderr is kept (a failed call's message shows its end)
 STDERR_TAIL = 4096
 _CHUNK = 65536
+#: how long, once the program has exited, the call waits for the end of pipes that a process it
+#: started holds open before it takes what the program printed
+HELD_GRACE = 0.5
+#: how often the call looks whether the program has exited while its pipes stay open
+_TICK = 0.05
 #: a write of at most this many bytes to a pipe the selector says is ready does not block
 _PIPE_BUF: int = getattr(select, "PIPE_BUF", 512)
 #: the selector ``subprocess`` itself serves a program's pipes with
@@ -189,8 +196,8 @@ _Serve = Callable[[int], bool]
 
 def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: float) -> _Done:
     """Run ``program`` with ``data`` on its stdin, reading its stdout up to its limit and the
-    end of its stderr. Raises ``subprocess.TimeoutExpired`` at ``timeout``, from starting to
-    the last byte read, once the program is killed and has exited; so does any other failure.
+    end of its stderr. Raises ``subprocess.TimeoutExpired`` at ``timeout`` (from starting),
+    while the program runs, once it is killed and has exited; so does any other failure.
     Every pipe is closed on return, however it ends.
 
     The pipes are served in the calling thread, with a selector (as ``Popen.communicate``
@@ -214,7 +221,7 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
     )
     pipes = (process.stdin, process.stdout, process.stderr)
     try:
-        done = _exchange(process, data, program.max_answer, end)
+        done = _exchange(process, data, program.max_answer, end, min(HELD_GRACE, timeout))
         if done.over:  # its output is read no further: it is not waited for either
             process.kill()
         done.returncode = process.wait(None if done.over else max(0.0, end - time.monotonic()))
@@ -230,21 +237,36 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
     return done
 
 
-def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: float) -> _Done:
+def _exchange(
+    process: subprocess.Popen[bytes], data: bytes, most: int, end: float, held: float
+) -> _Done:
     """Write ``data`` to the program's stdin and read its stdout and stderr until both end
     (each pipe closed once finished), or until stdout passes ``most`` bytes (``done.over``:
-    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end``."""
+    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end`` while the
+    program runs. Once it has exited, pipes still open are another process's (one it started):
+    they are read ``held`` seconds more at most, and no longer once nothing is left to read.
+
+    Why: a program that exited 0 with its whole answer, having started a child that kept its
+    stdout open (a daemon), was reported as "no answer within N s; the program was killed" and
+    run again. All it printed is in the pipes when it exits: ``held`` is for reading it."""
     assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
     done = _Done()
+    until: float | None = None  # once the program has exited: when to stop reading
     with _Selector() as selector:
         selector.register(process.stdin, selectors.EVENT_WRITE, _writer(data))
         selector.register(process.stdout, selectors.EVENT_READ, _head(most, done))
         selector.register(process.stderr, selectors.EVENT_READ, _tail(done))
         while selector.get_map() and not done.over:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise subprocess.TimeoutExpired(process.args, end - left)
-            for key, _events in selector.select(left):
+            now = time.monotonic()
+            if until is None and process.poll() is not None:
+                until = now + held
+            if until is None:  # running: looked at each tick, as its exit ends no pipe
+                if now >= end:
+                    raise subprocess.TimeoutExpired(process.args, now)
+                ready = selector.select(min(end - now, _TICK))
+            elif now >= until or not (ready := selector.select(until - now)):
+                break  # what it printed is read; the pipes' other ends are not its own
+            for key, _events in ready:
                 if key.data(key.fd):
                     selector.unregister(key.fileobj)
                     key.fileobj.close()  # type: ignore[union-attr]  # (the pipes registered)
