@@ -77,6 +77,7 @@ from wfengine.runtime.outbox import OutboxHandlers
 from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.queries import Queries
 from wfengine.runtime.reoffer import ReofferCommands
+from wfengine.runtime.sql.after_fork import renew_in_child
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 from wfengine.runtime.store_url import sql_store, store_for
@@ -159,8 +160,10 @@ class Engine(
         self.limits = limits if limits is not None else DEFAULT_RUNTIME_LIMITS
         #: how often a command that lost a race with another engine is run again
         self.max_conflict_retries = 10
-        #: the lease owner this engine claims jobs as, unless told another
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        #: the lease owner this engine claims jobs as, unless told another (``worker_id``:
+        #: set here, and again in each process forked from this one)
+        self.after_fork()
+        renew_in_child(self)
         #: job kind -> what running such a job does. A handler with a ``prepare(engine, job)``
         #: method (``invoke``) does its slow part there, before the job's command and outside
         #: any unit of work, and the handler it returns runs inside the command
@@ -202,6 +205,12 @@ class Engine(
         )
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self._clock_moved, self._next_timer_due, weak=True)
+
+    def after_fork(self) -> None:
+        """A lease owner of this process's own. Why again in a forked child (gunicorn
+        --preload): a claim takes the jobs leased to its own owner, so parent and child took
+        each other's, and each asynchronous call was made twice."""
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     @property
     def closed(self) -> bool:

@@ -52,6 +52,7 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 
 from wfengine.errors import ConcurrencyError, IllegalStateError, StoreUnavailableError
+from wfengine.runtime.sql.after_fork import inherited, renew_in_child
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
 from wfengine.runtime.sql.retry import RetryPolicy, first_line, is_transient, run_with_retries
@@ -120,6 +121,20 @@ class Database:
         self._driver_reads = DriverReads(
             dialect.positional(sa_engine.dialect), sa_engine.dialect, dialect.fetch
         )
+        renew_in_child(self)
+
+    def after_fork(self) -> None:
+        """In a child process forked from this one: forget the parent's connections, the
+        pool's and those checked out, without closing them
+        (:mod:`~wfengine.runtime.sql.after_fork`); the child's first statement opens its own."""
+        self._kept_lock = threading.Lock()
+        kept, self._kept = self._kept, None
+        unit = self.unit  # (the forking thread's: a command it runs goes on, on a new one)
+        for conn in (kept[1] if kept else None, unit.connection):
+            if conn is not None:
+                inherited(conn)
+        unit.connection = None
+        self.sa_engine.dispose(close=False)
 
     @property
     def unit(self) -> UnitOfWork:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from wfengine.runtime.sql.after_fork import renew_in_child
+
 
 class BlockIds:
     """``{kind}-{n}`` with ``n`` from blocks of ``block`` numbers that ``reserve`` hands out.
@@ -21,6 +23,9 @@ class BlockIds:
     Safe from several threads (a comment added through ``notes_for`` takes an id outside any
     engine command): two that read a block's next number at once were given one id. A block
     reserved while the lock is held makes the others wait for that one short transaction.
+
+    A process forked from this one forgets the blocks (:meth:`after_fork`): parent and child
+    each handed out their numbers, and the second commit of ``pi-101`` was refused.
     """
 
     def __init__(self, reserve: Callable[[str, int], int], block: int = 100) -> None:
@@ -28,6 +33,13 @@ class BlockIds:
         self._block = block
         #: kind -> [next number, last number of the block]
         self._ranges: dict[str, list[int]] = {}
+        self._lock = threading.Lock()
+        renew_in_child(self)
+
+    def after_fork(self) -> None:
+        """In a child forked from this process: reserve blocks of its own (the parent hands
+        out the rest of its blocks)."""
+        self._ranges = {}
         self._lock = threading.Lock()
 
     def new(self, kind: str) -> str:
