@@ -47,8 +47,9 @@ class LoopActivities:
 
     def _version(self, instance_id: str) -> tuple[str, int] | None:
         if instance_id not in self._versions:
-            try:
-                inst = self.engine.instance(instance_id)
+            try:  # (the row's columns: loading the instance compiles its version, which
+                # for a version that no longer compiles raised and stopped the whole export)
+                inst = self.engine.instance_summary(instance_id)
             except NotFoundError:
                 self._versions[instance_id] = None
             else:
