@@ -4,7 +4,7 @@ transitions its split chooses, fail along an exception transition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, cast
 
 from wfengine.errors import ExpressionEvaluationError
@@ -34,9 +34,9 @@ from wfengine.runtime.navigation.base import (
     _Failure,
     _traced_before,
 )
+from wfengine.runtime.navigation.turns import turn_taken as turn_taken
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
-from wfengine.runtime.work_rules import OFFER
 
 if TYPE_CHECKING:
     from wfengine.runtime.navigation.incidents import Incidents
@@ -45,9 +45,6 @@ if TYPE_CHECKING:
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
-#: an item whose person took the turn: started, or done with its applications still running
-_ITEM_TAKEN = frozenset({WorkItemState.STARTED, WorkItemState.COMPLETED})
-
 #: the kinds of activity that take their turn in a sequential ad-hoc set when they run by
 #: themselves (a person's activity takes it when its work item is started); an event that
 #: waits (a timer, a message, a signal, a condition) is no work done and holds no turn
@@ -553,45 +550,3 @@ class Activities(NavigatorBase):
             application_id=failure.application_id,
             attempts=failure.attempts,
         )
-
-
-def turn_taken(
-    scope: Scope,
-    item_state: Callable[[str], WorkItemState],
-    beside: ActivityInstance | None = None,
-) -> ActivityInstance | None:
-    """The activity of the sequential ad-hoc set ``scope`` that is in progress (other than
-    ``beside``), if one is: its person started its work item (``item_state`` reads it; one
-    started and then released, delegated or reassigned is not), or completed it and its
-    applications still run, or it runs by itself (a subflow, a block, a task's
-    applications: what took its turn as it began). It must finish before another of the set
-    is started or done. One whose work waits for an incident to offer it (operation
-    ``offer``: its started item was withdrawn, or a loop's next round could not be offered)
-    holds none, whatever its work item (the previous round's, completed), as an item on
-    offer holds none: nobody works on it, and the retry offers it as any other."""
-    for other in scope.instance.activities.values():
-        if (
-            other is not beside
-            and other.scope is scope
-            and other.running_at is not None
-            and other.state.is_open
-            and not _offer_waits(other)
-            and (other.work_item is None or item_state(other.work_item) in _ITEM_TAKEN)
-        ):
-            return other
-    return None
-
-
-def _offer_waits(ai: ActivityInstance) -> bool:
-    """Whether ``ai``'s work waits for an incident to offer it: operation ``offer``, or an
-    older engine's ``run`` naming no application of an activity whose only work is the
-    person (only its offer could fail). A script's or a Tool's own work may fail as ``run``
-    after the person's, told apart only by the trail (incident_commands.offer_opened_as_run):
-    it holds its turn, as before."""
-    if ai.incident is None:  # (nearly always: the check costs nothing then)
-        return False
-    incident = ai.scope.instance.incidents.get(ai.incident)
-    if incident is None or incident.operation == OFFER:
-        return incident is not None
-    old_offer = incident.operation == "run" and incident.application_id is None
-    return old_offer and ai.act.offer_first and ai.act.kind == KIND_NONE
