@@ -42,9 +42,6 @@ class Joins(NavigatorBase):
         if join == JOIN_PASS:
             self._ready(scope, ca)
             return
-        waiting = scope.tokens.get(ca.index)
-        if waiting is None:
-            waiting = scope.tokens[ca.index] = [0] * ca.n_in
         if join == JOIN_COMPLEX:
             rnd = scope.rounds.get(ca.index)
             if rnd is None:
@@ -57,7 +54,7 @@ class Joins(NavigatorBase):
             if rnd[1] and came and ca.n_in > 1:
                 # fired, and this branch came already this round: the token is the next
                 # round's and waits for this one to end (WCP28, blocking discriminator)
-                self._hold(scope, ca, waiting, ct.slot)
+                self._hold(scope, ca, ct.slot)
                 return
             rnd[0] += 1
             rnd[2] |= 1 << ct.slot
@@ -68,21 +65,16 @@ class Joins(NavigatorBase):
                     del scope.rounds[ca.index]
                     self._next_round(scope, ca)
                 return
-            waiting[ct.slot] += 1
-            scope.count += 1
-            if scope.graph.tracks_places:
-                scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+            self._hold(scope, ca, ct.slot)
             self._try_complex(scope, ca)
             return
-        waiting[ct.slot] += 1
-        scope.count += 1
-        if scope.graph.tracks_places:
-            scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+        waiting = self._hold(scope, ca, ct.slot)
         if join == JOIN_AND:
             while all(waiting):
                 for i in range(ca.n_in):
                     waiting[i] -= 1
                 self._consume(scope, ca, ca.n_in)
+            _drop_if_empty(scope, ca.index)
         else:  # JOIN_OR: decided when the work runs out
             scope.pending.add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
@@ -121,12 +113,18 @@ class Joins(NavigatorBase):
                 del rounds[index]
                 self._next_round(scope, ca)
 
-    def _hold(self, scope: Scope, ca: CActivity, waiting: list[int], slot: int) -> None:
-        """Keep a token at the Complex join ``ca`` for its next round."""
+    def _hold(self, scope: Scope, ca: CActivity, slot: int) -> list[int]:
+        """Keep a token at the join ``ca`` on its way in ``slot`` (at a Complex join that
+        fired, for its next round); the tokens waiting there, per way in. The join's entry
+        is made by its first token and dropped by :func:`_drop_if_empty` once none waits."""
+        waiting = scope.tokens.get(ca.index)
+        if waiting is None:
+            waiting = scope.tokens[ca.index] = [0] * ca.n_in
         waiting[slot] += 1
         scope.count += 1
         if scope.graph.tracks_places:
             scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+        return waiting
 
     def _next_round(self, scope: Scope, ca: CActivity) -> None:
         """The Complex join's round ended: the tokens it held for the next one start it."""
@@ -160,11 +158,7 @@ class Joins(NavigatorBase):
         if ok:
             self._resolve_join_incident(scope, ca)
             rnd[1] = 1
-            waiting = scope.tokens[ca.index]
-            n = sum(waiting)
-            for i in range(ca.n_in):
-                waiting[i] = 0
-            self._consume(scope, ca, n)
+            self._consume(scope, ca, _take_all(scope, ca.index))
             if ca.cancel_remaining:
                 # a cancelling join withdraws the branches still to come, which resets it
                 # (WCP29, WCP32): the next token starts the next round
@@ -217,9 +211,7 @@ class Joins(NavigatorBase):
         self._withdraw(scope, up)
         for index, waiting in list(scope.tokens.items()):
             if index in up and index != ca.index and any(waiting):
-                n = sum(waiting)
-                scope.tokens[index] = [0] * len(waiting)
-                self._release(scope, index, n)
+                self._release(scope, index, _take_all(scope, index))
 
     def _check_pending_joins(self) -> None:
         """Fire Inclusive joins that no live token can still reach; close Complex join rounds."""
@@ -254,6 +246,8 @@ class Joins(NavigatorBase):
                     if any(waiting):
                         scope.pending.add(index)
                         self._pending_scopes[(scope.instance.id, scope.id)] = scope
+                    else:
+                        del scope.tokens[index]
                     if n:
                         self._consume(scope, ca, n)
                 else:  # Complex: the round is over
@@ -266,9 +260,7 @@ class Joins(NavigatorBase):
                     if rnd is not None and rnd[1]:
                         self._next_round(scope, ca)  # what it held for the next round
                     if waiting is not None and any(waiting):
-                        n = sum(waiting)
-                        for i in range(ca.n_in):
-                            waiting[i] = 0
+                        n = _take_all(scope, index)
                         scope.instance.changes.append(
                             change(self.now, JoinDiscarded(n), None, ca.id)
                         )
@@ -348,6 +340,28 @@ def _blocked(
         else:
             empty |= mask
     return bool(live & empty & ~(full & reach.later))
+
+
+def _take_all(scope: Scope, index: int) -> int:
+    """Take every token waiting at the join ``index`` of ``scope`` (it fired, or its round
+    ended, or its branch was withdrawn): how many there were. The join's entry goes (see
+    :func:`_drop_if_empty`), and its list is zeroed too, for a caller still holding it
+    (the end of a Complex join's round reads it again after the next round fired)."""
+    waiting = scope.tokens.pop(index, [])
+    n = sum(waiting)
+    waiting[:] = [0] * len(waiting)
+    return n
+
+
+def _drop_if_empty(scope: Scope, index: int) -> None:
+    """Forget the join ``index`` of ``scope`` once no token waits there. Why: an entry of
+    zeros says no more than no entry (every reader skips a zero), yet each one a run left
+    behind was kept, stored and compared at every step the progress watch looks at
+    (:mod:`wfengine.runtime.progress`), so a run through n joins cost n squared. An entry
+    of zeros in a stored instance (written before) still reads as no token."""
+    waiting = scope.tokens.get(index)
+    if waiting is not None and not any(waiting):
+        del scope.tokens[index]
 
 
 def _open_join_incidents(scope: Scope, ca: CActivity) -> Iterator[Incident]:
