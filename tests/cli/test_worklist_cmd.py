@@ -51,11 +51,13 @@ def test_the_worklist_json_shape(url: str) -> None:
         "holder",
         "offered_to",
         "due",
+        "suspended",
     }
     assert row["process_id"] == "order" and row["activity_id"] == "quote"
     assert row["state"] == "offered" and row["holder"] is None
     assert row["offered_to"] == ["alice", "bob", "carol", "dave"]
     assert row["due"] is not None  # the deadline's timer
+    assert row["suspended"] is False  # (its instance runs)
     assert _list(url, "root") == []  # not an employee
     assert _list(url, "alice", "--state", "allocated") == []
     # a process never deployed is a misspelt filter, not an empty worklist

@@ -5,7 +5,9 @@ A contract (scripts rely on these exactly):
 * ``wfengine worklist --db URL --user U [--state S] [--process P] [--json]`` lists the open
   items offered to U (unclaimed) or held by U, oldest first; ``--json`` prints
   ``[{"id", "instance_id", "process_id", "activity_id", "state", "holder", "offered_to",
-  "due"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or null);
+  "due", "suspended"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or
+  null, ``suspended`` true for an item of a suspended instance, which is listed but refuses
+  every action until the instance is resumed; the text line says ``instance suspended``);
 * ``wfengine workitem show|claim|start|complete|release|delegate|reassign|send-back|comment|
   attach ID --db URL --user U [--to USER] [--to-activity ACT] [--reason TEXT] [--file PATH]
   [--set NAME=VALUE]...``: ``send-back --to-activity ACT --reason TEXT`` sends the held item
@@ -77,6 +79,7 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
         "holder": item.holder,
         "offered_to": list(item.assignees),
         "due": iso(entry.due),
+        "suspended": item.suspended,
     }
 
 
@@ -117,8 +120,10 @@ def worklist_command(
     for e in entries:
         held = f"held by {o(e.item.holder)}" if e.item.holder else "offered"
         due = f", due {iso(e.due)}" if e.due else ""
+        # (listed, not acted on: every action is refused until the instance is resumed)
+        stopped = ", instance suspended" if e.item.suspended else ""
         where = f"{o(e.process_id)}/{o(e.item.activity_id)}"
-        click.echo(f"{o(e.item.id)}  {where}  {e.item.state.value} ({held}{due})")
+        click.echo(f"{o(e.item.id)}  {where}  {e.item.state.value} ({held}{due}{stopped})")
 
 
 @click.group(

@@ -38,10 +38,10 @@ from wfengine.runtime.snapshots import (
     copy_snapshot,
     incident_snapshot,
     instance_snapshot,
-    work_item_snapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Store
+from wfengine.runtime.work_item_marks import marked
 from wfengine.runtime.work_rules import asking
 
 #: the states a worklist lists (and filters by): the open ones; completed and cancelled work
@@ -258,9 +258,9 @@ class Queries(EngineBase):
 
     def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
         """Open work items (offered, allocated or started) in creation order, of one instance
-        or of all."""
+        or of all; those of a suspended instance marked ``suspended``."""
         check_id_filter(instance_id, "instance_id", "process instance id", "work_items")
-        return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]
+        return marked(self.store, self.store.open_work_items(instance_id))
 
     def work_items_of(
         self,
@@ -278,7 +278,9 @@ class Queries(EngineBase):
         none is listed twice; an item made before ``after`` that joins the user's work after
         that page was read, released or reassigned to them, is not on a later page). A user the
         directory does not know (``knows``) has none: work offered to someone who has left
-        stays on offer to them until :meth:`reoffer_work` runs, and was listed to them."""
+        stays on offer to them until :meth:`reoffer_work` runs, and was listed to them.
+        The work of a suspended instance is listed, marked ``suspended``: every action on it
+        is refused until the instance is resumed."""
         check_user(user, "user", "work_items_of")
         wanted = open_work_item_state(state, "work_items_of")
         check_process_filter(process_id, "work_items_of")
@@ -294,11 +296,13 @@ class Queries(EngineBase):
             after=None if after is None else (after.created_at, after.id),
             limit=limit,
         )
-        return [work_item_snapshot(w) for w in found]
+        return marked(self.store, found)
 
     def work_item(self, work_item_id: str) -> WorkItemSnapshot:
+        """The work item, open or closed; an open one ``suspended`` when its instance is."""
         check_work_item_id(work_item_id, "work_item")
-        return work_item_snapshot(self.store.work_item(work_item_id))
+        (found,) = marked(self.store, [self.store.work_item(work_item_id)])
+        return found
 
     def work_item_data(self, work_item_id: str) -> WorkItemData:
         """The instance data ``work_item_id`` may read, and the fields it may write (the

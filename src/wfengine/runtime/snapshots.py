@@ -5,11 +5,11 @@ Data is copied shallowly (a new dict); values inside are the instance's own obje
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from operator import attrgetter
-from types import MemberDescriptorType
+from types import MappingProxyType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wfengine.runtime.compiled import KIND_CONDITION
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
     from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
+
+
+#: the metadata of a snapshot field the engine works out, not copied from the record
+#: (:func:`copy_snapshot` leaves it at its default; the caller that knows it sets it)
+WORKED_OUT: Mapping[str, bool] = MappingProxyType({"worked_out": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,18 @@ class WorkItemSnapshot:
     holder: str | None = None
     owner: str | None = None
     started_at: datetime | None = None
+    #: open, in a suspended instance (suspended itself, or with the instance that called it
+    #: as a synchronous subflow): listed still, so the work does not seem lost, but every
+    #: action on it is refused until the instance is resumed (False for a closed item)
+    suspended: bool = field(default=False, metadata=WORKED_OUT)
+
+    def __setstate__(self, state: Sequence[Any]) -> None:
+        """Unpickle: a snapshot pickled before a field was added (``suspended``) has no
+        value for it, and gets its default (the dataclass's own unpickling left it unset,
+        an ``AttributeError`` at the first read)."""
+        values = list(state)
+        for n, f in enumerate(fields(self)):
+            object.__setattr__(self, f.name, values[n] if n < len(values) else f.default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +296,8 @@ _Snapshot = TypeVar("_Snapshot", bound="DataclassInstance")
 
 
 def copy_snapshot(snapshot: type[_Snapshot], source: object) -> _Snapshot:
-    """A snapshot whose every field is the source's attribute of the same name.
+    """A snapshot whose every field is the source's attribute of the same name (but a field
+    the engine works out, :data:`WORKED_OUT`, which is left at its default).
 
     Work items, incidents and timers are mirrored field for field by their snapshots (the
     snapshot leaving out engine-internal fields), so one copy serves all three and a field
@@ -299,21 +317,26 @@ def _copier(snapshot: type[Any]) -> Callable[[object], Any]:
     ``object.__setattr__``, and listing an instance's work items (every person's worklist
     page, every step of a test driving a process) made one snapshot per item, and a third
     of the listing's time went to that."""
-    names = tuple(f.name for f in fields(snapshot))
+    every = fields(snapshot)
+    names = tuple(f.name for f in every if not f.metadata.get("worked_out"))
     read = attrgetter(*names)
-    slots: list[Any] = [snapshot.__dict__.get(name) for name in names]
+    slots: dict[str, Any] = {f.name: snapshot.__dict__.get(f.name) for f in every}
     if (
         len(names) < 2
         or hasattr(snapshot, "__post_init__")
-        or not all(isinstance(s, MemberDescriptorType) for s in slots)
+        or not all(isinstance(s, MemberDescriptorType) for s in slots.values())
     ):
         return lambda source: snapshot(**{name: getattr(source, name) for name in names})
-    setters = tuple(s.__set__ for s in slots)
+    setters = tuple(slots[name].__set__ for name in names)
+    #: the fields the engine works out: their defaults (object.__new__ leaves slots unset)
+    defaults = tuple((slots[f.name].__set__, f.default) for f in every if f.name not in names)
     new = object.__new__
 
     def copy(source: object) -> Any:
         made = new(snapshot)
         for put, value in zip(setters, read(source), strict=True):
+            put(made, value)
+        for put, value in defaults:
             put(made, value)
         return made
 
@@ -324,8 +347,11 @@ def _copier(snapshot: type[Any]) -> Callable[[object], Any]:
 _COPIERS: dict[type, Callable[[object], Any]] = {}
 
 
-def work_item_snapshot(w: WorkItem) -> WorkItemSnapshot:
-    return copy_snapshot(WorkItemSnapshot, w)
+def work_item_snapshot(w: WorkItem, *, suspended: bool = False) -> WorkItemSnapshot:
+    """``w``'s snapshot; ``suspended``, whether its instance is suspended, the record does
+    not say (:mod:`~wfengine.runtime.work_item_marks` looks it up for a listing at once)."""
+    made = copy_snapshot(WorkItemSnapshot, w)
+    return replace(made, suspended=True) if suspended else made
 
 
 def incident_snapshot(i: Incident) -> IncidentSnapshot:

@@ -43,6 +43,7 @@ from wfengine.runtime.snapshots import (
     InstanceSummary,
     WorkItemData,
     WorkItemSnapshot,
+    work_item_snapshot,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.wapi.access import InstanceAccess, shown
@@ -67,7 +68,10 @@ class WorkList:
     but an older one that joins the list after the list has passed its place (released by
     someone else, reassigned or delegated to the user) is not; open a new list to see it.
     Each item is handed out as it stands when fetched: one that left the list after its
-    batch was read (claimed by someone else, completed, withdrawn) is passed over."""
+    batch was read (claimed by someone else, completed, withdrawn) is passed over. An item
+    of a suspended instance is handed out marked ``suspended`` (every action on it is
+    refused until the instance is resumed), as its batch's read found the instance: the
+    states of a batch's instances are read once, not at every fetch."""
 
     def __init__(
         self,
@@ -105,18 +109,20 @@ class WorkList:
             if not self._buffer:
                 return None
             self._last = self._buffer.pop()  # the keyset moves on, whatever became of it
-            current = self._still_listed(self._last.id)
+            current = self._still_listed(self._last)
             if current is not None:
                 return current
 
-    def _still_listed(self, work_item_id: str) -> WorkItemSnapshot | None:
-        """The item as it stands now, when it is still on this list (offered to the user and
-        unclaimed, or held by them, in the state asked for); else None. (Its process never
-        changes, and a batch read held only items of the process asked for.)"""
+    def _still_listed(self, listed: WorkItemSnapshot) -> WorkItemSnapshot | None:
+        """The item ``listed`` as it stands now, when it is still on this list (offered to
+        the user and unclaimed, or held by them, in the state asked for); else None. (Its
+        process never changes, and a batch read held only items of the process asked for.)
+        Marked ``suspended`` as its batch found it: the item alone is read again."""
         try:
-            item = self._engine.work_item(work_item_id)
+            record = self._engine.store.work_item(listed.id)
         except NotFoundError:  # (gone with its instance)
             return None
+        item = work_item_snapshot(record, suspended=listed.suspended)
         state = item.state
         if self._state is not None and state is not self._state:
             return None
