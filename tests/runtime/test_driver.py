@@ -108,7 +108,7 @@ def test_listeners_see_each_read(engine: Engine) -> None:
 
     sa.event.listen(store.sa_engine, "before_cursor_execute", before)
     sa.event.listen(store.sa_engine, "after_cursor_execute", after)
-    engine.work_items(iid)
+    engine.instance_summary(iid)
     assert [(when, f"FROM {t.process_instances.name}" in sql) for when, sql, _ in seen] == [
         ("before", True),
         ("after", True),
