@@ -29,7 +29,12 @@ def turn_taken(
     beside another can have more than one in progress: one goes on (this returns None for it
     as ``beside``) and the others wait for it, so that each still finishes, one at a time,
     rather than each refusing the other for ever. A person's started work goes on, as that
-    engine let it; else the first of them the instance lists."""
+    engine let it; else the first of them the instance lists.
+
+    A multi-instance activity is one activity of the set: its container and its instances
+    take one turn together (see :func:`_turn_of`), so that an instance's confirmation or a
+    person's work on another of its instances is not refused as waiting for the container
+    that holds the set for them all."""
     first: ActivityInstance | None = None
     for other in scope.instance.activities.values():
         if other.scope is scope and holds_turn(other, item_state):
@@ -38,7 +43,16 @@ def turn_taken(
                 break
             if first is None:
                 first = other
-    return None if first is beside else first
+    if first is None or beside is None:
+        return first
+    return None if _turn_of(first) is _turn_of(beside) else first
+
+
+def _turn_of(ai: ActivityInstance) -> ActivityInstance:
+    """The activity instance whose turn ``ai`` is part of: a multi-instance activity's
+    container for each of its instances (it took the turn as it began, for them all, and
+    they run as the loop says, in parallel or one after the other), else ``ai`` itself."""
+    return ai.mi_parent or ai
 
 
 def holds_turn(ai: ActivityInstance, item_state: Callable[[str], WorkItemState]) -> bool:
