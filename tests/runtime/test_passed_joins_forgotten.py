@@ -100,3 +100,27 @@ def test_a_join_stored_with_an_entry_of_zeros_works_as_one_without(engine: Engin
     engine.complete_work_item(second.id)
     assert engine.instance(iid).state is ProcessState.COMPLETED
     assert engine.trace(iid)[-2:] == ["j", "e"]
+
+
+def test_a_stored_entry_of_zeros_is_read_as_none(tmp_path: Any) -> None:
+    """A document an engine before this fix stored keeps a fired join as zeros: it is read as no
+    entry, so such an instance stops paying for every join it passed, as a new one does."""
+    import sqlalchemy as sa
+
+    from wfengine.runtime.sql import schema
+
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine(db_url=url) as e:
+        iid = run(e, _ladder(2))
+        pi = schema.process_instances
+        with e.store.sa_engine.begin() as conn:  # type: ignore[attr-defined]
+            blob = conn.execute(sa.select(pi.c.state_blob).where(pi.c.id == iid)).scalar_one()
+            [scope] = blob["scopes"]
+            join = e.store.instance(iid).scopes[scope["id"]].graph.by_id["j0"]
+            scope["tokens"] = [[join, [0, 0]]]
+            conn.execute(sa.update(pi).where(pi.c.id == iid).values(state_blob=blob))
+    with Engine(db_url=url) as e:
+        [scope] = e.store.instance(iid).scopes.values()
+        assert scope.tokens == {}
+        complete_all(e, iid)
+        assert e.instance(iid).state is ProcessState.COMPLETED
