@@ -15,6 +15,7 @@ import weakref
 
 from wfengine.errors import StoreError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.engine_check import check_engine
 from wfengine.runtime.reoffer import reoffer_work
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.worker import between_polls
@@ -48,8 +49,7 @@ def use_stored_organisation(engine: Engine) -> Organisation | None:
     (again: the same organisation is returned while the stored one is unchanged). An engine
     on the memory store, which keeps no organisation, is a
     :class:`~wfengine.errors.StoreError`."""
-    if not isinstance(engine, Engine):
-        raise TypeError(f"use_stored_organisation: an Engine, not {type(engine).__name__}")
+    engine = check_engine(engine, "use_stored_organisation")
     store = engine.store
     if not isinstance(store, SqlStore):
         raise StoreError(
