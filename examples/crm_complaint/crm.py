@@ -306,8 +306,21 @@ class CrmApps:
     # -- the CRM's own data --------------------------------------------------------------
 
     def add_customers(self, rows: list[Mapping[str, Any]]) -> None:
+        """Store customers, each row's ``phone`` as the CRM keys it. A phone whose key is longer
+        than :data:`phones.KEY_LENGTH` is a ``DataTypeError`` naming the row, its phone and the
+        limit, and no row is stored. Why: the intake and :meth:`lookup_customer` refuse such a
+        number, so that customer could never be served (and PostgreSQL refuses to store it)."""
+        keyed = [{**r, "phone": phone_key(r["phone"])} for r in rows]
+        for number, (row, key) in enumerate(zip(rows, keyed, strict=True), start=1):
+            if len(key["phone"]) > phones.KEY_LENGTH:
+                raise DataTypeError(
+                    f"customer row {number}: phone {row['phone']!r} is too long for a phone "
+                    f"number ({len(key['phone'])} characters as the CRM keys it, at most "
+                    f"{phones.KEY_LENGTH}): give the number alone (an extension or a note goes "
+                    "elsewhere); no customer was added"
+                )
         with self.db.begin() as conn:
-            conn.execute(customers.insert(), [{**r, "phone": phone_key(r["phone"])} for r in rows])
+            conn.execute(customers.insert(), keyed)
 
     def history(self, phone: str, acceptance_no: str | None = None) -> list[dict[str, Any]]:
         """The customer's complaint history, oldest first: every case of the phone, or the
