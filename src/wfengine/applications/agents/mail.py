@@ -29,6 +29,13 @@ is a 5xx, else as a temporary failure that is retried. The agent remembers, by i
 sends it to the others only: a greylisted recipient gets it later, and the ones that took it
 are not sent it again (after a restart they may be, with the same Message-ID). The server's
 answer to QUIT, after the exchange, decides nothing: a message it took is sent.
+
+The host bounds who a definition may mail: ``allowed_recipients`` (addresses, and domains
+written ``corp.example`` or ``@corp.example``) and ``max_recipients`` (how many addresses
+``to`` and ``cc`` hold together). A message for an address outside them, or for too many, is a
+permanent failure naming the parameter and the first address refused, and is sent to no one.
+:func:`email_agent_factory`, the way to the agent for definitions, allows 100 by default;
+without ``allowed_recipients`` a definition may mail anyone.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from __future__ import annotations
 import re
 import smtplib
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -46,6 +53,8 @@ from itertools import pairwise
 from types import TracebackType
 from typing import Any
 
+import idna  # a dependency of httpx; the URL allow-list (http_policy) converts hosts alike
+
 from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
@@ -53,6 +62,9 @@ from wfengine.errors import ApplicationError, ApplicationTimeoutError, Permanent
 
 #: how many idempotency keys an agent remembers the recipients that have their message of
 REMEMBERED = 4096
+#: how many addresses (``to`` and ``cc`` together) a definition's message may have, unless
+#: the host gives :func:`email_agent_factory` another ``max_recipients``
+MAX_RECIPIENTS = 100
 
 SmtpFactory = Callable[..., smtplib.SMTP]
 #: recipients refused, by address: the server's code and text
@@ -104,15 +116,110 @@ def email_agent(
     username: str | None = None,
     password: str | None = None,
     timeout: float = 30.0,
+    allowed_recipients: Collection[str] | None = None,
+    max_recipients: int | None = None,
 ) -> ApplicationFunc:
     """A callable sending one message per call from ``sender`` via ``host:port``.
 
     ``timeout`` bounds connecting and each exchange with the server; a binding's shorter
-    timeout takes its place (:mod:`wfengine.applications.stoppable`)."""
+    timeout takes its place (:mod:`wfengine.applications.stoppable`). ``allowed_recipients``
+    (None: anyone) and ``max_recipients`` (None: any number) bound whom a call may mail
+    (:class:`_Bounds`); :func:`email_agent_factory` limits the number by default."""
     check_timeout("email_agent", timeout)
     _check_server("email_agent", host, sender)
-    server = _Server(host, port, sender, smtp_class, starttls, username, password)
+    bounds = _Bounds.of("email_agent", allowed_recipients, max_recipients)
+    server = _Server(host, port, sender, smtp_class, starttls, username, password, bounds)
     return _mailer(server, timeout, _Delivered())
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Whom the host lets a call mail: ``addresses`` and ``domains`` (lower-case, the domains
+    in ASCII), None for anyone, and at most ``most`` addresses (None: any number).
+
+    Why: a definition may be untrusted, and the agent sent whatever its ``to`` and ``cc``
+    named (20,000 addresses in one call). An address is compared without regard to case (mail
+    systems take ``Ann@`` and ``ann@`` for one mailbox) and its domain as IDNA (``bücher.de``
+    is ``xn--bcher-kva.de``); a domain allows its addresses, not its subdomains'."""
+
+    addresses: frozenset[str] | None = None
+    domains: frozenset[str] | None = None
+    most: int | None = None
+
+    @classmethod
+    def of(cls, what: str, allowed: Collection[str] | None, most: int | None) -> _Bounds:
+        """The bounds of the host's settings, refused now (naming ``what``) when they are not
+        such, rather than at a definition's first call."""
+        if most is not None and (type(most) is not int or most < 1):
+            raise ValueError(f"{what}: max_recipients must be a whole number >= 1, not {most!r}")
+        if allowed is None:
+            return cls(most=most)
+        if isinstance(allowed, str) or not allowed:
+            raise ValueError(
+                f"{what}: allowed_recipients must be a non-empty list of addresses and domains "
+                f"(['ann@corp.example', 'corp.example']), or None for anyone; not {allowed!r}"
+            )
+        keys = [_entry_key(what, entry) for entry in allowed]
+        domains = frozenset(key[1:] for key in keys if key.startswith("@"))
+        return cls(frozenset(k for k in keys if not k.startswith("@")), domains, most)
+
+    def check(self, given: Sequence[tuple[str, list[str]]]) -> None:
+        """Refuse a message for an address outside the bounds or for too many, with a
+        :class:`PermanentApplicationError` naming the parameter (``to`` or ``cc``) and the
+        first address refused. ``given``: each parameter's addresses, in order."""
+        first_in: dict[str, str] = {}  # each address, once, -> the parameter naming it first
+        for param, addresses in given:
+            for address in filter(None, addresses):  # ('': an empty group)
+                first_in.setdefault(address, param)
+        listed = list(first_in.items())
+        if self.most is not None and len(listed) > self.most:
+            address, param = listed[self.most]
+            raise PermanentApplicationError(
+                f"{param}: {address!r:.200} is past the most addresses the host allows in one "
+                f"message: to and cc hold {len(listed)}, at most {self.most} (max_recipients); "
+                "nothing was sent"
+            )
+        if self.addresses is None or self.domains is None:
+            return
+        for address, param in listed:
+            key = _address_key(address)
+            if key is None or (key not in self.addresses and _domain(key) not in self.domains):
+                raise PermanentApplicationError(
+                    f"{param}: {address!r:.200} is not among the recipients the host allows "
+                    "(allowed_recipients); nothing was sent"
+                )
+
+
+def _entry_key(what: str, entry: object) -> str:
+    """An ``allowed_recipients`` entry as :func:`_address_key` makes it, a domain's as
+    ``@domain``; a ``ValueError`` naming ``what`` and the entry when it is neither."""
+    local, _, domain = entry.strip().rpartition("@") if isinstance(entry, str) else ("@", "", "")
+    key = _address_key(f"{local}@{domain}") if "@" not in local else None
+    if key is None or any(ch in str(entry) for ch in ' <>",;:()[]\\'):
+        raise ValueError(
+            f"{what}: allowed_recipients entry {entry!r} is no e-mail address or domain "
+            "(ann@corp.example, corp.example or @corp.example)"
+        )
+    return key
+
+
+def _domain(key: str) -> str:
+    return key.rpartition("@")[2]
+
+
+def _address_key(address: str) -> str | None:
+    """``address`` as the bounds compare it: lower-case, its domain as IDNA (ASCII) without a
+    trailing dot; None for one without a domain (a local mailbox) or with a domain that is no
+    IDNA name, which no bound allows."""
+    local, at, domain = address.rpartition("@")
+    domain = domain.removesuffix(".")
+    if not at or not domain:
+        return None
+    try:
+        ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
+    except UnicodeError:  # idna.IDNAError and its kin
+        return None
+    return f"{local.lower()}@{ascii_domain.lower()}"
 
 
 @dataclass(frozen=True)
@@ -126,6 +233,7 @@ class _Server:
     starttls: bool
     username: str | None
     password: str | None = field(repr=False)
+    bounds: _Bounds = _Bounds()
 
     @property
     def where(self) -> str:
@@ -163,6 +271,7 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
             message.set_content("" if body is None else body)
         except ValueError as exc:  # line breaks in a header value
             raise PermanentApplicationError(f"cannot build the message: {exc}") from exc
+        server.bounds.check([("to", _listed(message, "To")), ("cc", _listed(message, "Cc"))])
         had = delivered.get(idempotency_key)
         listed = _listed(message)
         recipients = list(dict.fromkeys(a for a in listed if a))  # (once each, in order)
@@ -247,10 +356,11 @@ def _refusal(where: str, refused: Refusals, delivered: tuple[str, ...]) -> Appli
     return ApplicationError(f"{where} refused for now {each}{has}{again}")
 
 
-def _listed(message: EmailMessage) -> list[str]:
-    """The addresses of the message's To and Cc, in order, as ``send_message`` takes them
-    (``''`` for an empty group such as ``undisclosed-recipients:;``)."""
-    fields = [str(v) for v in (*message.get_all("To", []), *message.get_all("Cc", []))]
+def _listed(message: EmailMessage, *headers: str) -> list[str]:
+    """The addresses of the message's ``headers`` (To and Cc when none is named), in order, as
+    ``send_message`` takes them (``''`` for an empty group such as
+    ``undisclosed-recipients:;``)."""
+    fields = [str(v) for h in headers or ("To", "Cc") for v in message.get_all(h, [])]
     return [address for _, address in getaddresses(fields)]
 
 
@@ -439,14 +549,32 @@ def _check_server(what: str, host: object, sender: object) -> None:
             raise ValueError(f"{what}: {name} must not be empty")
 
 
-def email_agent_factory(host: str, port: int = 25, *, sender: str, **options: Any) -> AgentFactory:
+def email_agent_factory(
+    host: str,
+    port: int = 25,
+    *,
+    sender: str,
+    allowed_recipients: Collection[str] | None = None,
+    max_recipients: int | None = MAX_RECIPIENTS,
+    **options: Any,
+) -> AgentFactory:
     """A factory for ``registry.allow_agent("email", ...)``: the server and sender are the
-    host's; a definition declaring ``wfengine:agent`` ``email`` only gets to send with them."""
+    host's; a definition declaring ``wfengine:agent`` ``email`` only gets to send with them,
+    to ``allowed_recipients`` (None: anyone; see :func:`email_agent`) and to at most
+    ``max_recipients`` addresses a message (None: any number)."""
     if "timeout" in options:  # refused now, not at the first call of a definition's
         check_timeout("email_agent_factory", options["timeout"])
     _check_server("email_agent_factory", host, sender)
+    _Bounds.of("email_agent_factory", allowed_recipients, max_recipients)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
-        return email_agent(host, port, sender=sender, **options)
+        return email_agent(
+            host,
+            port,
+            sender=sender,
+            allowed_recipients=allowed_recipients,
+            max_recipients=max_recipients,
+            **options,
+        )
 
     return factory

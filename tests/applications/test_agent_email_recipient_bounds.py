@@ -1,0 +1,132 @@
+"""The host bounds whom a definition's e-mail may reach: ``email_agent_factory`` (the way to the
+agent for definitions, which may be untrusted) sends to at most ``max_recipients`` addresses a
+message (100 unless the host says otherwise) and, given ``allowed_recipients``, only to those
+addresses and domains. Before, a definition could mail anyone, 20,000 addresses in one call.
+A message past the bounds is sent to no one, with a permanent failure naming the parameter and
+the first address refused. The work-item e-mail notifier, the host's own, is not bounded."""
+
+from __future__ import annotations
+
+from email.utils import getaddresses
+from typing import Any
+
+import pytest
+
+from wfengine.applications.agents.mail import email_agent_factory
+from wfengine.applications.registry import ApplicationFunc
+from wfengine.errors import PermanentApplicationError
+from wfengine.worklist.notification import Notification
+from wfengine.worklist.notifiers import EmailNotifier
+from wfengine.worklist.org_model import OrgUser
+
+
+class _Recorder:
+    """Stands in for ``smtplib.SMTP``: records each envelope (from To and Cc, as smtplib)."""
+
+    sent: list[list[str]]
+
+    def __init__(self, host: str, port: int, timeout: float | None = None) -> None:
+        pass
+
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def send_message(self, message: Any, to_addrs: list[str] | None = None) -> dict[str, Any]:
+        if to_addrs is None:
+            fields = [str(v) for v in message.get_all("To", []) + message.get_all("Cc", [])]
+            to_addrs = [address for _, address in getaddresses(fields)]
+        self.sent.append(list(to_addrs))
+        return {}
+
+
+def _smtp() -> tuple[type[_Recorder], list[list[str]]]:
+    sent: list[list[str]] = []
+    return type("Smtp", (_Recorder,), {"sent": sent}), sent
+
+
+def _definitions_agent(**limits: Any) -> tuple[ApplicationFunc, list[list[str]]]:
+    smtp, sent = _smtp()
+    factory = email_agent_factory("mx", sender="wf@corp.example", smtp_class=smtp, **limits)
+    return factory({}), sent
+
+
+def _many(n: int) -> list[str]:
+    return [f"p{i}@anywhere.example" for i in range(n)]
+
+
+def test_a_definitions_message_for_more_than_100_addresses_is_refused_unsent() -> None:
+    send, sent = _definitions_agent()
+    send(to=_many(60), cc=_many(100)[60:], subject="s", body="b")  # 100 in all: sent
+    assert len(sent[-1]) == 100
+    with pytest.raises(PermanentApplicationError) as refused:
+        send(to=_many(100), cc="p3@anywhere.example, extra@anywhere.example", subject="s")
+    assert str(refused.value).startswith("cc: 'extra@anywhere.example' is past the most")
+    assert "at most 100 (max_recipients)" in str(refused.value)
+    assert len(sent) == 1  # nothing more was sent
+
+
+def test_the_host_sets_another_limit() -> None:
+    send, sent = _definitions_agent(max_recipients=2)
+    with pytest.raises(PermanentApplicationError, match=r"^to: 'p2@anywhere\.example' is past"):
+        send(to=_many(3), subject="s")
+    assert sent == []
+    unlimited, sent = _definitions_agent(max_recipients=None)
+    unlimited(to=_many(500), subject="s")
+    assert len(sent[-1]) == 500
+
+
+def test_only_the_allowed_addresses_and_domains_are_mailed() -> None:
+    send, sent = _definitions_agent(
+        allowed_recipients=["corp.example", "@Bücher.example", "Partner@Other.example"]
+    )
+    to = ["ANN@Corp.Example", "x@xn--bcher-kva.example", "y@BÜCHER.example"]
+    send(to=to, cc="Partner <partner@other.example>", subject="s")
+    assert sent == [[*to, "partner@other.example"]]
+    for param, refused in [
+        ("cc", "eve@evil.example"),
+        ("cc", "a@mail.corp.example"),  # a domain allows its own addresses only
+        ("cc", "someone@other.example"),  # an address allows itself only
+        ("to", "root"),  # a local mailbox has no domain a host allowed
+    ]:
+        given = {"to": "ann@corp.example", "cc": refused}
+        if param == "to":
+            given = {"to": f"ann@corp.example, {refused}"}
+        with pytest.raises(PermanentApplicationError) as error:
+            send(**given, subject="s")
+        assert str(error.value) == (
+            f"{param}: {refused!r} is not among the recipients the host allows "
+            "(allowed_recipients); nothing was sent"
+        )
+    assert len(sent) == 1
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"allowed_recipients": "corp.example"},  # a bare text: give a list
+        {"allowed_recipients": []},
+        {"allowed_recipients": ["Ann <ann@corp.example>"]},
+        {"allowed_recipients": ["ann@"]},
+        {"allowed_recipients": [None]},
+        {"max_recipients": 0},
+        {"max_recipients": True},
+    ],
+)
+def test_bounds_that_are_not_such_are_refused_when_the_host_sets_them(
+    limits: dict[str, Any],
+) -> None:
+    name = next(iter(limits))
+    with pytest.raises(ValueError, match=rf"^email_agent_factory: {name} "):
+        email_agent_factory("mx", sender="wf@corp.example", **limits)
+
+
+def test_the_work_item_notifier_still_tells_everyone_in_one_message() -> None:
+    smtp, sent = _smtp()
+    notifier = EmailNotifier("mx", sender="wf@corp.example", smtp_class=smtp)
+    users = [OrgUser(id=f"u{i}", email=f"u{i}@anywhere.example") for i in range(150)]
+    notification = Notification("k", "offered", "wi-1", "pi-1", "review", ("clerks",))
+    notifier.notify(notification, users)
+    assert len(sent) == 1 and len(sent[0]) == 150
