@@ -106,3 +106,42 @@ def test_parent_and_child_of_a_fork_run_each_job_once_and_hand_out_their_own_ids
     assert child["worker_id"] != engine.worker_id  # (a lease owner of its own)
     assert child["parents"] is False  # (and connections of its own)
     engine.close()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_a_child_forked_from_an_engine_on_sqlite_in_memory_works_on_its_own_copy(url: str) -> None:
+    # the database lives in its one connection, which the fork copied: the child keeps it
+    # (it was set aside, and the child's new connection was refused as a new, empty database)
+    done_read, done_write = os.pipe()
+    engine = Engine(db_url=url)
+    engine.applications.register("calc", lambda x: {"y": x * 2}, asynchronous=True)
+    engine.deploy(_package())
+    queued = engine.start_process("flow", {"x": 1})
+    pid = os.fork()
+    if pid == 0:  # the child: finish the parent's instance in its copy, start one more
+        outcome: dict[str, Any] = {}
+        try:
+            outcome["worker_id"] = engine.worker_id
+            outcome["ran"] = engine.run_due_jobs()
+            outcome["queued"] = engine.instance_summary(queued).state.value
+            started = engine.start_process("flow", {"x": 2})
+            engine.run_due_jobs()
+            outcome["started"] = [started, engine.instance_summary(started).state.value]
+        except BaseException as exc:
+            outcome["error"] = f"{type(exc).__name__}: {exc}"
+        finally:
+            os.write(done_write, json.dumps(outcome).encode())
+            os._exit(0)
+    child = json.loads(_wait_for(done_read))
+    os.waitpid(pid, 0)
+    assert "error" not in child, child["error"]
+    assert child["ran"] == 1
+    assert child["queued"] == "closed.completed"
+    assert child["started"][1] == "closed.completed"
+    assert child["worker_id"] != engine.worker_id
+    # the parent's database is its own: what the child did is not in it
+    assert engine.instance_summary(queued).state.value == "open.running"
+    assert engine.run_due_jobs() == 1
+    assert engine.instance_summary(queued).state.value == "closed.completed"
+    assert child["started"][0] not in {i.id for i in engine.instance_summaries()}
+    engine.close()

@@ -12,7 +12,9 @@ not kept alive) and its ``after_fork()`` runs in the child, right after the fork
 takes a lease owner of its own, an id generator forgets its blocks, a database forgets the
 parent's connections. Those are not closed: closing one from the child ends the parent's
 session (PostgreSQL's connection ends for both), and SQLAlchemy resets a connection it
-collects; the child keeps them, unused (:func:`inherited`), and opens its own.
+collects; the child keeps them, unused (:func:`inherited`), and opens its own. Except an
+in-memory SQLite database private to its connection: its data is in that connection, so the
+child keeps using its copy of it (a database of the child's own, as before the fork).
 """
 
 from __future__ import annotations

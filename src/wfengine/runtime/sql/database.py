@@ -56,6 +56,7 @@ from wfengine.runtime.sql.after_fork import inherited, renew_in_child
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
 from wfengine.runtime.sql.retry import RetryPolicy, first_line, is_transient, run_with_retries
+from wfengine.runtime.sql.sqlite_memory import private_memory
 from wfengine.runtime.sql.unit import ThreadUnits, UnitOfWork
 
 _T = TypeVar("_T")
@@ -126,8 +127,15 @@ class Database:
     def after_fork(self) -> None:
         """In a child process forked from this one: forget the parent's connections, the
         pool's and those checked out, without closing them
-        (:mod:`~wfengine.runtime.sql.after_fork`); the child's first statement opens its own."""
+        (:mod:`~wfengine.runtime.sql.after_fork`); the child's first statement opens its own.
+
+        Except on an in-memory SQLite database private to its connection
+        (:func:`~wfengine.runtime.sql.sqlite_memory.private_memory`): its data lives in that
+        connection, which the fork copied with the process, so the child keeps it and works
+        on its own copy (a new one would be a new, empty database, which is refused)."""
         self._kept_lock = threading.Lock()
+        if self.dialect.backend == "sqlite" and private_memory(self.sa_engine.url):
+            return
         kept, self._kept = self._kept, None
         unit = self.unit  # (the forking thread's: a command it runs goes on, on a new one)
         for conn in (kept[1] if kept else None, unit.connection):
