@@ -1,7 +1,8 @@
 """A program that exited with its answer while a child it started holds its stdout or stderr
 open (a daemon) is answered by what it printed and its exit status: the call waited for the
 child until the timeout, reported "no answer; the program was killed", and the program, which
-had done its work, was run again."""
+had done its work, was run again. Not before its stdout holds a whole JSON value, though: the
+answer may be the child's, printed after the program exited (a shell wrapper), and it was lost."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from wfengine.applications.agents import subprocess_agent
 from wfengine.applications.agents.subprocesses import ProcessFailedError
 from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import ApplicationTimeoutError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 
@@ -72,3 +74,37 @@ def test_the_program_runs_once_and_the_instance_goes_on(
     assert engine.incidents(iid) == []
     assert engine.instance(iid).data["y"] == 6
     assert runs.read_text().split() == ["x"]
+
+
+#: a child of the shell that waits until the agent has seen the shell exit (and reaped it),
+#: then a second more (longer than the agent once read after an exit)
+_AFTER_EXIT = "while kill -0 $$ 2>/dev/null; do sleep 0.01; done; sleep 1"
+
+
+@pytest.mark.parametrize(
+    ("program", "child"),
+    [
+        pytest.param("", """echo '{"y": 6}'""", id="the-child-prints-it"),
+        pytest.param("""printf '{"y": '""", "echo '6}'", id="the-child-ends-it"),
+        pytest.param("", """echo '{"y": 6}'; exec sleep 30""", id="and-holds-the-pipes"),
+    ],
+)
+def test_an_answer_the_child_prints_after_the_program_exited_is_the_answer(
+    child_pid_file: Path, program: str, child: str
+) -> None:
+    # a shell wrapper that exits at once, leaving the job that answers: its answer was lost
+    # (no outputs; or the half printed before the exit, refused as non-JSON for good)
+    script = f"{program}\n( {_AFTER_EXIT}; {child} ) & echo $! > '{child_pid_file}'"
+    fds, threads = set(os.listdir("/proc/self/fd")), set(threading.enumerate())
+    assert subprocess_agent(["/bin/sh", "-c", script], timeout=30)() == {"y": 6}
+    assert set(os.listdir("/proc/self/fd")) - fds == set()
+    assert set(threading.enumerate()) - threads == set()
+
+
+def test_nothing_printed_by_the_time_it_exited_waits_for_the_child_until_the_timeout(
+    child_pid_file: Path,
+) -> None:
+    # the answer may still come from the child holding its stdout (as above)
+    call = subprocess_agent(_program(child_pid_file, "exit 0"), timeout=1)
+    with pytest.raises(ApplicationTimeoutError, match="no answer within 1 s"):
+        call()

@@ -23,10 +23,11 @@ timeout=)``, ``wfengine:timeout``) shorter than the agent's own is the one the p
 killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once the program
 has exited: it does not finish its side effect after the call was recorded as failed, and a
 retry never runs beside it. (Only the program itself is killed, not programs it started and
-left running. One left holding the program's stdout or stderr open keeps the call waiting
-while the program runs, as the answer may still come, until the timeout; once the program has
-exited, at most :data:`HELD_GRACE` more, and its exit status and what it printed are the
-answer. No pipe or thread of the call outlives it.)
+left running. One left holding the program's stdout or stderr open keeps the call waiting,
+as the answer may still come, until the timeout; once the program has exited, only until its
+stdout holds a whole JSON value (or has ended, or the program failed: a non-zero exit status),
+and its exit status and what it printed are the answer. No pipe or thread of the call outlives
+it.)
 The program stays in the calling process's process group (it is given no
 session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
 a worker process that died mid-job) the program is stopped with it, and does not finish its
@@ -66,10 +67,8 @@ KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
 #: how much of the end of a program's stderr is kept (a failed call's message shows its end)
 STDERR_TAIL = 4096
 _CHUNK = 65536
-#: how long, once the program has exited, the call waits for the end of pipes that a process it
-#: started holds open before it takes what the program printed
-HELD_GRACE = 0.5
-#: how often the call looks whether the program has exited while its pipes stay open
+#: how often the call looks whether the program has exited while its pipes stay open, and how
+#: long its stdout stays quiet, once it has exited, before the call looks whether it is answered
 _TICK = 0.05
 #: a write of at most this many bytes to a pipe the selector says is ready does not block
 _PIPE_BUF: int = getattr(select, "PIPE_BUF", 512)
@@ -221,7 +220,7 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
     )
     pipes = (process.stdin, process.stdout, process.stderr)
     try:
-        done = _exchange(process, data, program.max_answer, end, min(HELD_GRACE, timeout))
+        done = _exchange(process, data, program.max_answer, end)
         if done.over:  # its output is read no further: it is not waited for either
             process.kill()
         done.returncode = process.wait(None if done.over else max(0.0, end - time.monotonic()))
@@ -237,34 +236,33 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
     return done
 
 
-def _exchange(
-    process: subprocess.Popen[bytes], data: bytes, most: int, end: float, held: float
-) -> _Done:
+def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: float) -> _Done:
     """Write ``data`` to the program's stdin and read its stdout and stderr until both end
     (each pipe closed once finished), or until stdout passes ``most`` bytes (``done.over``:
-    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end`` while the
-    program runs. Once it has exited, pipes still open are another process's (one it started):
-    they are read ``held`` seconds more at most, and no longer once nothing is left to read.
+    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end``. Once the
+    program has exited, pipes still open are another process's (one it started): reading
+    stops when its stdout, quiet for a tick, is answered (:func:`_answered`).
 
     Why: a program that exited 0 with its whole answer, having started a child that kept its
     stdout open (a daemon), was reported as "no answer within N s; the program was killed" and
-    run again. All it printed is in the pipes when it exits: ``held`` is for reading it."""
+    run again. Why not stop at its exit: the answer may be the child's, printed later (a shell
+    wrapper that exits at once, leaving the job that answers), and a cut-off answer was lost
+    (no outputs, or a half-written one refused for good)."""
     assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
     done = _Done()
-    until: float | None = None  # once the program has exited: when to stop reading
+    answered = _answered(process, done)
     with _Selector() as selector:
         selector.register(process.stdin, selectors.EVENT_WRITE, _writer(data))
         selector.register(process.stdout, selectors.EVENT_READ, _head(most, done))
         selector.register(process.stderr, selectors.EVENT_READ, _tail(done))
         while selector.get_map() and not done.over:
             now = time.monotonic()
-            if until is None and process.poll() is not None:
-                until = now + held
-            if until is None:  # running: looked at each tick, as its exit ends no pipe
-                if now >= end:
-                    raise subprocess.TimeoutExpired(process.args, now)
-                ready = selector.select(min(end - now, _TICK))
-            elif now >= until or not (ready := selector.select(until - now)):
+            if now >= end:
+                raise subprocess.TimeoutExpired(process.args, now)
+            exited = process.poll() is not None  # (before: all it printed is in the pipes)
+            # looked at each tick, as the program's exit ends no pipe a child holds
+            ready = selector.select(min(end - now, _TICK))
+            if exited and all(key.fileobj is not process.stdout for key, _ in ready) and answered():
                 break  # what it printed is read; the pipes' other ends are not its own
             for key, _events in ready:
                 if key.data(key.fd):
@@ -272,6 +270,35 @@ def _exchange(
                     key.fileobj.close()  # type: ignore[union-attr]  # (the pipes registered)
     done.stdout = b"".join(done.chunks)
     return done
+
+
+def _answered(process: subprocess.Popen[bytes], done: _Done) -> Callable[[], bool]:
+    """Whether the exited ``process`` is answered, nothing more to wait for on its pipes: it
+    failed (its exit status is the answer, with the end of its stderr), or its stdout has
+    ended or holds a whole JSON value (anything more would spoil it). Not while its stdout is
+    empty or a value cut short: a child it started may print the answer (as before, the call
+    then waits for that until the timeout). Each stdout read so far is parsed once at most."""
+    looked, whole = -1, False
+
+    def answered() -> bool:
+        nonlocal looked, whole
+        if process.returncode != 0 or process.stdout is None or process.stdout.closed:
+            return True
+        if len(done.chunks) != looked:
+            looked, whole = len(done.chunks), _whole_value(b"".join(done.chunks))
+        return whole
+
+    return answered
+
+
+def _whole_value(output: bytes) -> bool:
+    """Is ``output`` one whole JSON value in UTF-8 (as the answer is read: a byte order mark
+    and surrounding white space allowed)?"""
+    try:
+        json.loads(output.decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # (UnicodeDecodeError is a ValueError)
+        return False
+    return True
 
 
 def _writer(data: bytes) -> _Serve:
