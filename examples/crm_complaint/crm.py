@@ -383,6 +383,12 @@ class CrmApps:
                 f"characters as the CRM keys it, at most {phones.KEY_LENGTH}); set the number "
                 "alone in the case's phone field"
             )
+        if phones.reads_as_decimal(lookup_phone or ""):  # (a float given to start_process)
+            raise PermanentApplicationError(
+                f"phone: {lookup_phone!r} reads as a decimal number (a spreadsheet's or a "
+                "float's: it gains or loses digits), not a phone number; set the number as "
+                "written in the case's phone field"
+            )
         try:
             email = email_address(lookup_email)
         except DataTypeError as exc:

@@ -84,8 +84,11 @@ def check_phone(values: Mapping[str, Any]) -> None:
     spreadsheet import gives a number) is refused too: the engine wrote it as the text
     ``"13800000101.0"``, whose key has a 12th digit, another customer's, whom no SMS reaches
     and under whom the customer could not find their case. A whole number (``13800000101``)
-    is the digits it writes. Digits that make no complete number (an extension, a typo) are
-    kept, as the CRM keeps them, up to the length its tables keep (:func:`_check_phone_length`)."""
+    is the digits it writes. So is text that reads as such a float (``"13800000101.0"``,
+    ``"1.38000001E+10"``: a spreadsheet's export; :func:`phones.reads_as_decimal`), which
+    keyed a 12th digit or a stranger's mobile. Digits that make no complete number (an
+    extension, a typo) are kept, as the CRM keeps them, up to the length its tables keep
+    (:func:`_check_phone_length`)."""
     phone = values.get("phone")
     if phone is None:
         given = "none given"
@@ -95,7 +98,7 @@ def check_phone(values: Mapping[str, Any]) -> None:
             'text, as written ("+86 138 0000 0101"; a number read as a float gains or '
             "loses digits); nothing was started"
         )
-    elif not phones.phone_key(str(phone)):
+    elif not phones.phone_key(_phone_text(phone)):
         given = f"{phone!r} has no digits of a phone number"
     else:
         _check_phone_length(str(phone))
@@ -104,6 +107,33 @@ def check_phone(values: Mapping[str, Any]) -> None:
         f"phone: {given}; a complaint needs the customer's phone number (the case is "
         "numbered, found and answered under it); nothing was started"
     )
+
+
+def _phone_text(phone: str | int) -> str:
+    """``phone`` as text, refusing (``DataTypeError`` naming ``phone``) a whole number of
+    more digits than a phone key keeps (:data:`phones.KEY_LENGTH`), told by its size, not
+    written out: Python writes no integer of over 4,300 digits as text (a bare ``ValueError``
+    naming no field), and one that long is no phone number anyway; and text that reads as a
+    decimal or scientific number (:func:`phones.reads_as_decimal`)."""
+    if isinstance(phone, int) and abs(phone).bit_length() > _KEY_BITS:
+        raise DataTypeError(
+            f"phone: a whole number too long for a phone number (over {phones.KEY_LENGTH} "
+            f"digits as the CRM keys it, at most {phones.KEY_LENGTH}): give the number alone, "
+            'as text, as written ("+86 138 0000 0101"); nothing was started'
+        )
+    text = str(phone)
+    if phones.reads_as_decimal(text):
+        raise DataTypeError(
+            f"phone: {text!r} reads as a decimal number (a spreadsheet's or a float's: it "
+            'gains or loses digits), not a phone number: give the number as written ("+86 '
+            '138 0000 0101"); nothing was started'
+        )
+    return text
+
+
+#: the most bits of a whole number written out as a phone: one of more digits than a phone key
+#: keeps is refused as too long anyway (:func:`_check_phone_length`), this one by its size
+_KEY_BITS = (10**phones.KEY_LENGTH).bit_length()
 
 
 def _check_phone_length(phone: str) -> None:

@@ -25,6 +25,20 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 KEY_LENGTH = 32
 
 
+#: a number as a spreadsheet, a JSON post or a float written as text gives one: digits with a
+#: decimal part (``13800000101.0``), an exponent (``1.38000001E+10``), or both
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][+-]?\d+)?")
+
+
+def reads_as_decimal(text: str) -> bool:
+    """Does ``text`` (digits of any script, trimmed) read as a decimal or scientific number,
+    not as a phone number? Why: a number exported by a spreadsheet or read as a float comes
+    as ``"13800000101.0"``, whose key (:func:`phone_key`) has a 12th digit, or as
+    ``"1.38000001E+10"``, whose key is another, valid mobile: a stranger's. A phone written
+    with dots between its groups (``138.0000.0101``) is no such number, and is kept."""
+    return _DECIMAL.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
+
+
 def ascii_digits(text: str) -> str:
     """The decimal digits of ``text``, of any script, as ASCII digits, in order.
 
