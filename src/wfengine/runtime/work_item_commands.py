@@ -34,6 +34,7 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.performed import performer_in
+from wfengine.runtime.sent_back_records import bind_sent_back
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
@@ -312,12 +313,9 @@ class WorkItemCommands(EngineBase):
                     f"after a join that {to_activity!r} alone would never complete",
                     "send back",
                 )
-            if nav.would_not_run(ai, target):
-                raise IllegalStateError(
-                    f"{subject} to {to_activity!r}",
-                    "a loop whose condition does not hold now (it would not run again)",
-                    "send back",
-                )
+            why = nav.why_not_run(ai, target)
+            if why is not None:
+                raise IllegalStateError(f"{subject} to {to_activity!r}", why, "send back")
             sent = WorkItemSentBack(item.id, user, to_activity, reason)
             inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
             if target.offer_first or target.offer_after:  # a person's work (else nobody's)
@@ -335,10 +333,13 @@ class WorkItemCommands(EngineBase):
                     "from_activity": item.activity_id,
                     "from_work_item_id": item.id,
                 }
+            before = frozenset(inst.activities)
             nav.send_back(item, target)
             # offering a person's work calls no application: done now even by an engine that
             # leaves automatic work to workers, so the earlier performer gets it at once
             nav.drain(defer=self.defer_automatic and not target.offer_first)
+            # the record goes with the activity instance this began, and with no later one
+            bind_sent_back(inst, scope, target, before)
             return None, False
 
         self._work_item_command(work_item_id, user, "send back", WorkItemState.CANCELLED, send_back)

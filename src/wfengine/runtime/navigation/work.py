@@ -28,6 +28,7 @@ from wfengine.runtime.navigation.base import _RUNNING, _Failure, _tool_failure
 from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.performed import concerns, record_co_performer, record_performer
+from wfengine.runtime.sent_back_records import follow_sent_back, take_sent_back
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
@@ -81,7 +82,7 @@ class Work(People):
             )
             return
         item = self._new_item(ai, assignees)
-        sent_back = _sent_back(inst, ai) if inst.sent_back else None
+        sent_back = take_sent_back(inst, ai) if inst.sent_back else None
         if sent_back is not None and holder is None:  # (the definition's own rule first)
             holder = back_to
         if holder is not None:  # allocated at once, told to them alone: by the engine
@@ -116,7 +117,7 @@ class Work(People):
         """Who ``ai``'s work goes to when it was sent back to its activity: whoever
         completed it last, unless they may no longer have it (four eyes) or the directory no
         longer knows them (they left: nobody could reach it then); None: offered as usual.
-        Read without taking the record (:func:`_sent_back` takes it once the offer stands)."""
+        Read without taking the record (:func:`take_sent_back` takes it once the offer stands)."""
         found = ai.scope.instance.sent_back.get(f"{ai.scope.id}/{ai.act.id}")
         previous = None if found is None else found.get("holder")
         if previous is None or previous in excluded_performers(ai):
@@ -468,22 +469,36 @@ class Work(People):
         self.branch_lost(ai)
         self._cancel_activity(ai, ActivityState.ABORTED, count=True)
 
-    def would_not_run(self, ai: ActivityInstance, target: CActivity) -> bool:
-        """Whether ``target``, begun again now in ``ai``'s scope (work sent back to it),
-        would not run at all: a loop tested first (Standard, ``TestTime`` Before) whose
-        condition does not hold on the instance's data now, so nobody would get the work.
-        Start assignments that come first, or a condition that cannot be evaluated, leave it
-        to the activity (the latter's incident says why)."""
+    def why_not_run(self, ai: ActivityInstance, target: CActivity) -> str | None:
+        """Why ``target``, begun again now in ``ai``'s scope (work sent back to it), would not
+        run at all, so that nobody would get the work (None: it would run): a loop tested
+        first (Standard, ``TestTime`` Before) whose condition does not hold on the
+        instance's data now, or a multi-instance activity whose count gives no instance now
+        (it would close at once, and the sender's work be re-offered for nothing). Start
+        assignments that come first, or an expression that cannot be evaluated (or gives no
+        count), leave it to the activity (its incident says why)."""
         loop = target.loop
-        if loop is None or loop.multi or not loop.test_before or target.assign_start:
-            return False
-        if loop.condition is None or (loop.maximum is not None and loop.maximum <= 0):
-            return True
-        layer = {loop.counter: 0} if loop.counter else None  # the first test reads 0
+        if loop is None or target.assign_start:
+            return None
         try:
-            return not self._holds(ai, loop.condition, layer)
+            if loop.multi:
+                assert loop.count is not None
+                count = self._evaluate(ai, loop.count)
+                if isinstance(count, int | float) and not isinstance(count, bool) and count == 0:
+                    return (
+                        f"a multi-instance activity whose count {loop.count.text!r} gives 0 "
+                        "instances now (nobody would get the work)"
+                    )
+                return None
+            if not loop.test_before:
+                return None
+            if loop.condition is not None and (loop.maximum is None or loop.maximum > 0):
+                layer = {loop.counter: 0} if loop.counter else None  # the first test reads 0
+                if self._holds(ai, loop.condition, layer):
+                    return None
         except _Failure:
-            return False
+            return None
+        return "a loop whose condition does not hold now (it would not run again)"
 
     def send_back(self, item: WorkItem, target: CActivity) -> None:
         """Close the item's activity instance (terminated, its item withdrawn) and begin
@@ -505,12 +520,17 @@ class Work(People):
         """Run the activity's applications, or carry on after an asynchronous one answered
         (``resume``: its job payload and result) or failed (``failure``); then finish the
         work, unless the activity now waits for an ``invoke`` job."""
+        sent_back = ai.scope.instance.sent_back  # (work sent back to it: the record is its)
+        if sent_back:
+            follow_sent_back(ai)
         try:
             if failure is not None:
                 raise _tool_failure(failure)
             waiting = self._call_tools(ai, resume)
         except _Failure as exc:
             self._fail(ai, "run", exc)
+            if sent_back:  # (closed by it, to an exception: nobody gets the work)
+                follow_sent_back(ai)
             return
         if waiting:
             return
@@ -575,21 +595,3 @@ class Work(People):
 def _names(users: Sequence[str]) -> str:
     """``users`` as a message lists them: ``'ann', 'bob'``."""
     return ", ".join(map(repr, users))
-
-
-def _sent_back(inst: ProcessInstance, ai: ActivityInstance) -> dict[str, Any] | None:
-    """Who has ``ai``'s work again and why, when it was sent back to its activity (None
-    otherwise). The offer takes it; but every instance of a multi-instance activity sent back
-    to is told, so there it stays for the instances of that round (the first one offered
-    marks it with its container) and is dropped by an instance of a later round."""
-    key = f"{ai.scope.id}/{ai.act.id}"
-    container = ai.mi_parent
-    if container is None:
-        return inst.sent_back.pop(key, None)
-    found = inst.sent_back.get(key)
-    if found is None:
-        return None
-    if found.setdefault("container", container.id) != container.id:  # an old round's
-        del inst.sent_back[key]
-        return None
-    return {k: v for k, v in found.items() if k != "container"}
