@@ -239,6 +239,13 @@ class Store(Protocol):
         store learns it from the same statement)."""
         ...
 
+    def suspended_among(self, instance_ids: Collection[str]) -> set[str]:
+        """Which of ``instance_ids`` are suspended instances (one that does not exist is
+        not), for the marks of a work item listing (:mod:`~wfengine.runtime.work_item_marks`).
+        A SQL store answers from the states its item read just returned with the items (the
+        same statement: the marks cost none), reading only the states it did not see."""
+        ...
+
     def worklist(
         self,
         user: str,

@@ -9,7 +9,9 @@ exactly that, so a page, and the page after a given instance, is one index range
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +23,7 @@ from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.bytewise import bytewise, id_order
 from wfengine.runtime.sql.database import Database
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
 
@@ -214,3 +216,76 @@ def summaries_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[Insta
         stmt = sa.select(*rows.SUMMARY_COLUMNS).where(p.c.id.in_(chunk))
         found.extend(rows.summaries(conn.execute(stmt).mappings().all()))
     return found
+
+
+def worklist_reads(
+    db: Database,
+    user: str,
+    state: WorkItemState | None,
+    process_id: str | None,
+    after: tuple[datetime, str] | None,
+    limit: int | None,
+) -> list[sa.Select[Any]]:
+    """The statements of a page of ``user``'s work list (``SqlStore.worklist``): two index
+    range scans, each in (created_at, id) order and limited, merged by the caller: the items
+    a user holds (ix_work_items_held, open ones only) and those offered to them
+    (work_item_offers' key), so a page reads neither other users' items nor the ones this
+    user completed."""
+    w, o, p = t.work_items, t.work_item_offers, t.process_instances
+    wid, oid = id_order(db, w.c.id), id_order(db, o.c.work_item_id)
+    queries = []
+    if state is None or state.value in t.HELD_ITEM_STATES:
+        q = sa.select(w).where(w.c.holder == user, t.held_state(w.c.state))
+        if state is not None:
+            q = q.where(w.c.state == state.value)
+        if after is not None:
+            q = q.where(sa.tuple_(w.c.created_at, wid) > sa.tuple_(*after))
+        queries.append(q.order_by(w.c.created_at, wid))
+    if state is None or state is WorkItemState.OFFERED:
+        q = sa.select(w).join(o, o.c.work_item_id == w.c.id).where(o.c.user_id == user)
+        if after is not None:
+            q = q.where(sa.tuple_(o.c.created_at, oid) > sa.tuple_(*after))
+        queries.append(q.order_by(o.c.created_at, oid))
+    if process_id is not None:
+        of_process = sa.select(p.c.id).where(p.c.process_id == process_id)
+        queries = [q.where(w.c.instance_id.in_(of_process)) for q in queries]
+    if limit is not None:
+        queries = [q.limit(limit) for q in queries]
+    return queries
+
+
+class SeenStates(threading.local):
+    """The states of the instances whose work items this thread's latest item read returned
+    (``instance_state``, read in the same statement; a work list page's reads carry none,
+    its marks read them, once per page), kept for the marks of that read
+    (:mod:`~wfengine.runtime.work_item_marks`): before, marking a listing read the states
+    again, a second statement for every ``work_items(iid)``. Each item read replaces them,
+    and the marks take them once, so none outlives the read that saw it."""
+
+    def __init__(self) -> None:  # (run in each thread at its first use)
+        #: instance id -> its ``state`` column, as the latest item read saw it
+        self.states: dict[str, str] = {}
+
+    def saw(self, found: Iterable[Mapping[str, Any]]) -> None:
+        """Keep the states the item rows ``found`` carry (the latest read's, only)."""
+        states = ((r["id"], r["instance_id"], r.get("instance_state")) for r in found)
+        self.states = {instance_id: s for item, instance_id, s in states if item and s}
+
+    def take(self) -> dict[str, str]:
+        """The kept states, forgotten here (a later look-up reads afresh)."""
+        states, self.states = self.states, {}
+        return states
+
+
+def states_of(db: Database, instance_ids: Sequence[str]) -> dict[str, str]:
+    """The ``state`` columns of those of ``instance_ids`` that exist (a statement per 500)."""
+    p = t.process_instances
+
+    def read(conn: sa.Connection) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in id_chunks(instance_ids):
+            stmt = sa.select(p.c.id, p.c.state).where(p.c.id.in_(chunk))
+            found.update((r.id, r.state) for r in conn.execute(stmt))
+        return found
+
+    return db.read(read)

@@ -4,7 +4,9 @@ row), the open work items in creation order (of an instance, which also tells wh
 exists).
 
 A work item is read with its instance's row version from the same statement: the version that
-stands for the item's (see :meth:`~wfengine.runtime.sql.unit.UnitOfWork.remember_work_item`).
+stands for the item's (see :meth:`~wfengine.runtime.sql.unit.UnitOfWork.remember_work_item`);
+and with its instance's state (``instance_state``), so that marking the work of a suspended
+instance (:mod:`~wfengine.runtime.work_item_marks`) costs the listing no second statement.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ _OPEN = _w.c.state.in_([sa.literal_column(f"'{v}'") for v in OPEN_ITEM_STATES])
 INSTANCE = sa.select(_p).where(_p.c.id == sa.bindparam("instance_id"))
 SUMMARY = sa.select(*rows.SUMMARY_COLUMNS).where(_p.c.id == sa.bindparam("instance_id"))
 
-_ITEM_WITH_VERSION = sa.select(_w, _p.c.version.label("instance_version")).join(
-    _p, _p.c.id == _w.c.instance_id
-)
+#: the instance's columns read with each of its work items
+_WITH_ITEM = (_p.c.version.label("instance_version"), _p.c.state.label("instance_state"))
+_ITEM_WITH_VERSION = sa.select(_w, *_WITH_ITEM).join(_p, _p.c.id == _w.c.instance_id)
 ITEM = _ITEM_WITH_VERSION.where(_w.c.id == sa.bindparam("work_item_id"))
 #: the listing order (ids by code point on every database: see bytewise)
 _ITEM_ORDER = (_w.c.created_at, sa.func.length(_w.c.id), bytewise(_w.c.id))
@@ -40,7 +42,7 @@ OPEN_ITEMS = _ITEM_WITH_VERSION.where(_OPEN).order_by(*_ITEM_ORDER)
 #: the open items of one instance, from the instance's row: no row when there is no such
 #: instance, one row of NULL item columns when it has no open item (one statement tells both)
 OPEN_ITEMS_OF = (
-    sa.select(_w, _p.c.version.label("instance_version"))
+    sa.select(_w, *_WITH_ITEM)
     .select_from(_p)
     .outerjoin(_w, sa.and_(_w.c.instance_id == _p.c.id, _OPEN))
     .where(_p.c.id == sa.bindparam("instance_id"))

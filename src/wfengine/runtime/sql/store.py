@@ -120,6 +120,7 @@ class SqlStore(Reopening, StoreOutbox):
             self.sa_engine.dispose()
             raise
         self._open(dialect)  # (the parts on its connections, made again by reopen())
+        self._seen = listing.SeenStates()
         self._writer = StepWriter(dialect, self.sa_engine.dialect)
         self._reserve = dialect.upsert(
             t.id_blocks,
@@ -301,6 +302,7 @@ class SqlStore(Reopening, StoreOutbox):
         return item
 
     def work_item(self, work_item_id: str) -> WorkItem:
+        self._seen.take()  # (a state kept from an earlier read: not this item's)
         known = self._unit.work_item(work_item_id)
         if known is not None:
             return known
@@ -309,7 +311,8 @@ class SqlStore(Reopening, StoreOutbox):
             row = self._db.row(reads.ITEM, params)
             if row is None:
                 raise NotFoundError("work item", work_item_id)
-            return self._item(row)
+            (item,) = self._items([row])
+            return item
         # a command reads the item's instance next: its row comes with the item, in the same
         # statement (one round trip, and one moment for both)
         row = self._db.row(reads.ITEM_AND_INSTANCE, params)
@@ -326,15 +329,33 @@ class SqlStore(Reopening, StoreOutbox):
         if self._unit.instance(row["instance_id"]) is None:
             self._materialise(reads.instance_part(row))
 
+    def _items(self, found: Sequence[Mapping[Any, Any]]) -> list[WorkItem]:
+        """The work items of the rows ``found`` (NULL rows left out), their instances' states
+        kept for :meth:`suspended_among`."""
+        self._seen.saw(found)
+        return [self._item(r) for r in found if r["id"] is not None]
+
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
-            found = self._db.rows(reads.OPEN_ITEMS, {})
-            return [self._item(r) for r in found]
-        params = {"instance_id": instance_id}
-        found = self._db.rows(reads.OPEN_ITEMS_OF, params)
+            return self._items(self._db.rows(reads.OPEN_ITEMS, {}))
+        found = self._db.rows(reads.OPEN_ITEMS_OF, {"instance_id": instance_id})
         if not found:
             raise NotFoundError("process instance", instance_id)
-        return [self._item(r) for r in found if r["id"] is not None]
+        return self._items(found)
+
+    def suspended_among(self, instance_ids: Collection[str]) -> set[str]:
+        """The command's own copy of an instance first (changes and all), else the state this
+        thread's latest item read saw with the item; the others read (one statement)."""
+        seen, states = self._seen.take(), {}
+        for instance_id in instance_ids:
+            loaded = self._unit.instance(instance_id)
+            state = seen.get(instance_id) if loaded is None else loaded.state.value
+            if state is not None:
+                states[instance_id] = state
+        unread = [i for i in instance_ids if i not in states]
+        if unread:
+            states.update(listing.states_of(self._db, unread))
+        return {i for i, state in states.items() if state == ProcessState.SUSPENDED.value}
 
     def worklist(
         self,
@@ -345,37 +366,12 @@ class SqlStore(Reopening, StoreOutbox):
         after: tuple[datetime, str] | None = None,
         limit: int | None = None,
     ) -> list[WorkItem]:
-        # two index range scans, each in (created_at, id) order and limited, merged here:
-        # the items a user holds (ix_work_items_held, open ones only) and those offered to
-        # them (work_item_offers' key), so a page reads neither other users' items nor the
-        # ones this user completed
-        w, o, p = t.work_items, t.work_item_offers, t.process_instances
-        wid, oid = id_order(self._db, w.c.id), id_order(self._db, o.c.work_item_id)
-        queries = []
-        if state is None or state.value in t.HELD_ITEM_STATES:
-            q = sa.select(w).where(w.c.holder == user, t.held_state(w.c.state))
-            if state is not None:
-                q = q.where(w.c.state == state.value)
-            if after is not None:
-                q = q.where(sa.tuple_(w.c.created_at, wid) > sa.tuple_(*after))
-            queries.append(q.order_by(w.c.created_at, wid))
-        if state is None or state is WorkItemState.OFFERED:
-            q = sa.select(w).join(o, o.c.work_item_id == w.c.id).where(o.c.user_id == user)
-            if after is not None:
-                q = q.where(sa.tuple_(o.c.created_at, oid) > sa.tuple_(*after))
-            queries.append(q.order_by(o.c.created_at, oid))
-        if process_id is not None:
-            of_process = sa.select(p.c.id).where(p.c.process_id == process_id)
-            queries = [q.where(w.c.instance_id.in_(of_process)) for q in queries]
-        if limit is not None:
-            queries = [q.limit(limit) for q in queries]
+        queries = listing.worklist_reads(self._db, user, state, process_id, after, limit)
 
         def read(conn: sa.Connection) -> list[Any]:
             return [r for q in queries for r in conn.execute(q).mappings().all()]
 
-        found = sorted(
-            (self._item(r) for r in self._db.read(read)), key=lambda i: (i.created_at, i.id)
-        )
+        found = sorted(self._items(self._db.read(read)), key=lambda i: (i.created_at, i.id))
         return found if limit is None else found[:limit]
 
     def timers(self, instance_id: str | None = None) -> list[Timer]:
