@@ -51,6 +51,7 @@ import hashlib
 import importlib.util
 import inspect
 import itertools
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -168,6 +169,16 @@ status_notices = sa.Table(
     sa.Column("milestone", sa.String(200), primary_key=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+def number_text(acceptance_no: str) -> str:
+    """What tells the customer their case's acceptance number (``tell_customer``'s text, as
+    ``complaint.xpdl`` writes it: ``"Your complaint is number 0101-0001"``)."""
+    return f"Your complaint is number {acceptance_no}"
+
+
+#: :func:`number_text` of any acceptance number (``phones.acceptance_label``)
+_NUMBER_TEXT = re.compile(re.escape(number_text("")) + r"\d{4}-\d{4,}")
 
 
 def status_text(acceptance_no: str, milestone: str) -> str:
@@ -551,13 +562,35 @@ class CrmApps:
         look). Once per ``idempotency_key`` (the engine gives one every call of one message:
         its retries, a job run again after its worker died, a command run again after losing
         a race): a message sent under the key already is not sent again. An empty text is
-        nothing to tell, and sends nothing (``tell_customer`` run again by a send-back: the
-        customer was told their acceptance number already)."""
+        nothing to tell, and sends nothing (as an earlier definition's ``tell_customer`` sent
+        it). A case's acceptance number (:func:`number_text`) is told once per phone and
+        number (:meth:`_number_told`): ``tell_customer`` run again, by a send-back to it, in
+        any definition version, sends nothing, while a send that failed or was skipped told
+        nothing, so the send-back after it tells the number."""
         if not notify_text:
             return
+        customer = Customer(notify_phone, notify_email or None)
         with self.db.begin() as conn:
-            self._send(conn, notify_channel, Customer(notify_phone, notify_email or None),
-                       notify_text, idempotency_key)  # fmt: skip
+            if self._number_told(conn, customer, notify_text):
+                return
+            self._send(conn, notify_channel, customer, notify_text, idempotency_key)
+
+    def _number_told(self, conn: sa.Connection, customer: Customer, text: str) -> bool:
+        """Is ``text`` a case's acceptance number (:func:`number_text`) that the customer was
+        sent already (the notifications table: a message sent, not one :data:`UNDELIVERABLE`)?
+        Why the table, not the case: a step's data says it ran, not that it sent (an operator
+        may skip a failed send), and it keeps every number told, of the cases of every
+        definition version, and of before this check. Read in the sending transaction: a case
+        runs ``tell_customer`` once at a time, so no second send of its number runs beside."""
+        if _NUMBER_TEXT.fullmatch(text) is None:
+            return False
+        sent = notifications.c
+        query = sa.select(sent.id).where(
+            sent.phone == phone_key(customer.phone),
+            sent.text == text,
+            sent.channel != UNDELIVERABLE,
+        )
+        return conn.execute(query.limit(1)).first() is not None
 
     def _send(
         self, conn: sa.Connection, name: str, customer: Customer, text: str, key: str | None

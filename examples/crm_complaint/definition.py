@@ -20,7 +20,8 @@ and workflow integration, and a call centre's work-order flow):
 3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
    number is given (``accept``) and told to the customer (``tell_customer``): once, as a
    send-back to ``accept`` or the intake keeps the number it has, and one to
-   ``tell_customer`` tells nothing when the number was told (``told_number``); then it is
+   ``tell_customer`` tells nothing when the customer was told the number (the CRM sends an
+   acceptance number once: ``crm.CrmApps.notify_customer``); then it is
    routed (``triage``): to the department the agent chose (``route_to``), straight to the
    department of its category when a gold customer's complaint is severe, else to the
    coordinator.
@@ -137,15 +138,6 @@ ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
 REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
 #: what a customer's reply is correlated by: their phone and the case's acceptance number
 CORRELATION = "acceptance_no"
-#: the acceptance number the customer was told (``tell_customer``: see :data:`_TOLD_ONCE`)
-TOLD_NUMBER = "told_number"
-#: what ``tell_customer`` sends: the number, unless the customer was told it already (the
-#: step run again by the engine's generic send-back to it); an empty text sends nothing
-#: (``crm.CrmApps.notify_customer``). Why: a case keeps its acceptance number, and the
-#: customer is not told it again; the transition from ``accept`` guards only the way there
-_TOLD_ONCE = f'({{told}}) if {TOLD_NUMBER} != {CORRELATION} else ""'
-#: as ``tell_customer`` ends: the number it told (a step that failed told nothing)
-_TOLD = ((TOLD_NUMBER, CORRELATION),)
 #: the milestones told by a status notice of their own (the others' steps tell the customer)
 REVIEWED, HANDLED = "Reviewed by the coordinator", "Handled by a department"
 
@@ -256,35 +248,27 @@ _ROUND = (
 )
 
 
-def _assignments(start: tuple[tuple[str, str], ...], end: tuple[tuple[str, str], ...]) -> XmlNode:
-    """XPDL 2.2 ``Assignments`` (``target = expression``) made as an activity starts
-    (``start``) and as it ends (``end``)."""
+def _assignments(rows: tuple[tuple[str, str], ...]) -> XmlNode:
+    """XPDL 2.2 ``Assignments`` made as an activity starts (``target = expression``)."""
     x = "{" + XPDL22_NS + "}"
 
-    def one(target: str, expression: str, time: str) -> XmlNode:
-        return XmlNode(tag=x + "Assignment", attrs=(("AssignTime", time),), children=(
+    def one(target: str, expression: str) -> XmlNode:
+        return XmlNode(tag=x + "Assignment", attrs=(("AssignTime", "Start"),), children=(
             XmlNode(tag=x + "Target", children=(XmlNode(tag=x + "Expression", text=target),)),
             XmlNode(tag=x + "Expression", text=expression)))  # fmt: skip
 
-    rows = [one(t, e, "Start") for t, e in start] + [one(t, e, "End") for t, e in end]
-    return XmlNode(tag=x + "Assignments", children=tuple(rows))
+    return XmlNode(tag=x + "Assignments", children=tuple(one(t, e) for t, e in rows))
 
 
-def _on_entry(
-    package: Package,
-    rows: Mapping[str, tuple[tuple[str, str], ...]],
-    at_end: Mapping[str, tuple[tuple[str, str], ...]],
-) -> Package:
-    """``package`` with ``rows[activity_id]`` assigned as that activity starts, and
-    ``at_end[activity_id]`` as it ends, in the process or in one of its blocks (the builder
-    has no keyword for ``Assignments``)."""
+def _on_entry(package: Package, rows: Mapping[str, tuple[tuple[str, str], ...]]) -> Package:
+    """``package`` with ``rows[activity_id]`` assigned as that activity starts, in the
+    process or in one of its blocks (the builder has no keyword for ``Assignments``)."""
     process = package.workflow_processes[0]
 
     def entered(activities: tuple[Activity, ...]) -> tuple[Activity, ...]:
         return tuple(
-            a.model_copy(update={"extras": (
-                *a.extras, _assignments(rows.get(a.id, ()), at_end.get(a.id, ())))})
-            if a.id in rows or a.id in at_end else a
+            a.model_copy(update={"extras": (*a.extras, _assignments(rows[a.id]))})
+            if a.id in rows else a
             for a in activities
         )  # fmt: skip
 
@@ -357,8 +341,6 @@ def build() -> Package:
     p.data_field(CORRELATION, "STRING", extended=public)
     p.data_field("newly_accepted", "BOOLEAN", initial="true",
                  name="accept gave the number just now (false: the case had one)")  # fmt: skip
-    p.data_field(TOLD_NUMBER, "STRING", initial='""',
-                 name="the acceptance number the customer was told")  # fmt: skip
     # the coordinator's and departments' work
     p.data_field("decision", EnumerationType(values=DECISIONS))
     p.data_field("reply_agent", "STRING", name="the agent named to reply (a user)")
@@ -426,7 +408,7 @@ def build() -> Package:
                extended=_public("Accepted for handling"))  # fmt: skip
     told = f'"Your complaint is number " + {CORRELATION}'
     p.activity("tell_customer", tool="notify_customer",
-               args=["phone", "channel", _TOLD_ONCE.format(told=told), "email"])  # fmt: skip
+               args=["phone", "channel", told, "email"])  # fmt: skip
     p.transition("accept", "tell_customer", condition="newly_accepted")
     p.transition("tell_customer", "triage")
     # routed by the agent's choice, or by conditions (a gold customer's severe complaint goes
@@ -554,7 +536,7 @@ def build() -> Package:
         "coordinate": _ON_ENTRY + _DRAFTS, "ask": _ASKED_AGAIN,
         "department": _DRAFTS, "tell_handled": _PUBLISH, "record_reply": _PUBLISH,
         "tell_aborted": _PUBLISH,
-    }, {"tell_customer": _TOLD})  # fmt: skip
+    })  # fmt: skip
 
 
 def write(path: Path | None = None) -> Path:

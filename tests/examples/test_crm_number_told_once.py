@@ -1,8 +1,8 @@
 """The CRM complaint example tells the customer their acceptance number once. Before, the
 engine's generic send-back to ``tell_customer`` (the coordinator sending the case back to that
 automatic step) texted the number a second time: only the way from ``accept`` was guarded.
-Now ``tell_customer`` sends nothing when the customer was told the case's number already
-(``told_number``), as a send-back to ``accept`` or to the intake tells nothing."""
+Now the CRM sends a case's acceptance number once per phone and number
+(``CrmApps.notify_customer``), as a send-back to ``accept`` or to the intake tells nothing."""
 
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ def test_a_case_sent_back_to_a_numbering_step_is_told_its_number_no_second_time(
     desk.engine.claim_work_item(item.id, "cora")
     desk.engine.send_back_work_item(item.id, "cora", target, "check it")
     assert desk.engine.incidents(iid) == []
-    data = desk.engine.instance(iid).data
-    assert (data["acceptance_no"], data["told_number"]) == ("0101-0001", "0101-0001")
+    assert desk.engine.instance(iid).data["acceptance_no"] == "0101-0001"
     assert [m["text"] for m in desk.crm.sent(PHONE)] == [TOLD]
     assert desk.crm.sent(channel=crm_module.UNDELIVERABLE) == []
     desk.item(iid, "coordinate")  # the case goes on
