@@ -181,6 +181,10 @@ class Queries(EngineBase):
     def instances(
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSnapshot]:
+        """The instances in creation order, of ``state`` / ``process_id`` when given. One on
+        a stored version that no longer compiles (stored by an earlier wfengine) is left
+        out, a warning on the ``wfengine.store`` logger naming it and why: it fails only what
+        needs it (``instance(id)`` raises its :class:`~wfengine.errors.DeployError`)."""
         check_process_filter(process_id, "instances")
         wanted = None if state is None else named_state(ProcessState, state, "instances")
         return [

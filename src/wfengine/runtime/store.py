@@ -180,7 +180,8 @@ class Store(Protocol):
     def instances(
         self, *, state: ProcessState | None = None, process_id: str | None = None
     ) -> Iterable[ProcessInstance]:
-        """Instances in creation order, optionally only those in ``state`` / of ``process_id``."""
+        """Instances in creation order, optionally only those in ``state`` / of ``process_id``;
+        one on a stored version that no longer compiles is left out (a warning names it)."""
         ...
 
     def instance_summaries(

@@ -9,15 +9,16 @@ exactly that, so a page, and the page after a given instance, is one index range
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from wfengine.errors import NotFoundError
-from wfengine.runtime.instance import WorkItem
+from wfengine.errors import DeployError, NotFoundError
+from wfengine.runtime.instance import ProcessInstance, WorkItem
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
@@ -25,6 +26,31 @@ from wfengine.runtime.sql.bytewise import bytewise, id_order
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
+
+_log = logging.getLogger("wfengine.store")
+
+
+def compiled_only(
+    found: Iterable[Mapping[Any, Any]], load: Callable[[Mapping[Any, Any]], ProcessInstance]
+) -> list[ProcessInstance]:
+    """The instances of the rows ``found`` (``load``-ed), leaving out each on a stored version
+    that no longer compiles (stored by an earlier wfengine), with a warning on the
+    ``wfengine.store`` logger naming it and why. Before, ``Engine.instances()`` raised that
+    one instance's DeployError for the whole database; such a version fails only what needs
+    it (the instance itself), as the work list and ``instance_summaries()`` leave it out."""
+    loaded: list[ProcessInstance] = []
+    for row in found:
+        try:
+            loaded.append(load(row))
+        except DeployError as exc:
+            _log.warning(
+                "left out instance %r (process %r version %s) of the instance listing: %s",
+                row["id"],
+                row["process_id"],
+                row["definition_version"],
+                exc,
+            )
+    return loaded
 
 
 def ordered(

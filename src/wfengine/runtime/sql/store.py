@@ -235,7 +235,7 @@ class SqlStore(Reopening, StoreOutbox):
     ) -> Iterable[ProcessInstance]:
         query = listing.ordered(sa.select(t.process_instances), state, process_id, self._db)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
-        return [self._materialise(r) for r in found]
+        return listing.compiled_only(found, self._materialise)
 
     def instance_summaries(
         self,
