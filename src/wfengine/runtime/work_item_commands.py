@@ -285,6 +285,16 @@ class WorkItemCommands(EngineBase):
         the only work going on in its scope (no parallel branch, no waiting join).
         """
         check_user(user, "user", "send_back_work_item")
+        if not isinstance(to_activity, str):  # (a list failed as "unhashable type")
+            raise TypeError(
+                "send_back_work_item: to_activity is the id of an earlier activity (text), not "
+                f"{type(to_activity).__name__}"
+            )
+        if not to_activity:
+            raise ValueError(
+                "send_back_work_item: to_activity is empty: give the id of the earlier activity "
+                "to send the work back to"
+            )
         if not isinstance(reason, str):
             raise TypeError(f"send_back_work_item: reason is text, not {type(reason).__name__}")
         if not reason.strip():
