@@ -18,7 +18,7 @@ moved on, and its step is rolled back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +35,10 @@ JOB_REMINDER = "reminder"
 DEFAULT_LEASE = timedelta(seconds=60)
 #: when a job is due that failed and waits for its incident to be retried: never, by itself
 PARKED = datetime(9999, 12, 31, tzinfo=UTC)
+#: the payload key of a timer or reminder job held back past its instance's timer budget
+#: (``RuntimeLimits.max_timer_firings``): when it was due (ISO text), while the job waits
+#: parked and after its incident's retry made it due again (see :func:`held_back`)
+HELD = "held"
 
 
 @dataclass(slots=True, eq=False)
@@ -72,16 +76,36 @@ def timer_job(timer: Timer) -> Job:
 
 
 def job_timer(job: Job) -> Timer:
-    """The deadline timer a timer job stands for."""
+    """The deadline timer a timer job stands for (due when it was due: one held back past
+    the timer budget too, parked or given back by its incident's retry)."""
     payload = job.payload
     return Timer(
         id=job.id,
-        due=job.due,
+        due=first_due(job),
         instance_id=job.instance_id,
         activity_instance_id=payload["activity_instance_id"],
         deadline_index=payload["deadline"],
         seq=job.seq,
     )
+
+
+def held_back(job: Job) -> Job:
+    """``job`` (a timer or a reminder) held back past its instance's timer budget: parked
+    (due at :data:`PARKED`, unleased) until its incident is retried, its payload keeping when
+    it was due (:data:`HELD`; kept from an earlier hold). Why keep it: ``timers()``, a
+    worklist's due time, the ``deadline.fired`` it records once fired and the rhythm of a
+    repeating cycle read it; the parked moment is no due time, and the retry's is not
+    either."""
+    payload = dict(job.payload)
+    payload.setdefault(HELD, job.due.isoformat())
+    return replace(job, due=PARKED, lock_owner=None, lock_expires_at=None, payload=payload)
+
+
+def first_due(job: Job) -> datetime:
+    """When ``job`` was due: a held-back one's own time (:func:`held_back`), else its due."""
+    payload = job.payload
+    held = payload.get(HELD) if isinstance(payload, dict) else None
+    return job.due if not isinstance(held, str) else datetime.fromisoformat(held)
 
 
 def lease_free(job: Job, now: datetime) -> bool:

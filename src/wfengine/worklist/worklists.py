@@ -23,6 +23,7 @@ from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.compiled import CompiledProcess
 from wfengine.runtime.deadline_events import fired_due
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.jobs import PARKED
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.work_rules import asking, responsible
@@ -114,7 +115,9 @@ def _read_instance(
     inst = engine.instance(instance_id)
     processes[instance_id] = inst.process_id
     for timer in engine.timers(instance_id):
-        if timer.deadline_index >= 0:  # a Deadline's (not a boundary or event timer's)
+        # a Deadline's (not a boundary or event timer's); one an older engine held back past
+        # the timer budget lists the end of time, no due time (as it was: none)
+        if timer.deadline_index >= 0 and timer.due < PARKED:
             _earliest(due, timer.activity_instance_id, timer.due)
     compiled = engine.deployed(inst.process_id, inst.version).compiled
     with_deadlines = [i for i in mine if _has_deadlines(compiled, i.activity_id)]

@@ -34,6 +34,7 @@ from wfengine.runtime.navigation.base import (
     _Failure,
     _traced_before,
 )
+from wfengine.runtime.navigation.incidents import end_parked_reminders, end_parked_timers
 from wfengine.runtime.navigation.turns import turn_taken as turn_taken
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
@@ -215,9 +216,15 @@ class Activities(NavigatorBase):
             )
 
     def _body_done(self, ai: ActivityInstance) -> None:
-        """The activity's work finished once: loop again, count an MI instance, or leave."""
+        """The activity's work finished once: loop again, count an MI instance, or leave.
+        A reminder of its completed work item held back past the timer budget ended with
+        the item: its incident is resolved (it held the activity into a loop's next round)."""
         ca = ai.act
         inst = ai.scope.instance
+        if inst.incidents and ai.work_item is not None:
+            item = self._work_item(ai.work_item)
+            if item.state is WorkItemState.COMPLETED:
+                end_parked_reminders(self, item, held=True)
         container = ai.mi_parent
         if container is not None:
             self._multi_child_done(container, ai)
@@ -414,6 +421,8 @@ class Activities(NavigatorBase):
         inst.changes.append((now, _CLOSED_TEXT[state], ai.id, act.id, None))
         if ai.timers:
             self.step.timers_cancelled.extend(ai.timers)
+            if inst.incidents:  # (a timer of it held back past the budget goes with it)
+                end_parked_timers(self, inst, ai.timers)
             ai.timers = []
         if scope.graph.adhoc_sequential and not scope.closed:
             self._next_turn(scope)

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol, cast
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.errors import ExpressionEvaluationError
@@ -35,7 +35,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
-from wfengine.runtime.jobs import PARKED, Job
+from wfengine.runtime.jobs import PARKED, Job, held_back
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.progress import ProgressWatch
 from wfengine.runtime.states import ActivityState
@@ -102,6 +102,13 @@ def _traced_before(ai: ActivityInstance) -> bool:
     multi-instance activity none of whose instances completed (a count of 0, or its flow
     condition held on the data first, WCP27) is traced when it leaves, as a plain one."""
     return ai.act.loop is not None and (ai.mi is None or ai.mi.completed > 0)
+
+
+class _JobReads(Protocol):
+    """The store read a parked job needs beyond the navigator's ``Reads``: the job, if it
+    still exists. (Every :class:`~wfengine.runtime.store.Store` has it.)"""
+
+    def job(self, job_id: str) -> Job | None: ...
 
 
 class NavigatorBase:
@@ -188,6 +195,10 @@ class NavigatorBase:
         found = self._new_items.get(work_item_id)
         return found if found is not None else self.ctx.store.work_item(work_item_id)
 
+    def _job(self, job_id: str) -> Job | None:
+        """Job ``job_id`` as stored (None once it is gone): read only for a parked one."""
+        return cast(_JobReads, self.ctx.store).job(job_id)  # (every Store reads jobs)
+
     def _evaluate(
         self, ai: ActivityInstance, expr: Any, extra: Mapping[str, Any] | None = None
     ) -> Any:
@@ -271,9 +282,11 @@ class NavigatorBase:
     ) -> None:
         """Keep timer (or reminder) job ``job_id``, due past ``inst``'s timer budget, as it
         is, unfired: its command parks it with an incident of its own (operation ``job``,
-        holding ``ai`` when no other incident does), whose retry makes it due again, so it
-        fires once the host raised the limit; withdrawn with its activity (its timers, its
-        work item's reminders), it is resolved with it. A timer a resume fires because it
+        naming ``ai``, which it holds when no other incident does), whose retry makes it due
+        again, so it fires once the host raised the limit; withdrawn with its activity (its
+        timers as it closes, its work item's reminders as the item completes or is withdrawn),
+        it is resolved with it, whether it held the activity or not (two timers of one
+        activity held back are two incidents naming it). A timer a resume fires because it
         fell due while the instance was paused (not this command's job) stays due: its own
         job parks it.
 
@@ -285,11 +298,15 @@ class NavigatorBase:
             step.timers_cancelled.remove(job_id)
         if step.job_done != job_id:
             return
-        step.job_again_at = PARKED
+        job = self._job(job_id)
+        if job is None:  # (its command runs it: it is there)
+            step.job_again_at = PARKED
+        else:  # parked anew, when it was due kept in it (deleted and stored again, one step)
+            step.jobs.append(held_back(job))
         most = self.ctx.limits.max_timer_firings
         self._incident(
             inst,
-            ai if ai is not None and ai.incident is None else None,  # (one holds it at a time)
+            ai,
             at,
             "job",
             f"{inst.place()}, activity {at!r}: timer job {job_id!r} is held back: the instance "
@@ -299,6 +316,7 @@ class NavigatorBase:
             "(Engine(limits=...)) and retry the incident to fire it, or terminate or abort "
             "the instance",
             job_id=job_id,
+            hold=ai is not None and ai.incident is None,  # (one holds it at a time)
         )
 
     def _incident(
@@ -314,6 +332,7 @@ class NavigatorBase:
         application_id: str | None = None,
         attempts: int = 0,
         job_id: str | None = None,
+        hold: bool = True,
     ) -> None:
         raise NotImplementedError
 

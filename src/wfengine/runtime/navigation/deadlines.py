@@ -151,8 +151,12 @@ class Deadlines(NavigatorBase):
         ai.timers.append(self._new_timer(inst, ai.id, EVENT_TIMER, due).id)
 
     def fire_timer(self, timer: Timer) -> None:
-        self.step.timers_cancelled.append(timer.id)
         inst = self.instance(timer.instance_id)
+        if inst.incidents and _parked_on(inst, timer.id):
+            # held back past the timer budget (or failed): it waits for its incident's retry,
+            # though a resume finds it due at its own time (``timers()`` lists it so)
+            return
+        self.step.timers_cancelled.append(timer.id)
         if timer.deadline_index <= SCOPE_TIMER:  # an event sub-process's
             if inst.state is ProcessState.RUNNING:
                 self._scope_timer_fired(inst, timer)
@@ -296,3 +300,11 @@ def _length(wait: timedelta) -> str:
     """A long wait as people read it: ``36,600 days`` (``36,600 days 1:00:00``)."""
     rest = wait - timedelta(days=wait.days)
     return f"{wait.days:,} days" + (f" {rest}" if rest else "")
+
+
+def _parked_on(inst: ProcessInstance, timer_id: str) -> bool:
+    """Whether timer ``timer_id`` of ``inst`` waits, parked, for an open ``job`` incident."""
+    return any(
+        not i.resolved and i.job_id == timer_id and i.operation == "job"
+        for i in inst.incidents.values()
+    )

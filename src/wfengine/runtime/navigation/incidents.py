@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -20,7 +20,7 @@ from wfengine.runtime.instance import (
     Scope,
     WorkItem,
 )
-from wfengine.runtime.jobs import JOB_INVOKE, PARKED, Job, reminds_of
+from wfengine.runtime.jobs import HELD, JOB_INVOKE, PARKED, Job, reminds_of
 from wfengine.runtime.navigation.base import (
     _OP_BODY,
     _OP_TOOLS,
@@ -40,13 +40,6 @@ class _AdHocSets(Protocol):
     def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool: ...
 
 
-class _JobReads(Protocol):
-    """The store read a ``job`` incident needs beyond the navigator's ``Reads``: does the
-    job it parked still exist? (Every :class:`~wfengine.runtime.store.Store` has it.)"""
-
-    def job(self, job_id: str) -> Job | None: ...
-
-
 class Incidents(NavigatorBase):
     """Incidents."""
 
@@ -63,7 +56,12 @@ class Incidents(NavigatorBase):
         application_id: str | None = None,
         attempts: int = 0,
         job_id: str | None = None,
+        hold: bool = True,
     ) -> None:
+        """Open an incident on ``inst`` (naming ``ai``, when given). ``hold``: it holds ``ai``
+        (as :attr:`ActivityInstance.incident`, one at a time); False for one that only names
+        it, beside the one that holds it (a second timer held back on it): closing ``ai``
+        resolves that one with its job (:func:`end_parked_timers`, :func:`end_parked_reminders`)."""
         # (escaped as every store keeps it, so the trail and the outbox say what it says)
         message = storable_text(_masked(message, inst))
         incident = Incident(
@@ -81,7 +79,7 @@ class Incidents(NavigatorBase):
             job_id=job_id,
         )
         inst.incidents[incident.id] = incident
-        if ai is not None and operation != "arm":
+        if ai is not None and operation != "arm" and hold:
             # the incident that holds the activity (one at a time); an ``arm`` incident
             # (a boundary timer not set) does not: the activity goes on without the
             # timer, may meet an incident of its own, and resolves it as it closes
@@ -296,37 +294,55 @@ class Incidents(NavigatorBase):
 _NOT_HELD = frozenset({"continue", "job", "arm", "join"})
 
 
-def end_parked_reminders(nav: NavigatorBase, item: WorkItem) -> None:
-    """``item`` is withdrawn (a re-offer, four eyes, its activity cancelled): its reminder and
-    escalation jobs end with it, so a ``job`` incident parked on one (an escalation that
-    reached no one) has nothing left to retry. It is resolved in the step that withdraws the
-    item (whose trail says ``work_item.cancelled``; the outbox tells ``incident.resolved``,
-    which is also what makes a SQL store write the incident's row), and holds its activity
-    no longer; a new item has escalation jobs of its own. Why: it stayed open until the
-    activity closed, and its retry committed the deleted job (see :meth:`Incidents.retry`)."""
+def end_parked_reminders(nav: NavigatorBase, item: WorkItem, *, held: bool = False) -> None:
+    """``item`` is withdrawn (a re-offer, four eyes, its activity cancelled) or completed: its
+    reminder and escalation jobs end with it, so a ``job`` incident parked on one (an
+    escalation that reached no one, a reminder held back past the timer budget) has nothing
+    left to retry. It is resolved in the step that withdraws or completes the item (see
+    :func:`_job_ended`), and holds its activity no longer; a new item (a loop's next round)
+    has reminder and escalation jobs of its own. Why: it stayed open until the activity
+    closed (for a loop, held it into its next rounds), and its retry committed the deleted
+    job (see :meth:`Incidents.retry`).
+
+    ``held``: only those held back past the timer budget (the item completed: an escalation
+    parked for another cause stays, its retry resolves it, as it did)."""
     inst = nav.instance(item.instance_id)
     for incident in inst.incidents.values():
         if incident.resolved or incident.operation != "job":
             continue
         job = _parked_job(nav, incident)
-        if job is None or not reminds_of(job, item.id):
-            continue
-        incident.resolved = True
-        held = inst.activities.get(incident.activity_instance_id or "")
-        if held is not None and held.incident == incident.id:
-            held.incident = None
-        entry = incident_entry(
-            incident, nav.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
-        )
-        nav.step.outbox.append(entry)
+        if job is not None and reminds_of(job, item.id) and (not held or HELD in job.payload):
+            _job_ended(nav, inst, incident)
+
+
+def end_parked_timers(nav: NavigatorBase, inst: ProcessInstance, timers: Collection[str]) -> None:
+    """``timers`` of ``inst`` are withdrawn (their activity closes): a ``job`` incident that
+    parked one of them (a timer held back past the instance's timer budget) has nothing left
+    to retry, and is resolved with it, as :func:`end_parked_reminders` resolves a reminder's.
+    Why: only the incident that held the activity was resolved as it closed; a second timer
+    held back on it stayed open for ever, naming a job that was gone."""
+    for incident in inst.incidents.values():
+        if not incident.resolved and incident.operation == "job" and incident.job_id in timers:
+            _job_ended(nav, inst, incident)
+
+
+def _job_ended(nav: NavigatorBase, inst: ProcessInstance, incident: Incident) -> None:
+    """Resolve ``incident``, whose parked job ends in this step (the outbox tells
+    ``incident.resolved``, which is also what makes a SQL store write the incident's row);
+    it holds its activity no longer."""
+    incident.resolved = True
+    held = inst.activities.get(incident.activity_instance_id or "")
+    if held is not None and held.incident == incident.id:
+        held.incident = None
+    entry = incident_entry(incident, nav.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp())
+    nav.step.outbox.append(entry)
 
 
 def _parked_job(nav: NavigatorBase, incident: Incident) -> Job | None:
     """The job a ``job`` incident parked, None once it is gone: a work item's reminder and
     escalation jobs end with the item (completed, or withdrawn), an escalation parked behind
     an incident for want of anyone to escalate to among them."""
-    store = cast(_JobReads, nav.ctx.store)  # (every Store reads jobs: see _JobReads)
-    return None if incident.job_id is None else store.job(incident.job_id)
+    return None if incident.job_id is None else nav._job(incident.job_id)
 
 
 def _completion_incident(incident: Incident, block: ActivityInstance) -> bool:
