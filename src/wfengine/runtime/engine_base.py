@@ -39,6 +39,7 @@ from wfengine.runtime.command_origin import origin_of
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory, adapt_directory
+from wfengine.runtime.engine_threads import held_here
 from wfengine.runtime.history import InstanceStateChanged, change
 from wfengine.runtime.id_arguments import check_process_id
 from wfengine.runtime.ids import IdGenerator
@@ -159,14 +160,16 @@ class EngineBase:
         A command running in another thread (a synchronous application call in flight) is let
         finish and commit first: ``close`` waits for it (closed under it, SQL refused the rest
         of the command after its application had run). Commands asked after ``close`` began are
-        refused at once. Called by the command's own thread (an application closing its engine),
-        it closes at once: it cannot wait for itself. A run of due jobs in another thread
-        (``run_due_jobs``: an asynchronous call in flight, made with no command open) is waited
-        for alike: its running job finishes, the jobs it claimed after that go back unrun."""
+        refused at once. Called from inside the running command (an application closing its
+        engine, in the command's thread or in the engine's helper thread: a binding with
+        ``timeout=``), it closes at once: it cannot wait for itself. A run of due jobs in
+        another thread (``run_due_jobs``: an asynchronous call in flight, made with no command
+        open) is waited for alike: its running job finishes, the jobs it claimed after that
+        go back unrun."""
         self._closed = True  # (first: no command starts from here on)
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)
-        if self._in_command and self._command_thread == threading.get_ident():
+        if held_here(self):  # (in the command's thread, or in a helper thread of its own)
             release(self.store, self)
             return
         here = threading.get_ident()

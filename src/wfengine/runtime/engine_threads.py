@@ -20,6 +20,7 @@ import threading
 from typing import Protocol
 
 from wfengine.errors import EngineInUseError
+from wfengine.runtime.command_callbacks import _COMMANDS
 
 
 class CommandThreads(Protocol):
@@ -33,8 +34,12 @@ class CommandThreads(Protocol):
 
 
 def held_here(engine: CommandThreads) -> bool:
-    """Is the calling thread inside one of ``engine``'s commands (a call back into it)?"""
-    return engine._in_command and engine._command_thread == threading.get_ident()
+    """Is the calling code inside one of ``engine``'s commands (a call back into it), in the
+    command's thread or in a helper thread of the engine's running a copy of its context (a
+    binding with ``timeout=``, an ``async def`` application under a running event loop: see
+    :mod:`~wfengine.runtime.command_callbacks`)? Comparing threads missed the helper: its
+    ``close()`` waited for the command, which waited for it, until the call was abandoned."""
+    return engine._in_command and engine._command_lock in _COMMANDS.get()
 
 
 def held_elsewhere(engine: CommandThreads) -> bool:

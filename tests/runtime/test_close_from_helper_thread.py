@@ -1,0 +1,45 @@
+"""``engine.close()`` called by an application the engine runs in a helper thread of its own (a
+binding with ``timeout=``) closes at once, as from an application in the command's thread:
+before, ``close`` compared threads, took the helper for another thread and waited for the
+command, which waited for the helper, until the call was abandoned at its timeout (the
+application's work was lost, and its activity parked)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from wfengine import Engine, PackageBuilder
+from wfengine.runtime.states import ProcessState
+
+
+def _package() -> Any:
+    pb = PackageBuilder("p")
+    pb.application("calc")
+    p = pb.process("flow")
+    p.start("s")
+    p.activity("work", performer="clerk")
+    p.activity("calc", tool="calc")
+    p.end("e")
+    p.sequence("s", "work", "calc", "e")
+    return pb.build()
+
+
+def test_an_application_with_a_timeout_closes_its_engine_at_once() -> None:
+    engine = Engine()
+    seen: list[str] = []
+
+    def calc() -> dict[str, Any]:
+        seen.append(threading.current_thread().name)
+        engine.close()  # (waited for the command that waits for this call)
+        seen.append("closed")
+        return {}
+
+    # a timeout the call never reaches when close returns at once; the old code waited it out
+    engine.applications.register("calc", calc, timeout=60)
+    engine.deploy(_package())
+    pi = engine.start_process("flow")
+    (item,) = engine.work_items(pi)
+    engine.complete_work_item(item.id)
+    assert seen[1:] == ["closed"] and seen[0] != threading.current_thread().name
+    assert engine.instance(pi).state is ProcessState.COMPLETED  # the call's answer taken
