@@ -23,17 +23,22 @@ from wfengine.errors import EngineInUseError
 from wfengine.runtime.command_callbacks import _COMMANDS
 
 
-class CommandThreads(Protocol):
-    """What these questions read of an engine (:class:`~wfengine.runtime.engine.Engine`)."""
+class CommandHeld(Protocol):
+    """What :func:`held_here` reads of an engine (``EngineBase.close`` asks it too)."""
 
     _in_command: bool
     _command_lock: threading.Lock
+
+
+class CommandThreads(CommandHeld, Protocol):
+    """What these questions read of an engine (:class:`~wfengine.runtime.engine.Engine`)."""
+
     _command_thread: int
     #: the thread running the outermost ``fire_due_timers`` (0: none)
     _firing_thread: int
 
 
-def held_here(engine: CommandThreads) -> bool:
+def held_here(engine: CommandHeld) -> bool:
     """Is the calling code inside one of ``engine``'s commands (a call back into it), in the
     command's thread or in a helper thread of the engine's running a copy of its context (a
     binding with ``timeout=``, an ``async def`` application under a running event loop: see
