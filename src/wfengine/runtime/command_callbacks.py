@@ -9,7 +9,9 @@ application ran in a helper thread of the engine's own (a binding with ``timeout
 thread its own Engine, where a plain application is told to return its values as OUT
 parameters. The helper thread runs in a copy of the command's context
 (:func:`wfengine.applications.calling._in_thread`), so a context variable set for the length
-of a command marks everything the command calls, in its thread or in such a helper.
+of a command marks everything the command calls, in its thread or in such a helper. The mark
+is made afresh for each command: a thread that copied the context of an earlier command (one an
+application started, ``asyncio.to_thread``) is not inside the one running now.
 """
 
 from __future__ import annotations
@@ -19,15 +21,20 @@ from contextvars import ContextVar, Token
 
 from wfengine.errors import EngineInUseError
 
-#: the engines (by their command locks: one per engine, for its lifetime) whose commands the
-#: current context runs inside, outermost first (an application may call another engine)
+#: the commands (by the mark each is given as it begins) the current context runs inside,
+#: outermost first (an application may call another engine)
 _COMMANDS: ContextVar[tuple[object, ...]] = ContextVar("wfengine_commands", default=())
 
 
-def enter_command(engine_lock: object) -> Token[tuple[object, ...]]:
-    """Mark the current context as inside a command of the engine whose command lock is
-    ``engine_lock``; give the token to :func:`leave_command` when the command ends."""
-    return _COMMANDS.set((*_COMMANDS.get(), engine_lock))
+def enter_command(mark: object) -> Token[tuple[object, ...]]:
+    """Mark the current context as inside the command given ``mark`` (an object of its own);
+    give the token to :func:`leave_command` when the command ends."""
+    return _COMMANDS.set((*_COMMANDS.get(), mark))
+
+
+def inside_command(mark: object) -> bool:
+    """Does the current context run inside the command given ``mark``?"""
+    return mark in _COMMANDS.get()
 
 
 def leave_command(token: Token[tuple[object, ...]]) -> None:
@@ -35,12 +42,11 @@ def leave_command(token: Token[tuple[object, ...]]) -> None:
     _COMMANDS.reset(token)
 
 
-def reentry_error(engine_lock: object, command_thread: int) -> EngineInUseError:
-    """Why a command of the engine whose command lock is ``engine_lock`` may not start now
-    that another runs on it (in ``command_thread``): a call back from inside that command
-    (in its thread, or in a helper thread running a copy of its context), else a second
-    thread."""
-    inside = engine_lock in _COMMANDS.get() or command_thread == threading.get_ident()
+def reentry_error(mark: object, command_thread: int) -> EngineInUseError:
+    """Why a command may not start on an engine running the command given ``mark`` (in
+    ``command_thread``): a call back from inside that command (in its thread, or in a helper
+    thread running a copy of its context), else a second thread."""
+    inside = inside_command(mark) or command_thread == threading.get_ident()
     if not inside:
         return EngineInUseError(
             "this engine is running a command in another thread; an Engine serves one "

@@ -180,6 +180,7 @@ class Engine(
         self._commands = 0
         self._origin = ""
         self._command_thread = 0
+        self._command_mark = object()
         self._timers_waiting = False
         self._virtual_clock = isinstance(self.clock, VirtualClock)
         self._stretched = []

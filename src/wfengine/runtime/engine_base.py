@@ -103,6 +103,8 @@ class EngineBase:
     _command_lock: threading.Lock
     #: the thread running the current command (meaningful while ``_in_command``)
     _command_thread: int
+    #: the current command's mark (:mod:`~wfengine.runtime.command_callbacks`)
+    _command_mark: object
     #: a virtual clock moved while a command ran: fire its due timers after the commit
     _timers_waiting: bool
     #: ``continue`` jobs committed by stretches of long runs, to run once the command ends
@@ -355,7 +357,8 @@ class EngineBase:
         self._origin_body = body
         # (a command run between a long run's stretches, a timer's, keeps the jobs before it)
         outer, self._stretched = (self._stretched if self._carrying_on else []), []
-        inside = enter_command(self._command_lock)  # (what it calls, in any thread: see there)
+        self._command_mark = object()  # (what it calls, in any thread, is inside: see there)
+        inside = enter_command(self._command_mark)
         try:
             try:
                 with self.store.unit(), run_budget(self.limits):
@@ -434,7 +437,7 @@ class EngineBase:
 
     def _reentry_error(self) -> EngineInUseError:
         """Why a command may not start now that another runs on this engine."""
-        return reentry_error(self._command_lock, self._command_thread)
+        return reentry_error(self._command_mark, self._command_thread)
 
     def _timers_after_command(self) -> None:
         """Fire the timers a command made due (JobCommands), now that it has committed."""

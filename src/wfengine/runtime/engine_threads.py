@@ -20,19 +20,21 @@ import threading
 from typing import Protocol
 
 from wfengine.errors import EngineInUseError
-from wfengine.runtime.command_callbacks import _COMMANDS
+from wfengine.runtime.command_callbacks import inside_command
 
 
 class CommandHeld(Protocol):
     """What :func:`held_here` reads of an engine (``EngineBase.close`` asks it too)."""
 
     _in_command: bool
-    _command_lock: threading.Lock
+    #: the running command's own mark (see :mod:`~wfengine.runtime.command_callbacks`)
+    _command_mark: object
 
 
 class CommandThreads(CommandHeld, Protocol):
     """What these questions read of an engine (:class:`~wfengine.runtime.engine.Engine`)."""
 
+    _command_lock: threading.Lock
     _command_thread: int
     #: the thread running the outermost ``fire_due_timers`` (0: none)
     _firing_thread: int
@@ -44,7 +46,7 @@ def held_here(engine: CommandHeld) -> bool:
     binding with ``timeout=``, an ``async def`` application under a running event loop: see
     :mod:`~wfengine.runtime.command_callbacks`)? Comparing threads missed the helper: its
     ``close()`` waited for the command, which waited for it, until the call was abandoned."""
-    return engine._in_command and engine._command_lock in _COMMANDS.get()
+    return engine._in_command and inside_command(engine._command_mark)
 
 
 def held_elsewhere(engine: CommandThreads) -> bool:
