@@ -69,25 +69,54 @@ def test_a_timer_past_the_budget_waits_on_an_incident_whose_retry_fires_it(
     assert engine.incidents(iid) == [] and engine.timers(iid) == []
 
 
-def test_a_retry_within_the_same_budget_holds_the_timer_again(
-    engine: Engine, clock: VirtualClock
-) -> None:
-    engine.limits = RuntimeLimits(max_timer_firings=0)
+def _two_pauses() -> PackageBuilder:
     pb = PackageBuilder("pkg")
     p = pb.process("main")
-    p.start("s").intermediate("pause", timer="PT1H").end("e")
-    p.sequence("s", "pause", "e")
-    iid = run(engine, pb)
+    p.start("s").intermediate("pause", timer="PT1H").intermediate("pause2", timer="PT1H")
+    p.end("e").sequence("s", "pause", "pause2", "e")
+    return pb
+
+
+def test_a_retry_within_the_same_budget_fires_that_timer_once(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    """The operator's retry is the decision: the timer it names fires past the budget; the
+    next timer past it is held back again (raising the limit lets them all go)."""
+    engine.limits = RuntimeLimits(max_timer_firings=0)
+    iid = run(engine, _two_pauses())
     clock.advance(timedelta(hours=2))
     (first,) = engine.incidents(iid)
+    assert "retry the incident to fire it once past the limit" in first.message
     engine.retry_incident(first.id)
     engine.run_due_jobs()
-    (again,) = engine.incidents(iid)  # parked again, nothing fired
-    assert again.id != first.id and again.activity_id == "pause"
-    assert _fired(engine, iid, "pause") == 0 and len(engine.timers(iid)) == 1
+    assert _fired(engine, iid, "pause") == 1
+    clock.advance(timedelta(hours=2))
+    (again,) = engine.incidents(iid)  # the next one, held back in its turn
+    assert again.id != first.id and again.activity_id == "pause2"
+    assert "fired 1 timers and RuntimeLimits.max_timer_firings allows 0" in again.message
+    assert _fired(engine, iid, "pause2") == 0 and len(engine.timers(iid)) == 1
     engine.terminate(iid)
     assert engine.instance(iid).state is ProcessState.TERMINATED
     assert engine.timers(iid) == [] and engine.jobs(iid) == [] and engine.incidents(iid) == []
+
+
+def test_a_retry_fires_the_timer_on_a_worker_of_its_own_limits(db_url: str) -> None:
+    """``wfengine incident retry`` and a worker: the job is run by another engine with
+    its own (here, as low) limits, and fires all the same."""
+    clock = VirtualClock()
+    low = RuntimeLimits(max_timer_firings=0)
+    with Engine(db_url=db_url, clock=clock, limits=low) as e1:
+        iid = run(e1, _two_pauses())
+        clock.advance(timedelta(hours=2))
+        (held,) = e1.incidents(iid)
+    with Engine(db_url=db_url, clock=clock, limits=low) as operator:
+        operator.retry_incident(held.id, user="ops")
+    with Engine(db_url=db_url, clock=VirtualClock(clock.now()), limits=low) as worker:
+        worker.run_due_jobs()
+        assert _fired(worker, iid, "pause") == 1
+        (retried,) = [e for e in worker.audit(iid) if e.kind == "incident.retried"]
+        assert retried.detail == {"incident": held.id, "user": "ops"}
+        assert [i.activity_id for i in worker.incidents(iid)] == []
 
 
 def test_a_held_synchronous_deadline_goes_with_its_activity(

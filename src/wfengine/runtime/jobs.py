@@ -101,6 +101,14 @@ def held_back(job: Job) -> Job:
     return replace(job, due=PARKED, lock_owner=None, lock_expires_at=None, payload=payload)
 
 
+def granted(job: Job) -> bool:
+    """Whether ``job`` is a timer or reminder held back past its instance's timer budget
+    whose incident an operator retried (given back due, no longer parked): it fires once
+    past the budget, whichever engine runs it and whatever its limits (see
+    :meth:`~wfengine.runtime.navigation.base.NavigatorBase._may_fire`)."""
+    return job.due < PARKED and isinstance(job.payload, dict) and HELD in job.payload
+
+
 def first_due(job: Job) -> datetime:
     """When ``job`` was due: a held-back one's own time (:func:`held_back`), else its due."""
     payload = job.payload

@@ -35,7 +35,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
-from wfengine.runtime.jobs import PARKED, Job, held_back
+from wfengine.runtime.jobs import PARKED, Job, granted, held_back
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.progress import ProgressWatch
 from wfengine.runtime.states import ActivityState
@@ -266,24 +266,39 @@ class NavigatorBase:
         """Count one more timer firing of ``inst`` (a deadline, a timer event, an event
         sub-process's timer, a reminder: job ``job_id``, of activity ``at``) and say whether
         it may fire. Once ``RuntimeLimits.max_timer_firings`` have, it may not: it is held
-        back (:meth:`_hold_back`).
+        back (:meth:`_hold_back`), unless it was held back and an operator retried its
+        incident: that one fires, once, past the budget (and counts), whichever engine runs
+        its job and whatever its limits (a worker's defaults), as the incident says; a later
+        timer past the budget is held back again.
 
         Why every kind: a repeating cycle (``R/PT0.001S``, ``wfengine:reminder-every``)
-        re-arms itself for ever, and each firing of a reminder is a notification to people."""
+        re-arms itself for ever, and each firing of a reminder is a notification to people.
+        Why a retry passes: the budget guards against timers that fire by themselves for
+        ever; a person decided this one, and the one who retried it from the command line
+        could not raise the limits of the worker that runs it (it was held again)."""
         most = self.ctx.limits.max_timer_firings
         if inst.timer_firings < most:
             inst.timer_firings += 1
             return True
-        self._hold_back(inst, ai, at, job_id)
+        job = self._job(job_id) if self.step.job_done == job_id else None
+        if job is not None and granted(job):
+            inst.timer_firings += 1
+            return True
+        self._hold_back(inst, ai, at, job_id, job)
         return False
 
     def _hold_back(
-        self, inst: ProcessInstance, ai: ActivityInstance | None, at: str, job_id: str
+        self,
+        inst: ProcessInstance,
+        ai: ActivityInstance | None,
+        at: str,
+        job_id: str,
+        job: Job | None,
     ) -> None:
         """Keep timer (or reminder) job ``job_id``, due past ``inst``'s timer budget, as it
         is, unfired: its command parks it with an incident of its own (operation ``job``,
         naming ``ai``, which it holds when no other incident does), whose retry makes it due
-        again, so it fires once the host raised the limit; withdrawn with its activity (its
+        again, to fire once past the limit (:meth:`_may_fire`); withdrawn with its activity (its
         timers as it closes, its work item's reminders as the item completes or is withdrawn),
         it is resolved with it, whether it held the activity or not (two timers of one
         activity held back are two incidents naming it). A timer a resume fires because it
@@ -298,7 +313,6 @@ class NavigatorBase:
             step.timers_cancelled.remove(job_id)
         if step.job_done != job_id:
             return
-        job = self._job(job_id)
         if job is None:  # (its command runs it: it is there)
             step.job_again_at = PARKED
         else:  # parked anew, when it was due kept in it (deleted and stored again, one step)
@@ -310,11 +324,12 @@ class NavigatorBase:
             at,
             "job",
             f"{inst.place()}, activity {at!r}: timer job {job_id!r} is held back: the instance "
-            f"fired {most:,} timers, as many as RuntimeLimits.max_timer_firings allows "
-            "(deadlines, timer events, repeating cycles, reminders: a timer that re-arms "
-            "itself would fire for ever); it waits, parked: raise the limit "
-            "(Engine(limits=...)) and retry the incident to fire it, or terminate or abort "
-            "the instance",
+            f"fired {inst.timer_firings:,} timers and RuntimeLimits.max_timer_firings allows "
+            f"{most:,} (deadlines, timer events, repeating cycles, reminders: a timer that "
+            "re-arms itself would fire for ever); it waits, parked: retry the incident to fire "
+            "it once past the limit (audited as the incident's retry; a later timer past the "
+            "limit is held back again: raise the limit, Engine(limits=...), to let them fire), "
+            "or terminate or abort the instance",
             job_id=job_id,
             hold=ai is not None and ai.incident is None,  # (one holds it at a time)
         )
