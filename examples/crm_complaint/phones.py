@@ -25,17 +25,19 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 KEY_LENGTH = 32
 
 
-#: a number as a spreadsheet, a JSON post or a float written as text gives one: digits with a
-#: decimal part (``13800000101.0``), an exponent (``1.38000001E+10``), or both
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][+-]?\d+)?")
+#: a number as a float or a spreadsheet writes one: a whole number with a zero fraction
+#: (``13800000101.0``), or in scientific notation (``1.38000001E+10``, ``1e+16``)
+_DECIMAL = re.compile(r"[+-]?\d+\.0+|[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
 def reads_as_decimal(text: str) -> bool:
-    """Does ``text`` (digits of any script, trimmed) read as a decimal or scientific number,
-    not as a phone number? Why: a number exported by a spreadsheet or read as a float comes
-    as ``"13800000101.0"``, whose key (:func:`phone_key`) has a 12th digit, or as
-    ``"1.38000001E+10"``, whose key is another, valid mobile: a stranger's. A phone written
-    with dots between its groups (``138.0000.0101``) is no such number, and is kept."""
+    """Does ``text`` (digits of any script, trimmed) read as a number a float or a spreadsheet
+    wrote, not as a phone number? Why: a number exported by a spreadsheet or read as a float
+    comes as ``"13800000101.0"``, whose key (:func:`phone_key`) has a 12th digit, or as
+    ``"1.38000001E+10"``, whose key is another, valid mobile: a stranger's. Only those two
+    shapes are refused: a phone written with a dot between its parts (``+86.13800000101``,
+    the ICANN form; ``010.55500101``, ``138.0000.0101``, ``13800000101.``) is no such
+    number, and is keyed as written."""
     return _DECIMAL.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
 
 
