@@ -50,10 +50,29 @@ DB_HELP = (
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+def url_given(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """The callback of every ``--db``: an empty or blank URL is a usage error naming ``--db``
+    (exit 2), before the command does anything. Why: it reached the store, whose refusal ("the
+    database URL cannot be read: expected ...") named no option and showed no usage."""
+    if isinstance(value, str) and not value.strip():
+        raise click.BadParameter(
+            f"the database URL is empty ({value!r}): name one, such as sqlite:///wfengine.db "
+            "or postgresql+psycopg://user@host/db",
+            param_hint="--db",
+        )
+    return value
+
+
 def db_option(func: _F) -> _F:
     """The required ``--db URL`` option (into the parameter ``url``)."""
     decorated: _F = click.option(
-        "--db", "url", required=True, metavar="URL", envvar=DB_ENVVAR, help=DB_HELP
+        "--db",
+        "url",
+        required=True,
+        metavar="URL",
+        envvar=DB_ENVVAR,
+        callback=url_given,
+        help=DB_HELP,
     )(func)
     return decorated
 

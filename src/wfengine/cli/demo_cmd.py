@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from wfengine.cli.database import url_given
 from wfengine.cli.exit_status import InputOutputError
 
 if TYPE_CHECKING:
@@ -124,7 +125,13 @@ def _durable(url: str) -> bool:
 
 
 @demo.command("crm")
-@click.option("--db", "url", metavar="URL", help="Database (default: a new SQLite file).")
+@click.option(
+    "--db",
+    "url",
+    metavar="URL",
+    callback=url_given,
+    help="Database (default: a new SQLite file).",
+)
 @click.option(
     "--complaints",
     type=click.IntRange(1, 100_000),

@@ -1,0 +1,29 @@
+"""An empty or blank ``--db`` is a usage error naming ``--db`` (exit 2) before the command
+does anything, on every command with the shared option and on ``demo crm``. Before, the
+store refused it ("the database URL cannot be read: expected ...") naming no option and
+showing no usage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.databases import cli
+
+
+@pytest.mark.parametrize("url", ["", "   "])
+@pytest.mark.parametrize(
+    "command",
+    [("instances",), ("db", "upgrade"), ("worklist",), ("demo", "crm", "--complaints", "1")],
+)
+def test_an_empty_database_url_is_refused_naming_db(
+    command: tuple[str, ...], url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(*command, "--db", url)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --db: the database URL is empty" in result.stderr
+    assert "Usage:" in result.stderr
+    assert "cannot be read" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing made
