@@ -41,6 +41,7 @@ import click
 
 from wfengine.cli.database import url_given
 from wfengine.cli.exit_status import InputOutputError
+from wfengine.cli.loading import non_empty
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -69,6 +70,19 @@ def _example_directory(given: Path | None) -> Path:
         f"is not at {here}: run the command at the top of a source checkout of wfengine, "
         f"or pass --example path/to/{EXAMPLE_UNDER}"
     )
+
+
+#: what to give ``--example`` instead of an empty name
+_EXAMPLE_HINT = f"name the {EXAMPLE_UNDER} directory, or leave out --example"
+
+
+def _example_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``--example`` as a path, an empty name refused as every file option refuses one
+    (:func:`~wfengine.cli.loading.non_empty`). Why here and not by ``click.Path``'s
+    ``path_type``: that made ``''`` the current directory before any check, so from inside
+    the example's directory ``--example ''`` ran the whole day."""
+    checked = non_empty(_EXAMPLE_HINT)(ctx, param, value)
+    return None if checked is None else Path(checked)
 
 
 @click.group()
@@ -143,8 +157,9 @@ def _durable(url: str) -> bool:
 @click.option(
     "--example",
     "example",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     default=None,
+    callback=_example_path,
     help="The crm_complaint example directory (default: the checkout's, else "
     "examples/crm_complaint under the current directory).",
 )
