@@ -121,12 +121,13 @@ def render(source: str, output: str, process_id: str | None, fmt: str | None) ->
     package = load_or_fail(source, schema=False)
     if not package.workflow_processes:
         raise NotInDefinition(f"{source} has no workflow process to render")
-    try:
-        from wfengine.definition.render import package_to_dot  # on demand: --help stays light
-
-        dot_text = package_to_dot(package, process_id)
+    try:  # looked up here, as `run` does, so both say an unknown --process alike
+        process = package.process(process_id)
     except KeyError as exc:
         raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    from wfengine.definition.render import package_to_dot  # on demand: --help stays light
+
+    dot_text = package_to_dot(package, process.id)
     if process_id is None and len(package.workflow_processes) > 1:
         others = ", ".join(p.id for p in package.workflow_processes[1:])
         click.echo(
@@ -137,7 +138,7 @@ def render(source: str, output: str, process_id: str | None, fmt: str | None) ->
     data = dot_text.encode("utf-8") if chosen == "dot" else run_graphviz(dot_text, chosen)
     write_output(output, data)
     if output != "-":
-        drawn = process_id or package.workflow_processes[0].id
         click.echo(
-            f"wrote {output} ({chosen.upper()}, process {drawn}, {len(data)} bytes)", err=True
+            f"wrote {output} ({chosen.upper()}, process {process.id}, {len(data)} bytes)",
+            err=True,
         )
