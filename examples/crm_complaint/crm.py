@@ -53,7 +53,7 @@ import inspect
 import itertools
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -316,11 +316,13 @@ class CrmApps:
 
     # -- the CRM's own data --------------------------------------------------------------
 
-    def add_customers(self, rows: list[Mapping[str, Any]]) -> None:
-        """Store customers, each row's ``phone`` as the CRM keys it. A phone whose key is longer
-        than :data:`phones.KEY_LENGTH` is a ``DataTypeError`` naming the row, its phone and the
+    def add_customers(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Store customers, each row's ``phone`` as the CRM keys it; ``rows`` may be any
+        iterable (a ``csv.DictReader``), read once. A phone whose key is longer than
+        :data:`phones.KEY_LENGTH` is a ``DataTypeError`` naming the row, its phone and the
         limit, and no row is stored. Why: the intake and :meth:`lookup_customer` refuse such a
         number, so that customer could never be served (and PostgreSQL refuses to store it)."""
+        rows = list(rows)
         keyed = [{**r, "phone": phone_key(r["phone"])} for r in rows]
         for number, (row, key) in enumerate(zip(rows, keyed, strict=True), start=1):
             if len(key["phone"]) > phones.KEY_LENGTH:
