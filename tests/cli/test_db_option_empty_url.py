@@ -11,16 +11,28 @@ import pytest
 
 from tests.cli.databases import cli
 
+LEAVE = Path(__file__).parents[2] / "examples" / "leave_request.xpdl"
+
 
 @pytest.mark.parametrize("url", ["", "   "])
 @pytest.mark.parametrize(
     "command",
-    [("instances",), ("db", "upgrade"), ("worklist",), ("demo", "crm", "--complaints", "1")],
+    [
+        ("instances",),
+        ("db", "upgrade"),
+        ("worklist",),
+        ("demo", "crm", "--complaints", "1"),
+        ("audit",),
+        ("run", "FILE"),
+        ("simulate", "FILE"),
+    ],
 )
 def test_an_empty_database_url_is_refused_naming_db(
     command: tuple[str, ...], url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    if command[-1] == "FILE":  # (a definition that exists: the URL is what is refused)
+        command = (*command[:-1], str(LEAVE))
     result = cli(*command, "--db", url)
     assert result.exit_code == 2, result.output
     assert "Invalid value for --db: the database URL is empty" in result.stderr

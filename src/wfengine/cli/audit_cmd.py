@@ -32,7 +32,7 @@ from typing import IO, Any
 
 import click
 
-from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on
+from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on, url_given
 from wfengine.cli.exit_status import WorkflowRefused
 from wfengine.cli.loading import OUTPUT_HINT, non_empty, output_file
 from wfengine.cli.option_types import STORED_TEXT, USER_ID
@@ -64,7 +64,7 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @click.group(invoke_without_command=True)
-@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, help=DB_HELP)
+@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, callback=url_given, help=DB_HELP)
 @click.option(
     "--instance",
     "instance_id",

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
+from wfengine.cli.database import url_given
 from wfengine.cli.loading import APPS_HINT, non_empty
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ Examples:
 @click.option(
     "--db",
     metavar="URL",
+    callback=url_given,
     help="Persist the instance in this database (SQLAlchemy URL: sqlite:///wf.db, "
     "postgresql+psycopg://...); default: in memory, gone when the run ends.",
 )

@@ -24,6 +24,7 @@ from typing import Any
 
 import click
 
+from wfengine.cli.database import url_given
 from wfengine.cli.loading import APPS_HINT, non_empty
 
 _SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
@@ -63,7 +64,8 @@ Examples:
 @click.option("--apps", "apps_module", metavar="MODULE", callback=non_empty(APPS_HINT),
               help="Import MODULE and call its register(registry): those applications run "
               "for real; the others are the scenario's stand-ins.")  # fmt: skip
-@click.option("--db", metavar="URL", help="Run the first replication on this database and keep "
+@click.option("--db", metavar="URL", callback=url_given,
+              help="Run the first replication on this database and keep "
               "its trail (default: in memory).")  # fmt: skip
 @click.option("--plot", metavar="OUT", callback=non_empty("name a .png or .svg file"),
               help="Draw waiting times and queues (.png or .svg).")  # fmt: skip
