@@ -318,20 +318,21 @@ class CrmApps:
 
     def add_customers(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Store customers, each row's ``phone`` as the CRM keys it; ``rows`` may be any
-        iterable (a ``csv.DictReader``), read once. A phone whose key is longer than
-        :data:`phones.KEY_LENGTH` is a ``DataTypeError`` naming the row, its phone and the
-        limit, and no row is stored. Why: the intake and :meth:`lookup_customer` refuse such a
-        number, so that customer could never be served (and PostgreSQL refuses to store it)."""
+        iterable (a ``csv.DictReader``), read once. A phone the CRM keys no customer under
+        (:func:`phones.refusal`: none, no digits, a spreadsheet's decimal number, a key longer
+        than :data:`phones.KEY_LENGTH`) is a ``DataTypeError`` naming the row and its phone,
+        and no row is stored. Why: the intake and :meth:`lookup_customer` refuse such a
+        number, so that customer could never be served, or was keyed under a stranger's
+        mobile (``1.38000001E+10``), or under ``""`` (and PostgreSQL refuses a long key)."""
         rows = list(rows)
-        keyed = [{**r, "phone": phone_key(r["phone"])} for r in rows]
-        for number, (row, key) in enumerate(zip(rows, keyed, strict=True), start=1):
-            if len(key["phone"]) > phones.KEY_LENGTH:
+        for number, row in enumerate(rows, start=1):
+            refused = phones.refusal(row.get("phone"))
+            if refused is not None:
                 raise DataTypeError(
-                    f"customer row {number}: phone {row['phone']!r} is too long for a phone "
-                    f"number ({len(key['phone'])} characters as the CRM keys it, at most "
-                    f"{phones.KEY_LENGTH}): give the number alone (an extension or a note goes "
-                    "elsewhere); no customer was added"
+                    f"customer row {number}: phone {refused}; give the number alone, as written "
+                    "(an extension or a note goes elsewhere); no customer was added"
                 )
+        keyed = [{**r, "phone": phone_key(r["phone"])} for r in rows]
         with self.db.begin() as conn:
             conn.execute(customers.insert(), keyed)
 
@@ -385,23 +386,14 @@ class CrmApps:
         new, standard customer), their phone number as the CRM keys it, and their e-mail
         address (the one typed, else the table's). A web complaint without a valid address
         is an error naming it: it could not be answered."""
+        refused = phones.refusal(lookup_phone)  # (a case started other than by the intake)
+        if refused is not None:
+            raise PermanentApplicationError(
+                f"phone: {refused}; the case is numbered under it: set the customer's number "
+                "alone, as written, in the case's phone field (Engine.set_data), then retry "
+                "this incident"
+            )
         key = phone_key(lookup_phone or "")
-        if not key:
-            raise PermanentApplicationError(
-                f"the complaint has no phone number: got {lookup_phone!r}"
-            )
-        if len(key) > phones.KEY_LENGTH:  # (a case started other than by the intake)
-            raise PermanentApplicationError(
-                f"phone: {lookup_phone!r} is too long for a phone number ({len(key)} "
-                f"characters as the CRM keys it, at most {phones.KEY_LENGTH}); set the number "
-                "alone in the case's phone field"
-            )
-        if phones.reads_as_decimal(lookup_phone or ""):  # (a float given to start_process)
-            raise PermanentApplicationError(
-                f"phone: {lookup_phone!r} reads as a decimal number (a spreadsheet's or a "
-                "float's: it gains or loses digits), not a phone number; set the number as "
-                "written in the case's phone field"
-            )
         try:
             email = email_address(lookup_email)
         except DataTypeError as exc:

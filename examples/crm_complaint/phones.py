@@ -41,6 +41,31 @@ def reads_as_decimal(text: str) -> bool:
     return _DECIMAL.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
 
 
+def refusal(phone: str | None) -> str | None:
+    """Why the CRM keys no customer or case under ``phone``, as a phrase that names it
+    (``"'+' is no phone number (it has no digits of one)"``); None for a phone it keys.
+    Why one rule: the intake, ``lookup_customer`` and the customer import
+    (``CrmApps.add_customers``) must refuse the same numbers, in the same words, each then
+    saying what to do where it is; a number one of them took and another refused was a
+    customer who could never be served, or a case keyed under a stranger."""
+    if phone is None:
+        return "none given (no phone number)"
+    if reads_as_decimal(phone):
+        return (
+            f"{phone!r} reads as a decimal number (a spreadsheet's or a float's: it gains or "
+            "loses digits), not a phone number"
+        )
+    key = phone_key(phone)
+    if not key:
+        return f"{phone!r} is no phone number (it has no digits of one)"
+    if len(key) > KEY_LENGTH:
+        return (
+            f"{phone!r} is too long for a phone number ({len(key)} characters as the CRM keys "
+            f"it, at most {KEY_LENGTH})"
+        )
+    return None
+
+
 def ascii_digits(text: str) -> str:
     """The decimal digits of ``text``, of any script, as ASCII digits, in order.
 
