@@ -4,7 +4,8 @@ step an operator skips (the SMS gateway refused the text) also does: the coordin
 send-back to ``tell_customer`` to tell the number then sent nothing, and the customer never
 learnt it. Now the CRM keeps what it sent (``crm_notifications``) and sends a case's number
 once per phone and number (``CrmApps.notify_customer``), whichever definition version the case
-runs; a send that failed or was skipped sent nothing, so the send-back tells it."""
+runs; a send that failed or was skipped sent nothing, so the send-back tells it (a case of the
+ff9eb59 definition needs its ``told_number`` cleared first: test_crm_ff9eb59_skipped_send)."""
 
 from __future__ import annotations
 
