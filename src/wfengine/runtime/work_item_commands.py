@@ -53,6 +53,7 @@ from wfengine.runtime.work_rules import (
     excluded_performers,
     four_eyes_refusal,
     refusal,
+    refuse_undeclared,
     supervision_of,
 )
 
@@ -360,13 +361,18 @@ class WorkItemCommands(EngineBase):
         data: Mapping[str, Any] | None = None,
         *,
         user: str | None = None,
+        allow_undeclared: bool = False,
     ) -> None:
         """Complete a work item, merging ``data`` into the instance, and run what follows.
 
         With ``user``, only the holder may complete it, or someone an unclaimed item is
-        offered to. Data a store could not hold raises
-        :class:`~wfengine.errors.DataNotStorableError` naming the field, and nothing changes
-        (:mod:`wfengine.runtime.values`).
+        offered to, writing what its activity lets them (an administrator: any field the
+        process declares). A name the process does not declare is refused to a user, an
+        administrator too (:func:`~wfengine.runtime.work_rules.refuse_undeclared`), unless
+        ``allow_undeclared`` (who may then write it is the rule's above: an administrator);
+        the host's own code, with no user, may write any name. Data a store could not hold
+        raises :class:`~wfengine.errors.DataNotStorableError` naming the field, and nothing
+        changes (:mod:`wfengine.runtime.values`).
         """
         check_mapping(data, "data", "complete_work_item")
         check_work_item_id(work_item_id, "complete_work_item")
@@ -374,8 +380,19 @@ class WorkItemCommands(EngineBase):
             check_user(user, "user", "complete_work_item")
         if data:
             check_storable(data, f"work item {work_item_id!r}")
+        if not isinstance(allow_undeclared, bool):
+            raise TypeError(
+                "complete_work_item: allow_undeclared is True or False, not "
+                f"{type(allow_undeclared).__name__}"
+            )
         self._work_item_command(
-            work_item_id, user, "complete", WorkItemState.COMPLETED, None, data=data
+            work_item_id,
+            user,
+            "complete",
+            WorkItemState.COMPLETED,
+            None,
+            data=data,
+            undeclared=allow_undeclared,
         )
 
     def record_refusal(
@@ -437,6 +454,7 @@ class WorkItemCommands(EngineBase):
         *,
         to: str | None = None,
         data: Mapping[str, Any] | None = None,
+        undeclared: bool = False,
     ) -> None:
         if not isinstance(work_item_id, str):  # (a store fails in its own way: see id_arguments)
             check_work_item_id(work_item_id, f"{operation.replace(' ', '_')}_work_item")
@@ -492,6 +510,9 @@ class WorkItemCommands(EngineBase):
                         f"whether {user!r} may write {sorted(written or ())}",
                         partial(data_refusal, access.writes, written, user, directory),
                     )
+                    if why is None and written and not undeclared:  # (an administrator's)
+                        # (what the activity lists it writes is written: declared or not)
+                        refuse_undeclared(inst.compiled, written.keys() - access.writes, subject)
                 if why is not None:
                     refused = OperationRefused(
                         f"work item {item.id!r}", operation, user, why, item.id

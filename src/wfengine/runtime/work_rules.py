@@ -32,10 +32,13 @@ administrator does):
   wait for ever, offered to no one; retrying it offers the work afresh (:data:`OFFER`: never
   the activity's applications in the person's stead), and it cannot be skipped;
 * a **completion** writes only the data fields its activity declares writable
-  (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
-  without a user, may write any; on a deployment stored by a wfengine from before that rule,
-  a person may write any field its process declares:
-  :func:`~wfengine.runtime.compile_people.writing_as_deployed`).
+  (:mod:`wfengine.runtime.compile_people`; an administrator may write any field the process
+  declares, and the host's code acting without a user any name; on a deployment stored by a
+  wfengine from before that rule, a person may write any field its process declares:
+  :func:`~wfengine.runtime.compile_people.writing_as_deployed`). A name the process does not
+  declare is refused to everyone who acts (:func:`refuse_undeclared`: to an administrator a
+  :class:`~wfengine.errors.NotFoundError` naming those it declares), unless the host lets it
+  through (``allow_undeclared``, as ``wfengine workitem complete --allow-undeclared`` does).
 
 Whether the item's state allows the change is the state machine's part
 (:data:`~wfengine.runtime.states.WORK_ITEM_TRANSITIONS`), checked before these rules.
@@ -51,7 +54,8 @@ from contextlib import suppress
 from numbers import Number
 from typing import Any, Protocol, runtime_checkable
 
-from wfengine.errors import IllegalStateError
+from wfengine.errors import IllegalStateError, NotFoundError
+from wfengine.runtime.compiled import CompiledProcess
 from wfengine.runtime.directory import (
     Directory,
     DirectoryError,
@@ -367,3 +371,25 @@ def data_refusal(
     allowed = ", ".join(map(repr, sorted(writes))) or "no data"
     named = ", ".join(map(repr, undeclared))
     return f"it may not write {named} (its activity lets it write {allowed})"
+
+
+def refuse_undeclared(process: CompiledProcess, names: Iterable[str], subject: str) -> None:
+    """Refuse data ``names`` (Ids: a field given by its Name is its Id by now) that
+    ``process`` declares no data field or formal parameter by, with a
+    :class:`~wfengine.errors.NotFoundError` naming the first and those it declares, as the
+    WAPI's ``assign_process_instance_attribute`` does. Why for an administrator too: their
+    completion with a misspelt name (``ammount``) was stored as new data no condition reads,
+    while the field they meant kept its value; the host's own code (no user) may still."""
+    declared = {name for name, _ in process.data_fields}
+    declared.update(p.id for p in process.formal_parameters)
+    unknown = sorted(set(names) - declared)
+    if not unknown:
+        return
+    also = f"; nor {', '.join(map(repr, unknown[1:]))}" if unknown[1:] else ""
+    listed = ", ".join(sorted(declared)) or "none"
+    raise NotFoundError(
+        "data field",
+        unknown[0],
+        f"completing {subject}: process {process.process_id!r} declares {listed}{also}; "
+        "nothing was changed",
+    )
