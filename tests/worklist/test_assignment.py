@@ -14,6 +14,7 @@ from tests.worklist.conftest import ORG
 from wfengine import (
     Engine,
     NotAuthorizedError,
+    NotFoundError,
     Organisation,
     PackageBuilder,
     ProcessState,
@@ -316,7 +317,10 @@ def test_without_declarations_a_person_writes_nothing_and_the_host_anything() ->
         e.complete_work_item(item.id, {"price": 3, "anything": 1})  # the host's own code
         assert e.instance(iid).data["anything"] == 1
         other = e.work_items(_access(e))[0]
-        e.complete_work_item(other.id, {"price": 4}, user="root")  # an administrator
+        # an administrator writes what the process declares: price it does not
+        with pytest.raises(NotFoundError, match=r"no data field 'price'.*declares none"):
+            e.complete_work_item(other.id, {"price": 4}, user="root")
+        e.complete_work_item(other.id, {"price": 4}, user="root", allow_undeclared=True)
 
 
 def test_work_item_data_shows_what_it_may_read() -> None:
@@ -421,6 +425,6 @@ def test_data_a_delegate_returns_is_the_instances_own_copy() -> None:
         e.claim_work_item(item.id, "alice")
         e.delegate_work_item(item.id, "alice", "bob")
         lines = ["a"]
-        e.complete_work_item(item.id, {"lines": lines}, user="root")
+        e.complete_work_item(item.id, {"lines": lines}, user="root", allow_undeclared=True)
         lines.append("changed by the caller afterwards")
         assert e.instance(iid).data["lines"] == ["a"]

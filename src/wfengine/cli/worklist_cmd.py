@@ -331,7 +331,7 @@ def complete(
         data = declared_values(
             raw, deployed.package, deployed.definition, allow_undeclared=allow_undeclared
         )
-        engine.complete_work_item(item_id, data, user=user)
+        engine.complete_work_item(item_id, data, user=user, allow_undeclared=allow_undeclared)
 
     _act(url, "completed", item_id, act)
 

@@ -238,7 +238,9 @@ class ProcessInstance:
     #: work sent back to an activity that has not offered its new work item yet (its
     #: applications run first, or were left to a worker): ``"<scope id>/<activity id>"`` ->
     #: who has it again and why (``holder``, ``reason``, ``sent_by``, ``from_activity``,
-    #: ``from_work_item_id``); that offer takes it
+    #: ``from_work_item_id``); that offer takes it. Bound to the activity instance the
+    #: send-back began (``activity_instance``, or ``container`` for a multi-instance one):
+    #: :mod:`~wfengine.runtime.sent_back_records`
     sent_back: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: random, made with the instance and stored with it: what makes its application calls'
     #: idempotency keys unique beyond its database (see :meth:`call_stamp`)
