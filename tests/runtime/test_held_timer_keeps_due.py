@@ -95,3 +95,24 @@ def test_a_resume_leaves_a_held_timer_to_its_incident(engine: Engine, clock: Vir
     engine.retry_incident(held.id)
     engine.run_due_jobs()
     assert engine.instance(iid).data["x"] == 1 and engine.incidents(iid) == []
+
+
+def test_a_retried_reminder_goes_on_in_its_rhythm(engine: Engine, clock: VirtualClock) -> None:
+    """A reminder held back past the budget and fired by a retry at 05:30 sets the next one in
+    its own rhythm from when it was due (06:00), as a late one does, not an hour after the
+    retry (06:30)."""
+    engine.limits = RuntimeLimits(max_timer_firings=0)
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    every = {"wfengine:reminder-after": "PT1H", "wfengine:reminder-every": "PT1H"}
+    p.start("s").activity("work", performer="clerk", extended=every).end("e")
+    p.sequence("s", "work", "e")
+    start = clock.now()
+    iid = run(engine, pb)
+    clock.advance(timedelta(hours=1, minutes=10))
+    (held,) = engine.incidents(iid)
+    clock.advance(timedelta(hours=4, minutes=20))  # 05:30
+    engine.retry_incident(held.id)
+    engine.run_due_jobs()
+    assert [j.due for j in engine.jobs(iid)] == [start + timedelta(hours=6)]

@@ -20,7 +20,7 @@ from wfengine.definition.model import Package
 from wfengine.runtime.host_arguments import check_flag, described
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.outbox import OutboxHandlers, OutboxPolicy
-from wfengine.runtime.store import Store
+from wfengine.runtime.store import OPTIONAL_METHODS, Store
 
 #: what a store must have for the engine to use it: every method of the ``Store`` protocol,
 #: read from the protocol itself so the check cannot fall behind it. Why: the check once
@@ -29,7 +29,9 @@ from wfengine.runtime.store import Store
 #: broadcast, a virtual clock's run) with a bare ``AttributeError``. A host's wrapper may
 #: still forward them (``__getattr__``): only what the store answers counts.
 _STORE_METHODS = tuple(
-    name for name, value in vars(Store).items() if callable(value) and not name.startswith("_")
+    name
+    for name, value in vars(Store).items()
+    if callable(value) and not name.startswith("_") and name not in OPTIONAL_METHODS
 )
 
 

@@ -351,13 +351,13 @@ class EngineBase:
         self._refuse_closed()
         if not self._command_lock.acquire(blocking=False):
             raise self._reentry_error()
+        self._command_mark = object()  # (first: what it calls, in any thread, is inside)
         self._in_command = True
         self._command_thread = threading.get_ident()
         self._origin = origin or ""
         self._origin_body = body
         # (a command run between a long run's stretches, a timer's, keeps the jobs before it)
         outer, self._stretched = (self._stretched if self._carrying_on else []), []
-        self._command_mark = object()  # (what it calls, in any thread, is inside: see there)
         inside = enter_command(self._command_mark)
         try:
             try:

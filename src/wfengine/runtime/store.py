@@ -244,7 +244,9 @@ class Store(Protocol):
         """Which of ``instance_ids`` are suspended instances (one that does not exist is
         not), for the marks of a work item listing (:mod:`~wfengine.runtime.work_item_marks`).
         A SQL store answers from the states its item read just returned with the items (the
-        same statement: the marks cost none), reading only the states it did not see."""
+        same statement: the marks cost none), reading only the states it did not see. Optional:
+        a host's store written before it is asked :meth:`instance_summary` per instance
+        (:data:`OPTIONAL_METHODS`)."""
         ...
 
     def worklist(
@@ -414,3 +416,8 @@ class Store(Protocol):
         ...
 
     def commit(self, step: Step) -> None: ...
+
+
+#: methods of :class:`Store` a host's own store may lack (they came after stores were written
+#: to the protocol): the engine does without them, more slowly
+OPTIONAL_METHODS = frozenset({"suspended_among"})

@@ -18,11 +18,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from wfengine.errors import NotFoundError
 from wfengine.runtime.snapshots import WorkItemSnapshot, work_item_snapshot
+from wfengine.runtime.states import ProcessState
+from wfengine.runtime.store import Store
 
 if TYPE_CHECKING:
     from wfengine.runtime.instance import WorkItem
-    from wfengine.runtime.store import Store
+
+#: the protocol's own stub, which a subclass that does not write the method inherits
+_PROTOCOL_METHOD = vars(Store)["suspended_among"]
 
 
 def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
@@ -32,8 +37,24 @@ def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
     its instance's state, and reading history (an instance's past items, one by one) costs
     no more than it did."""
     open_in = {w.instance_id: None for w in records if w.state.is_open}
-    suspended = store.suspended_among(list(open_in)) if open_in else set()
+    suspended = _suspended_among(store, list(open_in)) if open_in else set()
     return [
         work_item_snapshot(w, suspended=w.state.is_open and w.instance_id in suspended)
         for w in records
     ]
+
+
+def _suspended_among(store: Store, instance_ids: list[str]) -> set[str]:
+    """The store's own answer; a host's store written before the method was in the protocol
+    (:data:`~wfengine.runtime.store.OPTIONAL_METHODS`) is asked each instance's summary."""
+    method = getattr(store, "suspended_among", None)
+    if callable(method) and getattr(method, "__func__", None) is not _PROTOCOL_METHOD:
+        return set(method(instance_ids))
+    found = set()
+    for instance_id in instance_ids:
+        try:
+            if store.instance_summary(instance_id).state is ProcessState.SUSPENDED:
+                found.add(instance_id)
+        except NotFoundError:
+            pass
+    return found

@@ -23,7 +23,7 @@ from wfengine.runtime.history import (
     marker,
 )
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, WorkItem
-from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job
+from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job, first_due
 from wfengine.runtime.navigation.base import _RUNNING, _Failure, _tool_failure
 from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
@@ -211,10 +211,9 @@ class Work(People):
             if every is not None:
                 # the next one in the rhythm still ahead: reminders missed while the instance
                 # was suspended or no worker ran are this one, not a burst of them
-                missed = max(0, (self.now - job.due) // every)
-                self._reminder_job(
-                    item, "remind", number + 1, due_after(job.due, every * (missed + 1))
-                )
+                due = first_due(job)  # (a held-back one's own time, not its retry's)
+                missed = max(0, (self.now - due) // every)
+                self._reminder_job(item, "remind", number + 1, due_after(due, every * (missed + 1)))
             return
         excluded = excluded_performers(ai)
         named = reminders.escalate_to
