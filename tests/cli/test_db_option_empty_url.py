@@ -39,3 +39,20 @@ def test_an_empty_database_url_is_refused_naming_db(
     assert "Usage:" in result.stderr
     assert "cannot be read" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made
+
+
+def test_a_blank_environment_url_is_named_as_such_and_audit_verify_takes_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WFENGINE_DB", " ")
+    result = cli("instances")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for WFENGINE_DB (the environment): the database URL is empty" in (
+        result.stderr
+    )
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
+    result = cli("audit", "verify", "--db", url)  # (the group's blank URL is not used)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok")

@@ -64,7 +64,7 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @click.group(invoke_without_command=True)
-@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, callback=url_given, help=DB_HELP)
+@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, help=DB_HELP)
 @click.option(
     "--instance",
     "instance_id",
@@ -127,6 +127,9 @@ def audit(
         return
     if url is None:
         raise click.UsageError("Missing option '--db'.")
+    # (checked here, not by a callback: a subcommand, audit verify, has a --db of its own, and a
+    # blank WFENGINE_DB the group read then is not what the user named)
+    url_given(ctx, next(p for p in ctx.command.params if p.name == "url"), url)
     if output == "-":  # stdout, as for convert and render (not a file called "-")
         output = None
     since, until = filters.get("since"), filters.get("until")

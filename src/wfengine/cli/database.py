@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from wfengine.cli.exit_status import InputOutputError, WorkflowRefused
 
@@ -50,15 +51,17 @@ DB_HELP = (
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def url_given(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+def url_given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """The callback of every ``--db``: an empty or blank URL is a usage error naming ``--db``
-    (exit 2), before the command does anything. Why: it reached the store, whose refusal ("the
-    database URL cannot be read: expected ...") named no option and showed no usage."""
+    (exit 2), or ``WFENGINE_DB`` when it came from there, before the command does anything.
+    Why: it reached the store, whose refusal ("the database URL cannot be read: expected ...")
+    named no option and showed no usage."""
     if isinstance(value, str) and not value.strip():
+        from_env = ctx.get_parameter_source(param.name or "") is ParameterSource.ENVIRONMENT
         raise click.BadParameter(
             f"the database URL is empty ({value!r}): name one, such as sqlite:///wfengine.db "
             "or postgresql+psycopg://user@host/db",
-            param_hint="--db",
+            param_hint=f"{DB_ENVVAR} (the environment)" if from_env else "--db",
         )
     return value
 
