@@ -24,10 +24,12 @@ killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once
 has exited: it does not finish its side effect after the call was recorded as failed, and a
 retry never runs beside it. (Only the program itself is killed, not programs it started and
 left running. One left holding the program's stdout or stderr open keeps the call waiting,
-as the answer may still come, until the timeout; once the program has exited, only until its
-stdout holds a whole JSON value (or has ended, or the program failed: a non-zero exit status),
-and its exit status and what it printed are the answer. No pipe or thread of the call outlives
-it.)
+as the answer may still come, until the timeout; once the program has exited, only while
+output keeps coming: until its stdout holds a whole JSON value, has ended, or has been quiet
+for :data:`EXIT_GRACE` seconds (never past the timeout), or the program failed (a non-zero
+exit status). Its exit status and what it printed are then the answer: an answer a child
+prints after the program exited (a shell wrapper) is read, nothing printed is no outputs, and
+non-JSON is refused. No pipe or thread of the call outlives it.)
 The program stays in the calling process's process group (it is given no
 session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
 a worker process that died mid-job) the program is stopped with it, and does not finish its
@@ -70,6 +72,10 @@ _CHUNK = 65536
 #: how often the call looks whether the program has exited while its pipes stay open, and how
 #: long its stdout stays quiet, once it has exited, before the call looks whether it is answered
 _TICK = 0.05
+#: how long (seconds) the call waits, once the program has exited, for more of its stdout
+#: while a child it started holds the pipe open: the answer may be the child's (a shell
+#: wrapper), but a daemon may hold the pipe for good and never print
+EXIT_GRACE = 2.0
 #: a write of at most this many bytes to a pipe the selector says is ready does not block
 _PIPE_BUF: int = getattr(select, "PIPE_BUF", 512)
 #: the selector ``subprocess`` itself serves a program's pipes with
@@ -239,31 +245,33 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
 def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: float) -> _Done:
     """Write ``data`` to the program's stdin and read its stdout and stderr until both end
     (each pipe closed once finished), or until stdout passes ``most`` bytes (``done.over``:
-    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end``. Once the
-    program has exited, pipes still open are another process's (one it started): reading
-    stops when its stdout, quiet for a tick, is answered (:func:`_answered`).
+    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end`` while the
+    program runs or its stdout is still coming. Once the program has exited, pipes still open
+    are another process's (one it started): reading stops when its stdout, quiet for a tick, is
+    answered (:func:`_settled`).
 
-    Why: a program that exited 0 with its whole answer, having started a child that kept its
-    stdout open (a daemon), was reported as "no answer within N s; the program was killed" and
-    run again. Why not stop at its exit: the answer may be the child's, printed later (a shell
-    wrapper that exits at once, leaving the job that answers), and a cut-off answer was lost
-    (no outputs, or a half-written one refused for good)."""
+    Why: a program that exited 0 with its whole answer (or none), having started a child that
+    kept its stdout open (a daemon), was reported as "no answer within N s; the program was
+    killed" and run again. Why not stop at its exit: the answer may be the child's, printed
+    later (a shell wrapper that exits at once, leaving the job that answers), and a cut-off
+    answer was lost (no outputs, or a half-written one refused for good)."""
     assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
     done = _Done()
-    answered = _answered(process, done)
+    settled = _settled(process, done, end)
     with _Selector() as selector:
         selector.register(process.stdin, selectors.EVENT_WRITE, _writer(data))
         selector.register(process.stdout, selectors.EVENT_READ, _head(most, done))
         selector.register(process.stderr, selectors.EVENT_READ, _tail(done))
         while selector.get_map() and not done.over:
-            now = time.monotonic()
-            if now >= end:
-                raise subprocess.TimeoutExpired(process.args, now)
             exited = process.poll() is not None  # (before: all it printed is in the pipes)
             # looked at each tick, as the program's exit ends no pipe a child holds
-            ready = selector.select(min(end - now, _TICK))
-            if exited and all(key.fileobj is not process.stdout for key, _ in ready) and answered():
+            ready = selector.select(max(0.0, min(end - time.monotonic(), _TICK)))
+            now = time.monotonic()  # (one reading: an exited program quiet at the end is answered)
+            printed = any(key.fileobj is process.stdout for key, _ in ready)
+            if exited and settled(printed, now):
                 break  # what it printed is read; the pipes' other ends are not its own
+            if now >= end:
+                raise subprocess.TimeoutExpired(process.args, now)
             for key, _events in ready:
                 if key.data(key.fd):
                     selector.unregister(key.fileobj)
@@ -272,23 +280,38 @@ def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: flo
     return done
 
 
-def _answered(process: subprocess.Popen[bytes], done: _Done) -> Callable[[], bool]:
-    """Whether the exited ``process`` is answered, nothing more to wait for on its pipes: it
-    failed (its exit status is the answer, with the end of its stderr), or its stdout has
-    ended or holds a whole JSON value (anything more would spoil it). Not while its stdout is
-    empty or a value cut short: a child it started may print the answer (as before, the call
-    then waits for that until the timeout). Each stdout read so far is parsed once at most."""
-    looked, whole = -1, False
+def _settled(
+    process: subprocess.Popen[bytes], done: _Done, end: float
+) -> Callable[[bool, float], bool]:
+    """Called each tick once ``process`` has exited, with whether its stdout had more in that
+    tick and the time: whether the call has nothing more to wait for on its pipes. Not while
+    output keeps coming. Else: it failed (its exit status is the answer, with the end of its
+    stderr), or its stdout has ended or holds a whole JSON value (anything more would spoil
+    it), or has been quiet for :data:`EXIT_GRACE` since the exit or its last output, or until
+    ``end`` (the grace never outlasts the timeout; a program that exited is not "killed").
 
-    def answered() -> bool:
-        nonlocal looked, whole
+    Why the grace: a child it started may print the answer after it exited (a shell wrapper),
+    so an empty stdout or a value cut short is waited for; but a daemon holding the pipe may
+    never print, and a program that exited 0 having printed nothing (no outputs) or non-JSON
+    waited for it until the timeout, was reported as not answering, and was run again. Each
+    stdout read so far is parsed once at most."""
+    looked, whole = -1, False
+    quiet_since: float | None = None
+
+    def settled(printed: bool, now: float) -> bool:
+        nonlocal looked, whole, quiet_since
+        if printed:
+            quiet_since = now
+            return False
+        if quiet_since is None:  # (the first tick after the exit)
+            quiet_since = now
         if process.returncode != 0 or process.stdout is None or process.stdout.closed:
             return True
         if len(done.chunks) != looked:
             looked, whole = len(done.chunks), _whole_value(b"".join(done.chunks))
-        return whole
+        return whole or now >= min(quiet_since + EXIT_GRACE, end)
 
-    return answered
+    return settled
 
 
 def _whole_value(output: bytes) -> bool:
