@@ -321,18 +321,20 @@ class CrmApps:
         iterable (a ``csv.DictReader``), read once. A phone the CRM keys no customer under
         (:func:`phones.refusal`: none, no digits, a spreadsheet's decimal number, a key longer
         than :data:`phones.KEY_LENGTH`) is a ``DataTypeError`` naming the row and its phone,
-        and no row is stored. Why: the intake and :meth:`lookup_customer` refuse such a
-        number, so that customer could never be served, or was keyed under a stranger's
-        mobile (``1.38000001E+10``), or under ``""`` (and PostgreSQL refuses a long key)."""
+        and no row is stored; so is a phone that is no text (a float, as a spreadsheet column
+        gives ``13800000101.0``), where a whole number is the digits it writes. Why: the
+        intake and :meth:`lookup_customer` refuse such a number, so that customer could never
+        be served, or was keyed under a stranger's mobile (``1.38000001E+10``), or under
+        ``""`` (and PostgreSQL refuses a long key)."""
         rows = list(rows)
         for number, row in enumerate(rows, start=1):
             refused = phones.refusal(row.get("phone"))
             if refused is not None:
                 raise DataTypeError(
-                    f"customer row {number}: phone {refused}; give the number alone, as written "
-                    "(an extension or a note goes elsewhere); no customer was added"
+                    f"customer row {number}: phone {refused}; give the number alone, as text, as "
+                    "written (an extension or a note goes elsewhere); no customer was added"
                 )
-        keyed = [{**r, "phone": phone_key(r["phone"])} for r in rows]
+        keyed = [{**r, "phone": phone_key(str(r["phone"]))} for r in rows]
         with self.db.begin() as conn:
             conn.execute(customers.insert(), keyed)
 
@@ -389,11 +391,11 @@ class CrmApps:
         refused = phones.refusal(lookup_phone)  # (a case started other than by the intake)
         if refused is not None:
             raise PermanentApplicationError(
-                f"phone: {refused}; the case is numbered under it: set the customer's number "
-                "alone, as written, in the case's phone field (Engine.set_data), then retry "
+                f"phone: {refused}; a case is numbered under the customer's phone number: set "
+                "it, alone, as written, in the case's phone field (Engine.set_data), then retry "
                 "this incident"
             )
-        key = phone_key(lookup_phone or "")
+        key = phone_key(str(lookup_phone))
         try:
             email = email_address(lookup_email)
         except DataTypeError as exc:

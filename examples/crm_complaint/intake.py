@@ -88,41 +88,16 @@ def check_phone(values: Mapping[str, Any]) -> None:
     ``"1.38000001E+10"``: a spreadsheet's export; :func:`phones.reads_as_decimal`), which
     keyed a 12th digit or a stranger's mobile. Digits that make no complete number (an
     extension, a typo) are kept, as the CRM keeps them, up to the length its tables keep
-    (:data:`phones.KEY_LENGTH`). The refusals are :func:`phones.refusal`'s, as
-    ``lookup_customer`` and the customer import make them."""
-    phone = values.get("phone")
-    if phone is not None and (isinstance(phone, bool) or not isinstance(phone, str | int)):
-        raise DataTypeError(
-            f"phone: {phone!r} is a {type(phone).__name__}, not text: give the number as "
-            'text, as written ("+86 138 0000 0101"; a number read as a float gains or '
-            "loses digits); nothing was started"
-        )
-    refused = phones.refusal(None if phone is None else _phone_text(phone))
+    (:data:`phones.KEY_LENGTH`); a whole number longer than that is refused by its size
+    (Python writes no integer of over 4,300 digits as text). The refusals are
+    :func:`phones.refusal`'s, as ``lookup_customer`` and the customer import make them."""
+    refused = phones.refusal(values.get("phone"))
     if refused is not None:
         raise DataTypeError(
             f"phone: {refused}; a complaint needs the customer's phone number alone, as "
             'written ("+86 138 0000 0101"; an extension or a note goes in the complaint\'s '
             "text): the case is numbered, found and answered under it; nothing was started"
         )
-
-
-def _phone_text(phone: str | int) -> str:
-    """``phone`` as text, refusing (``DataTypeError`` naming ``phone``) a whole number of
-    more digits than a phone key keeps (:data:`phones.KEY_LENGTH`), told by its size, not
-    written out: Python writes no integer of over 4,300 digits as text (a bare ``ValueError``
-    naming no field), and one that long is no phone number anyway."""
-    if isinstance(phone, int) and abs(phone).bit_length() > _KEY_BITS:
-        raise DataTypeError(
-            f"phone: a whole number too long for a phone number (over {phones.KEY_LENGTH} "
-            f"digits as the CRM keys it, at most {phones.KEY_LENGTH}): give the number alone, "
-            'as text, as written ("+86 138 0000 0101"); nothing was started'
-        )
-    return str(phone)
-
-
-#: the most bits of a whole number written out as a phone: one of more digits than a phone key
-#: keeps is refused as too long anyway (:func:`phones.refusal`), this one by its size
-_KEY_BITS = (10**phones.KEY_LENGTH).bit_length()
 
 
 #: a suspended case's state as its trail's ``instance.state`` events name it

@@ -25,9 +25,16 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 KEY_LENGTH = 32
 
 
-#: a number as a float or a spreadsheet writes one: a whole number with a zero fraction
-#: (``13800000101.0``), or in scientific notation (``1.38000001E+10``, ``1e+16``)
-_DECIMAL = re.compile(r"[+-]?\d+\.0+|[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+#: a number as a float or a spreadsheet writes one (in ASCII digits: :func:`reads_as_decimal`):
+#: a whole number with a zero fraction of one to three places (a float's ``13800000101.0``, a
+#: spreadsheet's ``...101.00`` or ``...101.000``), or in scientific notation (``1.38000001E+10``,
+#: ``1e+16``). Why no longer fraction: a dotted number whose last group is four zeros
+#: (``1380000.0000``, a mobile written 7-4) is a phone number; a number's last group is 4 digits
+_DECIMAL = re.compile(r"[+-]?\d+\.0{1,3}|[+-]?\d+(?:\.\d+)?[eE][+-]?\d+", re.ASCII)
+
+#: the most bits of a whole number given as a phone: one of more digits than a phone key keeps
+#: (:data:`KEY_LENGTH`) is refused by its size (:func:`refusal`), never written out
+_KEY_BITS = (10**KEY_LENGTH).bit_length()
 
 
 def reads_as_decimal(text: str) -> bool:
@@ -36,20 +43,39 @@ def reads_as_decimal(text: str) -> bool:
     comes as ``"13800000101.0"``, whose key (:func:`phone_key`) has a 12th digit, or as
     ``"1.38000001E+10"``, whose key is another, valid mobile: a stranger's. Only those two
     shapes are refused: a phone written with a dot between its parts (``+86.13800000101``,
-    the ICANN form; ``010.55500101``, ``138.0000.0101``, ``13800000101.``) is no such
-    number, and is keyed as written."""
-    return _DECIMAL.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
+    the ICANN form; ``010.55500101``, ``138.0000.0101``, ``1380000.0000``, ``13800000101.``)
+    is no such number, and is keyed as written. Every decimal digit is read as the ASCII
+    digit it is first (``١٣٨...١٠١.٠`` is ``138...101.0``), as :func:`phone_key` reads it."""
+    return _DECIMAL.fullmatch(_ascii_text(text)) is not None
 
 
-def refusal(phone: str | None) -> str | None:
+def refusal(phone: object) -> str | None:
     """Why the CRM keys no customer or case under ``phone``, as a phrase that names it
-    (``"'+' is no phone number (it has no digits of one)"``); None for a phone it keys.
-    Why one rule: the intake, ``lookup_customer`` and the customer import
-    (``CrmApps.add_customers``) must refuse the same numbers, in the same words, each then
-    saying what to do where it is; a number one of them took and another refused was a
-    customer who could never be served, or a case keyed under a stranger."""
+    (``"'+' is no phone number (it has no digits of one)"``); None for a phone it keys: text,
+    or a whole number (``13800000101``, as a spreadsheet column or a JSON post gives one),
+    whose key is that of the digits it writes. Why one rule: the intake, ``lookup_customer``
+    and the customer import (``CrmApps.add_customers``) must refuse the same numbers, in the
+    same words, each then saying what to do where it is; a number one of them took and
+    another refused was a customer who could never be served, or a case keyed under a
+    stranger. A float (``13800000101.0``) is refused, not read: its text has a 12th digit."""
     if phone is None:
         return "none given (no phone number)"
+    if isinstance(phone, bool) or not isinstance(phone, str | int):
+        return (
+            f"{phone!r} is a {type(phone).__name__}, not text: give the number as text (a "
+            "number read as a float gains or loses digits)"
+        )
+    if isinstance(phone, int) and abs(phone).bit_length() > _KEY_BITS:
+        # told by its size: Python writes no integer of over 4,300 digits as text
+        return (
+            f"a whole number too long for a phone number (over {KEY_LENGTH} digits as the CRM "
+            f"keys it, at most {KEY_LENGTH})"
+        )
+    return _text_refusal(str(phone))
+
+
+def _text_refusal(phone: str) -> str | None:
+    """:func:`refusal` of a phone given as text."""
     if reads_as_decimal(phone):
         return (
             f"{phone!r} reads as a decimal number (a spreadsheet's or a float's: it gains or "
@@ -74,6 +100,15 @@ def ascii_digits(text: str) -> str:
     same acceptance number label). Other marks (spaces, dashes, brackets) are dropped; a
     digit-like sign that is no decimal digit (``²``) is no digit of a phone number."""
     return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+
+
+def _ascii_text(text: str) -> str:
+    """``text`` in NFKC, trimmed, every decimal digit of any script as its ASCII digit and
+    every other character kept: what a pattern of ASCII digits (``re.ASCII``) reads. Why:
+    NFKC makes a full-width ``０`` ASCII, but not an Arabic-Indic ``٠``, which ``\\d``
+    matches and a literal ``0`` does not."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 def phone_key(phone: str) -> str:
@@ -128,8 +163,7 @@ def acceptance_key(text: str) -> str:
     (``0101-0001``): digits of any script as ASCII digits, a dash or space between its two
     parts as ``-`` (none: after the fourth digit), so a customer finds their case however
     they type its number. Text of another shape is kept, trimmed (it finds nothing)."""
-    text = _DASHES.sub("-", unicodedata.normalize("NFKC", text)).strip()
-    digits = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    digits = _DASHES.sub("-", _ascii_text(text))
     match = re.fullmatch(r"(\d{4})[\s-]*(\d{4,})", digits)
     return f"{match[1]}-{match[2]}" if match else digits
 
