@@ -35,6 +35,7 @@ from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
 from wfengine.errors import WorkflowError
+from wfengine.runtime.compile_people import data_access
 from wfengine.runtime.compiler import field_kinds as compiled_field_kinds
 from wfengine.runtime.engine import Engine
 from wfengine.simulation.calendar import WorkingCalendar
@@ -111,21 +112,12 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                     tools.setdefault(call.application_id, []).append(activity.id)
                     calls_of.setdefault(call.application_id, []).append(call)
     _refuse_shared_ids(scenario, owners)
-    declared = {f.id for f in (*package.data_fields, *process.data_fields)}
-    declared |= {f.id for f in process.formal_parameters}
-    for name in scenario.data:
-        if name not in declared:
-            known = ", ".join(sorted(declared)) or "none"
-            raise ScenarioError(
-                f"{scenario.source}: data.{name}: the process declares no such data field "
-                f"(it has: {known})"
-            )
     empirical = _trail_reader(scenario, [p.id for p in processes])
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
     answer_kinds = _check_answers(scenario, package, processes, app_works, calls_of)
-    output_kinds = _check_outputs(scenario, package, processes, works, owners)
+    output_kinds = _check_outputs(scenario, package, processes, works, activities, owners)
     branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
@@ -209,27 +201,39 @@ def _check_outputs(
     package: Package,
     processes: Sequence[WorkflowProcess],
     works: Mapping[str, Work],
+    activities: Mapping[str, Activity],
     owners: Mapping[str, Sequence[str]],
 ) -> dict[str, dict[str, tuple[Checked, bool]]]:
-    """Refuse a person's ``outputs`` (and a case's ``data``) whose value (a constant, or one
-    draw) the field's declared type does not take: the engine would refuse every completion
-    (every start), and no case would get past the activity. Returns the declared types of
-    the fields each activity's outputs write (a later draw the type refuses is named from
-    them, :meth:`~wfengine.simulation.simulator.Run._finish`)."""
+    """Refuse a case's ``data`` naming no declared field; a person's ``outputs`` naming none
+    by Id or Name, nor listed by its activity to write (refused to whoever completes, an
+    administrator too: the case would wait for ever); a value (one draw) its field's type does
+    not take. Returns the types of the fields the outputs write (to name a later refusal)."""
     kinds_of = {p.id: field_kinds(package, p) for p in processes}
-    sections: list[tuple[str, Mapping[str, Any], Mapping[str, tuple[Checked, bool]]]] = [
-        ("data", scenario.data, kinds_of[processes[0].id])
-    ]
+    ids = {p.id: {f.id: f.name or f.id for f in package.data_fields} for p in processes}
+    for p in processes:  # (the process's own declarations win over the package's)
+        ids[p.id].update({f.id: f.name or f.id for f in p.data_fields})
+        ids[p.id].update({f.id: f.name or f.id for f in p.formal_parameters})
+    main = processes[0].id
+    sections = [("data", scenario.data, kinds_of[main], ids[main], set(ids[main]))]
     found: dict[str, dict[str, tuple[Checked, bool]]] = {}
     for key, work in works.items():
         if work.outputs:
-            declared = kinds_of[owners[key][0]]
-            found[key] = {n: declared[n] for n in work.outputs if n in declared}
-            sections.append((f"activities.{key}.outputs", work.outputs, found[key]))
-    for section, samplers, kinds in sections:
+            owner, writes = owners[key][0], data_access(activities[key]).writes
+            known = {*ids[owner], *ids[owner].values(), *writes}
+            found[key] = {n: kinds_of[owner][n] for n in work.outputs if n in kinds_of[owner]}
+            sections.append(
+                (f"activities.{key}.outputs", work.outputs, found[key], ids[owner], known)
+            )
+    for section, samplers, kinds, declared, known in sections:
         for name, sample in samplers.items():
+            if name not in known:
+                listed = ", ".join(sorted(declared)) or "none"
+                raise ScenarioError(
+                    f"{scenario.source}: {section}.{name}: the process declares no such data "
+                    f"field (it has: {listed})"
+                )
             if name not in kinds:
-                continue  # undeclared: whether it may be written is the engine's to say
+                continue  # (a type the engine does not check, or a field given by its Name)
             drawn = sample(random.Random(0))
             why = refusal(drawn, kinds[name])
             if why is not None:

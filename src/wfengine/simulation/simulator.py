@@ -420,10 +420,13 @@ class Run:
         try:
             self.engine.complete_work_item(item_id, data, user=person_id)
         except (IllegalStateError, NotFoundError, NotAuthorizedError) as exc:
-            if data and "may not write" in str(exc):
-                raise ScenarioError(
-                    f"{self.scenario.source}: activities.{activity}.outputs: {exc}"
-                ) from None
+            item = self.engine.store.work_item(item_id)
+            if item.state.is_open and item.holder == person_id:
+                # refused what they gave (a field their activity may not write, a name the
+                # process does not declare): no one else may complete it, the case would
+                # wait there for ever, silently
+                where = f"activities.{activity}" + (".outputs" if data else "")
+                raise ScenarioError(f"{self.scenario.source}: {where}: {exc}") from None
             # the item closed under them (a deadline, a boundary event, cancellation), or
             # went to someone else (an escalation)
         except (DataTypeError, DataNotStorableError) as exc:
