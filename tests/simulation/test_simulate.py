@@ -333,10 +333,11 @@ def test_a_scenario_that_does_not_fit_is_refused_before_anything_runs() -> None:
 
 
 def _read_only_review() -> Package:
-    """A review whose person may write only ``ok``."""
+    """A review whose person may write only ``ok`` (not ``other``, which the process declares:
+    an undeclared name is refused before the run, tests/simulation/test_undeclared_outputs_r10)."""
     pb = PackageBuilder("ro")
     p = pb.process("ro")
-    p.data_field("ok", "BOOLEAN", initial="false")
+    p.data_field("ok", "BOOLEAN", initial="false").data_field("other", "INTEGER", initial="0")
     p.activity("review", performer="clerk", writes=["ok"])
     return pb.build()
 
