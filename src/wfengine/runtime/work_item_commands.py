@@ -34,7 +34,6 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.performed import performer_in
-from wfengine.runtime.sent_back_records import bind_sent_back
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
@@ -329,6 +328,10 @@ class WorkItemCommands(EngineBase):
                 raise IllegalStateError(f"{subject} to {to_activity!r}", why, "send back")
             sent = WorkItemSentBack(item.id, user, to_activity, reason)
             inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
+            # the item's activity closes, and the target is ready (begun as the agenda runs:
+            # nothing offered yet). The record goes in after that close (an activity sent
+            # back to itself, in a cycle, would drop it) and is bound as the target begins
+            nav.send_back(item, target)
             if target.offer_first or target.offer_after:  # a person's work (else nobody's)
                 # the new work item goes to whoever completed it last, told why, when it is
                 # offered: now for a person's activity, after its applications for one whose
@@ -344,13 +347,9 @@ class WorkItemCommands(EngineBase):
                     "from_activity": item.activity_id,
                     "from_work_item_id": item.id,
                 }
-            before = frozenset(inst.activities)
-            nav.send_back(item, target)
             # offering a person's work calls no application: done now even by an engine that
             # leaves automatic work to workers, so the earlier performer gets it at once
             nav.drain(defer=self.defer_automatic and not target.offer_first)
-            # the record goes with the activity instance this began, and with no later one
-            bind_sent_back(inst, scope, target, before)
             return None, False
 
         self._work_item_command(work_item_id, user, "send back", WorkItemState.CANCELLED, send_back)

@@ -23,7 +23,7 @@ from wfengine.runtime.compiler import (
     CTransition,
 )
 from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, change, marker
-from wfengine.runtime.instance import ActivityInstance, Scope, note_closed
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, note_closed
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
@@ -37,6 +37,7 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.navigation.incidents import end_parked_reminders, end_parked_timers
 from wfengine.runtime.navigation.turns import turn_taken as turn_taken
 from wfengine.runtime.outbox import Resolution, incident_entry
+from wfengine.runtime.sent_back_records import bind_sent_back, drop_sent_back, drop_unreachable
 from wfengine.runtime.states import ActivityState, WorkItemState
 
 if TYPE_CHECKING:
@@ -59,6 +60,14 @@ _CLOSED_TEXT = {ActivityState(state): kind.value for state, kind in CLOSED_KINDS
 
 class Activities(NavigatorBase):
     """An activity instance's life."""
+
+    def touch(self, inst: ProcessInstance) -> None:
+        """``inst`` goes with this command's changes; the first time, the records of work
+        sent back that nothing can take any more go (:func:`drop_unreachable`), before this
+        command begins anything that could take one."""
+        if inst.sent_back and inst.id not in self.step.instances:
+            drop_unreachable(inst)
+        super().touch(inst)
 
     def _begin(self, scope: Scope, ca: CActivity, activation: str | None = "") -> None:
         """A ready activity starts: create its instance and run it (its count is already held).
@@ -112,6 +121,8 @@ class Activities(NavigatorBase):
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         now = self.now
         ai = ActivityInstance(aid, ca, scope, state, now)
+        if inst.sent_back:  # work sent back to its activity: the record is this reach's
+            bind_sent_back(ai)
         if ca.rivals:  # an event-based gateway's target (see :meth:`_begin_choice`)
             ai.activation = activation
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
@@ -405,6 +416,8 @@ class Activities(NavigatorBase):
                 note_closed(ai)
         if state is _COMPLETED:
             scope.done |= 1 << act.index
+        if inst.sent_back:  # (a record of work sent back to it, not taken: nobody got it)
+            drop_sent_back(ai)
         if ai.performer is not None:
             inst.last_performer = ai.performer
         if ai.incident is not None:

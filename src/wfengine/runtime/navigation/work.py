@@ -28,7 +28,7 @@ from wfengine.runtime.navigation.base import _RUNNING, _Failure, _tool_failure
 from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.performed import concerns, record_co_performer, record_performer
-from wfengine.runtime.sent_back_records import follow_sent_back, take_sent_back
+from wfengine.runtime.sent_back_records import take_sent_back
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
@@ -519,17 +519,12 @@ class Work(People):
         """Run the activity's applications, or carry on after an asynchronous one answered
         (``resume``: its job payload and result) or failed (``failure``); then finish the
         work, unless the activity now waits for an ``invoke`` job."""
-        sent_back = ai.scope.instance.sent_back  # (work sent back to it: the record is its)
-        if sent_back:
-            follow_sent_back(ai)
         try:
             if failure is not None:
                 raise _tool_failure(failure)
             waiting = self._call_tools(ai, resume)
         except _Failure as exc:
             self._fail(ai, "run", exc)
-            if sent_back:  # (closed by it, to an exception: nobody gets the work)
-                follow_sent_back(ai)
             return
         if waiting:
             return
