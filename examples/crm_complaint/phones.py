@@ -26,11 +26,16 @@ KEY_LENGTH = 32
 
 
 #: a number as a float or a spreadsheet writes one (in ASCII digits: :func:`reads_as_decimal`):
-#: a whole number with a zero fraction of one to three places (a float's ``13800000101.0``, a
-#: spreadsheet's ``...101.00`` or ``...101.000``), or in scientific notation (``1.38000001E+10``,
-#: ``1e+16``). Why no longer fraction: a dotted number whose last group is four zeros
-#: (``1380000.0000``, a mobile written 7-4) is a phone number; a number's last group is 4 digits
-_DECIMAL = re.compile(r"[+-]?\d+\.0{1,3}|[+-]?\d+(?:\.\d+)?[eE][+-]?\d+", re.ASCII)
+#: a whole number of 8 digits or more with a zero fraction of any length (a float's
+#: ``13800000101.0``, a spreadsheet's ``...101.00`` or ``...101.0000``), a shorter one with a
+#: zero fraction of one to three places (``0755.000``), or one in scientific notation
+#: (``1.38000001E+10``, ``1e+16``). Why the integer part decides: a dotted phone's groups are
+#: at most 7 digits before its last (``1380000.0000``, a mobile written 7-4, is a phone
+#: number; its last group of four zeros is no fraction), while a number of 8 or more digits
+#: before the dot is a whole phone number already, so the zeros after it are a number format's
+_DECIMAL = re.compile(
+    r"[+-]?(?:\d{8,}\.0+|\d{1,7}\.0{1,3})|[+-]?\d+(?:\.\d+)?[eE][+-]?\d+", re.ASCII
+)
 
 #: the most bits of a whole number given as a phone: one of more digits than a phone key keeps
 #: (:data:`KEY_LENGTH`) is refused by its size (:func:`refusal`), never written out
