@@ -26,10 +26,14 @@ retry never runs beside it. (Only the program itself is killed, not programs it 
 left running. One left holding the program's stdout or stderr open keeps the call waiting,
 as the answer may still come, until the timeout; once the program has exited, only while
 output keeps coming: until its stdout holds a whole JSON value, has ended, or has been quiet
-for :data:`EXIT_GRACE` seconds (never past the timeout), or the program failed (a non-zero
-exit status). Its exit status and what it printed are then the answer: an answer a child
-prints after the program exited (a shell wrapper) is read, nothing printed is no outputs, and
-non-JSON is refused. No pipe or thread of the call outlives it.)
+for ``exit_grace`` seconds (:data:`EXIT_GRACE` unless the host sets it), or the program failed
+(a non-zero exit status). Its exit status and what it printed are then the answer: an answer a
+child prints after the program exited (a shell wrapper) is read, nothing printed is no outputs,
+and non-JSON is refused. A wrapper whose child answers later than that should ``wait`` for it,
+or the host sets ``exit_grace`` (None: read until the timeout, whose error is then retried).
+The timeout comes first: a program that exited having printed nothing by then is no outputs,
+but a half-printed answer then is the timeout's error, retried (one still cut short when the
+grace ends is refused for good). No pipe or thread of the call outlives it.)
 The program stays in the calling process's process group (it is given no
 session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
 a worker process that died mid-job) the program is stopped with it, and does not finish its
@@ -72,9 +76,9 @@ _CHUNK = 65536
 #: how often the call looks whether the program has exited while its pipes stay open, and how
 #: long its stdout stays quiet, once it has exited, before the call looks whether it is answered
 _TICK = 0.05
-#: how long (seconds) the call waits, once the program has exited, for more of its stdout
-#: while a child it started holds the pipe open: the answer may be the child's (a shell
-#: wrapper), but a daemon may hold the pipe for good and never print
+#: how long (seconds) the call waits by default (``exit_grace=``), once the program has
+#: exited, for more of its stdout while a child it started holds the pipe open: the answer may
+#: be the child's (a shell wrapper), but a daemon may hold the pipe for good and never print
 EXIT_GRACE = 2.0
 #: a write of at most this many bytes to a pipe the selector says is ready does not block
 _PIPE_BUF: int = getattr(select, "PIPE_BUF", 512)
@@ -99,11 +103,15 @@ def subprocess_agent(
     env: Mapping[str, str] | None = None,
     cwd: str | None = None,
     max_answer: int = MAX_ANSWER,
+    exit_grace: float | None = EXIT_GRACE,
 ) -> ApplicationFunc:
     """A callable running ``argv`` once per call (see the module doc).
 
     ``env`` replaces the inherited environment when given (the key variable is added). A
     program printing more than ``max_answer`` bytes is killed, and the call fails for good.
+    Once the program has exited, its stdout, held open by a child it started, is read while it
+    is quiet for at most ``exit_grace`` seconds (None: until the timeout): a wrapper whose
+    child answers later should ``wait`` for it, or set ``exit_grace``.
     """
     if isinstance(argv, str | bytes):
         raise TypeError(
@@ -114,18 +122,39 @@ def subprocess_agent(
     if not command:
         raise ValueError("subprocess_agent needs a program to run")
     check_limits("subprocess_agent", timeout, max_answer)
+    check_grace("subprocess_agent", exit_grace)
     base = dict(env) if env is not None else None
-    return _runner(_Program(command, base, cwd, max_answer), timeout)
+    return _runner(_Program(command, base, cwd, max_answer, exit_grace), timeout)
+
+
+def check_grace(who: str, exit_grace: object) -> None:
+    """Refuse an ``exit_grace`` that cannot work, naming ``who``, when the agent is made: a
+    zero or negative grace would cut off every answer a wrapper's child prints, and a text
+    ("5") or NaN would fail (or never end the grace) only at a call, far from the line."""
+    if exit_grace is None:
+        return
+    if isinstance(exit_grace, bool) or not isinstance(exit_grace, int | float):
+        raise TypeError(
+            f"{who}: exit_grace must be a number of seconds, or None to read until the "
+            f"timeout, not {exit_grace!r}"
+        )
+    if not 0 < exit_grace < float("inf"):
+        raise ValueError(
+            f"{who}: exit_grace must be a positive number of seconds, or None to read until "
+            f"the timeout, not {exit_grace!r}"
+        )
 
 
 @dataclass(frozen=True)
 class _Program:
-    """What the host set for the program: its argv, environment, directory, answer limit."""
+    """What the host set for the program: its argv, environment, directory, answer limit,
+    and how long its stdout is read while quiet once it has exited (None: until the timeout)."""
 
     command: list[str]
     base: dict[str, str] | None
     cwd: str | None
     max_answer: int
+    exit_grace: float | None = EXIT_GRACE
 
 
 def _runner(program: _Program, timeout: float) -> ApplicationFunc:
@@ -226,7 +255,7 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
     )
     pipes = (process.stdin, process.stdout, process.stderr)
     try:
-        done = _exchange(process, data, program.max_answer, end)
+        done = _exchange(process, data, program, end)
         if done.over:  # its output is read no further: it is not waited for either
             process.kill()
         done.returncode = process.wait(None if done.over else max(0.0, end - time.monotonic()))
@@ -242,13 +271,15 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
     return done
 
 
-def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: float) -> _Done:
+def _exchange(
+    process: subprocess.Popen[bytes], data: bytes, program: _Program, end: float
+) -> _Done:
     """Write ``data`` to the program's stdin and read its stdout and stderr until both end
-    (each pipe closed once finished), or until stdout passes ``most`` bytes (``done.over``:
-    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end`` while the
-    program runs or its stdout is still coming. Once the program has exited, pipes still open
-    are another process's (one it started): reading stops when its stdout, quiet for a tick, is
-    answered (:func:`_settled`).
+    (each pipe closed once finished), or until stdout passes ``program.max_answer`` bytes
+    (``done.over``: the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at
+    ``end`` while the program runs or its stdout is still coming. Once the program has exited,
+    pipes still open are another process's (one it started): reading stops when its stdout,
+    quiet for a tick, is answered (:func:`_settled`).
 
     Why: a program that exited 0 with its whole answer (or none), having started a child that
     kept its stdout open (a daemon), was reported as "no answer within N s; the program was
@@ -257,10 +288,10 @@ def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: flo
     answer was lost (no outputs, or a half-written one refused for good)."""
     assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
     done = _Done()
-    settled = _settled(process, done, end)
+    settled = _settled(process, done, program.exit_grace, end)
     with _Selector() as selector:
         selector.register(process.stdin, selectors.EVENT_WRITE, _writer(data))
-        selector.register(process.stdout, selectors.EVENT_READ, _head(most, done))
+        selector.register(process.stdout, selectors.EVENT_READ, _head(program.max_answer, done))
         selector.register(process.stderr, selectors.EVENT_READ, _tail(done))
         while selector.get_map() and not done.over:
             exited = process.poll() is not None  # (before: all it printed is in the pipes)
@@ -281,20 +312,23 @@ def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: flo
 
 
 def _settled(
-    process: subprocess.Popen[bytes], done: _Done, end: float
+    process: subprocess.Popen[bytes], done: _Done, grace: float | None, end: float
 ) -> Callable[[bool, float], bool]:
     """Called each tick once ``process`` has exited, with whether its stdout had more in that
     tick and the time: whether the call has nothing more to wait for on its pipes. Not while
     output keeps coming. Else: it failed (its exit status is the answer, with the end of its
     stderr), or its stdout has ended or holds a whole JSON value (anything more would spoil
-    it), or has been quiet for :data:`EXIT_GRACE` since the exit or its last output, or until
-    ``end`` (the grace never outlasts the timeout; a program that exited is not "killed").
+    it), or has been quiet for ``grace`` seconds since the exit or its last output (never,
+    when None), or it is ``end`` with nothing printed (no outputs; a program that exited is not
+    "killed").
 
     Why the grace: a child it started may print the answer after it exited (a shell wrapper),
     so an empty stdout or a value cut short is waited for; but a daemon holding the pipe may
     never print, and a program that exited 0 having printed nothing (no outputs) or non-JSON
-    waited for it until the timeout, was reported as not answering, and was run again. Each
-    stdout read so far is parsed once at most."""
+    waited for it until the timeout, was reported as not answering, and was run again. Why
+    not settle a half-printed answer at ``end``: the child may still be printing it (the
+    grace has not run out), and refusing it for good lost a call that a retry answers; it is
+    the timeout's error, as before. Each stdout read so far is parsed once at most."""
     looked, whole = -1, False
     quiet_since: float | None = None
 
@@ -309,7 +343,9 @@ def _settled(
             return True
         if len(done.chunks) != looked:
             looked, whole = len(done.chunks), _whole_value(b"".join(done.chunks))
-        return whole or now >= min(quiet_since + EXIT_GRACE, end)
+        if whole or (grace is not None and now >= quiet_since + grace):
+            return True
+        return grace is not None and now >= end and not any(done.chunks)
 
     return settled
 
@@ -375,10 +411,12 @@ def subprocess_agent_factory(
     *,
     timeout: float = 60.0,
     max_answer: int = MAX_ANSWER,
+    exit_grace: float | None = EXIT_GRACE,
 ) -> AgentFactory:
     """A factory for ``registry.allow_agent("subprocess", ...)``: a definition names one of
     ``commands`` with ``wfengine:command``; the argv comes from the host's table only.
-    ``timeout`` and ``max_answer`` are as for :func:`subprocess_agent`, checked here."""
+    ``timeout``, ``max_answer`` and ``exit_grace`` are as for :func:`subprocess_agent`, checked
+    here (a wrapper whose child answers late should ``wait`` for it, or set ``exit_grace``)."""
     for name, argv in commands.items():
         if isinstance(argv, str | bytes):
             raise TypeError(
@@ -386,6 +424,7 @@ def subprocess_agent_factory(
                 f"arguments), not the text {argv!r} (write [{argv!r}])"
             )
     check_limits("subprocess_agent_factory", timeout, max_answer)
+    check_grace("subprocess_agent_factory", exit_grace)
     table = {name: tuple(argv) for name, argv in commands.items()}
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
@@ -393,6 +432,8 @@ def subprocess_agent_factory(
         if name not in table:
             known = ", ".join(sorted(table)) or "none"
             raise ValueError(f"wfengine:command {name!r} is not offered (offered: {known})")
-        return subprocess_agent(table[name], timeout=timeout, max_answer=max_answer)
+        return subprocess_agent(
+            table[name], timeout=timeout, max_answer=max_answer, exit_grace=exit_grace
+        )
 
     return factory
