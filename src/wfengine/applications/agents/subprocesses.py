@@ -299,14 +299,14 @@ def _exchange(
             ready = selector.select(max(0.0, min(end - time.monotonic(), _TICK)))
             now = time.monotonic()  # (one reading: an exited program quiet at the end is answered)
             printed = any(key.fileobj is process.stdout for key, _ in ready)
+            for key, _events in ready:  # (before settling: its last stderr is in this tick)
+                if key.data(key.fd):
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()  # type: ignore[union-attr]  # (the pipes registered)
             if exited and settled(printed, now):
                 break  # what it printed is read; the pipes' other ends are not its own
             if now >= end:
                 raise subprocess.TimeoutExpired(process.args, now)
-            for key, _events in ready:
-                if key.data(key.fd):
-                    selector.unregister(key.fileobj)
-                    key.fileobj.close()  # type: ignore[union-attr]  # (the pipes registered)
     done.stdout = b"".join(done.chunks)
     return done
 
