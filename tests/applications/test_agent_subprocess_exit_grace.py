@@ -6,11 +6,7 @@ at the timeout was refused for good, where it is the timeout's error, retried.""
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,16 +16,6 @@ from wfengine.applications.agents.subprocesses import EXIT_GRACE
 from wfengine.errors import ApplicationTimeoutError, PermanentApplicationError
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-
-
-@pytest.fixture
-def child_pid_file(tmp_path: Path) -> Iterator[Path]:
-    """Where the program writes its background child's pid; the child is killed afterwards."""
-    path = tmp_path / "child.pid"
-    yield path
-    if path.exists() and (text := path.read_text().strip()):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(text), signal.SIGKILL)
 
 
 def _wrapper(child_pid_file: Path, child: str) -> list[str]:

@@ -9,11 +9,8 @@ its stdout, was reported as not answering and run again (its side effect twice).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,16 +24,6 @@ from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-
-
-@pytest.fixture
-def child_pid_file(tmp_path: Path) -> Iterator[Path]:
-    """Where the program writes its background child's pid; the child is killed afterwards."""
-    path = tmp_path / "child.pid"
-    yield path
-    if path.exists() and (text := path.read_text().strip()):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(text), signal.SIGKILL)
 
 
 def _program(child_pid_file: Path, then: str) -> list[str]:

@@ -10,11 +10,8 @@ instead of failing at once, for good, at the limit.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +20,6 @@ from wfengine.applications.agents import subprocess_agent
 from wfengine.errors import ApplicationTimeoutError, PermanentApplicationError
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-
-
-@pytest.fixture
-def child_pid_file(tmp_path: Path) -> Iterator[Path]:
-    """Where the program writes its background child's pid; the child is killed afterwards."""
-    path = tmp_path / "child.pid"
-    yield path
-    if path.exists() and (text := path.read_text().strip()):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(text), signal.SIGKILL)
 
 
 def _open_fds() -> set[str]:
