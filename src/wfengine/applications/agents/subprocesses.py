@@ -319,8 +319,9 @@ def _settled(
     output keeps coming. Else: it failed (its exit status is the answer, with the end of its
     stderr), or its stdout has ended or holds a whole JSON value (anything more would spoil
     it), or has been quiet for ``grace`` seconds since the exit or its last output (never,
-    when None), or it is ``end`` with nothing printed (no outputs; a program that exited is not
-    "killed").
+    when None), or it is ``end`` with nothing printed and a grace set (no outputs; a program
+    that exited is not "killed"; with ``grace`` None, reading until the timeout, that is the
+    timeout's error, retried: a child may still be about to answer).
 
     Why the grace: a child it started may print the answer after it exited (a shell wrapper),
     so an empty stdout or a value cut short is waited for; but a daemon holding the pipe may
