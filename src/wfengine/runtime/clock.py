@@ -9,14 +9,23 @@ transaction would.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol, runtime_checkable
 
 from wfengine.definition.event_texts import LAST_MOMENT
+from wfengine.runtime.command_callbacks import _COMMANDS as _IN_COMMANDS
+
+#: the virtual clocks whose move the current context runs inside (a subscriber, a timer's
+#: application, also in a helper thread running a copy of the context: a binding with
+#: ``timeout=``), so that a move from inside one goes on without waiting for it
+_MOVING: ContextVar[tuple[VirtualClock, ...]] = ContextVar("wfengine_clock_moves", default=())
 
 
 @runtime_checkable
@@ -108,6 +117,18 @@ class VirtualClock:
     The clock keeps the zone of its start (UTC by default) whatever time it moves to: a
     store may give a due time back in another zone (a SQL store in UTC), and the clock
     stopping there must not change the zone ``now()`` and ``today()`` are read in.
+
+    Moves asked in several threads run one after another: a move waits for the one running in
+    another thread to end, then starts from where that left the clock. Why: two threads each
+    advancing 25 minutes from the same reading moved the clock 25 minutes in all, and one
+    thread's stop for a due time was overtaken by another's move, so its timers fired late.
+    Two kinds of move do not wait (:meth:`_turn`): one from inside a move (a subscriber, or
+    a timer's application, moving the clock on), which is part of it; and one asked from
+    inside an engine's command (an application taking two hours) while another thread
+    moves the clock, which is made at once, within that move, as a move from inside it:
+    the running move may be waiting for that very command (engines of several threads on one
+    ``MemoryStore`` take turns, a command holding its store for all its calls), and the two
+    would wait for each other.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -122,6 +143,12 @@ class VirtualClock:
             _before_the_end(start, "VirtualClock")
         self._now = start or datetime(2000, 1, 1, tzinfo=UTC)
         self._subscribers: list[_Subscription] = []
+        #: held by the thread whose move runs (:meth:`_turn`)
+        self._moving = threading.Lock()
+        #: held for a moment: to set the time (never backwards, when a move within another
+        #: runs in a second thread) and to change the subscribers (an engine made in one
+        #: thread while another thread's move dropped a dead subscriber was dropped too)
+        self._guard = threading.Lock()
 
     def now(self) -> datetime:
         return self._now
@@ -144,11 +171,14 @@ class VirtualClock:
         many engines, a test fixture's or a host restarting engines, kept every one alive,
         with all it held, and called every dead one at each move); by default a subscriber is
         held as given, so one whose object nothing else keeps still hears the clock."""
-        self._subscribers.append(_Subscription(_held(callback, weak), _held(next_due, weak)))
+        subscription = _Subscription(_held(callback, weak), _held(next_due, weak))
+        with self._guard:
+            self._subscribers = [*self._subscribers, subscription]
 
     def unsubscribe(self, callback: Callable[[], object]) -> None:
         """Stop calling ``callback`` (and its ``next_due``): an engine closing says so."""
-        self._subscribers = [s for s in self._subscribers if s.callback() != callback]
+        with self._guard:
+            self._subscribers = [s for s in self._subscribers if s.callback() != callback]
 
     def advance(self, delta: timedelta) -> datetime:
         """Move forward by ``delta`` of real time (not backwards) and fire what became due:
@@ -161,16 +191,16 @@ class VirtualClock:
             )
         if delta < timedelta(0):
             raise ValueError("a clock does not go backwards")
-        if not delta:
-            return self.set(self._now)
-        try:
-            when = later(self._now, delta)
-        except OverflowError:  # (past what a datetime holds: beyond the end, as set says)
-            raise ValueError(
-                f"VirtualClock.advance: {delta} from {self._now.isoformat()} ends after "
-                f"{LAST_MOMENT.isoformat()}, where the engine's time ends"
-            ) from None
-        return self.set(when)
+        with self._turn():  # (the time read once this move's turn has come)
+            start = self._now
+            try:
+                when = later(start, delta) if delta else start
+            except OverflowError:  # (past what a datetime holds: beyond the end, as set says)
+                raise ValueError(
+                    f"VirtualClock.advance: {delta} from {start.isoformat()} ends after "
+                    f"{LAST_MOMENT.isoformat()}, where the engine's time ends"
+                ) from None
+            return self._run_to(when)
 
     def set(self, when: datetime) -> datetime:
         """Move to ``when`` (not backwards), stopping at each due time on the way; the clock
@@ -188,8 +218,16 @@ class VirtualClock:
                 "(add tzinfo=UTC): the engine compares aware times only"
             )
         when = _instant(when)
-        if when < self._now:
-            raise ValueError("a clock does not go backwards")
+        with self._turn():
+            if when < self._now:
+                raise ValueError("a clock does not go backwards")
+            return self._run_to(when)
+
+    def _run_to(self, when: datetime) -> datetime:
+        """The move of :meth:`set` and :meth:`advance`, in this thread's turn (:meth:`_turn`).
+        Why apart from ``set``'s check that ``when`` is not behind the clock: an ``advance``
+        made within another thread's move (see the class) may find the clock moved past its
+        end meanwhile, which is not a move backwards: the clock stays where it is."""
         _before_the_end(when, "VirtualClock.set")
         failed: list[Exception] = []
         while True:  # (once at least: set(now) fires what is due now)
@@ -206,6 +244,30 @@ class VirtualClock:
             raise first
         return self._now
 
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This thread's turn to move the clock: waits for a move running in another thread,
+        but for a move from inside a move (of this clock, in this context) and one asked from
+        inside an engine's command while another thread moves the clock (see the class): those
+        go on at once, within the running move.
+
+        Why the command's move may not wait: the thread moving the clock fires every
+        engine's timers, and an engine on the ``MemoryStore`` that command holds waits for
+        it to end (for the store's ``turn_timeout``, or for ever): neither would go on."""
+        moving = _MOVING.get()
+        if any(clock is self for clock in moving):
+            yield  # (a move within a move: its own turn)
+            return
+        if not self._moving.acquire(blocking=not _IN_COMMANDS.get()):
+            yield  # (from inside a command: within the other thread's move)
+            return
+        token = _MOVING.set((*moving, self))
+        try:
+            yield
+        finally:
+            _MOVING.reset(token)
+            self._moving.release()
+
     def _next_stop(self, until: datetime) -> datetime | None:
         """The earliest time a subscriber has something due after now and before ``until``."""
         now = self._now
@@ -219,9 +281,11 @@ class VirtualClock:
 
     def _live(self) -> list[_Subscription]:
         """The subscriptions whose subscriber is alive (the others are dropped)."""
-        live = [s for s in self._subscribers if s.callback() is not None]
-        if len(live) != len(self._subscribers):
-            self._subscribers = live
+        subscribers = self._subscribers
+        live = [s for s in subscribers if s.callback() is not None]
+        if len(live) != len(subscribers):
+            with self._guard:  # (one subscribed meanwhile is kept)
+                self._subscribers = [s for s in self._subscribers if s.callback() is not None]
         return live
 
     def _move(self, when: datetime, failed: list[Exception]) -> None:
@@ -233,11 +297,12 @@ class VirtualClock:
         recorded at the wrong time. :meth:`set` raises the first failure once the whole
         move is made. A time behind the clock's (a subscriber moved it further on meanwhile)
         leaves it where it is: a clock never goes backwards."""
-        if _instant(when) >= _instant(self._now):
-            try:
-                self._now = when.astimezone(self._now.tzinfo)
-            except OverflowError:  # (at the very ends of time: kept as told)
-                self._now = when
+        with self._guard:  # (a move within this one may run in another thread: see _turn)
+            if _instant(when) >= _instant(self._now):
+                try:
+                    self._now = when.astimezone(self._now.tzinfo)
+                except OverflowError:  # (at the very ends of time: kept as told)
+                    self._now = when
         for subscription in self._live():
             callback = subscription.callback()
             if callback is not None:
