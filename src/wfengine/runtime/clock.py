@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol, runtime_checkable
 
 from wfengine.definition.event_texts import LAST_MOMENT
-from wfengine.runtime.command_callbacks import _COMMANDS as _IN_COMMANDS
+from wfengine.runtime.command_callbacks import inside_a_command
 
 #: the virtual clocks whose move the current context runs inside (a subscriber, a timer's
 #: application, also in a helper thread running a copy of the context: a binding with
@@ -258,7 +258,7 @@ class VirtualClock:
         if any(clock is self for clock in moving):
             yield  # (a move within a move: its own turn)
             return
-        if not self._moving.acquire(blocking=not _IN_COMMANDS.get()):
+        if not self._moving.acquire(blocking=not inside_a_command()):
             yield  # (from inside a command: within the other thread's move)
             return
         token = _MOVING.set((*moving, self))

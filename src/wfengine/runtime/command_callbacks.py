@@ -37,6 +37,13 @@ def inside_command(mark: object) -> bool:
     return mark in _COMMANDS.get()
 
 
+def inside_a_command() -> bool:
+    """Does the current context run inside a command of some engine (in its thread, or in a
+    helper thread of one)? A virtual clock's move asked there must not wait for another
+    thread's move, which may be waiting for that command (:mod:`~wfengine.runtime.clock`)."""
+    return bool(_COMMANDS.get())
+
+
 def leave_command(token: Token[tuple[object, ...]]) -> None:
     """End the mark :func:`enter_command` made."""
     _COMMANDS.reset(token)
