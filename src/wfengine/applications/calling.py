@@ -191,8 +191,8 @@ def call_noting(
         args = owned_values(inputs) if mutable else inputs  # copy-in: see _call
         try:
             result = func(**args) if direct else _call(binding, args, key)
-            if type(result) not in _SETTLED and inspect.isawaitable(result):
-                result = _settle(binding, result)
+            if type(result) not in _SETTLED and inspect.isawaitable(result):  # (_answer, inline:
+                result = _settle(binding, result)  # the path of every call)
         except (SystemExit, KeyboardInterrupt) as exc:
             error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, None).detail())
@@ -258,10 +258,7 @@ def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     ``idempotency_key`` are refused (:func:`_refuse_reserved`)."""
     if IDEMPOTENCY_KEYWORD in inputs:
         _refuse_reserved(binding.application_id, "")
-    result = _call(binding, owned_values(inputs) if shares(inputs) else inputs, key)
-    if type(result) in _SETTLED or not inspect.isawaitable(result):
-        return result
-    return _settle(binding, result)
+    return _answer(binding, _call(binding, owned_values(inputs) if shares(inputs) else inputs, key))
 
 
 def _refuse_reserved(app_id: str, where: Place) -> None:
@@ -296,11 +293,16 @@ def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
         result = _in_thread(binding, lambda: func(**kwargs), _grace(timeout), _NOT_STOPPED)
     else:
         result = _in_thread(binding, lambda: func(**kwargs))
-    if type(result) in _SETTLED or not inspect.isawaitable(result):
-        return result
     # the timeout bounds the attempt: an awaitable answer (a sync function handing back a
     # coroutine) got a whole timeout more, after the sync part had used up to all of it
-    return _settle(binding, result, timeout - (time.monotonic() - started))
+    return _answer(binding, result, timeout - (time.monotonic() - started))
+
+
+def _answer(binding: Binding, result: Any, left: float | None = None) -> Any:
+    """``result``, awaited first when it is awaitable (:func:`_settle`, for ``left`` s)."""
+    if type(result) in _SETTLED or not inspect.isawaitable(result):
+        return result
+    return _settle(binding, result, left)
 
 
 #: why a call of an agent that stops its own work was abandoned all the same

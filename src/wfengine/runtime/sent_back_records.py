@@ -34,16 +34,21 @@ def _record(ai: ActivityInstance) -> tuple[str, dict[str, Any] | None]:
     return key, ai.scope.instance.sent_back.get(key)
 
 
+def _reach_key(ai: ActivityInstance) -> str:
+    """The key naming ``ai`` as the reach in a record: a multi-instance container's, else
+    its own."""
+    loop = ai.act.loop
+    return _CONTAINER if loop is not None and loop.multi else _REACH
+
+
 def _bound_to(found: dict[str, Any], reach: ActivityInstance) -> str | None:
     """The activity instance ``found`` is bound to, for ``reach`` (an activity instance or a
     multi-instance container): None when unbound. A container's record is marked
     ``container`` only: one a release bound with its reach's key (07997fe) is moved there."""
-    loop = reach.act.loop
-    if loop is None or not loop.multi:
-        return found.get(_REACH)
-    if _REACH in found:
+    key = _reach_key(reach)
+    if key == _CONTAINER and _REACH in found:
         found.setdefault(_CONTAINER, found.pop(_REACH))
-    return found.get(_CONTAINER)
+    return found.get(key)
 
 
 def bind_sent_back(ai: ActivityInstance) -> None:
@@ -52,8 +57,7 @@ def bind_sent_back(ai: ActivityInstance) -> None:
     yet, bind the record to it."""
     _, found = _record(ai)
     if found is not None and _bound_to(found, ai) is None:
-        loop = ai.act.loop
-        found[_CONTAINER if loop is not None and loop.multi else _REACH] = ai.id
+        found[_reach_key(ai)] = ai.id
 
 
 def drop_sent_back(ai: ActivityInstance) -> None:

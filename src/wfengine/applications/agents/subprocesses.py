@@ -133,16 +133,11 @@ def check_grace(who: str, exit_grace: object) -> None:
     ("5") or NaN would fail (or never end the grace) only at a call, far from the line."""
     if exit_grace is None:
         return
+    fix = f"or None to read until the timeout, not {exit_grace!r}"
     if isinstance(exit_grace, bool) or not isinstance(exit_grace, int | float):
-        raise TypeError(
-            f"{who}: exit_grace must be a number of seconds, or None to read until the "
-            f"timeout, not {exit_grace!r}"
-        )
+        raise TypeError(f"{who}: exit_grace must be a number of seconds, {fix}")
     if not 0 < exit_grace < float("inf"):
-        raise ValueError(
-            f"{who}: exit_grace must be a positive number of seconds, or None to read until "
-            f"the timeout, not {exit_grace!r}"
-        )
+        raise ValueError(f"{who}: exit_grace must be a positive number of seconds, {fix}")
 
 
 @dataclass(frozen=True)
@@ -154,7 +149,7 @@ class _Program:
     base: dict[str, str] | None
     cwd: str | None
     max_answer: int
-    exit_grace: float | None = EXIT_GRACE
+    exit_grace: float | None
 
 
 def _runner(program: _Program, timeout: float) -> ApplicationFunc:

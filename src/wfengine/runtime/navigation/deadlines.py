@@ -34,6 +34,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
     _Failure,
 )
+from wfengine.runtime.navigation.incidents import parked_timers
 from wfengine.runtime.states import ActivityState, ProcessState
 
 #: what a timer waits for: a duration, a moment, or an expression giving either
@@ -152,7 +153,7 @@ class Deadlines(NavigatorBase):
 
     def fire_timer(self, timer: Timer) -> None:
         inst = self.instance(timer.instance_id)
-        if inst.incidents and _parked_on(inst, timer.id):
+        if inst.incidents and any(parked_timers(inst, (timer.id,))):
             # held back past the timer budget (or failed): it waits for its incident's retry,
             # though a resume finds it due at its own time (``timers()`` lists it so)
             return
@@ -300,11 +301,3 @@ def _length(wait: timedelta) -> str:
     """A long wait as people read it: ``36,600 days`` (``36,600 days 1:00:00``)."""
     rest = wait - timedelta(days=wait.days)
     return f"{wait.days:,} days" + (f" {rest}" if rest else "")
-
-
-def _parked_on(inst: ProcessInstance, timer_id: str) -> bool:
-    """Whether timer ``timer_id`` of ``inst`` waits, parked, for an open ``job`` incident."""
-    return any(
-        not i.resolved and i.job_id == timer_id and i.operation == "job"
-        for i in inst.incidents.values()
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -315,15 +315,23 @@ def end_parked_reminders(nav: NavigatorBase, item: WorkItem, *, held: bool = Fal
             _job_ended(nav, inst, incident)
 
 
+def parked_timers(inst: ProcessInstance, timers: Collection[str]) -> Iterator[Incident]:
+    """The open ``job`` incidents of ``inst`` that parked one of ``timers``."""
+    return (
+        i
+        for i in inst.incidents.values()
+        if not i.resolved and i.operation == "job" and i.job_id in timers
+    )
+
+
 def end_parked_timers(nav: NavigatorBase, inst: ProcessInstance, timers: Collection[str]) -> None:
     """``timers`` of ``inst`` are withdrawn (their activity closes): a ``job`` incident that
     parked one of them (a timer held back past the instance's timer budget) has nothing left
     to retry, and is resolved with it, as :func:`end_parked_reminders` resolves a reminder's.
     Why: only the incident that held the activity was resolved as it closed; a second timer
     held back on it stayed open for ever, naming a job that was gone."""
-    for incident in inst.incidents.values():
-        if not incident.resolved and incident.operation == "job" and incident.job_id in timers:
-            _job_ended(nav, inst, incident)
+    for incident in parked_timers(inst, timers):
+        _job_ended(nav, inst, incident)
 
 
 def _job_ended(nav: NavigatorBase, inst: ProcessInstance, incident: Incident) -> None:

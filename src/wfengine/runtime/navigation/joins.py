@@ -114,9 +114,10 @@ class Joins(NavigatorBase):
                 self._next_round(scope, ca)
 
     def _hold(self, scope: Scope, ca: CActivity, slot: int) -> list[int]:
-        """Keep a token at the join ``ca`` on its way in ``slot`` (at a Complex join that
-        fired, for its next round); the tokens waiting there, per way in. The join's entry
-        is made by its first token and dropped by :func:`_drop_if_empty` once none waits."""
+        """Keep a token at the join ``ca`` on its way in ``slot`` (any join; at a Complex
+        join that fired, it waits for the next round); the tokens waiting there, per way in.
+        The join's entry is made by its first token and dropped by :func:`_drop_if_empty`
+        once none waits."""
         waiting = scope.tokens.get(ca.index)
         if waiting is None:
             waiting = scope.tokens[ca.index] = [0] * ca.n_in
