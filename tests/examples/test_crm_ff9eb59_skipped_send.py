@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.examples.test_crm_complaint import PHONE, Desk, desk
-from wfengine import PermanentApplicationError, load_xpdl
+from tests.examples.test_crm_complaint import Desk, desk
+from tests.examples.test_crm_number_after_skipped_send import (
+    TOLD,
+    intake_while_the_gateway_is_down,
+    texts_sent,
+)
+from wfengine import load_xpdl
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 
 FF9EB59 = Path(__file__).with_name("crm_complaint_ff9eb59.xpdl")
-TOLD = "Your complaint is number 0101-0001"
-
-
-def _texts(desk: Desk) -> list[str]:
-    return [m["text"] for m in desk.crm.sent(PHONE)]
 
 
 def _send_back_to_tell_customer(desk: Desk, iid: str) -> None:
@@ -31,31 +31,16 @@ def _send_back_to_tell_customer(desk: Desk, iid: str) -> None:
 
 def test_clearing_told_number_lets_the_send_back_tell_the_number(desk: Desk) -> None:
     desk.engine.deploy(load_xpdl(FF9EB59))
-    gateway = {"down": True}
-
-    def notify(
-        notify_phone: str,
-        notify_channel: str,
-        notify_text: str,
-        notify_email: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        if gateway["down"]:
-            raise PermanentApplicationError("SMS gateway: refused (account suspended)")
-        desk.crm.notify_customer(notify_phone, notify_channel, notify_text, notify_email,
-                                 idempotency_key)  # fmt: skip
-
-    desk.engine.applications.register("notify_customer", notify, retries=0)
-    iid = desk.intake(agent="amy")
+    iid, gateway = intake_while_the_gateway_is_down(desk)
     [incident] = desk.engine.incidents(iid)
     desk.engine.skip_incident(incident.id, {})
     gateway["down"] = False
     assert desk.engine.instance(iid).data["told_number"] == "0101-0001"
     _send_back_to_tell_customer(desk, iid)
-    assert _texts(desk) == []  # told_number says it was told: the text is empty
+    assert texts_sent(desk) == []  # told_number says it was told: the text is empty
     desk.engine.set_data(iid, {"told_number": ""})
     _send_back_to_tell_customer(desk, iid)
-    assert _texts(desk) == [TOLD]
+    assert texts_sent(desk) == [TOLD]
     _send_back_to_tell_customer(desk, iid)
-    assert _texts(desk) == [TOLD]  # told once
+    assert texts_sent(desk) == [TOLD]  # told once
     desk.item(iid, "coordinate")  # the case goes on

@@ -17,11 +17,13 @@ __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 TOLD = "Your complaint is number 0101-0001"
 
 
-def _texts(desk: Desk) -> list[str]:
+def texts_sent(desk: Desk) -> list[str]:
     return [m["text"] for m in desk.crm.sent(PHONE)]
 
 
-def test_a_skipped_send_is_told_by_the_send_back_after_it(desk: Desk) -> None:
+def intake_while_the_gateway_is_down(desk: Desk) -> tuple[str, dict[str, bool]]:
+    """A hotline case whose texts the SMS gateway refuses for good while ``gateway["down"]``
+    (its ``tell_customer`` stops in an incident): the case and the switch."""
     gateway = {"down": True}
 
     def notify(
@@ -37,16 +39,20 @@ def test_a_skipped_send_is_told_by_the_send_back_after_it(desk: Desk) -> None:
                                  idempotency_key)  # fmt: skip
 
     desk.engine.applications.register("notify_customer", notify, retries=0)
-    iid = desk.intake(agent="amy")
+    return desk.intake(agent="amy"), gateway
+
+
+def test_a_skipped_send_is_told_by_the_send_back_after_it(desk: Desk) -> None:
+    iid, gateway = intake_while_the_gateway_is_down(desk)
     [incident] = desk.engine.incidents(iid)
-    assert incident.activity_id == "tell_customer" and _texts(desk) == []
+    assert incident.activity_id == "tell_customer" and texts_sent(desk) == []
     desk.engine.skip_incident(incident.id, {})
     gateway["down"] = False
     item = desk.item(iid, "coordinate")
     desk.engine.claim_work_item(item.id, "cora")
     desk.engine.send_back_work_item(item.id, "cora", "tell_customer", "tell them their number")
     assert desk.engine.incidents(iid) == []
-    assert _texts(desk) == [TOLD]
+    assert texts_sent(desk) == [TOLD]
     desk.item(iid, "coordinate")  # the case goes on
 
 
@@ -57,7 +63,7 @@ def test_a_number_is_sent_once_per_phone_and_number_whatever_the_call(desk: Desk
     notify(PHONE, "hotline", TOLD, idempotency_key="pi-1:tell_customer:1")
     notify("13800000101", "hotline", TOLD, idempotency_key="pi-1:tell_customer:2")
     notify(PHONE, "hotline", "Your complaint is number 0101-0002", idempotency_key="pi-2:t:1")
-    assert _texts(desk) == [TOLD, "Your complaint is number 0101-0002"]
+    assert texts_sent(desk) == [TOLD, "Your complaint is number 0101-0002"]
 
 
 def test_other_texts_are_sent_each_time(desk: Desk) -> None:
@@ -65,7 +71,7 @@ def test_other_texts_are_sent_each_time(desk: Desk) -> None:
     question = "Your complaint 0101-0001: Which card was charged?"
     for key in ("pi-1:ask:1", "pi-1:ask:2"):
         desk.crm.notify_customer(PHONE, "hotline", question, idempotency_key=key)
-    assert _texts(desk) == [question, question]
+    assert texts_sent(desk) == [question, question]
 
 
 def test_a_number_not_delivered_is_told_once_the_case_has_an_address(desk: Desk) -> None:

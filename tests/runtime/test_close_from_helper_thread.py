@@ -9,20 +9,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from wfengine import Engine, PackageBuilder
+from tests.runtime.test_reentry_helper_thread import calc_after_work
+from wfengine import Engine
 from wfengine.runtime.states import ProcessState
-
-
-def _package() -> Any:
-    pb = PackageBuilder("p")
-    pb.application("calc")
-    p = pb.process("flow")
-    p.start("s")
-    p.activity("work", performer="clerk")
-    p.activity("calc", tool="calc")
-    p.end("e")
-    p.sequence("s", "work", "calc", "e")
-    return pb.build()
 
 
 def test_an_application_with_a_timeout_closes_its_engine_at_once() -> None:
@@ -37,7 +26,7 @@ def test_an_application_with_a_timeout_closes_its_engine_at_once() -> None:
 
     # a timeout the call never reaches when close returns at once; the old code waited it out
     engine.applications.register("calc", calc, timeout=60)
-    engine.deploy(_package())
+    engine.deploy(calc_after_work().build())
     pi = engine.start_process("flow")
     (item,) = engine.work_items(pi)
     engine.complete_work_item(item.id)

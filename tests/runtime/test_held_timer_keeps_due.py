@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.runtime.conftest import run
+from tests.runtime.test_timer_budget_parks import pause_or_reply
 from wfengine.definition.builder import PackageBuilder, deadline
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
@@ -74,14 +75,7 @@ def test_a_resume_leaves_a_held_timer_to_its_incident(engine: Engine, clock: Vir
     """A resume fires the timers due before a message kept meanwhile; a held-back one, due
     then at its own time, waits for its incident even with the budget raised."""
     engine.limits = RuntimeLimits(max_timer_firings=0)
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("x", "INTEGER", initial="0")
-    p.start("s").route("split", gateway="Parallel").route("join", gateway="Parallel")
-    p.intermediate("pause", timer="PT1H").intermediate("reply", message="reply")
-    p.activity("after", script="x = x + 1").end("e")
-    p.sequence("s", "split", "pause", "join", "after", "e").sequence("split", "reply", "join")
-    iid = run(engine, pb)
+    iid = run(engine, pause_or_reply())
     clock.advance(timedelta(hours=2))
     (held,) = engine.incidents(iid)
     engine.suspend(iid)

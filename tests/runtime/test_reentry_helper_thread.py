@@ -15,7 +15,8 @@ CALLBACK = "calling back into the engine that called it"
 OTHER_THREAD = "running a command in another thread"
 
 
-def _package() -> PackageBuilder:
+def calc_after_work() -> PackageBuilder:
+    """A person's ``work``, then the application ``calc`` (the one under test)."""
     pb = PackageBuilder("p")
     pb.application("calc")
     p = pb.process("flow")
@@ -29,7 +30,7 @@ def _package() -> PackageBuilder:
 
 def _refusal(engine: Engine) -> str:
     """The incident's text after the person's work hands over to ``calc``."""
-    engine.deploy(_package().build())
+    engine.deploy(calc_after_work().build())
     pi = engine.start_process("flow")
     (item,) = engine.work_items(pi)
     engine.complete_work_item(item.id)

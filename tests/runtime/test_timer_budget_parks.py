@@ -165,12 +165,9 @@ def test_a_held_timer_survives_a_restart_with_a_raised_limit(db_url: str) -> Non
         assert _fired(e2, iid, "pause") == 1 and e2.incidents(iid) == []
 
 
-def test_a_timer_a_resume_holds_back_is_parked_by_its_own_job(
-    engine: Engine, clock: VirtualClock
-) -> None:
-    """A resume fires the timers that fell due while the instance was paused before the
-    messages kept meanwhile; one past the budget stays due there, and its own job parks it."""
-    engine.limits = RuntimeLimits(max_timer_firings=0)
+def pause_or_reply() -> PackageBuilder:
+    """A Parallel split into a PT1H timer and a message ``reply``, joined, then a script
+    counting ``x``: the timer is the one a resume may find due."""
     pb = PackageBuilder("pkg")
     p = pb.process("main")
     p.data_field("x", "INTEGER", initial="0")
@@ -178,7 +175,16 @@ def test_a_timer_a_resume_holds_back_is_parked_by_its_own_job(
     p.intermediate("pause", timer="PT1H").intermediate("reply", message="reply")
     p.activity("after", script="x = x + 1").end("e")
     p.sequence("s", "split", "pause", "join", "after", "e").sequence("split", "reply", "join")
-    iid = run(engine, pb)
+    return pb
+
+
+def test_a_timer_a_resume_holds_back_is_parked_by_its_own_job(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    """A resume fires the timers that fell due while the instance was paused before the
+    messages kept meanwhile; one past the budget stays due there, and its own job parks it."""
+    engine.limits = RuntimeLimits(max_timer_firings=0)
+    iid = run(engine, pause_or_reply())
     engine.suspend(iid)
     clock.advance(timedelta(hours=2))
     engine.send_message("reply", {}, instance_id=iid)  # kept for the resume
