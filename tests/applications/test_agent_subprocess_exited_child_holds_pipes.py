@@ -19,7 +19,7 @@ from wfengine.applications.agents import subprocess_agent
 from wfengine.applications.agents.subprocesses import EXIT_GRACE, ProcessFailedError
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.definition.builder import PackageBuilder
-from wfengine.errors import PermanentApplicationError
+from wfengine.errors import ApplicationTimeoutError, PermanentApplicationError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 
@@ -136,3 +136,14 @@ def test_non_json_with_a_daemon_holding_stdout_is_refused_for_good(child_pid_fil
     call = subprocess_agent(_program(child_pid_file, "echo OK"), timeout=10)
     with pytest.raises(PermanentApplicationError, match="printed non-JSON"):
         call()
+
+
+def test_a_half_answer_at_the_timeout_says_the_program_exited(child_pid_file: Path) -> None:
+    # the program had exited, a child holding its stdout: the message said "the program was
+    # killed", and the operator looked for a program that hung
+    then = """printf '{"y": '"""
+    call = subprocess_agent(_program(child_pid_file, then), timeout=1, exit_grace=None)
+    with pytest.raises(ApplicationTimeoutError) as raised:
+        call()
+    assert "the program exited, but a program it started kept its output open" in str(raised.value)
+    assert "killed" not in str(raised.value)

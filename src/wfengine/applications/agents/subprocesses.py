@@ -165,8 +165,9 @@ def _runner(program: _Program, timeout: float) -> ApplicationFunc:
         try:
             done = _run(program, data, environment, timeout)
         except subprocess.TimeoutExpired as exc:
+            how = exc.output if isinstance(exc.output, str) else _ended(exited=False)
             raise ApplicationTimeoutError(
-                f"{command[0]}: no answer within {timeout:g} s; the program was killed"
+                f"{command[0]}: no answer within {timeout:g} s; {how}"
             ) from exc
         except OSError as exc:
             raise ApplicationError(f"{command[0]}: cannot run: {exc}") from exc
@@ -301,9 +302,18 @@ def _exchange(
             if exited and settled(printed, now):
                 break  # what it printed is read; the pipes' other ends are not its own
             if now >= end:
-                raise subprocess.TimeoutExpired(process.args, now)
+                raise subprocess.TimeoutExpired(process.args, now, _ended(exited=exited))
     done.stdout = b"".join(done.chunks)
     return done
+
+
+def _ended(exited: bool) -> str:
+    """How a program that did not answer in time ended, for the timeout's message (carried
+    as the ``TimeoutExpired``'s output). Why: a program that had exited, with its stdout held
+    open by a child it started, was reported killed; the operator looked for a hung program."""
+    if exited:
+        return "the program exited, but a program it started kept its output open unanswered"
+    return "the program was killed"
 
 
 def _settled(
