@@ -6,11 +6,14 @@ JSON with the standard library. The file's suffix picks the reader (``.json``; `
 :data:`MAX_ORG_FILE_BYTES` are refused before they are parsed. A key written twice in one
 mapping (``users:`` pasted twice) is refused in either form, naming both lines: both readers
 would silently keep only the last, and the people in the first would be gone from the
-stored organisation.
+stored organisation. The file is UTF-8 text (JSON's UTF-16 or UTF-32, and YAML's UTF-16,
+when it starts with a byte order mark): another encoding is refused naming the line and
+the byte, not read as a ``UnicodeDecodeError``.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 from functools import partial
 from pathlib import Path
@@ -59,11 +62,12 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
     source in errors."""
     import yaml  # on demand: importing wfengine does not pay for the YAML reader
 
+    text = raw if isinstance(raw, str) else _decoded(raw, where, json_text=json_text)
     try:
         if json_text:
-            data: Any = json.loads(raw, object_pairs_hook=partial(unique_keys, error=_Repeated))
+            data: Any = json.loads(text, object_pairs_hook=partial(unique_keys, error=_Repeated))
         else:
-            data = yaml.load(raw, Loader=_unique_key_loader())  # a SafeLoader: plain data only
+            data = yaml.load(text, Loader=_unique_key_loader())  # a SafeLoader: plain data only
     except _Repeated as exc:
         line = f":{exc.line}" if exc.line is not None else ""
         raise OrganisationError(f"{where}{line}: {exc}") from None
@@ -77,6 +81,27 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
     except RecursionError:
         raise OrganisationError(f"{where}: nested too deeply") from None
     return organisation_from_data(data, where)
+
+
+def _decoded(raw: bytes, where: str, *, json_text: bool) -> str:
+    """``raw`` as text, in the encoding its reader takes it in (UTF-8 unless a byte order mark
+    says otherwise). Why here, not in the readers: ``json.loads`` raised a bare
+    ``UnicodeDecodeError`` for a Latin-1 file (an ``é`` as byte 0xE9), a traceback out of
+    ``org load``, and neither reader named the line."""
+    if json_text:
+        encoding = json.detect_encoding(raw)
+    else:  # (PyYAML's rule: UTF-16 by its byte order mark, else UTF-8)
+        encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        label = encoding.upper().removesuffix("-SIG")
+        raise OrganisationError(
+            f"{where}:{line}: not {label} text: byte 0x{raw[exc.start]:02x} at position "
+            f"{exc.start} ({exc.reason}); save the file as UTF-8 (from Latin-1: iconv -f "
+            "latin1 -t utf-8)"
+        ) from None
 
 
 class _Repeated(ValueError):
