@@ -425,17 +425,28 @@ class Session:
         self._engine()  # a disconnected session, a closed engine: refused
         return self._access.seen_item(work_item_id, what)
 
+    def _acting(self, work_item_id: str, operation: str) -> Engine:
+        """The engine, for an action on a work item: a session that may still be used
+        (``_engine``), and then a user the organisation knows (``refuse_stranger``). Why in
+        that order: a session used after ``disconnect`` or ``engine.close()`` is refused
+        with :class:`SessionEndedError`, recording nothing, as every other method refuses it;
+        asked the other way round, a stranger's disconnected session recorded a refusal and
+        raised ``NotAuthorizedError`` (on a closed engine, the store's own error)."""
+        engine = self._engine()
+        self._access.refuse_stranger(work_item_id, operation)
+        return engine
+
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""
         check_work_item_id(work_item_id, "complete_work_item")
-        self._access.refuse_stranger(work_item_id, "complete")
-        self._engine().complete_work_item(work_item_id, data, user=self.user)
+        self._acting(work_item_id, "complete").complete_work_item(
+            work_item_id, data, user=self.user
+        )
 
     def reassign_work_item(self, work_item_id: str, to: str) -> None:
         """``WMReassignWorkItem`` (the user must supervise or administer)."""
         check_work_item_id(work_item_id, "reassign_work_item")
-        self._access.refuse_stranger(work_item_id, "reassign")
-        self._engine().reassign_work_item(
+        self._acting(work_item_id, "reassign").reassign_work_item(
             work_item_id,
             self.user,
             _user(to, "to", "reassign_work_item", "reassigning needs a user to reassign to"),
@@ -453,8 +464,7 @@ class Session:
         check_work_item_id(work_item_id, "change_work_item_state")
         moves = [m.value for m in _ITEM_MOVES]
         target = named_state(WorkItemState, state, "change_work_item_state", moves)
-        self._access.refuse_stranger(work_item_id, "change the state of")
-        engine = self._engine()
+        engine = self._acting(work_item_id, "change the state of")
         if target is WorkItemState.ALLOCATED:
             engine.claim_work_item(work_item_id, self.user)
         elif target is WorkItemState.STARTED:
@@ -472,23 +482,19 @@ class Session:
 
     def claim_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "claim_work_item")
-        self._access.refuse_stranger(work_item_id, "claim")
-        self._engine().claim_work_item(work_item_id, self.user)
+        self._acting(work_item_id, "claim").claim_work_item(work_item_id, self.user)
 
     def start_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "start_work_item")
-        self._access.refuse_stranger(work_item_id, "start")
-        self._engine().start_work_item(work_item_id, self.user)
+        self._acting(work_item_id, "start").start_work_item(work_item_id, self.user)
 
     def release_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "release_work_item")
-        self._access.refuse_stranger(work_item_id, "release")
-        self._engine().release_work_item(work_item_id, self.user)
+        self._acting(work_item_id, "release").release_work_item(work_item_id, self.user)
 
     def delegate_work_item(self, work_item_id: str, to: str) -> None:
         check_work_item_id(work_item_id, "delegate_work_item")
-        self._access.refuse_stranger(work_item_id, "delegate")
-        self._engine().delegate_work_item(
+        self._acting(work_item_id, "delegate").delegate_work_item(
             work_item_id,
             self.user,
             _user(to, "to", "delegate_work_item", "delegating needs a user to delegate to"),
