@@ -233,6 +233,8 @@ class Day:
         start = self.clock.now().replace(hour=9, minute=0, second=0, microsecond=0)
         if start < self.clock.now():
             start += timedelta(days=1)
+        while start.weekday() >= 5:  # a working day: a call centre's Saturday is no example
+            start += timedelta(days=1)
         self.clock.set(start)
         for n in range(complaints):
             self.at(start + timedelta(seconds=self.rng.uniform(0, 8 * 3600)), "arrive", n)

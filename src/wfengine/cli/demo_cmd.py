@@ -33,6 +33,7 @@ import importlib.util
 import shlex
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,8 @@ from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.loading import non_empty
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wfengine.runtime.engine import Engine
 #: the example's directory in a source checkout (src/wfengine/cli -> the repository root)
 CHECKOUT_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "crm_complaint"
@@ -214,19 +217,41 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
             apps: Any = crm_side.CrmApps(url, clock=clock)
         apps.register(engine.applications)
         engine.deploy(definition.build())
-        with click.progressbar(length=complaints, label="complaints", file=sys.stderr) as bar:
-            last = [0]
+        # a progress bar for a person watching; redirected, click still wrote its label
+        with ExitStack() as shown:
+            progress: Callable[[int], None] | None = None
+            if sys.stderr.isatty():
+                bar = shown.enter_context(
+                    click.progressbar(length=complaints, label="complaints", file=sys.stderr)
+                )
+                last = [0]
 
-            def progress(done: int) -> None:
-                bar.update(done - last[0])
-                last[0] = done
+                def progress(done: int) -> None:
+                    bar.update(done - last[0])
+                    last[0] = done
 
             result = day.run_day(engine, clock, complaints, seed=seed, progress=progress)
-        work = work or Path(tempfile.mkdtemp(prefix="wfengine-crm-"))
-        click.echo(report.report(engine, result, apps, work / "crm-day.png", told=told))
+        picture = (work / "crm-day.png") if work else _picture_beside(url)
+        if picture is None:
+            picture = Path(tempfile.mkdtemp(prefix="wfengine-crm-")) / "crm-day.png"
+        click.echo(report.report(engine, result, apps, picture, told=told))
         click.echo(f"\n{_trail_line(url)}")
     finally:
         engine.close()
+
+
+def _picture_beside(url: str) -> Path | None:
+    """Where the day's picture goes when ``url`` names a SQLite file: beside it, named after
+    it (``crm-day1.db``, ``crm-day1.png``), as a user naming the database keeps the day there
+    (it went to a new temporary folder per run, never removed). None for a server or a
+    ``file:`` URI: a temporary folder."""
+    from sqlalchemy.engine import make_url
+
+    named = make_url(url)
+    database = named.database
+    if named.get_backend_name() != "sqlite" or not database or database.startswith("file:"):
+        return None
+    return Path(database).resolve().with_suffix(".png")
 
 
 def _trail_line(url: str) -> str:
