@@ -379,12 +379,24 @@ def _seconds(a: datetime, b: datetime) -> float:
     return (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds()
 
 
+def empty_window(since: datetime | None, until: datetime | None, flag: str = "") -> str | None:
+    """Why ``[since, until)`` is empty (``until`` not after ``since``), None if it is not:
+    the words ``wfengine stats`` and ``wfengine audit`` refuse it with (``flag="--"``)."""
+    if since is None or until is None or since.astimezone(UTC) < until.astimezone(UTC):
+        return None
+    return f"{until.isoformat()} is not after {flag}since {since.isoformat()}: the window is empty"
+
+
 def check_window(since: datetime | None, until: datetime | None) -> None:
     """Refuse a ``since`` or ``until`` that is not a time with a timezone as
     ``Engine.audit_events`` does (a ``TypeError`` or ``ValueError`` naming the argument), by
     the same check: a naive datetime or a text would otherwise fail deep inside, with a bare
-    comparison error in memory or SQLAlchemy's error and statement on SQL."""
+    comparison error in memory or SQLAlchemy's error and statement on SQL. An ``until`` not
+    after ``since`` is a ``ValueError`` naming ``until``, as ``wfengine stats`` refuses it:
+    figures of zero would read as a period when nothing happened."""
     AuditQuery(since=since, until=until)
+    if (reason := empty_window(since, until)) is not None:
+        raise ValueError(f"until: {reason}")
 
 
 def _check_process(engine: Engine, process_id: object) -> None:
