@@ -9,8 +9,13 @@ from a file by :mod:`~wfengine.worklist.org_files`, or from a database by
    the units below it (a role and a unit of the same id: both);
 2. its Id is a user's id (a HUMAN participant, or a performer naming a person): that user;
 3. no Id matched and the declared participant's Name is a role's or unit's id, else a role's or
-   unit's name: as in rule 1;
-4. nothing matched: nobody. The work item is offered to no one and waits for an administrator
+   unit's name: as in rule 1 (a name several roles or units have: all of them);
+4. no Id matched and no participant is declared as it (a performer expression's value at run
+   time, ``"Sales EMEA"``, or an escalation's participant): the text as a role's or unit's
+   name, as in rule 3. Why: a value computed at run time has no declaration whose Name could
+   be matched, and a unit's name in it reached nobody, though the README says the value
+   names the role, unit or user;
+5. nothing matched: nobody. The work item is offered to no one and waits for an administrator
    to reassign it (a typo in a definition shows up as such items, not as work offered to a
    user who does not exist).
 
@@ -70,15 +75,13 @@ class Organisation:
             return found
         if participant_id in self._users:
             return (participant_id,)
-        name = participant.name if participant is not None else None
-        if name:
-            found = self._group(name)
-            if found is not None:
-                return found
-            ids = self._by_name.get(name)
-            if ids:
-                return self._ordered(m for i in ids for m in self._group(i) or ())
-        return ()
+        if participant is None:
+            return self._named(participant_id)
+        name = participant.name
+        if not name:
+            return ()
+        found = self._group(name)
+        return found if found is not None else self._named(name)
 
     # -- look-ups ----------------------------------------------------------------------------
 
@@ -170,6 +173,10 @@ class Organisation:
         if in_role is None and in_unit is None:
             return None
         return self._ordered([*(in_role or ()), *(in_unit or ())])
+
+    def _named(self, name: str) -> tuple[str, ...]:
+        """The members of every role and unit called ``name`` (none: nobody)."""
+        return self._ordered(m for i in self._by_name.get(name, ()) for m in self._group(i) or ())
 
     def _members_below(self, direct: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
         """Each unit's members and those of the units below it, from ``direct`` (each unit's

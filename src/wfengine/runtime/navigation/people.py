@@ -181,13 +181,16 @@ class People(NavigatorBase):
                         f"performer {p!r} of activity {act.id!r} is {described(v)}, which "
                         f"{problem}: not the name of a participant, role, unit or user"
                     )
+                # (a value no participant declares is the directory's to read: an
+                # organisation reads it as an id, else as a role's or unit's name)
                 found = members(v, rule.declared.get(v))
                 if not found:
                     # a name typed at run time that reaches nobody: the work would wait for
                     # ever, offered to no one
                     raise _Failure(
                         f"performer {p!r} of activity {act.id!r} is {v!r}, which names no "
-                        "participant, role, unit or user that has members"
+                        "participant, role, unit or user (by id, or a role or unit by name) "
+                        "that has members"
                     )
                 groups.append(found)
         assignees = _merged(groups)
