@@ -11,7 +11,9 @@ The contract scripts rely on (keep it exactly):
   refused by the engine (its validation errors) or not valid now (its ``ValidFrom``/
   ``ValidTo``) starts nothing, exit 1, even when an earlier stored version could start
   (:func:`~wfengine.cli.runner.file_version`). Their automatic work is left to
-  ``wfengine worker``.
+  ``wfengine worker``. Each instance commits on its own: a failure (or Ctrl-C) after the
+  first keeps its exit status and says ``K of N instances were started (their ids were
+  printed); start the remaining N-K (--count N-K)``, then what stopped the next one.
 * ``wfengine instances --db URL [--state S] [--process P] [--json]``: the instances in creation
   order; ``--json`` prints a list of ``{"id", "process_id", "state", "version"}`` (the
   process version the instance runs, an integer). A row the database
@@ -40,13 +42,15 @@ cannot be used. States are WfMC's: ``open.not_running.not_started``, ``open.runn
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from wfengine.cli.acting_user import acting_user_option
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
-from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.database import db_option, engine_errors, engine_on
 from wfengine.cli.exit_status import NotInDefinition
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
@@ -215,9 +219,43 @@ def start(
         deployed = engine.deploy(package, check_bindings=False)  # workers bind applications
         # FILE's version, against which the data was checked (exit 1 when refused)
         version = file_version(engine, deployed, process.id)
-        for _ in range(count):
-            iid = engine.start_process(process.id, data, version=version, defer=True)
-            click.echo(iid)  # the engine's own id (pi-N)
+        started = 0
+        with _stopped_partway(lambda: started, count):
+            for _ in range(count):
+                iid = engine.start_process(process.id, data, version=version, defer=True)
+                click.echo(iid)  # the engine's own id (pi-N)
+                started += 1
+
+
+@contextmanager
+def _stopped_partway(started: Callable[[], int], count: int) -> Iterator[None]:
+    """Say how many of ``count`` instances were started when a failure or Ctrl-C stops the
+    loop after the first one. Why: each instance commits on its own, so the store's "stored
+    data is unchanged" (true of the one it was starting) read as if none were, and running
+    the command again as told started all ``count`` again. The failure keeps its exit status
+    (:func:`~wfengine.cli.database.engine_errors`); Ctrl-C says it on stderr before the usual
+    "Aborted!" (130). Stopped before the first, the failure is said as before."""
+    try:
+        with engine_errors():
+            yield
+    except KeyboardInterrupt:
+        if started():
+            click.echo(err=True)  # (after the ^C the terminal echoed)
+            click.echo(_how_far(started(), count), err=True)
+        raise
+    except click.ClickException as exc:
+        if not started():
+            raise
+        cause = f"What stopped the next one (it was not started): {exc.message}"
+        raise type(exc)(f"{_how_far(started(), count)}. {cause}") from exc
+
+
+def _how_far(started: int, count: int) -> str:
+    left = count - started
+    return (
+        f"{started} of {count} instances were started (their ids were printed); "
+        f"start the remaining {left} (--count {left})"
+    )
 
 
 @instance.command("show")
