@@ -499,10 +499,13 @@ class WorkItemCommands(EngineBase):
                 )
                 if why is None and operation == "complete":
                     written = data
-                    if data and inst.compiled.field_names:
+                    if data:
                         # a field given by its Name is that field (``checked`` below keeps
                         # it under its Id): whether it may be written is asked of the Id,
-                        # which ``wfengine:writes`` names (values unread: types come later)
+                        # which ``wfengine:writes`` names (values unread: types come later).
+                        # Asked whatever Names the process has: a Name that is no plain
+                        # identifier is refused here naming the Id to give, not taken for an
+                        # undeclared name (a refusal, "no data field") when no Name is usable
                         written = inst.compiled.checked(dict.fromkeys(data), subject, writing=False)
                     why = asked(
                         directory,
