@@ -6,9 +6,10 @@ JSON with the standard library. The file's suffix picks the reader (``.json``; `
 :data:`MAX_ORG_FILE_BYTES` are refused before they are parsed. A key written twice in one
 mapping (``users:`` pasted twice) is refused in either form, naming both lines: both readers
 would silently keep only the last, and the people in the first would be gone from the
-stored organisation. The file is UTF-8 text (JSON's UTF-16 or UTF-32, and YAML's UTF-16,
-when it starts with a byte order mark): another encoding is refused naming the line and
-the byte, not read as a ``UnicodeDecodeError``.
+stored organisation. YAML aliases may repeat at most :data:`MAX_REPEATED_NODES` values in
+all (a few bytes of aliases made millions of memberships). The file is UTF-8 text (JSON's
+UTF-16 or UTF-32, and YAML's UTF-16, when it starts with a byte order mark): another
+encoding is refused naming the line and the byte, not read as a ``UnicodeDecodeError``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from wfengine.worklist.organisation import Organisation
 
 #: the largest organisation file read (about 50,000 users with their roles and units)
 MAX_ORG_FILE_BYTES = 16 * 1024 * 1024
+#: how many values (YAML nodes) the aliases of one organisation file may repeat in all: far
+#: more than sharing a few keys needs, as a simulation scenario's
+MAX_REPEATED_NODES = 100_000
 
 
 def load_organisation(path: str | Path) -> Organisation:
@@ -67,7 +71,7 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
         if json_text:
             data: Any = json.loads(text, object_pairs_hook=partial(unique_keys, error=_Repeated))
         else:
-            data = yaml.load(text, Loader=_unique_key_loader())  # a SafeLoader: plain data only
+            data = _yaml_data(text, where)
     except _Repeated as exc:
         line = f":{exc.line}" if exc.line is not None else ""
         raise OrganisationError(f"{where}{line}: {exc}") from None
@@ -102,6 +106,77 @@ def _decoded(raw: bytes, where: str, *, json_text: bool) -> str:
             f"{exc.start} ({exc.reason}); save the file as UTF-8 (from Latin-1: iconv -f "
             "latin1 -t utf-8)"
         ) from None
+
+
+def _yaml_data(text: str, where: str) -> Any:
+    """The YAML document in ``text`` (with a SafeLoader: plain data only), its aliases
+    counted before it is built (:class:`_Aliases`)."""
+    loader = _unique_key_loader()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _Aliases(where).size(node, 1)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+class _Aliases:
+    """The nodes a document's aliases repeat, counted on its composed nodes: more than
+    :data:`MAX_REPEATED_NODES` in all, or an alias inside its own anchor, is an
+    :class:`OrganisationError` naming the line.
+
+    Why: an alias costs a few bytes and repeats its anchor whole, so aliases got round
+    :data:`MAX_ORG_FILE_BYTES`: 1,500 users each ``roles: *R``, one list of 1,500 roles, is
+    a 49 KB file of 2,250,000 memberships (a load of 85 s and 1.35 GB, a 118 MB database).
+    Sharing a few keys (``<<: *defaults``) stays allowed. An alias is its anchor's very node
+    object, so each node is walked once and its size is remembered."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.sizes: dict[int, int] = {}
+        self.open: set[int] = set()  # the nodes being walked
+        self.repeated = 0
+
+    def size(self, node: Any, line: int) -> int:
+        """The expanded size of ``node`` (met on ``line``), counting what it repeats."""
+        import yaml
+
+        key = id(node)
+        if key in self.open:
+            raise OrganisationError(
+                f"{self.where}:{line}: an alias inside its own anchor (line "
+                f"{node.start_mark.line + 1}) would repeat without end"
+            )
+        known = self.sizes.get(key)
+        if known is not None:
+            self.repeated += known
+            if self.repeated > MAX_REPEATED_NODES:
+                raise OrganisationError(
+                    f"{self.where}:{line}: the aliases repeat more than "
+                    f"{MAX_REPEATED_NODES:,} values in all (aliases of aliases multiply): "
+                    "write the repeated part out, or repeat less"
+                )
+            return known
+        self.open.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += self.size(item, self._line(item, line))
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                at = key_node.start_mark.line + 1
+                total += self.size(key_node, at) + self.size(value_node, at)
+        self.open.discard(key)
+        self.sizes[key] = total
+        return total
+
+    def _line(self, item: Any, line: int) -> int:
+        """Where ``item`` of a sequence is met: its own line, but an alias (a node met
+        already) keeps its anchor's position, so the sequence's line."""
+        met = id(item) in self.sizes or id(item) in self.open
+        return line if met else item.start_mark.line + 1
 
 
 class _Repeated(ValueError):
