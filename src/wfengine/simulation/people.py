@@ -4,8 +4,9 @@ and take it through the worklist (claim, start, complete) when their calendar is
 Each work item offered waits in a **pool**, the set of people it is offered to; a person who
 becomes free takes the best item among the pools they belong to: the oldest (``fifo``), or
 the one of the highest activity priority, then the oldest (``priority``). An item offered
-while some of its people are free goes to the one free the longest. Work in progress pauses
-outside the person's calendar. What people do is measured here: the time each spends
+while some of its people are free goes to the one free the longest; one of a sequential
+ad-hoc set waits on offer until its turn comes (:mod:`wfengine.simulation.turns`). Work in
+progress pauses outside the person's calendar. What people do is measured here: the time each spends
 working (utilisation) and, per activity, how many items wait to be taken over time.
 """
 
@@ -117,6 +118,9 @@ class Staff:
     :class:`NotTheirs` when the engine refuses the item to that person. ``unschedule(item_id)``
     takes the finish of an item withdrawn from under its worker off the run's queue (left
     there, the run would go on to the moment the withdrawn work would have ended).
+    ``waits(item_id, activity)`` says whether an item waits for its turn in a sequential
+    ad-hoc set (:mod:`wfengine.simulation.turns`): nobody takes it before, as the engine would
+    refuse its start; it stays on offer, parked, and goes out once its turn came.
     """
 
     def __init__(
@@ -128,7 +132,11 @@ class Staff:
         schedule: Callable[[datetime, str, Any], None],
         unschedule: Callable[[str], None] | None = None,
         queue_of: Callable[[str, str], str] | None = None,
+        waits: Callable[[str, str], bool] | None = None,
     ) -> None:
+        self._waits = waits
+        #: items on offer that wait for their turn (in ``_queued``, out of the pools' heaps)
+        self._parked: dict[str, None] = {}
         #: (instance id, activity id) -> the queue an item counts in (default: the activity)
         self._queue_of = queue_of
         self._now = now
@@ -206,6 +214,7 @@ class Staff:
             return
         queue = activity if self._queue_of is None else self._queue_of(record.instance_id, activity)
         now = self._now()
+        self._parked.pop(item_id, None)  # (its turn is looked up again as it is offered)
         before = self._queued.pop(item_id, None)
         if before is not None:
             key = before.key
@@ -225,6 +234,7 @@ class Staff:
 
     def _drop(self, item_id: str) -> None:
         queued = self._queued.pop(item_id, None)  # its heap entry is skipped as stale
+        self._parked.pop(item_id, None)
         if queued is not None:
             self._track(queued.queue).move(self._now(), -1)
 
@@ -254,6 +264,7 @@ class Staff:
 
     def dispatch(self) -> None:
         """Give the items filed since the last dispatch to free people."""
+        self._turns_came()
         freed, self._freed = self._freed, []
         for person in freed:
             if person.working is None and not person.asleep:
@@ -310,8 +321,9 @@ class Staff:
         return bool(self._working)
 
     def waiting(self) -> bool:
-        """Is any work item waiting for a person? (Without, someone waking changes nothing.)"""
-        return bool(self._queued)
+        """Is any work item waiting for a person? (Without, someone waking changes nothing;
+        one that waits for its turn goes out when the activity in progress closes.)"""
+        return len(self._queued) > len(self._parked)
 
     def woke(self, person_id: str) -> None:
         person = self.people[person_id]
@@ -338,11 +350,15 @@ class Staff:
         """Does ``item_id`` still wait in ``pool``? (A re-filed item leaves its old heap
         entry behind, to be skipped.)"""
         queued = self._queued.get(item_id)
-        return queued is not None and queued.assignees == pool
+        return queued is not None and queued.assignees == pool and item_id not in self._parked
 
     def _give(self, person: Person, item_id: str) -> bool:
         """``person`` takes ``item_id``; False when it was withdrawn before they could (its
-        cancellation not told yet)."""
+        cancellation not told yet), or when it waits for its turn (then parked: it stays on
+        offer, counted in its queue, until :meth:`_turns_came`)."""
+        if self._waits is not None and self._waits(item_id, self._queued[item_id].activity):
+            self._parked[item_id] = None
+            return False
         queued = self._queued.pop(item_id)
         now = self._now()
         self._track(queued.queue).move(now, -1)
@@ -395,7 +411,23 @@ class Staff:
         if withdrawn:  # told by the outbox: they look for more work at the next dispatch
             (self._freed_last if last else self._freed).append(person)
         else:
+            self._turns_came()  # (their item's close may have passed its set's turn on)
             self.next_for(person)
+
+    def _turns_came(self) -> None:
+        """Put the parked items whose turn came back in their pools, in their place (the
+        activity of their set in progress closed, in a person's hands, a subflow, a block,
+        a Tool's applications). Looked up each time the run moves on, as nothing the outbox
+        tells marks an activity's close."""
+        if not self._parked:
+            return
+        for item_id in list(self._parked):
+            queued = self._queued[item_id]
+            if self._waits is not None and self._waits(item_id, queued.activity):
+                continue
+            del self._parked[item_id]
+            heapq.heappush(self._pools[queued.assignees], (*queued.key, item_id))
+            self._touched.append(item_id)
 
     def close(self, at: datetime) -> None:
         """The run ended at ``at``: count the work still in progress and the queues' tails."""

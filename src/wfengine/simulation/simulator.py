@@ -28,8 +28,7 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
-import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,27 +50,16 @@ from wfengine.runtime.jobs import Job
 from wfengine.simulation.binding import Bound, refusal, step_labels
 from wfengine.simulation.calendar import after
 from wfengine.simulation.distributions import ScenarioError
+from wfengine.simulation.draws import Chooser as Chooser
+from wfengine.simulation.draws import Streams as Streams
 from wfengine.simulation.people import WATCHED, NotTheirs, Person, QueueTrack, Staff
 from wfengine.simulation.report import ENDLESS, HORIZON
 from wfengine.simulation.scenario import Work
 from wfengine.simulation.steady import EndlessTimers, timer_limits
+from wfengine.simulation.turns import Turns, sequential_steps
 
 #: cases between two moves of what a run made out of the garbage collector's reach
 FREEZE_EVERY = 1_000
-
-
-class Streams:
-    """Named random streams of one replication (see the module notes)."""
-
-    def __init__(self, seed: int, replication: int) -> None:
-        self._prefix = f"wfengine-simulation/{seed}/{replication}/"
-        self._streams: dict[str, random.Random] = {}
-
-    def __call__(self, name: str) -> random.Random:
-        found = self._streams.get(name)
-        if found is None:
-            found = self._streams[name] = random.Random(self._prefix + name)
-        return found
 
 
 # --------------------------------------------------------------------------- the engine's seams
@@ -142,45 +130,6 @@ class _Wait:
 
     def __call__(self, nav: Any, job: Job, inst: ProcessInstance) -> None:
         nav.step.job_again_at = after(nav.now, self.delay)
-
-
-#: how often an inclusive split's ways are drawn again when none came up, before one is drawn
-#: by weight (only probabilities so small that none comes up in that many tries get there)
-REDRAWS = 10_000
-
-
-class Chooser:
-    """``engine.split_chooser``: the ways of the splits the scenario gives probabilities."""
-
-    def __init__(self, branches: Mapping[str, Sequence[tuple[str, float]]], streams: Streams):
-        self._branches = branches
-        self._streams = streams
-        #: ways drawn so far (a run stops on endless timers only if a round drew none)
-        self.draws = 0
-
-    def __call__(
-        self, instance: ProcessInstance, activity_id: str, ways: Sequence[str], exclusive: bool
-    ) -> list[str] | None:
-        spec = self._branches.get(activity_id)
-        if spec is None:
-            return None
-        rng = self._streams(f"branch:{activity_id}")
-        ids = [w for w, _ in spec if w in ways]
-        weights = [p for w, p in spec if w in ways]
-        if not ids or not any(weights):
-            return None
-        self.draws += 1
-        if exclusive:
-            return [rng.choices(ids, weights)[0]]
-        # each way by its own probability; an inclusive split takes at least one, so a case
-        # in which none came up is drawn again (conditional on one: a way's share is its
-        # probability over the chance that any comes up). Before, one way was then drawn by
-        # weight: {a: 0.3, b: 0.3} took a in 54% of the cases, not the 30% it says
-        for _ in range(REDRAWS):
-            chosen = [w for w, p in zip(ids, weights, strict=True) if rng.random() < p]
-            if chosen:
-                return chosen
-        return [rng.choices(ids, weights)[0]]  # (probabilities so small none comes up)
 
 
 # --------------------------------------------------------------------------- one run
@@ -257,6 +206,7 @@ class Run:
         self._seq = itertools.count()
         priorities = {k: w.priority for k, w in bound.activities.items()}
         self.labels = step_labels(bound.package, bound.process) if bound.called else {}
+        steps = sequential_steps(bound.package, bound.process)  # (their items wait turns)
         self.staff = Staff(
             self.clock.now,
             self._person,
@@ -265,6 +215,7 @@ class Run:
             self._at,
             self._unschedule,
             self._queue_of if self.labels else None,
+            Turns(self.engine.store, steps) if steps else None,
         )
         self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])
         # everyone there is counts in the utilisation, whether work reaches them or not
@@ -396,7 +347,8 @@ class Run:
             if not allocated:
                 engine.claim_work_item(item_id, person)
             engine.start_work_item(item_id, person)
-        except (IllegalStateError, NotFoundError):
+        except (IllegalStateError, NotFoundError) as exc:
+            self._not_started(item_id, person, activity, exc)
             return None  # withdrawn at this very moment; the outbox has not told it yet
         except NotAuthorizedError:
             # no longer theirs (four eyes narrowed it when the other activity completed; no
@@ -406,6 +358,23 @@ class Run:
         if work is None or work.duration is None:
             return 0.0
         return work.duration.sample(self.streams(f"duration:{activity}"))
+
+    def _not_started(self, item_id: str, person: str, activity: str, exc: Exception) -> None:
+        """``person`` could not take ``item_id``: withdrawn, unless it is still open and
+        theirs (claimed, or allocated to them, and its start refused). Then nobody else may
+        start it and the case would wait there for ever, silently: the run stops naming it."""
+        try:
+            item = self.engine.store.work_item(item_id)
+        except NotFoundError:
+            return
+        if item.state.is_open and item.holder == person:
+            raise ScenarioError(
+                f"{self.scenario.source}: activities.{activity}: {person!r} took work item "
+                f"{item_id!r} (it is {item.state.value} to them) but could not start it: "
+                f"{exc}. Nobody else may start it, so the run stops rather than leave the "
+                "case open (a fault of the simulator: please report it with the definition "
+                "and the scenario)"
+            ) from None
 
     def _finish(self, person_id: str, item_id: str, activity: str) -> None:
         person = self.staff.people[person_id]
