@@ -17,6 +17,7 @@ operation maps to which method, and those left out with the reason, is in ``docs
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -71,7 +72,9 @@ class WorkList:
     batch was read (claimed by someone else, completed, withdrawn) is passed over. An item
     of a suspended instance is handed out marked ``suspended`` (every action on it is
     refused until the instance is resumed), as its batch's read found the instance: the
-    states of a batch's instances are read once, not at every fetch."""
+    states of a batch's instances are read once, not at every fetch. One list may be fetched
+    from in several threads: a fetch waits for the one under way, so each item is still
+    handed out once."""
 
     def __init__(
         self,
@@ -88,9 +91,17 @@ class WorkList:
         self._last: WorkItemSnapshot | None = None
         self._done = False
         self.closed = False
+        #: one fetch at a time. Why: two threads finding the buffer empty both read the batch
+        #: after the same ``_last`` and handed out its items twice each
+        self._turn = threading.Lock()
 
     def fetch(self) -> WorkItemSnapshot | None:
         """The next work item (``WMFetchWorkItem``), or None at the end of the list."""
+        with self._turn:
+            return self._next()
+
+    def _next(self) -> WorkItemSnapshot | None:
+        """:meth:`fetch`'s work, in its turn."""
         if self.closed:
             raise ValueError("this work list is closed")
         if self._session is not None:
@@ -131,9 +142,10 @@ class WorkList:
         return item if state.is_open and item.holder == self._user else None
 
     def close(self) -> None:
-        """``WMCloseWorkList``."""
-        self.closed = True
-        self._buffer = []
+        """``WMCloseWorkList`` (after a fetch under way in another thread)."""
+        with self._turn:
+            self.closed = True
+            self._buffer = []
 
     def __iter__(self) -> Iterator[WorkItemSnapshot]:
         while (item := self.fetch()) is not None:
