@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime, time
+from json.decoder import scanstring
 from typing import Any
 
 
@@ -67,3 +68,47 @@ def unique_keys(pairs: list[tuple[str, Any]], error: type[ValueError]) -> dict[s
             )
         found[key] = value
     return found
+
+
+def repeated_key_lines(text: str) -> tuple[str, int, int] | None:
+    """The key :func:`unique_keys` refuses in JSON ``text`` (the first ``json.loads`` meets:
+    that of the first object to close with a key written twice), with the line it is first
+    written on and the line of its repeat; None when no key is repeated.
+
+    Why a second reading: ``object_pairs_hook`` is given an object's keys without their
+    places, so the refusal could not say where the repeat is, and in a long file (an
+    organisation's ``"id"`` written twice in one user) that is what the reader needs. Only
+    a text already refused is read again, up to the object refused."""
+    objects: list[dict[str, int] | None] = []  # each open object's keys (None: a list)
+    repeats: list[tuple[str, int, int] | None] = []  # each open object's first repeat
+    key_next = False
+    line, at = 1, 0
+    while at < len(text):
+        char = text[at]
+        if char == '"':
+            value, end = scanstring(text, at + 1)
+            keys = objects[-1] if key_next else None
+            if keys is not None:
+                if value in keys and repeats[-1] is None:
+                    repeats[-1] = (value, keys[value], line)
+                keys.setdefault(value, line)
+            line += text.count("\n", at, end)
+            at, key_next = end, False
+            continue
+        if char in "{[":
+            objects.append({} if char == "{" else None)
+            repeats.append(None)
+            key_next = char == "{"
+        elif char in "}]" and objects:
+            objects.pop()
+            found = repeats.pop()
+            if found is not None:  # (json.loads' hook refuses it as this object closes)
+                return found
+        elif char == ",":
+            key_next = bool(objects) and objects[-1] is not None
+        elif char == ":":
+            key_next = False
+        elif char == "\n":
+            line += 1
+        at += 1
+    return None

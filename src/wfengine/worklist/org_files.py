@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wfengine.errors import OrganisationError
-from wfengine.json_text import unique_keys
+from wfengine.json_text import repeated_key_lines, unique_keys
 from wfengine.worklist.org_model import OrgDocument
 from wfengine.worklist.organisation import Organisation
 
@@ -73,8 +73,7 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
         else:
             data = _yaml_data(text, where)
     except _Repeated as exc:
-        line = f":{exc.line}" if exc.line is not None else ""
-        raise OrganisationError(f"{where}{line}: {exc}") from None
+        raise OrganisationError(_placed(exc, where, text if json_text else None)) from None
     except json.JSONDecodeError as exc:
         raise OrganisationError(f"{where}:{exc.lineno}: not JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -179,9 +178,24 @@ class _Aliases:
         return line if met else item.start_mark.line + 1
 
 
+def _placed(repeat: _Repeated, where: str, json_text: str | None) -> str:
+    """The message for a key written twice, naming its lines: YAML's reader knows them, and
+    JSON ``json_text`` is read again for them (:func:`~wfengine.json_text.repeated_key_lines`:
+    ``json.loads`` tells only the key)."""
+    found = repeated_key_lines(json_text) if json_text is not None else None
+    if found is None:
+        line = f":{repeat.line}" if repeat.line is not None else ""
+        return f"{where}{line}: {repeat}"
+    key, first, again = found
+    return (
+        f"{where}:{again}: {key!r} is written twice in one object (first on line {first}); "
+        "JSON readers keep only the last: give it once"
+    )
+
+
 class _Repeated(ValueError):
     """A key given twice in one mapping, with its line when the reader knows it (JSON's
-    ``object_pairs_hook`` does not)."""
+    ``object_pairs_hook`` does not: :func:`_placed` finds it)."""
 
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
