@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime, time
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # (typeshed omits it)
 from typing import Any
 
 
