@@ -67,7 +67,9 @@ stored in the database without a restart, at the cost of one short read a second
 
 **Database faults**: the store already retries a failing transaction with backoff; when it
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
-it (a script wants an answer), and a long-running one logs it and tries again later. An
+it (a script wants an answer), and a long-running one logs it (an ERROR, ``...; trying again
+in N s``) and tries again later, and once a round of that thread succeeds again logs
+``the database is reachable again after N s`` (INFO, once per outage and thread). An
 asynchronous application's answer whose commit meets the outage (the call was made) is kept
 and applied once the database is back: a long-running worker waits for it until stopped (so
 under ``wfengine worker`` an outage longer than the job timeout, counted from the job's
@@ -298,6 +300,7 @@ class Worker:
     def _loop(self, engine: Engine) -> None:
         stop = self._stop
         outage = 0
+        down_since = 0.0  # (when this thread's current outage began)
         reported_at = time.monotonic()
         ran_since = sent_since = 0
         per_job: float | None = None  # seconds a job of this thread takes, smoothed
@@ -323,6 +326,9 @@ class Worker:
                     took = (time.monotonic() - began) / ran
                     per_job = took if per_job is None else 0.7 * per_job + 0.3 * took
                 sent = engine.deliver_outbox(limit=self.batch, should_stop=stop.is_set)
+                if outage:  # said once: the ERROR lines stop, and nothing else says it is over
+                    back = time.monotonic() - down_since
+                    _log.info("the database is reachable again after %.0f s", back)
                 outage = 0
                 if ran or sent:
                     with self._lock:
@@ -357,6 +363,8 @@ class Worker:
                     raise StoreUnavailableError(said if gone in said else gone) from exc
                 if self.until_idle or not isinstance(exc, StoreUnavailableError):
                     raise
+                if not outage:
+                    down_since = time.monotonic()
                 outage += 1
                 wait = min(MAX_OUTAGE_WAIT, 2.0**outage)
                 _log.error("%s; trying again in %.0f s", exc, wait)
