@@ -34,6 +34,7 @@ from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import display_name
 
 if TYPE_CHECKING:
+    from wfengine.worklist.org_model import OrgDocument
     from wfengine.worklist.organisation import Organisation
 
 
@@ -92,9 +93,8 @@ def load(file: str, url: str) -> None:
     finally:
         engine.close()
     doc = organisation.document
-    roles = {r for u in doc.users for r in u.roles} | {r.id for r in doc.roles}
     click.echo(
-        f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(roles)} roles and "
+        f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(_roles(doc))} roles and "
         f"{len(doc.admins)} administrators from {display_name(file)}"
     )
     # always, also with 0 (the README's contract: a script reads the count from the second
@@ -111,6 +111,18 @@ def load(file: str, url: str) -> None:
             "by that one",
             err=True,
         )
+
+
+def _roles(doc: OrgDocument) -> dict[str, str | None]:
+    """Every role of ``doc`` with its name: those its ``roles`` list, in their order, then
+    those only users hold, as they first hold them. Why ``org show`` lists them: a role's
+    name (which a participant's Name may match) and a role nobody holds were shown nowhere
+    but in ``--json``."""
+    found: dict[str, str | None] = {r.id: r.name for r in doc.roles}
+    for user in doc.users:
+        for role in user.roles:
+            found.setdefault(role, None)
+    return found
 
 
 def _items(n: int) -> str:
@@ -234,5 +246,7 @@ def show(url: str, as_json: bool) -> None:
         extra = [f"supervisor: {unit.supervisor}"] if unit.supervisor else []
         extra += [f"parent: {unit.parent}"] if unit.parent else []
         click.echo(f"unit {unit.id}" + ("  " + "  ".join(extra) if extra else ""))
+    for role, name in _roles(doc).items():
+        click.echo(f"role {role}" + (f"  ({name})" if name else ""))
     for admin in doc.admins:
         click.echo(f"admin {admin}")
