@@ -133,12 +133,11 @@ def audit(
     if output == "-":  # stdout, as for convert and render (not a file called "-")
         output = None
     since, until = filters.get("since"), filters.get("until")
-    if since is not None and until is not None and since >= until:
+    from wfengine.audit.metrics import empty_window
+
+    if (reason := empty_window(since, until, "--")) is not None:
         # an empty listing with exit 0 would read as "nothing happened" (stats refuses it too)
-        raise click.BadParameter(
-            f"{until.isoformat()} is not after --since {since.isoformat()}: the window is empty",
-            param_hint="--until",
-        )
+        raise click.BadParameter(reason, param_hint="--until")
     from wfengine.audit import iter_events, write_csv, write_jsonl, write_xes
     from wfengine.runtime.queries import refuse_unknown_filters
 

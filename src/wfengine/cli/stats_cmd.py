@@ -75,13 +75,10 @@ def stats(
     Example:
       wfengine stats --db sqlite:///wfengine.db --process complaint --json
     """
-    from wfengine.audit.metrics import process_metrics, short_duration
+    from wfengine.audit.metrics import empty_window, process_metrics, short_duration
 
-    if since is not None and until is not None and since >= until:
-        raise click.BadParameter(
-            f"{until.isoformat()} is not after --since {since.isoformat()}: the window is empty",
-            param_hint="--until",
-        )
+    if (reason := empty_window(since, until, "--")) is not None:
+        raise click.BadParameter(reason, param_hint="--until")
     if diagram == "-":  # the report is on standard output; the diagram would run into it
         raise click.UsageError("--diagram -: name a .svg, .png or .dot file to draw it in")
     with engine_on(url) as engine:
