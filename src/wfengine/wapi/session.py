@@ -37,7 +37,12 @@ from wfengine.runtime.id_arguments import (
     check_process_id,
     check_work_item_id,
 )
-from wfengine.runtime.queries import check_process_filter, named_state, open_work_item_state
+from wfengine.runtime.queries import (
+    check_process_filter,
+    named_state,
+    open_work_item_state,
+    refuse_unknown_filters,
+)
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -349,7 +354,8 @@ class Session:
         an administrator, else those the user may read (created, or concerned by one of
         their work items). ``state`` is a state's WfMC name or its last word (``running``,
         ``suspended``, ``completed``, ...), as :meth:`change_process_instance_state` takes
-        them."""
+        them. A ``process_id`` never deployed raises :class:`~wfengine.errors.NotFoundError`
+        naming those deployed, as ``wfengine instances --process`` does."""
         engine = self._engine()
         wanted = None
         if state is not None:
@@ -359,6 +365,7 @@ class Session:
             wanted = named_state(ProcessState, state, "open_process_instances_list", words)
         check_process_filter(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
+        refuse_unknown_filters(engine.store, process_id)
         found = engine.instance_summaries(state=wanted, process_id=process_id)
         return self._access.readable(found)
 
@@ -404,11 +411,15 @@ class Session:
         self, *, state: WorkItemState | str | None = None, process_id: str | None = None
     ) -> WorkList:
         """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
-        ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
+        ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate. A
+        ``process_id`` never deployed raises :class:`~wfengine.errors.NotFoundError` naming
+        those deployed, as ``wfengine worklist --process`` does. Why: a misspelt id answered
+        an empty list, which reads as "no work"."""
         wanted = open_work_item_state(state, "open_work_list")  # refused here, not at fetch
         check_process_filter(process_id, "open_work_list")
         engine = self._engine()
         self._access.check_known("a work list", "open")
+        refuse_unknown_filters(engine.store, process_id)
         return WorkList(engine, self.user, wanted, process_id, self)
 
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
