@@ -35,15 +35,17 @@ def test_load_then_show_gives_the_file_back(url: str) -> None:
     loaded = cli("org", "load", str(EXAMPLE), "--db", url)
     assert loaded.exit_code == 0, loaded.output
     assert loaded.stdout.splitlines() == [
-        f"loaded 5 users, 4 units, 2 roles and 1 administrators from {EXAMPLE}",
+        f"loaded 5 users, 4 units, 2 roles and 1 administrator from {EXAMPLE}",
         "re-offered 0 open work items by the new organisation",  # (nothing open)
     ]
     shown = cli("org", "show", "--db", url, "--json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout) == _every_key(yaml.safe_load(EXAMPLE.read_text()))
     text = cli("org", "show", "--db", url).stdout.splitlines()
-    assert text[0] == "user alice  (Alice Martin)  roles: employee  units: sales"
-    assert "unit sales  supervisor: carol  parent: operations" in text
+    assert text[0] == (
+        "user alice  (Alice Martin)  e-mail: alice@example.com  roles: employee  units: sales"
+    )
+    assert "unit sales  (Sales)  supervisor: carol  parent: operations" in text
     assert text[-1] == "admin root"
 
 
@@ -104,7 +106,7 @@ def test_instances_started_afterwards_offer_work_to_the_members(url: str, tmp_pa
 def test_load_reads_standard_input_for_a_dash(url: str) -> None:
     loaded = CliRunner().invoke(main, ["org", "load", "-", "--db", url], input=EXAMPLE.read_text())
     assert loaded.exit_code == 0, loaded.output
-    assert loaded.stdout.splitlines()[0].endswith("1 administrators from <stdin>")
+    assert loaded.stdout.splitlines()[0].endswith("1 administrator from <stdin>")
     shown = cli("org", "show", "--db", url, "--json")
     assert json.loads(shown.stdout) == _every_key(yaml.safe_load(EXAMPLE.read_text()))
     bad = CliRunner().invoke(

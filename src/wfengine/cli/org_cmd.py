@@ -32,6 +32,7 @@ from wfengine.cli.database import db_option, engine_errors, open_engine
 from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
 from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import display_name
+from wfengine.one_line import one_line
 
 if TYPE_CHECKING:
     from wfengine.worklist.org_model import OrgDocument
@@ -94,8 +95,9 @@ def load(file: str, url: str) -> None:
         engine.close()
     doc = organisation.document
     click.echo(
-        f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(_roles(doc))} roles and "
-        f"{len(doc.admins)} administrators from {display_name(file)}"
+        f"loaded {_counted(len(doc.users), 'user')}, {_counted(len(doc.units), 'unit')}, "
+        f"{_counted(len(_roles(doc)), 'role')} and {_counted(len(doc.admins), 'administrator')} "
+        f"from {display_name(file)}"
     )
     # always, also with 0 (the README's contract: a script reads the count from the second
     # line; it was printed only when something was re-offered, so the line a script read
@@ -126,7 +128,11 @@ def _roles(doc: OrgDocument) -> dict[str, str | None]:
 
 
 def _items(n: int) -> str:
-    return f"{n} open work item" + ("" if n == 1 else "s")
+    return _counted(n, "open work item")
+
+
+def _counted(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 @contextmanager
@@ -237,16 +243,21 @@ def show(url: str, as_json: bool) -> None:
         parts = [user.id]
         if user.name:
             parts.append(f"({user.name})")
+        if user.email:
+            parts.append(f"e-mail: {user.email}")
+        if user.phone:
+            parts.append(f"phone: {user.phone}")
         if user.roles:
             parts.append("roles: " + ", ".join(user.roles))
         if user.units:
             parts.append("units: " + ", ".join(user.units))
-        click.echo("user " + "  ".join(parts))
+        click.echo(one_line("user " + "  ".join(parts)))
     for unit in doc.units:
-        extra = [f"supervisor: {unit.supervisor}"] if unit.supervisor else []
+        extra = [f"({unit.name})"] if unit.name else []
+        extra += [f"supervisor: {unit.supervisor}"] if unit.supervisor else []
         extra += [f"parent: {unit.parent}"] if unit.parent else []
-        click.echo(f"unit {unit.id}" + ("  " + "  ".join(extra) if extra else ""))
+        click.echo(one_line(f"unit {unit.id}" + ("  " + "  ".join(extra) if extra else "")))
     for role, name in _roles(doc).items():
-        click.echo(f"role {role}" + (f"  ({name})" if name else ""))
+        click.echo(one_line(f"role {role}" + (f"  ({name})" if name else "")))
     for admin in doc.admins:
-        click.echo(f"admin {admin}")
+        click.echo(one_line(f"admin {admin}"))
