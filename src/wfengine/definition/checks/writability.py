@@ -27,7 +27,6 @@ file that strict XPDL tools refuse. These checks say so first, naming the elemen
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -42,17 +41,37 @@ from wfengine.definition.model_nodes import descendants
 
 #: what XML 1.0 cannot hold (its Char production, as Python sees str)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-#: the name-token characters besides letters and digits (XML's NameChar)
-_TOKEN_PUNCTUATION = frozenset("._-:\u00b7")
-#: Unicode categories of name characters that ``str.isalnum`` does not cover (marks)
-_TOKEN_CATEGORIES = frozenset({"Mn", "Mc"})
+#: XML's white space, which a schema's token types collapse before checking the value
+_XML_SPACE = " \t\r\n"
+#: a name token of ASCII characters alone: most Ids, told without asking the schema
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9._:\-]+")
+#: an XSD whose one attribute is an ``xs:NMTOKEN``, as the XPDL schemas' Ids are
+_NMTOKEN_XSD = b"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<xs:element name="t"><xs:complexType><xs:attribute name="v" type="xs:NMTOKEN"/>
+</xs:complexType></xs:element></xs:schema>"""
 
 
+@lru_cache(maxsize=1)
+def _nmtoken_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.XML(_NMTOKEN_XSD))
+
+
+@lru_cache(maxsize=4096)
 def _is_name_token(text: str) -> bool:
-    return bool(text) and all(
-        c.isalnum() or c in _TOKEN_PUNCTUATION or unicodedata.category(c) in _TOKEN_CATEGORIES
-        for c in text
-    )
+    """``text`` is an XML name token as the schema check of a written file sees it.
+
+    That check is libxml2's, whose NameChar is XML 1.0 (2nd edition)'s: letters and digits
+    of Unicode 2.0's tables, not Python's ``str.isalnum`` (which takes ``²``, ``µ``, ``ﬁ``
+    the schema refuses, and refuses the U+0387 it takes). Rather than port those tables,
+    a non-ASCII value is checked by the same libxml2 against an ``xs:NMTOKEN`` attribute;
+    XML white space anywhere is refused, as before (the schema would collapse it at the
+    ends, but an Id read back is not what was written)."""
+    if _ASCII_TOKEN.fullmatch(text):
+        return True
+    if text.isascii() or any(c in _XML_SPACE for c in text) or _NOT_XML.search(text):
+        return False
+    element = etree.Element("t", v=text)
+    return bool(_nmtoken_schema().validate(etree.ElementTree(element)))
 
 
 def _label(node: BaseModel, owner: str) -> tuple[str, str | None]:
@@ -272,10 +291,6 @@ def _id_findings(package: Package) -> Iterator[Diagnostic]:
                 element_id=element_id,
                 line=getattr(node, "line", None),
             )
-
-
-#: XML's white space, which a schema's token types collapse before checking the value
-_XML_SPACE = " \t\r\n"
 
 
 def _data_types(
