@@ -14,6 +14,7 @@ from wfengine.definition.reading import (
     is_identifier,
     language_name,
 )
+from wfengine.expressions import Language
 
 #: how much of an expression a message quotes (scripts in deadlines run to many lines)
 _QUOTED = 80
@@ -61,6 +62,15 @@ def shared_hint(name: str, shared: Mapping[str, tuple[str, ...]] | None) -> str:
 
 #: how the expression checks begin the ``what`` of a deadline's duration
 DEADLINE_SITE = "a deadline duration"
+
+
+def _beyond(language: Language) -> str:
+    """What of ``language`` a text that did not parse is in: more of a language wfengine
+    reads part of (Java, JavaScript) than it reads, or a language it does not read at all,
+    whose text was tried as wfengine's own."""
+    if language is Language.FOREIGN:
+        return f"{language_name(language)}, and is no expression in wfengine's own language either"
+    return f"{language_name(language)} beyond what wfengine reads"
 
 
 def _foreign_outcome(what: str) -> str:
@@ -138,8 +148,8 @@ def reading_findings(
         else:
             yield make(
                 "expression-foreign",
-                f"{what} is in {language_name(reading.language)} beyond what wfengine reads "
-                f"({reading.error.message}; in {text}); {_foreign_outcome(what)}",
+                f"{what} is in {_beyond(reading.language)} ({reading.error.message}; in "
+                f"{text}); {_foreign_outcome(what)}",
                 element_id=element_id,
                 line=line,
             )
