@@ -552,11 +552,13 @@ class WorkItemCommands(EngineBase):
                     **_taken_from(payload, had, item),
                 )
                 nav.step.outbox.append(entry)
-            if nav.pass_turn(ai) or nav._agenda:
+            if nav.pass_turn(ai) or nav._agenda or nav.step.timers_set:
                 # the item no longer holds its sequential ad-hoc set (released, delegated,
                 # reassigned, given back): what waited for the set's turn runs now, as after
                 # a completion, not at the set's next close (and so does what another set
-                # queued: four eyes took a started item from the delegate who wrote this)
+                # queued: four eyes took a started item from the delegate who wrote this);
+                # and a timer a send-back began, due now (a zero timer), fires as when the
+                # flow reaches it (on a virtual clock standing still it waited for a move)
                 self._commit(nav)
             else:
                 self.store.commit(nav.step)
