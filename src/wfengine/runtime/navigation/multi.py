@@ -4,7 +4,6 @@ activity may go on (MI flow conditions).
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 from wfengine.definition.model import MIFlowCondition
@@ -70,6 +69,10 @@ class MultiInstance(NavigatorBase):
         return None
 
     def _mi_count(self, ai: ActivityInstance) -> int:
+        """The count ``ai``'s MI condition gives now, checked: a whole number >= 0 that,
+        with the instances ``add_mi_instance`` added (a sequential re-count), stays within
+        ``RuntimeLimits.max_mi_instances``; else a :class:`_Failure` naming the expression
+        and its value."""
         loop = ai.act.loop
         assert loop is not None and loop.count is not None
         value = self._evaluate(ai, loop.count)
@@ -86,9 +89,11 @@ class MultiInstance(NavigatorBase):
                 ">= 0)"
             )
         most = self.ctx.limits.max_mi_instances
-        if value > most:
+        added = ai.mi.added if ai.mi is not None else 0
+        if value + added > most:
+            extra = f" (and {added} added by add_mi_instance)" if added else ""
             raise _Failure(
-                f"{where} {loop.count.text!r} gave {value!r}, more instances than "
+                f"{where} {loop.count.text!r} gave {value!r}{extra}, more instances than "
                 f"RuntimeLimits.max_mi_instances ({most}) allows"
             )
         return int(value)
@@ -123,15 +128,24 @@ class MultiInstance(NavigatorBase):
         loop = container.act.loop
         assert loop is not None
         inst = container.scope.instance
+        if not loop.parallel:
+            # its count, evaluated again on the data as it is now, up or down (WCP15: fewer
+            # reviews needed after the first), never below the instances done (this one
+            # too); those add_mi_instance added come on top. A count that fails holds the
+            # activity as one that fails at the start does: an incident, here on the
+            # instance whose completion it follows, left open (so the next one waits and
+            # the flow does not move on); its retry (operation "leave") comes back here and
+            # counts again. Why not keep the count known so far: a count that the data
+            # broke then ran instances nobody asked for, or went on too soon, unseen.
+            try:
+                total = max(mi.completed + 1, self._mi_count(container) + mi.added)
+            except _Failure as exc:
+                self._incident(inst, child, child.act.id, "leave", exc.message)
+                return
+            mi.total = total
         self._close_activity(child, _COMPLETED)
         inst.trace.append(child.act.id)
         mi.completed += 1
-        if not loop.parallel:
-            # its count, evaluated again on the data as it is now, up or down (WCP15: fewer
-            # reviews needed after the first), never below the instances already done; those
-            # add_mi_instance added come on top. On failure the count known so far is kept.
-            with contextlib.suppress(_Failure):
-                mi.total = max(mi.completed, self._mi_count(container) + mi.added)
         self._mi_progress(container, child)
 
     def _mi_progress(
