@@ -445,7 +445,8 @@ class ActivityCommands(EngineBase):
         condition sees the new count in ``instances``. An activity that is not a running
         multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and so
         is one whose flow condition (Complex, or One) already held and let the flow go on
-        (WCP36: once its partial join fired it takes no new instances). ``user``: who
+        (WCP36: once its partial join fired it takes no new instances), and one whose
+        instances would pass ``RuntimeLimits.max_mi_instances``. ``user``: who
         asked (None: the host), named on its ``activity.mi_added`` event when that event's
         payload carries a user (:mod:`wfengine.runtime.acted_by`)."""
         check_mapping(data, "data", "add_mi_instance")
@@ -481,6 +482,13 @@ class ActivityCommands(EngineBase):
                 raise IllegalStateError(
                     subject, f"in an instance that is {inst.state.value}", "add an instance to"
                 )
+            most = self.limits.max_mi_instances
+            if container.mi.total + 1 > most:  # (the count is held to it: added ones too)
+                why = (
+                    f"at its {container.mi.total} instances, as many as "
+                    f"RuntimeLimits.max_mi_instances ({most}) allows"
+                )
+                raise IllegalStateError(subject, why, "add an instance to")
             checked = inst.compiled.checked(values, subject) if values else values
             nav = self._nav()
             nav.touch(inst)
