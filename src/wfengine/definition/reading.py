@@ -77,6 +77,7 @@ from wfengine.expressions.syntax import KeywordOperatorError
 #: given back, so a text that is no label ("Claim accepted", 40,000 spaces, "(see note)")
 #: fails in time linear in its length, where backtracking took quadratic time.
 _PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?.!])\s*+")
+_WORD_OPERATOR = re.compile(r"(?<![\w$])(?:instanceof|typeof)(?![\w$])")  # (Java, JavaScript)
 
 
 def is_identifier(name: str) -> bool:
@@ -136,11 +137,8 @@ def package_language(package: Package) -> Language:
 def site_language(default: Language, attrs: Attrs = ()) -> Language:
     """The language of one expression: its ``ScriptType``/``ScriptGrammar``, else ``default``."""
     values = dict(attrs)
-    for attribute in ("ScriptType", "ScriptGrammar"):
-        stated = language_of(values.get(attribute))
-        if stated is not None:
-            return stated
-    return default
+    stated = (language_of(values.get(a)) for a in ("ScriptType", "ScriptGrammar"))
+    return next((language for language in stated if language is not None), default)
 
 
 def read_expression(
@@ -153,8 +151,11 @@ def read_expression(
     try:
         expression = parse(text, dialect=_DIALECTS[language], aliases=aliases)
     except ExpressionSyntaxError as exc:
-        # (``x is null``, ``a and b``: words, but Python's operators, refused with the
-        # operator to write rather than left to people)
+        # (``x is null``, ``a and b``: words, but Python's operators; ``x instanceof T``,
+        # ``typeof x``: Java's or JavaScript's; refused naming the operator, not left to people)
+        word = _WORD_OPERATOR.search(text) if _DIALECTS[language] is not Dialect.NATIVE else None
+        if word is not None and not isinstance(exc, KeywordOperatorError):
+            exc = KeywordOperatorError(f"wfengine does not read {word.group()!r}", source=text)
         if is_prose(text) and not isinstance(exc, KeywordOperatorError):
             return Reading(text, language, ReadKind.LABEL, error=exc)
         return Reading(text, language, ReadKind.UNPARSEABLE, error=exc)
