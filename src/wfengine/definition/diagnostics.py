@@ -42,7 +42,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "xpdl-no-namespace": (Severity.WARNING, "the document has no XPDL namespace; read as XPDL"),
     "xpdl-unreadable": (
         Severity.WARNING,
-        "an element could not be read into the model; it is kept as XML",
+        "an element or attribute could not be read into the model; it is kept as XML, or the "
+        "finding says what is lost",
     ),
     "schema-violation": (Severity.WARNING, "the document breaks the XPDL schema of its version"),
     "schema-unavailable": (

@@ -447,8 +447,10 @@ def _read_split(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> S
     refs: list[str] = []
     for ref in cur.wrapped("TransitionRefs", "TransitionRef", spill):
         rcur = Cursor(ctx, ref)
-        refs.append(rcur.required_attr("Id"))
-        rcur.spill(spill)
+        ref_id = rcur.part_attr("Id", "the split keeps its other references")
+        if ref_id is not None:
+            refs.append(ref_id)
+            rcur.spill(spill)
     split = Split(
         type=cur.attr_choice("Type", GATEWAY_TYPES) or GatewayType.EXCLUSIVE,
         transition_refs=tuple(refs),

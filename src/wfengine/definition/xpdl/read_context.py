@@ -42,8 +42,20 @@ class Unreadable(Exception):
     """Raised by a reading function when an element cannot become a model node.
 
     The caller keeps the element verbatim in the nearest ``extras`` and warns; content problems
-    never abort a load.
+    never abort a load. ``el`` is the element at fault, when the reading function knows it: a
+    part read inside the element (a ParticipantType's missing Type) is named in the warning,
+    so that the author looks for the fault where it is rather than on the enclosing element.
     """
+
+    def __init__(self, why: str, el: etree._Element | None = None) -> None:
+        super().__init__(why)
+        self.el = el
+
+    def why(self, reading: etree._Element) -> str:
+        """The reason, for the warning about ``reading``, the element kept whole."""
+        if self.el is None or self.el is reading:
+            return str(self)
+        return f"<{local_name(self.el)}> at line {line_of(self.el)} in it: {self}"
 
 
 def _matches(
@@ -211,7 +223,7 @@ class ReadContext:
         try:
             return read(self, el)
         except Unreadable as exc:
-            why = str(exc)
+            why = exc.why(el)
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
@@ -261,7 +273,24 @@ class Cursor:
     def required_attr(self, name: str) -> str:
         value = self.attr(name)
         if value is None:
-            raise Unreadable(f"required attribute {name} is missing")
+            raise Unreadable(f"required attribute {name} is missing", self.el)
+        return value
+
+    def part_attr(self, name: str, without: str) -> str | None:
+        """A required attribute of a part its enclosing element can stand without (a
+        TransitionRef of a Split, an EnumerationValue of a type): None when it is missing,
+        warned with ``without`` (what the enclosing element is read as then).
+
+        The part alone is lost, not the element around it: keeping a Split whole as XML for
+        one id-less TransitionRef would drop its gateway type, and change the routing."""
+        value = self.attr(name)
+        if value is None:
+            self.ctx.warn(
+                "xpdl-unreadable",
+                f"<{self.name}> at line {self.line} has no {name}; it is not kept, and {without}",
+                self.el,
+                owner_id(self.el),
+            )
         return value
 
     def attr_bool(self, name: str) -> bool | None:

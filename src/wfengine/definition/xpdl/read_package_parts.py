@@ -136,11 +136,12 @@ def read_participant(ctx: ReadContext, el: etree._Element) -> Participant:
     ptype = cur.child("ParticipantType")
     if ptype is not None:
         pcur = Cursor(ctx, ptype)
-        raw = pcur.required_attr("Type").strip()
-        if raw not in _PARTICIPANT_KINDS:
-            raise Unreadable(f"unknown participant type {raw!r}")
-        kind = _PARTICIPANT_KINDS[raw]
-        pcur.spill(spill)
+        raw = pcur.part_attr("Type", "the participant is a role, as without it")
+        if raw is not None:
+            if raw.strip() not in _PARTICIPANT_KINDS:
+                raise Unreadable(f"unknown participant type {raw.strip()!r}", ptype)
+            kind = _PARTICIPANT_KINDS[raw.strip()]
+            pcur.spill(spill)
     ext = cur.child("ExternalReference")
     return Participant(
         id=cur.required_attr("Id"),

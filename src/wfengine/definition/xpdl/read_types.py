@@ -170,8 +170,10 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
         values = []
         for v in cur.children("EnumerationValue"):
             vcur = Cursor(ctx, v)
-            values.append(vcur.required_attr("Name"))
-            vcur.spill(spill)
+            value = vcur.part_attr("Name", "the type keeps its other values")
+            if value is not None:
+                values.append(value)
+                vcur.spill(spill)
         result = EnumerationType(values=tuple(values), line=cur.line)
     elif name == "ArrayType":
         result = ArrayType(
