@@ -11,9 +11,12 @@ warning, so a move or a loss is at least never silent.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypedDict, TypeVar
+from functools import cache
+from importlib import resources
+from typing import TypedDict, TypeVar, cast
 
 from lxml import etree
 from pydantic import ValidationError
@@ -34,8 +37,24 @@ from wfengine.definition.xpdl.read_nodes import (
     namespace_of,
     to_xml_node,
 )
+from wfengine.definition.xpdl.schema import SCHEMA_FILES
 
 T = TypeVar("T")
+
+_XSD = "http://www.w3.org/2001/XMLSchema"
+
+
+@cache
+def xpdl_element_names() -> frozenset[str]:
+    """Every element name the bundled XPDL schemas (1.0 to 2.2) declare: an XPDL element
+    with another name is no XPDL (see :meth:`Cursor._stray`). Read once, when first asked."""
+    folder = resources.files("wfengine.definition.xpdl") / "schemas"
+    names: set[str] = set()
+    for file in SCHEMA_FILES.values():
+        tree = etree.parse(str(folder / file))
+        found = tree.xpath("//xsd:element/@name", namespaces={"xsd": _XSD})
+        names.update(str(n) for n in cast(list[str], found))
+    return frozenset(names)
 
 
 class Unreadable(Exception):
@@ -426,8 +445,8 @@ class Cursor:
 
     # -- leftovers --
 
-    def extras(self) -> tuple[XmlNode, ...]:
-        """The children nobody read, kept verbatim; they count as read from now on.
+    def _unread(self) -> list[etree._Element]:
+        """The children nobody read; they count as read from now on.
 
         Marking them read hands each leftover out once: a node that keeps its own ``extras``
         and is then spilled (a SubFlow inside its Implementation) must not pass the same
@@ -435,11 +454,50 @@ class Cursor:
         """
         unread = [i for i in range(len(self._children)) if i not in self._taken]
         self._taken.update(unread)
-        return tuple(
-            to_xml_node(self._children[i])
-            for i in unread
-            if not is_extensions_marker(self._children[i])
+        return [self._children[i] for i in unread if not is_extensions_marker(self._children[i])]
+
+    def extras(self) -> tuple[XmlNode, ...]:
+        """The children nobody read, kept verbatim (see :meth:`_unread`); a stray one (a
+        misspelt XPDL name, say) is warned (:meth:`_stray`)."""
+        unread = self._unread()
+        for child in unread:
+            self._stray(child)
+        return tuple(to_xml_node(c) for c in unread)
+
+    def _stray(self, child: etree._Element) -> bool:
+        """Warn of a leftover ``child`` that was surely meant to be read: an XPDL element
+        whose name no XPDL schema declares but one is close to (``<WorkFlowProcesses>``), or
+        an element in no namespace under an XPDL one of a namespaced document (children of
+        a prefixed root written without the prefix). Kept as XML with no word, either made
+        a package of no processes that validated clean (without the schema check).
+
+        Other leftovers are content wfengine keeps without reading: XPDL it has no model
+        for (Pools, Artifacts), a vendor's namespace, or a tool's own name in XPDL's
+        namespace close to no XPDL name (Global 360's ``IsForCompensationSpecified``),
+        which the schema check reports."""
+        name = local_name(child)
+        if is_xpdl(child):
+            if name in xpdl_element_names():
+                return False
+            close = difflib.get_close_matches(name, xpdl_element_names(), n=1)
+            if not close:
+                return False
+            why = f"is no XPDL element (did you mean <{close[0]}>?)"
+        elif namespace_of(child) is None and is_xpdl(self.el):
+            why = (
+                f"is in no namespace, while <{self.name}> is in XPDL's "
+                f"({namespace_of(self.el)}): write it in the XPDL namespace (with the "
+                "prefix its parent has) for it to be read"
+            )
+        else:
+            return False
+        self.ctx.warn(
+            "xpdl-unreadable",
+            f"<{name}> at line {line_of(child)} in <{self.name}> {why}; it is kept as XML, unread",
+            child,
+            owner_id(self.el),
         )
+        return True
 
     def extra_attrs(self) -> Attrs:
         """The attributes nobody read (Clark notation for namespaced ones), in document order."""
@@ -466,17 +524,19 @@ class Cursor:
         ``moved=False`` is for a caller that keeps the children where they were (a verbatim
         list's items, a SchemaType's schema), or has read them already.
         """
-        children = self.extras()
-        for node in children if moved else ():
+        unread = self._unread()
+        for child in unread if moved else ():
+            if self._stray(child):
+                continue
             self.ctx.warn(
                 "xpdl-unreadable",
-                f"<{node.local_name}> in <{self.name}> at line {self.line} has no place there "
+                f"<{local_name(child)}> in <{self.name}> at line {self.line} has no place there "
                 "in the model; it is kept, written back outside it (in the nearest enclosing "
                 "element that keeps unknown content)",
                 self.el,
                 owner_id(self.el),
             )
-        target.extend(children)
+        target.extend(to_xml_node(c) for c in unread)
         if attrs:
             self.drop_attrs()
 
