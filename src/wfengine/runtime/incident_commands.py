@@ -283,7 +283,12 @@ def _chosen_ways(
     ways = nav.ways_on(ai)
     listed = ", ".join(ways) or "none"
     if ai.mi is not None or ai.mi_parent is not None:
-        raise IllegalStateError(subject, "a multi-instance activity's routing", "skip")
+        raise IllegalStateError(
+            subject,
+            "a multi-instance activity's routing or count: retry it after fixing the data, "
+            "or abort the instance",
+            "skip",
+        )
     if not take:
         raise ParameterMappingError(
             f"{subject}: a failed decision is skipped by choosing the way on; name one or more "
