@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from lxml import etree
 
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -266,8 +267,8 @@ def _attr_or_text(cur: Cursor, name: str) -> tuple[str | None, Attrs]:
     if raw is not None and raw.strip() and raw.strip() != text.strip():
         cur.ctx.warn(
             "xpdl-unreadable",
-            f"the {name} attribute {raw!r} of <{cur.name}> at line {cur.line} is not used: "
-            f"its {name} element says {text!r}; the attribute is kept as written",
+            f"the {name} attribute {quote(raw)} of <{cur.name}> at line {cur.line} is not used: "
+            f"its {name} element says {quote(text)}; the attribute is kept as written",
             cur.el,
             element_id=owner_id(cur.el),
         )
@@ -297,8 +298,8 @@ def _count_attr(cur: Cursor, name: str) -> int | None:
         return value
     cur.ctx.warn(
         "xpdl-unreadable",
-        f"attribute {name}={raw!r} of <{cur.name}> at line {cur.line} is not a whole number; "
-        "it is kept as an unknown attribute, and the element acts as if it had none",
+        f"attribute {name}={quote(str(raw))} of <{cur.name}> at line {cur.line} is not a whole "
+        "number; it is kept as an unknown attribute, and the element acts as if it had none",
         cur.el,
         element_id=owner_id(cur.el),
     )
@@ -414,8 +415,8 @@ def _differs(
         return False
     ctx.warn(
         "xpdl-unreadable",
-        f"the {name} {condition!r} of <Route> at line {route.line} is not used: the "
-        f"activity's {restriction} has its own ({own!r}); it is kept as written",
+        f"the {name} {quote(condition)} of <Route> at line {route.line} is not used: the "
+        f"activity's {restriction} has its own ({quote(own)}); it is kept as written",
         route_el,
         element_id=activity_id,
     )

@@ -22,6 +22,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from wfengine.definition import diagnostics
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
     Attrs,
@@ -330,8 +331,8 @@ class Cursor:
             return False
         self.ctx.warn(
             "xpdl-unreadable",
-            f"attribute {name}={raw!r} of <{self.name}> at line {self.line} is not a boolean; "
-            "it is kept as an unknown attribute",
+            f"attribute {name}={quote(str(raw))} of <{self.name}> at line {self.line} is not a "
+            "boolean; it is kept as an unknown attribute",
             self.el,
             owner_id(self.el),
         )
@@ -360,9 +361,9 @@ class Cursor:
             return found
         self.ctx.warn(
             "xpdl-unreadable",
-            f"attribute {name}={raw!r} of <{self.name}> at line {self.line} has an unknown "
-            "value; it is kept as an unknown attribute, and the element acts as if it had "
-            "none",
+            f"attribute {name}={quote(str(raw))} of <{self.name}> at line {self.line} has an "
+            "unknown value; it is kept as an unknown attribute, and the element acts as if it "
+            "had none",
             self.el,
             owner_id(self.el),
         )

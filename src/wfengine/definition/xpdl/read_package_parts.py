@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.model import (
     WFENGINE_NS,
     Application,
@@ -139,7 +140,7 @@ def read_participant(ctx: ReadContext, el: etree._Element) -> Participant:
         raw = pcur.part_attr("Type", "the participant is a role, as without it")
         if raw is not None:
             if raw.strip() not in _PARTICIPANT_KINDS:
-                raise Unreadable(f"unknown participant type {raw.strip()!r}", ptype)
+                raise Unreadable(f"unknown participant type {quote(raw.strip())}", ptype)
             kind = _PARTICIPANT_KINDS[raw.strip()]
             pcur.spill(spill)
     ext = cur.child("ExternalReference")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.model import (
     WFENGINE_NS,
     ArrayType,
@@ -138,7 +139,7 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
     if name == "BasicType":
         kind = cur.required_attr("Type").strip()
         if kind not in _BASIC_KINDS:
-            raise Unreadable(f"unknown basic type {kind!r}")
+            raise Unreadable(f"unknown basic type {quote(kind)}")
         result = BasicType(
             type=_BASIC_KINDS[kind],
             length=_length(cur),
@@ -219,7 +220,7 @@ def _int_text(cur: Cursor, name: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise Unreadable(f"{name} {text!r} is not an integer") from None
+        raise Unreadable(f"{name} {quote(text)} is not an integer") from None
 
 
 def _read_members(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[DataType, ...]:
