@@ -6,8 +6,9 @@ JSON with the standard library. The file's suffix picks the reader (``.json``; `
 :data:`MAX_ORG_FILE_BYTES` are refused before they are parsed. A key written twice in one
 mapping (``users:`` pasted twice) is refused in either form, naming both lines: both readers
 would silently keep only the last, and the people in the first would be gone from the
-stored organisation. YAML aliases may repeat at most :data:`MAX_REPEATED_NODES` values in
-all (a few bytes of aliases made millions of memberships). The file is UTF-8 text (JSON's
+stored organisation. YAML aliases may repeat at most :data:`ALIAS_GROWTH` times the values
+the file writes itself, or :data:`MAX_REPEATED_NODES` when that is more (a few bytes of
+aliases made millions of memberships). The file is UTF-8 text (JSON's
 UTF-16 or UTF-32, and YAML's UTF-16, when it starts with a byte order mark): another
 encoding is refused naming the line and the byte, not read as a ``UnicodeDecodeError``.
 """
@@ -29,9 +30,13 @@ from wfengine.worklist.organisation import Organisation
 
 #: the largest organisation file read (about 50,000 users with their roles and units)
 MAX_ORG_FILE_BYTES = 16 * 1024 * 1024
-#: how many values (YAML nodes) the aliases of one organisation file may repeat in all: far
-#: more than sharing a few keys needs, as a simulation scenario's
+#: how many values (YAML nodes) the aliases of one organisation file may repeat in all at
+#: least, whatever its size: far more than sharing a few keys needs, as a simulation scenario's
 MAX_REPEATED_NODES = 100_000
+#: how many times the values a YAML file writes itself its aliases may repeat, when that is more
+#: than :data:`MAX_REPEATED_NODES`: sharing defaults repeats a few values for each of the file's
+#: users (``<<: *d`` or ``roles: *R`` with a handful of roles), however many users it has
+ALIAS_GROWTH = 10
 
 
 def load_organisation(path: str | Path) -> Organisation:
@@ -115,7 +120,7 @@ def _yaml_data(text: str, where: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _Aliases(where).size(node, 1)
+        _Aliases(where, _composed(node)).size(node, 1)
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -123,20 +128,27 @@ def _yaml_data(text: str, where: str) -> Any:
 
 class _Aliases:
     """The nodes a document's aliases repeat, counted on its composed nodes: more than
-    :data:`MAX_REPEATED_NODES` in all, or an alias inside its own anchor, is an
+    :data:`ALIAS_GROWTH` times the nodes the document writes itself (``composed``), and more
+    than :data:`MAX_REPEATED_NODES`, or an alias inside its own anchor, is an
     :class:`OrganisationError` naming the line.
 
     Why: an alias costs a few bytes and repeats its anchor whole, so aliases got round
     :data:`MAX_ORG_FILE_BYTES`: 1,500 users each ``roles: *R``, one list of 1,500 roles, is
     a 49 KB file of 2,250,000 memberships (a load of 85 s and 1.35 GB, a 118 MB database).
-    Sharing a few keys (``<<: *defaults``) stays allowed. An alias is its anchor's very node
+    Why an allowance that grows with the file: sharing defaults (``<<: *d`` or ``roles: *R``
+    on each user) repeats a few values per user, so a fixed 100,000 refused ordinary files
+    of 12,000 users (289 KB) that written out load. An alias is its anchor's very node
     object, so each node is walked once and its size is remembered."""
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, composed: int) -> None:
         self.where = where
+        self.composed = composed
+        self.allowed = max(MAX_REPEATED_NODES, ALIAS_GROWTH * composed)
         self.sizes: dict[int, int] = {}
         self.open: set[int] = set()  # the nodes being walked
         self.repeated = 0
+        self.aliases = 0  # the aliases met so far
+        self.holding: set[int] = set()  # the nodes with an alias inside
 
     def size(self, node: Any, line: int) -> int:
         """The expanded size of ``node`` (met on ``line``), counting what it repeats."""
@@ -150,15 +162,13 @@ class _Aliases:
             )
         known = self.sizes.get(key)
         if known is not None:
+            self.aliases += 1
             self.repeated += known
-            if self.repeated > MAX_REPEATED_NODES:
-                raise OrganisationError(
-                    f"{self.where}:{line}: the aliases repeat more than "
-                    f"{MAX_REPEATED_NODES:,} values in all (aliases of aliases multiply): "
-                    "write the repeated part out, or repeat less"
-                )
+            if self.repeated > self.allowed:
+                raise OrganisationError(self._too_many(line, key in self.holding))
             return known
         self.open.add(key)
+        aliases_before = self.aliases
         total = 1
         if isinstance(node, yaml.SequenceNode):
             for item in node.value:
@@ -168,14 +178,45 @@ class _Aliases:
                 at = key_node.start_mark.line + 1
                 total += self.size(key_node, at) + self.size(value_node, at)
         self.open.discard(key)
+        if self.aliases > aliases_before:
+            self.holding.add(key)
         self.sizes[key] = total
         return total
+
+    def _too_many(self, line: int, nested: bool) -> str:
+        """The refusal on ``line``, where the aliases passed :attr:`allowed`; ``nested``
+        when the alias there repeats a value with aliases inside (which multiply)."""
+        why = ", and aliases inside a repeated value multiply" if nested else ""
+        return (
+            f"{self.where}:{line}: the aliases repeat more than {self.allowed:,} values in "
+            f"all ({ALIAS_GROWTH} times the {self.composed:,} the file writes itself, at least "
+            f"{MAX_REPEATED_NODES:,}){why}: write the repeated part out, or repeat less"
+        )
 
     def _line(self, item: Any, line: int) -> int:
         """Where ``item`` of a sequence is met: its own line, but an alias (a node met
         already) keeps its anchor's position, so the sequence's line."""
         met = id(item) in self.sizes or id(item) in self.open
         return line if met else item.start_mark.line + 1
+
+
+def _composed(root: Any) -> int:
+    """How many nodes the YAML document under ``root`` writes itself: each anchored node
+    once, however many aliases repeat it (with a stack, not recursion)."""
+    import yaml
+
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in node.value for part in pair)
+    return len(seen)
 
 
 def _placed(repeat: _Repeated, where: str, json_text: str | None) -> str:
