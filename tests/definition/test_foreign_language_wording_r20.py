@@ -10,9 +10,9 @@ from wfengine import load_xpdl, validate
 _NS = "http://www.wfmc.org/2009/XPDL2.2"
 
 
-def condition_findings(expression: str, script_type: str) -> list[tuple[str, str]]:
-    """(code, message) of each finding on transition t2, whose condition is ``expression``."""
-    text = f"""<?xml version="1.0"?>
+def condition_text(expression: str, script_type: str) -> str:
+    """A package whose transition t2's condition is ``expression`` in ``script_type``."""
+    return f"""<?xml version="1.0"?>
 <Package xmlns="{_NS}" Id="pkg"><PackageHeader><XPDLVersion>2.2</XPDLVersion>
 <Vendor>t</Vendor><Created>2024</Created></PackageHeader>
 <WorkflowProcesses><WorkflowProcess Id="P"><ProcessHeader/>
@@ -28,7 +28,11 @@ def condition_findings(expression: str, script_type: str) -> list[tuple[str, str
  ScriptType="{script_type}"><![CDATA[{expression}]]></Expression></Condition></Transition>
 <Transition Id="t3" From="a" To="e"><Condition Type="OTHERWISE"/></Transition>
 </Transitions></WorkflowProcess></WorkflowProcesses></Package>"""
-    package = load_xpdl(text.encode(), schema=False)
+
+
+def condition_findings(expression: str, script_type: str) -> list[tuple[str, str]]:
+    """(code, message) of each finding on transition t2, whose condition is ``expression``."""
+    package = load_xpdl(condition_text(expression, script_type).encode(), schema=False)
     return [(d.code, d.message) for d in validate(package) if d.element_id == "t2"]
 
 
@@ -52,3 +56,17 @@ def test_a_java_text_beyond_what_wfengine_reads_is_said_so_as_before() -> None:
             "in 'x is null'); an instance reaching it stops with an incident",
         )
     ]
+
+
+def test_the_incident_says_it_once_too() -> None:
+    # at run time it read "expression in a script language wfengine does not read that
+    # wfengine does not read (...)"
+    from wfengine import Engine
+
+    text = condition_text("/foo/bar[", "xpath")
+    engine = Engine()
+    engine.deploy(load_xpdl(text.encode(), schema=False))
+    iid = engine.start_process("P")
+    (incident,) = engine.incidents(iid)
+    assert "expression in a script language wfengine does not read (" in incident.message
+    assert "that wfengine does not read" not in incident.message

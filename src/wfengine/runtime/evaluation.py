@@ -159,11 +159,12 @@ def compiled(
         raise DeployError(f"{where}: {error}")
     reason = error.message
     language = language_name(reading.language)
+    if reading.language is not Language.FOREIGN:  # (that one's name says it is not read)
+        language = f"{language} that wfengine does not read"
 
     def unreadable(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
         raise ExpressionEvaluationError(
-            f"expression in {language} that wfengine does not read ({reason}); rewrite it "
-            "in wfengine's expression language",
+            f"expression in {language} ({reason}); rewrite it in wfengine's expression language",
             source=text,
         )
 
