@@ -21,5 +21,16 @@ def test_a_redirected_demo_on_a_named_database(tmp_path: Path) -> None:
     assert day is not None, first
     assert day.group(1) in {"Mon", "Tue", "Wed", "Thu", "Fri"}
     drawn = result.stdout.split("drawn: ", 1)[1].split("\n", 1)[0]
-    assert Path(drawn) == tmp_path / "day1.png"
+    assert Path(drawn) == tmp_path / "day1.db.png"
     assert Path(drawn).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_picture_overwrites_no_file_beside_the_database(tmp_path: Path) -> None:
+    # a user's own day1.db.png was overwritten; a database named big.png was drawn over
+    mine = tmp_path / "day1.db.png"
+    mine.write_text("my own picture")
+    result = cli("demo", "crm", "--complaints", "2", "--db", f"sqlite:///{tmp_path / 'day1.db'}")
+    assert result.exit_code == 0, result.output
+    assert mine.read_text() == "my own picture"
+    drawn = Path(result.stdout.split("drawn: ", 1)[1].split("\n", 1)[0])
+    assert drawn.parent != tmp_path and drawn.read_bytes()[:4] == b"\x89PNG"

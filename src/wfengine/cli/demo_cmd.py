@@ -241,17 +241,21 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
 
 
 def _picture_beside(url: str) -> Path | None:
-    """Where the day's picture goes when ``url`` names a SQLite file: beside it, named after
-    it (``crm-day1.db``, ``crm-day1.png``), as a user naming the database keeps the day there
-    (it went to a new temporary folder per run, never removed). None for a server or a
-    ``file:`` URI: a temporary folder."""
+    """Where the day's picture goes when ``url`` names a SQLite file: beside it, its name
+    with ``.png`` added (``crm-day1.db``, ``crm-day1.db.png``), as a user naming the database
+    keeps the day there (it went to a new temporary folder per run, never removed). None for
+    a server, a ``file:`` URI, or when that name is taken (a file of the user's, or a
+    database named ``*.png``: the picture overwrote it): a temporary folder. Why the name
+    added to, not its suffix replaced: ``day.mon`` and ``day.tue`` drew one ``day.png``."""
     from sqlalchemy.engine import make_url
 
     named = make_url(url)
     database = named.database
     if named.get_backend_name() != "sqlite" or not database or database.startswith("file:"):
         return None
-    return Path(database).resolve().with_suffix(".png")
+    path = Path(database).resolve()
+    picture = path.with_name(f"{path.name}.png")
+    return None if picture.exists() else picture
 
 
 def _trail_line(url: str) -> str:
