@@ -5,6 +5,7 @@ byte are not UTF-8, and what to do."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from tests.cli.databases import cli, sqlite_url
 from wfengine import load_organisation
 from wfengine.errors import OrganisationError
+from wfengine.worklist.org_files import parse_organisation
 
 LATIN_JSON = '{"users": [{"id": "a",\n "name": "René"}]}'.encode("latin-1")
 LATIN_YAML = "users:\n  - {id: a, name: René}\n".encode("latin-1")
@@ -50,3 +52,18 @@ def test_utf8_with_a_byte_order_mark_and_utf16_still_load(tmp_path: Path) -> Non
     (tmp_path / "u16.yaml").write_bytes("users: [{id: rené}]\n".encode("utf-16"))
     for name in ("bom.json", "u16.yaml"):
         assert [u.id for u in load_organisation(tmp_path / name).users] == ["rené"]
+
+
+def test_a_bad_utf16_file_names_its_own_line_and_no_latin1_advice() -> None:
+    """r20b: the line was counted in 0x0A bytes of the raw UTF-16, which ``Ċ`` (U+010A) holds
+    (line 14 here, not 4), and the advice was to convert from Latin-1."""
+    good = "users:\n  - {id: a, name: ĊĊĊĊĊĊĊĊĊĊ}\n  - {id: b}\n"
+    raw = (
+        codecs.BOM_UTF16_LE + good.encode("utf-16-le") + b"\x00\xdc" + "x: 1\n".encode("utf-16-le")
+    )
+    with pytest.raises(OrganisationError) as caught:
+        parse_organisation(raw, "org.yaml")
+    assert str(caught.value) == (
+        "org.yaml:4: not UTF-16 text: byte 0x00 at position 100 (illegal encoding); save the "
+        "file as UTF-8"
+    )

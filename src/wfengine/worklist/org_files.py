@@ -103,13 +103,21 @@ def _decoded(raw: bytes, where: str, *, json_text: bool) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        label = encoding.upper().removesuffix("-SIG")
-        raise OrganisationError(
-            f"{where}:{line}: not {label} text: byte 0x{raw[exc.start]:02x} at position "
-            f"{exc.start} ({exc.reason}); save the file as UTF-8 (from Latin-1: iconv -f "
-            "latin1 -t utf-8)"
-        ) from None
+        raise OrganisationError(_undecodable(raw, where, encoding, exc)) from None
+
+
+def _undecodable(raw: bytes, where: str, encoding: str, exc: UnicodeDecodeError) -> str:
+    """The refusal of ``raw``, which is not ``encoding`` text where ``exc`` says. The line is
+    counted on the text before that byte, decoded (a 0x0A byte in UTF-16 is part of many a
+    character, ``Ċ``, not a line break); Latin-1 is the likely cause only of text read as
+    UTF-8 (a UTF-16 file with a byte order mark was saved as UTF-16 on purpose)."""
+    line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+    label = encoding.upper().removesuffix("-SIG")
+    hint = " (from Latin-1: iconv -f latin1 -t utf-8)" if label == "UTF-8" else ""
+    return (
+        f"{where}:{line}: not {label} text: byte 0x{raw[exc.start]:02x} at position "
+        f"{exc.start} ({exc.reason}); save the file as UTF-8{hint}"
+    )
 
 
 def _yaml_data(text: str, where: str) -> Any:
