@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime, time
 from json.decoder import scanstring  # type: ignore[attr-defined]  # (typeshed omits it)
 from typing import Any
@@ -70,6 +71,11 @@ def unique_keys(pairs: list[tuple[str, Any]], error: type[ValueError]) -> dict[s
     return found
 
 
+#: a JSON text's tokens that matter for its keys' places: a string (whole, escapes and all)
+#: or a structural character
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
+
+
 def repeated_key_lines(text: str) -> tuple[str, int, int] | None:
     """The key :func:`unique_keys` refuses in JSON ``text`` (the first ``json.loads`` meets:
     that of the first object to close with a key written twice), with the line it is first
@@ -82,33 +88,32 @@ def repeated_key_lines(text: str) -> tuple[str, int, int] | None:
     objects: list[dict[str, int] | None] = []  # each open object's keys (None: a list)
     repeats: list[tuple[str, int, int] | None] = []  # each open object's first repeat
     key_next = False
-    line, at = 1, 0
-    while at < len(text):
+    line, counted = 1, 0  # the line at ``counted``
+    for token in _TOKEN.finditer(text):  # (one C-level walk: a 16 MiB file took 10 s by chars)
+        at = token.start()
         char = text[at]
         if char == '"':
-            value, end = scanstring(text, at + 1)
             keys = objects[-1] if key_next else None
-            if keys is not None:
+            if keys is not None:  # (a JSON text's strings hold no raw line break)
+                line += text.count("\n", counted, at)
+                counted = at
+                value = scanstring(text, at + 1)[0]
                 if value in keys and repeats[-1] is None:
                     repeats[-1] = (value, keys[value], line)
                 keys.setdefault(value, line)
-            line += text.count("\n", at, end)
-            at, key_next = end, False
-            continue
-        if char in "{[":
+            key_next = False
+        elif char in "{[":
             objects.append({} if char == "{" else None)
             repeats.append(None)
             key_next = char == "{"
-        elif char in "}]" and objects:
-            objects.pop()
-            found = repeats.pop()
-            if found is not None:  # (json.loads' hook refuses it as this object closes)
-                return found
+        elif char in "}]":
+            if objects:
+                objects.pop()
+                found = repeats.pop()
+                if found is not None:  # (json.loads' hook refuses it as this object closes)
+                    return found
         elif char == ",":
             key_next = bool(objects) and objects[-1] is not None
-        elif char == ":":
+        else:  # ':'
             key_next = False
-        elif char == "\n":
-            line += 1
-        at += 1
     return None

@@ -43,3 +43,15 @@ def test_keys_once_each_still_load() -> None:
     assert loads('{"a": {"b": 1}, "c": [{"b": 2}]}') == {"a": {"b": 1}, "c": [{"b": 2}]}
     with pytest.raises(JsonDuplicateKey, match="'b' is written twice"):
         loads('[{"a": {"b": 1, "b": 1}}]')
+
+
+def test_a_key_twice_in_a_file_of_several_lines_names_them(tmp_path: Path) -> None:
+    # a long --script file said only "'set' is written twice in one object"
+    steps = tmp_path / "steps.json"
+    steps.write_text(
+        '[\n  {"complete": "submit"},\n  {"complete": "approve",\n'
+        '   "set": {"x": 1},\n   "set": {"x": 2}}\n]\n'
+    )
+    result = cli("run", LEAVE, "--script", str(steps))
+    assert result.exit_code == 2, result.output
+    assert "'set' is written twice in one object (line 5; first on line 4)" in result.stderr

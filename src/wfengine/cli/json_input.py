@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from wfengine.json_text import unique_keys
+from wfengine.json_text import repeated_key_lines, unique_keys
 from wfengine.runtime.values import MAX_INT_BITS
 
 #: how deeply arrays and objects may nest in a value given on the command line; deeper data is
@@ -113,13 +113,23 @@ def loads(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     depth = nesting_depth(text)
     if depth > max_depth:
         raise JsonTooDeep(f"JSON nested {depth} levels deep (at most {max_depth} allowed)")
-    return json.loads(
-        text,
-        parse_int=_int,
-        parse_float=_float,
-        parse_constant=_constant,
-        object_pairs_hook=partial(unique_keys, error=JsonDuplicateKey),
-    )
+    try:
+        return json.loads(
+            text,
+            parse_int=_int,
+            parse_float=_float,
+            parse_constant=_constant,
+            object_pairs_hook=partial(unique_keys, error=JsonDuplicateKey),
+        )
+    except JsonDuplicateKey as exc:  # where, as org load says it (a long --script file)
+        found = repeated_key_lines(text)
+        if found is None or "\n" not in text:
+            raise
+        key, first, again = found
+        raise JsonDuplicateKey(
+            f"{key!r} is written twice in one object (line {again}; first on line {first}); "
+            "JSON readers keep only the last: give it once"
+        ) from exc
 
 
 def storable(value: Any) -> Any:
