@@ -69,7 +69,8 @@ stored in the database without a restart, at the cost of one short read a second
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
 it (a script wants an answer), and a long-running one logs it (an ERROR, ``...; trying again
 in N s``) and tries again later, and once a round of that thread succeeds again logs
-``the database is reachable again after N s`` (INFO, once per outage and thread). An
+``the database is reachable again after N s`` (a WARNING, seen wherever its ERROR lines are;
+once per outage and thread). An
 asynchronous application's answer whose commit meets the outage (the call was made) is kept
 and applied once the database is back: a long-running worker waits for it until stopped (so
 under ``wfengine worker`` an outage longer than the job timeout, counted from the job's
@@ -328,7 +329,7 @@ class Worker:
                 sent = engine.deliver_outbox(limit=self.batch, should_stop=stop.is_set)
                 if outage:  # said once: the ERROR lines stop, and nothing else says it is over
                     back = time.monotonic() - down_since
-                    _log.info("the database is reachable again after %.0f s", back)
+                    _log.warning("the database is reachable again after %.0f s", back)
                 outage = 0
                 if ran or sent:
                     with self._lock:
