@@ -1,7 +1,8 @@
 """A long-running worker thread that met a database outage logged ``ERROR ... trying again in
 N s`` at each failed round, and then nothing said the database was back: the last line an
 operator read was the error. Now the first round that succeeds after an outage logs ``the
-database is reachable again after N s`` (WARNING, as its ERROR lines are seen), once per outage, and not otherwise."""
+database is reachable again after N s`` (WARNING, as its ERROR lines are seen), once per
+outage, and not otherwise."""
 
 from __future__ import annotations
 
