@@ -50,7 +50,8 @@ class Organisation:
             role_members.setdefault(role.id, [])
         #: each user's place in the file, by which members are ordered
         self._position = {u.id: i for i, u in enumerate(document.users)}
-        self._roles = {r: tuple(m) for r, m in role_members.items()}
+        # (in the file's order already, each once: a look-up hands the tuple out as it is)
+        self._roles = {r: tuple(dict.fromkeys(m)) for r, m in role_members.items()}
         self._unit_members = self._members_below(direct)
         names: dict[str, list[str]] = {}
         groups: list[OrgRole | OrgUnit] = [*document.roles, *document.units]
@@ -168,15 +169,24 @@ class Organisation:
     # -- helpers ---------------------------------------------------------------------------
 
     def _group(self, key: str) -> tuple[str, ...] | None:
+        """The members of the role and the unit ``key`` (None: it is neither). One of them
+        is its stored tuple, ordered already: sorting it again made a look-up of a unit of
+        10,000 users cost 5 ms, not microseconds."""
         in_role = self._roles.get(key)
         in_unit = self._unit_members.get(key)
-        if in_role is None and in_unit is None:
-            return None
-        return self._ordered([*(in_role or ()), *(in_unit or ())])
+        if in_role is None:
+            return in_unit
+        if in_unit is None:
+            return in_role
+        return self._ordered([*in_role, *in_unit])
 
     def _named(self, name: str) -> tuple[str, ...]:
-        """The members of every role and unit called ``name`` (none: nobody)."""
-        return self._ordered(m for i in self._by_name.get(name, ()) for m in self._group(i) or ())
+        """The members of every role and unit called ``name`` (none: nobody); the one role
+        or unit so called: its members as :meth:`_group` has them, not sorted again."""
+        ids = self._by_name.get(name, ())
+        if len(ids) == 1:
+            return self._group(ids[0]) or ()
+        return self._ordered(m for i in ids for m in self._group(i) or ())
 
     def _members_below(self, direct: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
         """Each unit's members and those of the units below it, from ``direct`` (each unit's
