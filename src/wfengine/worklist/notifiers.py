@@ -18,11 +18,12 @@ at once. What the dispatcher remembers is its process's: after a restart, or whe
 worker delivers the retry, a notifier that had it may be called again, with the same key (so
 the receiving side can drop a repeat: the e-mail's Message-ID, the webhook's
 ``X-Wfengine-Key``, the SMS's ``key``).
-The e-mail and SMS notifiers remember (for the last :data:`REMEMBERED` keys) whom they told,
-so their retry tells only the rest; each SMS has its own key, ``<entry key>/<user id>``, and
-a recipient the SMS gateway fails for does not keep the others from their text (a number
-refused for good is passed over; one failing for now stops the attempt and is texted after
-the others by the retry: :mod:`.sms_notifier`).
+The e-mail and SMS notifiers remember whom they told, so their retry tells only the rest; the
+e-mail notifier sends a notification in messages of at most 50 recipients, each under its own
+Message-ID, so a role of thousands is told in one delivery (:mod:`.email_notifier`); each SMS
+has its own key, ``<entry key>/<user id>``, and a recipient the SMS gateway fails for does not
+keep the others from their text (a number refused for good is passed over; one failing for
+now stops the attempt and is texted after the others by the retry: :mod:`.sms_notifier`).
 
 Events and who hears of them:
 
@@ -78,11 +79,12 @@ import httpx
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_json import service_name
-from wfengine.applications.agents.mail import email_agent, readable_recipients
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine, delivery_progress
-from wfengine.worklist.notification import REMEMBERED as REMEMBERED  # (re-exported)
+from wfengine.worklist.email_notifier import PER_MESSAGE as PER_MESSAGE  # (re-exported)
+from wfengine.worklist.email_notifier import EmailNotifier as EmailNotifier
+from wfengine.worklist.notification import REMEMBERED as REMEMBERED
 from wfengine.worklist.notification import TAKEN_FROM as TAKEN_FROM
 from wfengine.worklist.notification import Notification as Notification
 from wfengine.worklist.notification import Notifier as Notifier
@@ -342,54 +344,6 @@ def subscribe(
     dispatcher = NotificationDispatcher(organisation, notifiers)
     handlers.subscribe(dispatcher, list(EVENTS))
     return dispatcher
-
-
-# --------------------------------------------------------------------------- e-mail
-
-
-class EmailNotifier:
-    """One e-mail per notification to the recipients that have an address, its Message-ID
-    made from the key (a mail system that sees a repeat can drop it). A recipient whose
-    address is not one the e-mail agent reads (``@``, ``bob at example``) is logged on
-    ``wfengine.notifications`` and not told by e-mail, as one not in the organisation is:
-    the agent refuses a whole message for one such part, so the others were not told."""
-
-    def __init__(self, host: str, port: int = 25, *, sender: str, **options: Any) -> None:
-        _check_text("email", "host", host)
-        _check_text("email", "sender", sender)  # (None failed every delivery, in the agent)
-        self._send = email_agent(host, port, sender=sender, **options)
-        self._server = f"{host}:{port}"
-
-    def __repr__(self) -> str:
-        return f"email via {self._server}"
-
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
-        to = [u.email for u in users if u.email and readable_recipients(u.email)]
-        unreadable = [f"{u.id} ({u.email!r:.200})" for u in users if u.email and u.email not in to]
-        if unreadable:  # (the agent refuses the whole message for one: the others are told)
-            _log.warning(
-                "notification %s: the e-mail address of %s is not one e-mail address: not "
-                "told by e-mail; correct it in the organisation (wfengine org load)",
-                notification.key,
-                ", ".join(unreadable),
-            )
-        if to:
-            self._send(
-                to=to,
-                subject=notification.subject,
-                body=notification.text,
-                idempotency_key=notification.key,
-            )
-
-
-def _check_text(notifier: str, setting: str, value: object) -> None:
-    """Refuse a setting that must be text and is not, or is blank, naming the notifier and the
-    setting: one read from an unset environment variable (None) was taken, and then failed
-    every delivery for eight hours with a bare error."""
-    if not isinstance(value, str):
-        raise TypeError(f"{notifier} notifier: {setting} must be text, not {value!r}")
-    if not value.strip():
-        raise ValueError(f"{notifier} notifier: {setting} is empty")
 
 
 # --------------------------------------------------------------------------- webhook

@@ -24,11 +24,13 @@ The server's answer decides retrying by its code: 5xx (sender, recipient or mess
 is a permanent error, 4xx (greylisting, a full mailbox, a local problem) and connection
 problems are retried. A message the server takes for some recipients and refuses for others
 fails too, never silently: with :class:`RecipientsRefusedError` (permanent) when every refusal
-is a 5xx, else as a temporary failure that is retried. The agent remembers, by idempotency key
-(the last :data:`REMEMBERED` keys, in this process), who has the message already, and a retry
-sends it to the others only: a greylisted recipient gets it later, and the ones that took it
-are not sent it again (after a restart they may be, with the same Message-ID). The server's
-answer to QUIT, after the exchange, decides nothing: a message it took is sent.
+is a 5xx, else with :class:`RecipientsDeferredError`, a temporary failure that is retried; its
+text names the first 20 addresses and counts the rest (:mod:`.mail_refusals`). The agent
+remembers, by idempotency key (the last :data:`REMEMBERED` keys, in this process), who has the
+message already, and a retry sends it to the others only: a greylisted recipient gets it
+later, and the ones that took it are not sent it again (after a restart they may be, with the
+same Message-ID). The server's answer to QUIT, after the exchange, decides nothing: a message
+it took is sent.
 
 The host bounds who a definition may mail: ``allowed_recipients`` (addresses, and domains
 written ``corp.example`` or ``@corp.example``) and ``max_recipients`` (how many addresses
@@ -56,6 +58,13 @@ from typing import Any
 import idna  # a dependency of httpx; the URL allow-list (http_policy) converts hosts alike
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
+from wfengine.applications.agents.mail_refusals import (
+    RecipientsDeferredError as RecipientsDeferredError,
+)
+from wfengine.applications.agents.mail_refusals import (
+    RecipientsRefusedError as RecipientsRefusedError,
+)
+from wfengine.applications.agents.mail_refusals import Refusals, refusal, text_of
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -67,19 +76,6 @@ REMEMBERED = 4096
 MAX_RECIPIENTS = 100
 
 SmtpFactory = Callable[..., smtplib.SMTP]
-#: recipients refused, by address: the server's code and text
-Refusals = Mapping[str, tuple[int, bytes | str]]
-
-
-class RecipientsRefusedError(PermanentApplicationError):
-    """The server refused recipients for good (5xx). ``refused`` maps each to the server's
-    code and text; ``delivered`` lists the recipients that have the message (none when every
-    one was refused)."""
-
-    def __init__(self, message: str, refused: Refusals, delivered: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.refused = dict(refused)
-        self.delivered = delivered
 
 
 class _Delivered:
@@ -294,7 +290,7 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
             refused = exc.recipients
             rest = []
         except smtplib.SMTPResponseException as exc:  # sender refused, data refused, ...
-            error = f"{where} answered {exc.smtp_code}: {_text(exc.smtp_error)}"
+            error = f"{where} answered {exc.smtp_code}: {text_of(exc.smtp_error)}"
             if exc.smtp_code >= 500:
                 raise PermanentApplicationError(error) from exc
             raise ApplicationError(error) from exc
@@ -306,8 +302,9 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
             raise ApplicationError(f"{where}: {type(exc).__name__}: {exc}") from exc
         took = [a for a in rest if a not in refused]
         delivered.add(idempotency_key, took)
-        if refused:
-            raise _refusal(where, refused, tuple(a for a in recipients if a in had or a in took))
+        if refused:  # (sets: a refusal of thousands was quadratic)
+            has = had.union(took)
+            raise refusal(where, refused, tuple(a for a in recipients if a in has))
         return None
 
     def rebuild(seconds: float) -> ApplicationFunc:
@@ -340,20 +337,6 @@ class _Session:
         # the message was taken or refused already: QUIT only says goodbye
         with suppress(smtplib.SMTPException, OSError):
             self._smtp.__exit__(kind, error, trace)
-
-
-def _refusal(where: str, refused: Refusals, delivered: tuple[str, ...]) -> ApplicationError:
-    """The error for recipients the server refused: permanent when every refusal is (5xx)."""
-    each = "; ".join(f"{a}: {code} {_text(text)}" for a, (code, text) in refused.items())
-    has = (
-        f"; {', '.join(delivered)} {'has' if len(delivered) == 1 else 'have'} it"
-        if delivered
-        else ""
-    )
-    if all(code >= 500 for code, _ in refused.values()):
-        return RecipientsRefusedError(f"{where} refused {each}{has}", refused, delivered)
-    again = " (a retry sends it to the refused recipients only)" if delivered else ""
-    return ApplicationError(f"{where} refused for now {each}{has}{again}")
 
 
 def _listed(message: EmailMessage, *headers: str) -> list[str]:
@@ -391,10 +374,6 @@ def _empty_groups(value: str | list[str]) -> str:
     groups: list[str] = []
     _parts(value if isinstance(value, str) else ", ".join(value), groups)
     return ", ".join(f"{name}:;" for name in groups if name)
-
-
-def _text(text: bytes | str) -> str:
-    return text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
 
 
 def readable_recipients(text: str) -> bool:
