@@ -121,6 +121,9 @@ class Staff:
     ``waits(item_id, activity)`` says whether an item waits for its turn in a sequential
     ad-hoc set (:mod:`wfengine.simulation.turns`): nobody takes it before, as the engine would
     refuse its start; it stays on offer, parked, and goes out once its turn came.
+    ``worker_of(item_id)`` is who the store says works on an item now (started it): an
+    outbox entry telling an item back on offer was written before the claim of whoever took
+    it since, when both happened at one moment, and must not take it from them.
     """
 
     def __init__(
@@ -133,8 +136,10 @@ class Staff:
         unschedule: Callable[[str], None] | None = None,
         queue_of: Callable[[str, str], str] | None = None,
         waits: Callable[[str, str], bool] | None = None,
+        worker_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self._waits = waits
+        self._worker_of = worker_of
         #: items on offer that wait for their turn (in ``_queued``, out of the pools' heaps)
         self._parked: dict[str, None] = {}
         #: (instance id, activity id) -> the queue an item counts in (default: the activity)
@@ -173,6 +178,7 @@ class Staff:
             kind != OutboxKind.WORK_ITEM_CANCELLED
             and payload.get("holder") is None
             and item_id in self._working
+            and not self._still_working(item_id)
         ):
             # taken from the one working on it (an escalation puts a started item back on
             # offer): they stop, and it is filed for those it is offered to now
@@ -196,6 +202,14 @@ class Staff:
             # back in the pool, or offered to more people (escalated): filed anew, keeping
             # its place in the queue when it had one
             self._file(item_id, activity, tuple(payload["assignees"]), record, allocated=False)
+
+    def _still_working(self, item_id: str) -> bool:
+        """Does the store say the one working on ``item_id`` still does? Yes when the entry
+        telling it back on offer was written before they took it (an escalation due at the
+        moment they became free: the run's jobs write it before the people act, and the
+        outbox tells it after); taken from them then, they were given it again, and its
+        start was refused."""
+        return self._worker_of is not None and self._worker_of(item_id) == self._working[item_id]
 
     def _file(
         self,

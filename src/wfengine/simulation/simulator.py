@@ -47,6 +47,7 @@ from wfengine.runtime.directory import StaticDirectory
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.states import WorkItemState
 from wfengine.simulation.binding import Bound, refusal, step_labels
 from wfengine.simulation.calendar import after
 from wfengine.simulation.distributions import ScenarioError
@@ -216,6 +217,7 @@ class Run:
             self._unschedule,
             self._queue_of if self.labels else None,
             Turns(self.engine.store, steps) if steps else None,
+            self._worker_of,
         )
         self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])
         # everyone there is counts in the utilisation, whether work reaches them or not
@@ -340,6 +342,14 @@ class Run:
         if len(kept) != len(events):
             events[:] = kept
             heapq.heapify(events)
+
+    def _worker_of(self, item_id: str) -> str | None:
+        """Who works on ``item_id`` now, as the store says (started it), if anyone."""
+        try:
+            item = self.engine.store.work_item(item_id)
+        except NotFoundError:
+            return None
+        return item.holder if item.state is WorkItemState.STARTED else None
 
     def _take(self, item_id: str, person: str, activity: str, allocated: bool) -> float | None:
         engine = self.engine
