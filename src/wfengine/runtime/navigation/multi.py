@@ -72,7 +72,10 @@ class MultiInstance(NavigatorBase):
         """The count ``ai``'s MI condition gives now, checked: a whole number >= 0 that,
         with the instances ``add_mi_instance`` added (a sequential re-count), stays within
         ``RuntimeLimits.max_mi_instances``; else a :class:`_Failure` naming the expression
-        and its value."""
+        and its value. A re-count is refused on the limit only where it grows past the
+        instances the activity already has: one started by an engine with a higher limit (a
+        host's) keeps them when an engine with the default limit (the CLI, a worker) goes on
+        with it, and gains none past this engine's limit."""
         loop = ai.act.loop
         assert loop is not None and loop.count is not None
         value = self._evaluate(ai, loop.count)
@@ -90,10 +93,16 @@ class MultiInstance(NavigatorBase):
             )
         most = self.ctx.limits.max_mi_instances
         added = ai.mi.added if ai.mi is not None else 0
-        if value + added > most:
+        had = ai.mi.total if ai.mi is not None else 0
+        if value + added > max(most, had):
             extra = f" (and {added} added by add_mi_instance)" if added else ""
+            past = (
+                f"more than the {had} instances it has, already more than "
+                if had > most
+                else "more instances than "
+            )
             raise _Failure(
-                f"{where} {loop.count.text!r} gave {value!r}{extra}, more instances than "
+                f"{where} {loop.count.text!r} gave {value!r}{extra}, {past}"
                 f"RuntimeLimits.max_mi_instances ({most}) allows"
             )
         return int(value)
