@@ -425,7 +425,8 @@ class Staff:
         if withdrawn:  # told by the outbox: they look for more work at the next dispatch
             (self._freed_last if last else self._freed).append(person)
         else:
-            self._turns_came()  # (their item's close may have passed its set's turn on)
+            # (an item whose turn their item's close passed on goes out at the next
+            # dispatch, to whoever of its people is free the longest, not to them at once)
             self.next_for(person)
 
     def _turns_came(self) -> None:
