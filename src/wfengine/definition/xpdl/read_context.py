@@ -11,10 +11,10 @@ warning, so a move or a loss is at least never silent.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from difflib import SequenceMatcher
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TypedDict, TypeVar, cast
 
@@ -24,10 +24,7 @@ from pydantic import ValidationError
 from wfengine.definition import diagnostics
 from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic
-from wfengine.definition.model import (
-    Attrs,
-    XmlNode,
-)
+from wfengine.definition.model import Attrs, XmlNode
 from wfengine.definition.xpdl.kept import VERBATIM
 from wfengine.definition.xpdl.read_nodes import (
     XPDL_LIKE_NAMESPACES,
@@ -45,17 +42,65 @@ T = TypeVar("T")
 _XSD = "http://www.w3.org/2001/XMLSchema"
 
 
+#: names the reader reads that no bundled schema declares: 2.0 final's ``ProcessRef`` (the
+#: bundled 2.0 schema is a draft) and 1.0's ``CountryKey`` spelling of ``Countrykey``
+_READ_UNDECLARED = ("ProcessRef", "CountryKey")
+
+
 @cache
 def xpdl_element_names() -> frozenset[str]:
-    """Every element name the bundled XPDL schemas (1.0 to 2.2) declare: an XPDL element
-    with another name is no XPDL (see :meth:`Cursor._stray`). Read once, when first asked."""
+    """Every element name the bundled XPDL schemas (1.0 to 2.2) declare, and the few more the
+    reader reads: an XPDL element with another name is no XPDL (see :meth:`Cursor._stray`).
+    Read once, when first asked."""
     folder = resources.files("wfengine.definition.xpdl") / "schemas"
-    names: set[str] = set()
+    names: set[str] = set(_READ_UNDECLARED)
     for file in SCHEMA_FILES.values():
         tree = etree.parse(str(folder / file))
         found = tree.xpath("//xsd:element/@name", namespaces={"xsd": _XSD})
         names.update(str(n) for n in cast(list[str], found))
     return frozenset(names)
+
+
+def _shortened(word: str) -> set[str]:
+    """``word`` and every spelling of it with one letter left out."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@cache
+def _by_shortened() -> dict[str, list[str]]:
+    """The XPDL names by each of their case-folded :func:`_shortened` spellings: two words
+    one edit apart share one, so the names near a word are found in a few look-ups."""
+    index: dict[str, list[str]] = {}
+    for name in sorted(xpdl_element_names()):
+        for short in _shortened(name.casefold()):
+            index.setdefault(short, []).append(name)
+    return index
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Equal, or one letter added, dropped or changed, or two neighbours swapped."""
+    a, b = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+    return a[i + 1 :] == b[i + 1 :] or swapped
+
+
+@lru_cache(maxsize=1024)
+def near_xpdl_name(name: str) -> str | None:
+    """The XPDL element name ``name`` surely misspells (case, or one edit: ``<Activites>``,
+    ``<Spilt>``); None when it is one or none. A looser likeness took tools' own names for slips
+    (``PageInfo``: "did you mean ``<Page>``?"), and cost a millisecond a name, in files that
+    may hold thousands: this is a few look-ups, and a name met again is answered cached."""
+    if name in xpdl_element_names():
+        return None
+    folded = name.casefold()
+    found = {n for s in _shortened(folded) for n in _by_shortened().get(s, ())}
+    # the likest: a difference in case only, then (WorkflowProceses) the plural
+    like = {n: SequenceMatcher(None, folded, n.casefold()).ratio() for n in found}
+    near = [n for n in found if _one_edit_apart(folded, n.casefold())]
+    return min(near, key=lambda n: (-like[n], n), default=None)
 
 
 class Unreadable(Exception):
@@ -462,28 +507,25 @@ class Cursor:
         misspelt XPDL name, say) is warned (:meth:`_stray`)."""
         unread = self._unread()
         for child in unread:
-            self._stray(child)
+            self._stray(child, "")
         return tuple(to_xml_node(c) for c in unread)
 
-    def _stray(self, child: etree._Element) -> bool:
-        """Warn of a leftover ``child`` that was surely meant to be read: an XPDL element
-        whose name no XPDL schema declares but one is close to (``<WorkFlowProcesses>``), or
-        an element in no namespace under an XPDL one of a namespaced document (children of
-        a prefixed root written without the prefix). Kept as XML with no word, either made
-        a package of no processes that validated clean (without the schema check).
+    def _stray(self, child: etree._Element, moved: str) -> bool:
+        """Warn of a leftover ``child`` surely meant to be read: an XPDL element named by a
+        slip (``<WorkFlowProcesses>``, :func:`near_xpdl_name`), or one in no namespace under
+        an XPDL one of a namespaced document (a prefixed root's children written without the
+        prefix). Kept as XML with no word, either made a package of no processes that
+        validated clean (no schema check). ``moved`` ends the warning: where it is written.
 
         Other leftovers are content wfengine keeps without reading: XPDL it has no model
-        for (Pools, Artifacts), a vendor's namespace, or a tool's own name in XPDL's
-        namespace close to no XPDL name (Global 360's ``IsForCompensationSpecified``),
-        which the schema check reports."""
+        for (Pools), a vendor's namespace, or a tool's own name in XPDL's namespace (Global
+        360's ``IsForCompensationSpecified``), which the schema check reports."""
         name = local_name(child)
         if is_xpdl(child):
-            if name in xpdl_element_names():
+            meant = near_xpdl_name(name)
+            if meant is None:
                 return False
-            close = difflib.get_close_matches(name, xpdl_element_names(), n=1)
-            if not close:
-                return False
-            why = f"is no XPDL element (did you mean <{close[0]}>?)"
+            why = f"is no XPDL element (did you mean <{meant}>?)"
         elif namespace_of(child) is None and is_xpdl(self.el):
             why = (
                 f"is in no namespace, while <{self.name}> is in XPDL's "
@@ -494,7 +536,8 @@ class Cursor:
             return False
         self.ctx.warn(
             "xpdl-unreadable",
-            f"<{name}> at line {line_of(child)} in <{self.name}> {why}; it is kept as XML, unread",
+            f"<{name}> at line {line_of(child)} in <{self.name}> {why}; it is kept as XML, "
+            f"unread{moved}",
             child,
             owner_id(self.el),
         )
@@ -526,8 +569,12 @@ class Cursor:
         list's items, a SchemaType's schema), or has read them already.
         """
         unread = self._unread()
+        outside = (
+            f", written back outside <{self.name}> (in the nearest enclosing element that "
+            "keeps unknown content)"
+        )
         for child in unread if moved else ():
-            if self._stray(child):
+            if self._stray(child, outside):
                 continue
             self.ctx.warn(
                 "xpdl-unreadable",
