@@ -5,6 +5,7 @@ a role and a unit of one id, or a name several have, are still merged in the fil
 
 from __future__ import annotations
 
+from wfengine.definition.model import Participant
 from wfengine.worklist.organisation import Organisation
 
 ORG = Organisation.from_data(
@@ -29,9 +30,10 @@ def test_one_unit_or_role_answers_its_members_as_held() -> None:
     held = ORG.unit_members("hq")
     assert held == ("carol", "alice", "bob")
     assert ORG.members("hq") is held
-    assert ORG.members("Everyone") is held
+    assert ORG.members_of_value("Everyone") is held
+    assert ORG.members("staff", Participant(id="staff", name="Everyone")) is held
 
 
 def test_merged_groups_keep_the_file_order() -> None:
-    assert ORG.members("Sales") == ("carol", "bob")  # two units of one name
+    assert ORG.members_of_value("Sales") == ("carol", "bob")  # two units of one name
     assert ORG.members("clerk") == ("carol", "bob")  # a role and a unit of one id

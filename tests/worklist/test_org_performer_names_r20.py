@@ -76,3 +76,41 @@ def test_a_value_naming_nothing_is_still_an_offer_incident(engine: Engine) -> No
         "performer 'dept' of activity 'handle' is 'Sales Mars', which names no participant, "
         "role, unit or user (by id, or a role or unit by name) that has members"
     )
+
+
+# r20b: the name reading went into members(id, None), which a Performer written in the
+# definition that no participant declares goes through too: ``performer="clerk"`` (a typo, or
+# a role nobody holds) was offered to every unit called 'clerk', and reoffer_work offered
+# stored work to them. Only a performer expression's value is read by name now.
+
+STATIC_ORG = """
+users:
+  - {id: ceo, units: [hq]}
+  - {id: alice, units: [emea]}
+units:
+  - {id: hq, name: clerk}
+  - {id: emea, name: Sales EMEA, parent: hq}
+"""
+
+
+def test_a_written_performer_no_participant_declares_is_not_read_by_name(tmp_path: Path) -> None:
+    b = PackageBuilder("p")
+    proc = b.process("proc")
+    proc.start("s").activity("answer", performer="clerk").end("e")
+    proc.transition("s", "answer").transition("answer", "e")
+    engine = Engine(
+        db_url=f"sqlite:///{tmp_path}/wf.db", directory=parse_organisation(STATIC_ORG, "o.yaml")
+    )
+    engine.deploy(b.build())
+    iid = engine.start_process("proc")
+    assert [tuple(i.assignees) for i in engine.work_items(iid)] == [()]  # (nobody, as before)
+    engine.reoffer_work()
+    assert [tuple(i.assignees) for i in engine.work_items(iid)] == [()]
+
+
+def test_the_organisation_reads_a_name_only_for_a_run_time_value() -> None:
+    org = parse_organisation(STATIC_ORG, "o.yaml")
+    assert org.members("Sales EMEA") == ()
+    assert org.members_of_value("Sales EMEA") == ("alice",)
+    assert org.members_of_value("emea") == ("alice",)  # an id first
+    assert org.members_of_value("ceo") == ("ceo",)

@@ -10,11 +10,14 @@ from a file by :mod:`~wfengine.worklist.org_files`, or from a database by
 2. its Id is a user's id (a HUMAN participant, or a performer naming a person): that user;
 3. no Id matched and the declared participant's Name is a role's or unit's id, else a role's or
    unit's name: as in rule 1 (a name several roles or units have: all of them);
-4. no Id matched and no participant is declared as it (a performer expression's value at run
-   time, ``"Sales EMEA"``, or an escalation's participant): the text as a role's or unit's
-   name, as in rule 3. Why: a value computed at run time has no declaration whose Name could
-   be matched, and a unit's name in it reached nobody, though the README says the value
-   names the role, unit or user;
+4. no Id matched, and the text is a performer expression's value no participant declares
+   (computed at run time, ``"Sales EMEA"``: the engine asks :meth:`Organisation.members_of_value`
+   for it): the text as a role's or unit's name, as in rule 3. Why: such a value has no
+   declaration whose Name could be matched, and a unit's name in it reached nobody, though
+   the README says the value names the role, unit or user. Why only then: a Performer
+   written in the definition (or an escalation's participant) that no participant declares
+   is read by id only, as before: a typo in it is offered to nobody, not to whichever role
+   or unit happens to be called so;
 5. nothing matched: nobody. The work item is offered to no one and waits for an administrator
    to reassign it (a typo in a definition shows up as such items, not as work offered to a
    user who does not exist).
@@ -76,13 +79,18 @@ class Organisation:
             return found
         if participant_id in self._users:
             return (participant_id,)
-        if participant is None:
-            return self._named(participant_id)
-        name = participant.name
+        name = participant.name if participant is not None else None
         if not name:
             return ()
         found = self._group(name)
         return found if found is not None else self._named(name)
+
+    def members_of_value(self, value: str) -> tuple[str, ...]:
+        """The users a performer expression's ``value`` names when no participant declares
+        it: by id, as :meth:`members`, else the members of every role and unit called so
+        (rule 4 of the module notes; the engine asks this rather than :meth:`members` for
+        such a value, :class:`~wfengine.runtime.navigation.people.RunTimeValues`)."""
+        return self.members(value) or self._named(value)
 
     # -- look-ups ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from wfengine.definition.model import Participant
 from wfengine.runtime.compiled import CAssignment
@@ -22,6 +23,7 @@ from wfengine.runtime.directory import (
     DirectoryError,
     SupervisorLevels,
     Supervisors,
+    answering,
     answers,
     asked,
     checked_members,
@@ -45,6 +47,19 @@ from wfengine.runtime.work_rules import (
 )
 
 
+@runtime_checkable
+class RunTimeValues(Protocol):
+    """What a directory may also answer (optional): who a performer expression's value
+    names when no participant declares it. Why apart from ``members``: such a text was
+    computed at run time, so it may be a role's or unit's display name (``"Sales EMEA"``)
+    where a Performer written in the definition is an id, and reading the latter by name
+    too offered a typo to whichever unit was called so.
+    :class:`~wfengine.worklist.organisation.Organisation` answers it; a directory without it
+    is asked ``members(value, None)``."""
+
+    def members_of_value(self, value: str) -> Iterable[str]: ...
+
+
 def supervisors_of(directory: object) -> Supervisors | None:
     """``directory`` as a :class:`~wfengine.runtime.directory.Supervisors` when it is one
     (decided once per directory class, :func:`~wfengine.runtime.directory.answers`)."""
@@ -62,6 +77,18 @@ class People(NavigatorBase):
         except Exception as exc:  # (named here: an escalation job's incident said only why)
             raise directory_failed(directory, f"members({participant_id!r})", exc) from exc
         return checked_members(directory, participant_id, found)
+
+    def _value_members(self, value: str) -> tuple[str, ...]:
+        """The members the directory says a performer expression's ``value`` that no
+        participant declares has, checked: by :class:`RunTimeValues` when it answers it."""
+        directory = answering(self.ctx.directory)
+        if not answers(directory, RunTimeValues):
+            return self._members_of(value, None)
+        try:
+            found = directory.members_of_value(value)  # type: ignore[attr-defined]
+        except Exception as exc:
+            raise directory_failed(directory, f"members_of_value({value!r})", exc) from exc
+        return checked_members(directory, value, found)
 
     def _supervisors(self, user: str) -> tuple[str, ...] | None:
         """The supervisors the directory says ``user`` has, checked; None when the directory
@@ -181,9 +208,9 @@ class People(NavigatorBase):
                         f"performer {p!r} of activity {act.id!r} is {described(v)}, which "
                         f"{problem}: not the name of a participant, role, unit or user"
                     )
-                # (a value no participant declares is the directory's to read: an
-                # organisation reads it as an id, else as a role's or unit's name)
-                found = members(v, rule.declared.get(v))
+                # (a value no participant declares may be a role's or unit's name too)
+                declared = rule.declared.get(v)
+                found = members(v, declared) if declared is not None else self._value_members(v)
                 if not found:
                     # a name typed at run time that reaches nobody: the work would wait for
                     # ever, offered to no one
