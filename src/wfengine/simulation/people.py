@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -97,6 +97,8 @@ class _Queued:
     #: the queue it counts in (its activity's; ``PROCESS/ACTIVITY`` for a called process's
     #: step whose id another process uses too)
     queue: str = ""
+    #: its process instance (parked items are looked up again only when it changed)
+    instance: str = ""
 
 
 def _longest_free(person: Person) -> tuple[datetime | None, str]:
@@ -121,6 +123,9 @@ class Staff:
     ``waits(item_id, activity)`` says whether an item waits for its turn in a sequential
     ad-hoc set (:mod:`wfengine.simulation.turns`): nobody takes it before, as the engine would
     refuse its start; it stays on offer, parked, and goes out once its turn came.
+    ``changed()`` names the process instances the engine changed since it was last asked:
+    only their parked items can have had their turn come (without it, every parked item is
+    looked up each time, which grows with the square of the cases waiting).
     ``worker_of(item_id)`` is who the store says works on an item now (started it): an
     outbox entry telling an item back on offer was written before the claim of whoever took
     it since, when both happened at one moment, and must not take it from them.
@@ -136,12 +141,17 @@ class Staff:
         unschedule: Callable[[str], None] | None = None,
         queue_of: Callable[[str, str], str] | None = None,
         waits: Callable[[str, str], bool] | None = None,
+        changed: Callable[[], Collection[str]] | None = None,
         worker_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self._waits = waits
+        self._changed = changed
         self._worker_of = worker_of
-        #: items on offer that wait for their turn (in ``_queued``, out of the pools' heaps)
-        self._parked: dict[str, None] = {}
+        #: items on offer that wait for their turn (in ``_queued``, out of the pools' heaps),
+        #: and their process instance
+        self._parked: dict[str, str] = {}
+        #: process instance -> its parked items
+        self._parked_in: dict[str, dict[str, None]] = {}
         #: (instance id, activity id) -> the queue an item counts in (default: the activity)
         self._queue_of = queue_of
         self._now = now
@@ -228,7 +238,7 @@ class Staff:
             return
         queue = activity if self._queue_of is None else self._queue_of(record.instance_id, activity)
         now = self._now()
-        self._parked.pop(item_id, None)  # (its turn is looked up again as it is offered)
+        self._unpark(item_id)  # (its turn is looked up again as it is offered)
         before = self._queued.pop(item_id, None)
         if before is not None:
             key = before.key
@@ -243,12 +253,14 @@ class Staff:
             for pid in assignees:
                 self.person(pid).pools.append(assignees)
         heapq.heappush(pool, (*key, item_id))
-        self._queued[item_id] = _Queued(activity, assignees, key, allocated, queue)
+        self._queued[item_id] = _Queued(
+            activity, assignees, key, allocated, queue, record.instance_id
+        )
         self._touched.append(item_id)
 
     def _drop(self, item_id: str) -> None:
         queued = self._queued.pop(item_id, None)  # its heap entry is skipped as stale
-        self._parked.pop(item_id, None)
+        self._unpark(item_id)
         if queued is not None:
             self._track(queued.queue).move(self._now(), -1)
 
@@ -370,10 +382,12 @@ class Staff:
         """``person`` takes ``item_id``; False when it was withdrawn before they could (its
         cancellation not told yet), or when it waits for its turn (then parked: it stays on
         offer, counted in its queue, until :meth:`_turns_came`)."""
-        if self._waits is not None and self._waits(item_id, self._queued[item_id].activity):
-            self._parked[item_id] = None
+        queued = self._queued[item_id]
+        if self._waits is not None and self._waits(item_id, queued.activity):
+            self._parked[item_id] = queued.instance
+            self._parked_in.setdefault(queued.instance, {})[item_id] = None
             return False
-        queued = self._queued.pop(item_id)
+        del self._queued[item_id]
         now = self._now()
         self._track(queued.queue).move(now, -1)
         self._taken.add(item_id)
@@ -409,7 +423,7 @@ class Staff:
             for pid in left:
                 self.person(pid).pools.append(left)
         heapq.heappush(pool, (*queued.key, item_id))
-        self._queued[item_id] = _Queued(queued.activity, left, queued.key, False, queued.queue)
+        self._queued[item_id] = replace(queued, assignees=left, allocated=False)
         self._touched.append(item_id)
 
     def finished(self, person: Person, *, withdrawn: bool = False, last: bool = False) -> None:
@@ -432,17 +446,35 @@ class Staff:
     def _turns_came(self) -> None:
         """Put the parked items whose turn came back in their pools, in their place (the
         activity of their set in progress closed, in a person's hands, a subflow, a block,
-        a Tool's applications). Looked up each time the run moves on, as nothing the outbox
-        tells marks an activity's close."""
+        a Tool's applications). Nothing the outbox tells marks an activity's close, so the
+        items are looked up again each time the run moves on: only those of the instances
+        the engine changed meanwhile (``changed``), as only a change can pass a turn on."""
+        changed = self._changed() if self._changed is not None else None
         if not self._parked:
             return
-        for item_id in list(self._parked):
+        if changed is None:
+            items = list(self._parked)
+        else:
+            parked_in = self._parked_in
+            items = [i for inst in changed if inst in parked_in for i in parked_in[inst]]
+        for item_id in items:
             queued = self._queued[item_id]
             if self._waits is not None and self._waits(item_id, queued.activity):
                 continue
-            del self._parked[item_id]
+            self._unpark(item_id)
             heapq.heappush(self._pools[queued.assignees], (*queued.key, item_id))
             self._touched.append(item_id)
+
+    def _unpark(self, item_id: str) -> None:
+        """``item_id`` no longer waits for its turn (it came, or the item was filed anew or
+        withdrawn)."""
+        instance = self._parked.pop(item_id, None)
+        if instance is None:
+            return
+        items = self._parked_in[instance]
+        del items[item_id]
+        if not items:
+            del self._parked_in[instance]
 
     def close(self, at: datetime) -> None:
         """The run ended at ``at``: count the work still in progress and the queues' tails."""

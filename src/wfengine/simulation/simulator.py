@@ -208,6 +208,7 @@ class Run:
         priorities = {k: w.priority for k, w in bound.activities.items()}
         self.labels = step_labels(bound.package, bound.process) if bound.called else {}
         steps = sequential_steps(bound.package, bound.process)  # (their items wait turns)
+        turns = Turns(self.engine.store, steps) if steps else None
         self.staff = Staff(
             self.clock.now,
             self._person,
@@ -216,7 +217,8 @@ class Run:
             self._at,
             self._unschedule,
             self._queue_of if self.labels else None,
-            Turns(self.engine.store, steps) if steps else None,
+            turns,
+            turns.changed if turns is not None else None,
             self._worker_of,
         )
         self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])

@@ -8,15 +8,23 @@ start refused; the run took the item for withdrawn and never handed it out again
 case stayed open for ever, without a word. Now an item whose turn has not come waits on
 offer, unclaimed, as a worklist shows it (``people.Staff`` parks it), and goes to its people
 when the activity in progress closes: that time counts as the step's waiting.
+
+Nothing the outbox tells marks an activity's close, so a parked item's turn is looked up
+again as the run moves on, but only when the engine changed its process instance since (the
+store's commits say which): looking up every parked item at every step of the run took
+time growing with the square of the cases waiting (a day-long Tool step before a person's,
+one case a minute: 300 cases took 116 s on SQLite, 24 s without the set).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from wfengine.definition.checks.adhoc import is_sequential
 from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.errors import NotFoundError
 from wfengine.runtime.navigation.turns import turn_taken
-from wfengine.runtime.store import Store
+from wfengine.runtime.store import Step, Store
 from wfengine.simulation.binding import called_processes
 
 
@@ -36,11 +44,38 @@ def sequential_steps(package: Package, process: WorkflowProcess) -> frozenset[st
 
 class Turns:
     """``Staff``'s ``waits``: whether an offered work item waits for its turn in its
-    sequential ad-hoc set, as the engine's start command decides it (``turn_taken``)."""
+    sequential ad-hoc set, as the engine's start command decides it (``turn_taken``); and
+    ``Staff``'s ``changed``: the process instances the engine changed since last asked (see
+    the module notes), noted as ``store`` commits them."""
 
     def __init__(self, store: Store, steps: frozenset[str]) -> None:
         self._store = store
         self._steps = steps
+        #: instances changed since :meth:`changed` was last asked (a dict: in their order)
+        self._changed: dict[str, None] = {}
+        commit = store.commit
+
+        def commit_noted(step: Step) -> None:
+            commit(step)
+            self._note(step)
+
+        # (every change reaches the store through one commit, whatever made it: a person's
+        # command, a job, a subflow's close; the engine itself runs unchanged)
+        store.commit = commit_noted  # type: ignore[method-assign]
+
+    def _note(self, step: Step) -> None:
+        """Note the instances ``step`` changed: their documents, and the items it changed
+        (a person's item released or escalated passes the turn on with no instance saved)."""
+        changed = self._changed
+        for instance_id in step.instances:
+            changed[instance_id] = None
+        for item in step.work_items:
+            changed[item.instance_id] = None
+
+    def changed(self) -> Collection[str]:
+        """The instances changed since the last call (the next call names only later ones)."""
+        changed, self._changed = self._changed, {}
+        return changed.keys()
 
     def __call__(self, item_id: str, activity: str) -> bool:
         if activity not in self._steps:
