@@ -46,6 +46,7 @@ from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
+from wfengine.runtime.navigation.multi import count_held
 from wfengine.runtime.navigation.signal_waiters import catches_signal as catches_signal
 from wfengine.runtime.navigation.signal_waiters import signal_waiters as signal_waiters
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -283,7 +284,8 @@ class Events(NavigatorBase):
         as an incident, where the flow is decided. Not in the command that started the
         activity: no data changed since (the condition is tested after each instance
         completes, and a condition already true at the start would cancel every instance
-        before any ran)."""
+        before any ran). Nor while a failed re-count holds the instance that completed
+        (:func:`count_held`): its retry tests the condition, and the flow waits for it."""
         if container.id in self.started_mi:
             return
         mi = container.mi
@@ -297,6 +299,7 @@ class Events(NavigatorBase):
             or mi.completed >= mi.total
             or container.incident is not None
             or container.state is not ActivityState.RUNNING
+            or count_held(container)
         ):
             return
         extra = {"completed": mi.completed, "instances": mi.total}

@@ -145,13 +145,15 @@ class MultiInstance(NavigatorBase):
             # instance whose completion it follows, left open (so the next one waits and
             # the flow does not move on); its retry (operation "leave") comes back here and
             # counts again. Why not keep the count known so far: a count that the data
-            # broke then ran instances nobody asked for, or went on too soon, unseen.
+            # broke then ran instances nobody asked for, or went on too soon, unseen. Not
+            # when this completion ends the activity (its flow condition holds and cancels
+            # the rest): no instance follows, the count no longer matters.
             try:
-                total = max(mi.completed + 1, self._mi_count(container) + mi.added)
+                mi.total = max(mi.completed + 1, self._mi_count(container) + mi.added)
             except _Failure as exc:
-                self._incident(inst, child, child.act.id, "leave", exc.message)
-                return
-            mi.total = total
+                if not self._ends_here(container, child):
+                    self._incident(inst, child, child.act.id, "leave", exc.message)
+                    return
         self._close_activity(child, _COMPLETED)
         inst.trace.append(child.act.id)
         mi.completed += 1
@@ -175,34 +177,17 @@ class MultiInstance(NavigatorBase):
         assert mi is not None and loop is not None
         inst = container.scope.instance
         flow = loop.flow
-        counters = (
-            {loop.counter: child.mi_index}
-            if child is not None
-            and loop.counter
-            and child.mi_index is not None
-            and flow is not MIFlowCondition.ALL
-            else None
-        )
+        counters = _counters(container, child)
         if not mi.routed:
-            route = False
-            if flow is MIFlowCondition.NONE or flow is MIFlowCondition.ONE:
-                route = True
-            elif flow is MIFlowCondition.COMPLEX:
-                assert loop.flow_condition is not None
-                try:
-                    counts = {"completed": mi.completed, "instances": mi.total}
-                    route = self._holds(
-                        container,
-                        loop.flow_condition,
-                        counts if counters is None else {**counters, **counts},
-                    )
-                except _Failure as exc:
-                    # one incident for the activity: while one is open (filed at an earlier
-                    # instance's completion), the failure is that one's, whose retry tests
-                    # the condition again; a second would outlive the activity
-                    if container.incident is None:
-                        self._incident(inst, container, container.act.id, "leave", exc.message)
-                    return
+            try:
+                route = self._flow_goes_on(container, mi.completed, counters)
+            except _Failure as exc:
+                # one incident for the activity: while one is open (filed at an earlier
+                # instance's completion), the failure is that one's, whose retry tests
+                # the condition again; a second would outlive the activity
+                if container.incident is None:
+                    self._incident(inst, container, container.act.id, "leave", exc.message)
+                return
             if route and mi.completed < mi.total and container.act.cancel_remaining:
                 # the condition holds: the other instances are cancelled, the activity ends
                 for other in mi.children:
@@ -224,6 +209,65 @@ class MultiInstance(NavigatorBase):
             return
         if not loop.parallel and mi.started < mi.total and not _one_runs(container):
             self._spawn_child(container)
+
+    def _flow_goes_on(
+        self, container: ActivityInstance, completed: int, counters: dict[str, int] | None
+    ) -> bool:
+        """Does ``container``'s MI flow condition let the flow go on once ``completed`` of its
+        instances completed (None, One: each, the first; Complex: its condition, which may
+        raise a :class:`_Failure`)? Asked while its token has not gone on yet."""
+        mi = container.mi
+        loop = container.act.loop
+        assert mi is not None and loop is not None
+        if loop.flow is MIFlowCondition.NONE or loop.flow is MIFlowCondition.ONE:
+            return True
+        if loop.flow is not MIFlowCondition.COMPLEX:
+            return False
+        assert loop.flow_condition is not None
+        counts = {"completed": completed, "instances": mi.total}
+        extra = counts if counters is None else {**counters, **counts}
+        return self._holds(container, loop.flow_condition, extra)
+
+    def _ends_here(self, container: ActivityInstance, child: ActivityInstance) -> bool:
+        """Does ``child``'s completion end the sequential ``container`` whatever its count
+        (its flow condition holds, with ``wfengine:cancelRemaining``)? Then a re-count that
+        failed holds nothing: no instance follows it. A flow condition that fails here is
+        the retry's to test again, with the count."""
+        mi = container.mi
+        assert mi is not None
+        if mi.routed or not container.act.cancel_remaining:
+            return False
+        try:
+            return self._flow_goes_on(container, mi.completed + 1, _counters(container, child))
+        except _Failure:
+            return False
+
+
+def _counters(container: ActivityInstance, child: ActivityInstance | None) -> dict[str, int] | None:
+    """What the flow condition and the ways read as the loop counter after ``child``
+    completed: its index, where its completion routes a token (see :meth:`_mi_progress`)."""
+    loop = container.act.loop
+    assert loop is not None
+    if (
+        child is None
+        or not loop.counter
+        or child.mi_index is None
+        or loop.flow is MIFlowCondition.ALL
+    ):
+        return None
+    return {loop.counter: child.mi_index}
+
+
+def count_held(container: ActivityInstance) -> bool:
+    """Is an instance of ``container`` that completed held by a failed re-count (an open
+    ``leave`` incident on it)? Its person is done: the activity waits for the retry, which
+    tests its flow condition too; nothing may cancel that instance meanwhile."""
+    mi = container.mi
+    if mi is None or not mi.children:
+        return False
+    last = mi.children[-1]  # (a re-count is sequential: the one running)
+    incident = last.scope.instance.incidents.get(last.incident or "")
+    return last.state.is_open and incident is not None and incident.operation == "leave"
 
 
 def _one_runs(container: ActivityInstance) -> bool:
