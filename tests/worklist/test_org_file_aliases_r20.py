@@ -29,8 +29,8 @@ def test_aliases_repeating_a_long_role_list_are_refused_naming_the_line() -> Non
         parse_organisation(text, "org.yaml")
     assert str(caught.value) == (
         f"org.yaml:{over + 2}: the aliases repeat more than 100,000 values in all (10 times "
-        "the 5,004 the file writes itself, at least 100,000): write the repeated part out, or "
-        "repeat less"
+        "the 5,004 the file writes itself, at least 100,000 and at most 2,000,000): write the "
+        "repeated part out, or repeat less"
     )
 
 
@@ -79,3 +79,19 @@ def test_many_users_sharing_defaults_load() -> None:
         + "units:\n  - {id: sales}\n"
     )
     assert len(parse_organisation(text, "org.yaml").members("sales")) == 12_001
+
+
+def test_the_allowance_stops_at_its_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the allowance grew with the file without end: a 16 MiB file could repeat 80 million
+    # values, ten times what any file written out within the size limit holds
+    import wfengine.worklist.org_files as org_files
+
+    roles = ", ".join(f"r{i}" for i in range(50))
+    users = "".join(
+        f"  - {{id: u{i}, name: User {i}, email: u{i}@x.org, roles: *R}}\n" for i in range(1, 2_200)
+    )
+    text = f"users:\n  - {{id: u0, roles: &R [{roles}]}}\n{users}"
+    assert len(parse_organisation(text, "org.yaml").document.users) == 2_200
+    monkeypatch.setattr(org_files, "MAX_REPEATED_CEILING", MAX_REPEATED_NODES)
+    with pytest.raises(OrganisationError, match="at most 100,000"):
+        parse_organisation(text, "org.yaml")

@@ -37,6 +37,10 @@ MAX_REPEATED_NODES = 100_000
 #: than :data:`MAX_REPEATED_NODES`: sharing defaults repeats a few values for each of the file's
 #: users (``<<: *d`` or ``roles: *R`` with a handful of roles), however many users it has
 ALIAS_GROWTH = 10
+#: the most values the aliases of one file may repeat however large it is: about what a file
+#: written out within :data:`MAX_ORG_FILE_BYTES` could hold, so aliases never let a file cost
+#: more than the largest file without them could
+MAX_REPEATED_CEILING = 2_000_000
 
 
 def load_organisation(path: str | Path) -> Organisation:
@@ -151,7 +155,7 @@ class _Aliases:
     def __init__(self, where: str, composed: int) -> None:
         self.where = where
         self.composed = composed
-        self.allowed = max(MAX_REPEATED_NODES, ALIAS_GROWTH * composed)
+        self.allowed = max(MAX_REPEATED_NODES, min(ALIAS_GROWTH * composed, MAX_REPEATED_CEILING))
         self.sizes: dict[int, int] = {}
         self.open: set[int] = set()  # the nodes being walked
         self.repeated = 0
@@ -198,7 +202,8 @@ class _Aliases:
         return (
             f"{self.where}:{line}: the aliases repeat more than {self.allowed:,} values in "
             f"all ({ALIAS_GROWTH} times the {self.composed:,} the file writes itself, at least "
-            f"{MAX_REPEATED_NODES:,}){why}: write the repeated part out, or repeat less"
+            f"{MAX_REPEATED_NODES:,} and at most {MAX_REPEATED_CEILING:,}){why}: write the "
+            "repeated part out, or repeat less"
         )
 
     def _line(self, item: Any, line: int) -> int:
