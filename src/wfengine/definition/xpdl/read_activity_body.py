@@ -11,6 +11,7 @@ deadlines) reads them the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -84,6 +85,8 @@ _PERFORMING_TASKS = (TaskKind.USER, TaskKind.MANUAL)
 #: what TIBCO Business Studio writes in a TaskUser whose performers are the activity's (the
 #: 2.0 schema requires the element there): a placeholder that names no performer
 _ACTIVITY_PERFORMER_PLACEHOLDER = "-defined-in-Activity-Performer-"
+#: a performer name longer is shortened in a warning (:func:`_listed`)
+_LISTED = 80
 _PERFORMER_TAGS = (f"{{{XPDL22_NS}}}Performers", f"{{{XPDL22_NS}}}Performer")
 _TRIGGER_TIMER = f"{{{XPDL22_NS}}}TriggerTimer"
 #: a TriggerTimer's time attributes and elements, in the order a timer reads them
@@ -321,6 +324,12 @@ def _read_task(
     )
 
 
+def _listed(names: Iterable[str]) -> str:
+    """Performer names for a warning, each shortened as findings shorten a quoted text (one
+    of 100,000 letters made a warning that long)."""
+    return ", ".join(n if len(n) <= _LISTED else n[: _LISTED - 3] + "..." for n in names)
+
+
 def _task_performers(
     ctx: ReadContext,
     inner: etree._Element,
@@ -339,8 +348,8 @@ def _task_performers(
             ctx.warn(
                 "xpdl-unreadable",
                 f"the Performers of <{local_name(inner)}> at line {inner.sourceline} "
-                f"({', '.join(named)}) are not used: the activity names its own "
-                f"({', '.join(performers.own)}); they are kept as XML",
+                f"({_listed(named)}) are not used: the activity names its own "
+                f"({_listed(performers.own)}); they are kept as XML",
                 inner,
                 element_id=_activity_id(inner),
             )

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wfengine.definition import diagnostics
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
     XPDL_NAMESPACES,
@@ -99,7 +100,8 @@ def _ways(mapping: XmlNode, formal: str) -> tuple[frozenset[str] | None, str]:
         return None, ""
     ways = _DIRECTIONS.get(raw.upper())
     if ways is None:
-        return None, f"the DataMapping of {formal!r} has Direction={raw!r}, not IN, OUT or INOUT"
+        why = f"the DataMapping of {quote(formal)} has Direction={quote(raw)}, not IN, OUT or INOUT"
+        return None, why
     return ways, ""
 
 
@@ -135,9 +137,9 @@ def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[_Given | None
     if ways < needed and len(given) == 1 and given[0].text.strip().isidentifier():
         field = given[0].text.strip()
         if "OUT" in needed - ways:
-            also = f"the callee's value of it is also written back to {field!r}"
+            also = f"the callee's value of it is also written back to {quote(field)}"
         else:
-            also = f"the value of {field!r} is also passed in"
+            also = f"the value of {quote(field)} is also passed in"
         note = (
             f"the {mode} formal parameter {formal.id!r} is mapped {_direction(frozenset(ways))} "
             f"only; a call's actual parameter passes the formal every way its Mode does, so "
@@ -157,8 +159,8 @@ def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[_Given | None
             None,
             (
                 f"the {mode} formal parameter {formal.id!r} is mapped IN from "
-                f"{next(g.text for g in given if g.ways and 'IN' in g.ways)!r} and OUT to "
-                f"{next(g.text for g in given if g.ways and 'OUT' in g.ways)!r}, which a call "
+                f"{quote(next(g.text for g in given if g.ways and 'IN' in g.ways))} and OUT to "
+                f"{quote(next(g.text for g in given if g.ways and 'OUT' in g.ways))}, which a call "
                 f"cannot say (one data field passes it both ways)"
             ),
             "",
@@ -186,7 +188,7 @@ def _mapped(
     names = [f.id for f in formals]
     unknown = sorted(set(given) - set(names))
     if unknown:
-        return None, f"{', '.join(map(repr, unknown))} is no formal parameter of the callee", []
+        return None, f"{', '.join(map(quote, unknown))} is no formal parameter of the callee", []
     missing = [n for n in names if n not in given]
     if missing:
         return None, f"formal parameter {missing[0]!r} is not mapped", []
@@ -217,7 +219,7 @@ def _lost(mappings: XmlNode) -> list[tuple[str, int | None]]:
         if not _is(mapping, "DataMapping"):
             continue
         formal = mapping.get("Formal")
-        where = f"the DataMapping of {formal!r}"
+        where = f"the DataMapping of {quote(formal or '')}"
         for key, _value in mapping.attrs:
             if key not in ("Formal", "Direction"):
                 lost.append((f"attribute {key} of {where}", mapping.line))
