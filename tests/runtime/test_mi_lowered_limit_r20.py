@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.runtime.test_mi_recount_r20 import _finish, _reviews
+import pytest
+
+from tests.runtime.test_mi_recount_r20 import _container, _finish, _reviews
+from wfengine.errors import IllegalStateError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.limits import RuntimeLimits
@@ -52,3 +55,14 @@ def test_a_lower_limit_refuses_a_count_that_grows(tmp_path: Path) -> None:
         assert engine.incidents(iid) == []
         assert 2 + _finish(engine, iid) == 5
         assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_add_above_a_lower_limit_says_the_activity_has_more(tmp_path: Path) -> None:
+    url, iid, clock = _started_by_a_host(tmp_path)
+    with Engine(clock=clock, db_url=url, limits=RuntimeLimits(max_mi_instances=3)) as engine:
+        with pytest.raises(
+            IllegalStateError,
+            match=r"at its 5 instances, more than RuntimeLimits\.max_mi_instances \(3\) allows",
+        ):
+            engine.add_mi_instance(_container(engine, iid))
+        assert 1 + _finish(engine, iid) == 5  # nothing was changed

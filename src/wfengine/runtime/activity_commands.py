@@ -484,8 +484,10 @@ class ActivityCommands(EngineBase):
                 )
             most = self.limits.max_mi_instances
             if container.mi.total + 1 > most:  # (the count is held to it: added ones too)
+                # more: started by an engine with a higher limit (a host's), kept here
+                than = "as many as" if container.mi.total == most else "more than"
                 why = (
-                    f"at its {container.mi.total} instances, as many as "
+                    f"at its {container.mi.total} instances, {than} "
                     f"RuntimeLimits.max_mi_instances ({most}) allows"
                 )
                 raise IllegalStateError(subject, why, "add an instance to")
