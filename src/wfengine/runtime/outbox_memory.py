@@ -20,10 +20,11 @@ from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from wfengine.runtime.memory_times import utc
 from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
+from wfengine.value_copies import owned
 
 _PENDING = OutboxStatus.PENDING
 _P = ParamSpec("_P")
@@ -47,15 +48,12 @@ class _Row:
 
     def record(self) -> OutboxRecord:
         e = self.entry
-        payload = e.payload
-        if type(payload) is dict:  # a handler's own copy, as a SQL store's read gives it
-            payload = dict(payload)
         return OutboxRecord(
             self.id,
             e.key,
             e.kind,
             e.instance_id,
-            payload,
+            _payload_copy(e.payload),
             self.created_at,
             self.status,
             self.attempts,
@@ -74,6 +72,26 @@ class _Row:
         self.settled_at = utc(now)
         self.next_attempt_at = None
         self.lock_owner = self.lock_expires_at = None
+
+
+#: the types of a payload's values handed on as they are: plain values, and the tuples of
+#: text a work item's ``performers`` and ``assignees`` are (a payload holds no other tuples)
+_SHARED = frozenset({str, int, float, bool, type(None), tuple})
+
+
+def _payload_copy(payload: Any) -> Any:
+    """``payload`` as a handler's own copy, nested lists and dicts too, as a SQL store's read
+    gives it. Why: a shallow copy shared the lists, so a handler appending to its entry's
+    ``escalated_to`` (normalising its copy) changed the stored entry, and what every later
+    delivery of it said. Only values that could change are copied (``owned`` on the whole
+    payload walked its tuples too, doubling what a claim costs per entry)."""
+    if type(payload) is not dict:
+        return owned(payload)
+    copy = dict(payload)
+    for name, value in copy.items():
+        if type(value) not in _SHARED:
+            copy[name] = owned(value)
+    return copy
 
 
 def _locked(
