@@ -13,10 +13,9 @@ through the functions here; neither interprets an expression text any other way.
   that a modelling tool put where a condition belongs. It is never evaluated: validation
   warns (``expression-label``) and an instance that reaches it stops with an incident, which
   an operator resolves by choosing the way on. A bare word (``Yes``) is a name.
-* **Unparseable.** In the native language a text that does not parse is an error (the
-  process cannot deploy); in JavaScript, Java or a foreign language it is a warning and an
-  incident when reached, since those files may use more of their language than the front ends
-  read.
+* **Unparseable.** In the native language a text that does not parse is an error (the process
+  cannot deploy); in JavaScript, Java or a foreign language it is a warning and an incident
+  when reached, since those files may use more of their language than the front ends read.
 * **Literals.** Deadline durations that are literals (``PT10M``, ``3 days``) are durations;
   initial values may be literals of the field's type (:func:`read_initial_value`).
 * **Names.** Tools that key data fields by generated ids (TIBCO writes UUIDs) use the fields'
@@ -77,7 +76,11 @@ from wfengine.expressions.syntax import KeywordOperatorError
 #: given back, so a text that is no label ("Claim accepted", 40,000 spaces, "(see note)")
 #: fails in time linear in its length, where backtracking took quadratic time.
 _PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?.!])\s*+")
-_WORD_OPERATOR = re.compile(r"(?<![\w$])(?:instanceof|typeof)(?![\w$])")  # (Java, JavaScript)
+#: a string literal, passed over (``kind == "typeof"`` holds no operator), or a word operator
+#: of Java's and JavaScript's (group 2), not a member's name (``obj.typeof``)
+_WORD_OPERATOR = re.compile(
+    r"""(["'`])(?:\\.|(?!\1)[^\\])*+\1?|(?<![\w$.])(instanceof|typeof)(?![\w$])"""
+)
 
 
 def is_identifier(name: str) -> bool:
@@ -151,11 +154,13 @@ def read_expression(
     try:
         expression = parse(text, dialect=_DIALECTS[language], aliases=aliases)
     except ExpressionSyntaxError as exc:
-        # (``x is null``, ``a and b``: words, but Python's operators; ``x instanceof T``,
-        # ``typeof x``: Java's or JavaScript's; refused naming the operator, not left to people)
-        word = _WORD_OPERATOR.search(text) if _DIALECTS[language] is not Dialect.NATIVE else None
+        # (``x is null``, ``a and b``: Python's operators; ``x instanceof T``, ``typeof x``: Java's
+        # or JavaScript's, if not after where it failed; refused naming it, not left to people)
+        at = len(text) if exc.offset is None else exc.offset
+        words = () if _DIALECTS[language] is Dialect.NATIVE else _WORD_OPERATOR.finditer(text)
+        word = next((w[2] for w in words if w[2] and w.start() <= at), None)
         if word is not None and not isinstance(exc, KeywordOperatorError):
-            exc = KeywordOperatorError(f"wfengine does not read {word.group()!r}", source=text)
+            exc = KeywordOperatorError(f"wfengine does not read {word!r}", source=text)
         if is_prose(text) and not isinstance(exc, KeywordOperatorError):
             return Reading(text, language, ReadKind.LABEL, error=exc)
         return Reading(text, language, ReadKind.UNPARSEABLE, error=exc)
@@ -581,11 +586,7 @@ def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
         name = (item.name or "").strip()
         if name and name != item.id and is_identifier(name):
             owners.setdefault(name, set()).add(item.id)
-    return {
-        name: next(iter(found))
-        for name, found in owners.items()
-        if len(found) == 1 and name not in ids
-    }
+    return {n: next(iter(found)) for n, found in owners.items() if len(found) == 1 and n not in ids}
 
 
 def language_name(language: Language) -> str:
