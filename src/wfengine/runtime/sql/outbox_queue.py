@@ -1,12 +1,12 @@
 """The ``outbox`` table as a delivery queue: due entries, claims, results, pruning.
 
 Entries are inserted by the commit of their step (:mod:`~wfengine.runtime.sql.commit`), pending
-and due at once. Delivering one is a claim (a lease, counted in ``attempts``; the dialect makes
-it atomic, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never hold the same
-entry), the handlers' calls outside any transaction, then one short transaction recording how
-it went. ``next_attempt_at`` is NULL once an entry is settled, so the index on it holds only
-pending rows and finding what is due never reads the delivered ones kept for the retention
-period.
+and due at once. Delivering one is a claim (a lease, counted in ``attempts`` but for entries a
+dead deliverer never began: :func:`~wfengine.runtime.outbox_memory.taken`; atomic, with ``FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never hold the same entry), the handlers'
+calls outside any transaction, then one short transaction recording how it went.
+``next_attempt_at`` is NULL once an entry is settled, so the index on it holds only pending
+rows and finding what is due never reads the delivered ones kept for the retention period.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
+from wfengine.runtime.outbox_memory import Candidate, Claim, taken
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
@@ -46,20 +47,35 @@ class OutboxQueue:
     ) -> list[OutboxRecord]:
         o = t.outbox
         candidates = (
-            sa.select(o.c.id)
+            sa.select(o.c.id, o.c.lock_owner, o.c.lock_expires_at, o.c.last_error.is_not(None))
             .where(o.c.status == _PENDING, *_due(now))
             # in id order from the pending entries' ids (ix_outbox_pending: status is
             # pending exactly when next_attempt_at is set), not the primary key through every
             # delivered and skipped entry kept for the retention period
             .order_by(o.c.id)
             .limit(limit)
+            # (PostgreSQL: rows another claimant holds are skipped, and those read are ours
+            # until the lease below is written; SQLite has one writer at a time)
+            .with_for_update(skip_locked=True, of=o)
         )
         if kinds is not None:
             candidates = candidates.where(o.c.kind.in_(sorted(kinds)))
-        lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": o.c.attempts + 1}
 
         def claim(conn: sa.Connection) -> list[OutboxRecord]:
-            claimed = self._db.dialect.claim(conn, o, candidates, lease)
+            # which to take and count is decided as in memory (outbox_memory.taken): one
+            # more statement per claim than a claim in one UPDATE, none per entry
+            due = [_candidate(r) for r in conn.execute(candidates)]
+            chosen, unstarted = taken(due, lambda claims: _mates(conn, claims))
+            if not chosen:
+                return []
+            counted: sa.ColumnElement[Any] = o.c.attempts + 1
+            if unstarted:  # (their earlier claim stands for this one: see taken)
+                counted = o.c.attempts + sa.case(
+                    (sa.and_(o.c.id.in_(sorted(unstarted)), o.c.attempts > 0), 0), else_=1
+                )
+            lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": counted}
+            stmt = o.update().where(o.c.id.in_(chosen)).values(lease).returning(*o.c)
+            claimed = conn.execute(stmt).mappings().all()
             return sorted((rows.outbox_record(r) for r in claimed), key=lambda r: r.id)
 
         return self._db.write(claim, shared=False)
@@ -174,6 +190,23 @@ class OutboxQueue:
         value = self._db.read(lambda c: c.execute(query).scalar())
         assert value is None or isinstance(value, datetime)
         return value
+
+
+def _candidate(row: sa.Row[Any]) -> Candidate:
+    """A claim's candidate from its ``(id, lock_owner, lock_expires_at, failed)`` row."""
+    entry_id, owner, until, failed = tuple(row)
+    return Candidate(entry_id, None if owner is None else (owner, until), bool(failed))
+
+
+def _mates(conn: sa.Connection, claims: set[Claim]) -> list[Candidate]:
+    """The pending entries ``claims`` hold (read only after a deliverer left entries leased:
+    it reads the pending entries of those owners)."""
+    o = t.outbox
+    query = sa.select(
+        o.c.id, o.c.lock_owner, o.c.lock_expires_at, o.c.last_error.is_not(None)
+    ).where(o.c.status == _PENDING, o.c.lock_owner.in_(sorted({c[0] for c in claims})))
+    found = (_candidate(r) for r in conn.execute(query))
+    return [c for c in found if c.claim in claims]
 
 
 def _due(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
