@@ -114,3 +114,15 @@ def test_the_organisation_reads_a_name_only_for_a_run_time_value() -> None:
     assert org.members_of_value("Sales EMEA") == ("alice",)
     assert org.members_of_value("emea") == ("alice",)  # an id first
     assert org.members_of_value("ceo") == ("ceo",)
+
+
+def test_a_value_naming_a_role_with_no_members_yet_reaches_nobody() -> None:
+    # the role 'auditor' matched by id, but has no members: the work went to unit 'sales',
+    # named "auditor", as if nothing had matched
+    org = parse_organisation(
+        "users:\n  - {id: ann, units: [sales]}\nunits:\n  - {id: sales, name: auditor}\n"
+        "roles:\n  - {id: auditor}\n",
+        "o.yaml",
+    )
+    assert org.members_of_value("auditor") == ()
+    assert org.members_of_value("sales") == ("ann",)

@@ -89,8 +89,15 @@ class Organisation:
         """The users a performer expression's ``value`` names when no participant declares
         it: by id, as :meth:`members`, else the members of every role and unit called so
         (rule 4 of the module notes; the engine asks this rather than :meth:`members` for
-        such a value, :class:`~wfengine.runtime.navigation.people.RunTimeValues`)."""
-        return self.members(value) or self._named(value)
+        such a value, :class:`~wfengine.runtime.navigation.people.RunTimeValues`). A role or
+        unit of that id with no members yet matched: it reaches nobody (an incident), not a
+        group that happens to be named so."""
+        found = self._group(value)
+        if found is not None:
+            return found
+        if value in self._users:
+            return (value,)
+        return self._named(value)
 
     # -- look-ups ----------------------------------------------------------------------------
 
