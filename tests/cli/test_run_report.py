@@ -188,7 +188,9 @@ def test_the_completion_limit_is_the_last_guard(
     monkeypatch.setattr(runner, "MAX_COMPLETIONS", 5)
     pb = PackageBuilder("pkg")
     p = pb.process("main")
-    p.activity("forever", performer="clerk", loop=standard_loop("true"))
+    p.data_field("n", "INTEGER", initial="0")
+    # its counter changes the data each round, so no state repeats: only the limit stops it
+    p.activity("forever", performer="clerk", loop=standard_loop("true", counter="n"))
     result = cli("run", write(tmp_path, pb), "--json")
     assert result.exit_code == 3
     assert _json(result)["stopped"].startswith("the runner completed 5 work items")

@@ -18,8 +18,12 @@ forever. The state is:
   answer left never matches, since the answer is about to change what happens.
 
 One case is told apart: the same *activity instance* offering a work item again is a Standard
-loop going round, whose iteration count (and LoopMaximum) the engine keeps outside the data;
-that is progress, not a repeat.
+loop going round, whose iteration count the engine keeps outside the data. That is progress
+only while the count can end the loop, which it does when the loop has a LoopMaximum
+(:class:`BoundedLoops`). Without one, the loop's condition reads nothing but the data (and
+the counter field, when the loop names one, which changes the data each round), so a round
+from the same state is a repeat like any other: a loop ``x < 3`` whose ``x`` only a later
+step changes went round 100,000 times before this was told apart.
 """
 
 from __future__ import annotations
@@ -27,8 +31,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.snapshots import WorkItemSnapshot
 
 #: a digest of the runner's position (see the module notes): a long run keeps one per
 #: completion, so it must stay small whatever the size of the data
@@ -59,22 +67,56 @@ def state_key(
     return (activity_id, digest)
 
 
+def answers_left(answers: Mapping[str, Sequence[Any]], used: Mapping[str, int]) -> dict[str, int]:
+    """The ``--answers`` entries no completion has taken yet, per activity (``used``: the
+    completions so far): part of the state, and what the run says it left unused."""
+    return {activity: len(given) - used.get(activity, 0) for activity, given in answers.items()}
+
+
 class RepeatGuard:
     """Remembers the state of every completion; says when one comes round again."""
 
     def __init__(self) -> None:
-        #: state -> (position in :attr:`completed`, activity instance id) when last seen
-        self._seen: dict[StateKey, tuple[int, str]] = {}
+        #: state -> (position in :attr:`completed`, bounded loop's activity instance id or
+        #: None) when last seen
+        self._seen: dict[StateKey, tuple[int, str | None]] = {}
         #: activity ids of the completions so far, in order
         self.completed: list[str] = []
 
-    def cycle(self, key: StateKey, activity_instance_id: str) -> list[str] | None:
+    def cycle(self, key: StateKey, looping: str | None) -> list[str] | None:
         """Before a completion from state ``key``: the activities completed since the same
         state was last met (the repeating cycle, in order, each once), or None when the state
-        is new or the same activity instance is looping (then the completion is recorded)."""
+        is new or the same bounded loop is going round (then the completion is recorded).
+        ``looping``: the activity instance offering the work when its Standard loop has a
+        LoopMaximum (:meth:`BoundedLoops.looping`), else None (any repeat is a cycle)."""
         seen = self._seen.get(key)
-        if seen is not None and seen[1] != activity_instance_id:
+        if seen is not None and (looping is None or seen[1] != looping):
             return list(dict.fromkeys(self.completed[seen[0] :]))
-        self._seen[key] = (len(self.completed), activity_instance_id)
+        self._seen[key] = (len(self.completed), looping)
         self.completed.append(key[0])
         return None
+
+
+class BoundedLoops:
+    """Which work items a Standard loop with a LoopMaximum offers: the only loops whose
+    rounds from one state still end (see the module notes). Read from the compiled
+    definition of each item's instance, once per instance and activity (an instance keeps
+    its version)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._bounded: dict[tuple[str, str], bool] = {}
+
+    def looping(self, item: WorkItemSnapshot) -> str | None:
+        """``item``'s activity instance when its activity's Standard loop has a
+        LoopMaximum, else None: what :meth:`RepeatGuard.cycle` takes."""
+        where = (item.instance_id, item.activity_id)
+        bounded = self._bounded.get(where)
+        if bounded is None:
+            summary = self.engine.instance_summary(item.instance_id)
+            compiled = self.engine.deployed(summary.process_id, summary.version).compiled
+            activity = compiled.activity(item.activity_id)
+            loop = None if activity is None else activity.loop
+            bounded = loop is not None and not loop.multi and loop.maximum is not None
+            self._bounded[where] = bounded
+        return item.activity_instance_id if bounded else None

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from wfengine.cli.answers import Answers
 from wfengine.cli.json_output import iso
-from wfengine.cli.repeat_guard import RepeatGuard, state_key
+from wfengine.cli.repeat_guard import BoundedLoops, RepeatGuard, answers_left, state_key
 from wfengine.cli.script_steps import Step
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
         DecisionSnapshot,
         IncidentSnapshot,
         InstanceSummary,
-        WorkItemSnapshot,
     )
 
 #: work items the runner completes at most: the last guard against a loop it does not notice
@@ -153,7 +152,7 @@ def drive(
         perform(engine, tree, step)
     waits: str | None = None
     used: dict[str, int] = defaultdict(int)
-    guard = RepeatGuard()
+    guard, loops = RepeatGuard(), BoundedLoops(engine)
     stopped: str | None = None
     completions = 0
     decided: list[dict[str, Any]] = []
@@ -167,9 +166,9 @@ def drive(
                 None,
                 (w.activity_id for w in items),
                 tree.open_data(),
-                {activity: len(given) - used[activity] for activity, given in answers.items()},
+                answers_left(answers, used),
             )
-            cycle = guard.cycle(key, decision.incident_id)
+            cycle = guard.cycle(key, None)
             if cycle is not None:
                 stopped = _loop_message(cycle)
                 break
@@ -195,7 +194,14 @@ def drive(
         item = items[0]
         given = answers.get(item.activity_id, [])
         n = used[item.activity_id]
-        cycle = guard.cycle(_state(tree, item, items, answers, used), item.activity_instance_id)
+        key = state_key(
+            item.activity_id,
+            item.mi_index,
+            (w.activity_id for w in items),
+            tree.open_data(),
+            answers_left(answers, used),
+        )
+        cycle = guard.cycle(key, loops.looping(item))
         if cycle is not None:
             stopped = _loop_message(cycle)
             break
@@ -451,22 +457,6 @@ def _label_decision(engine: Engine, tree: Tree) -> DecisionSnapshot | None:
         if decision is not None and decision.labelled:
             return decision
     return None
-
-
-def _state(
-    tree: Tree,
-    item: WorkItemSnapshot,
-    items: list[WorkItemSnapshot],
-    answers: Answers,
-    used: dict[str, int],
-) -> tuple[str, str]:
-    return state_key(
-        item.activity_id,
-        item.mi_index,
-        (w.activity_id for w in items),
-        tree.open_data(),
-        {activity: len(given) - used[activity] for activity, given in answers.items()},
-    )
 
 
 #: the longest retry back-off ``run`` sleeps out on the real clock (without ``--script``): a
