@@ -78,3 +78,14 @@ def test_shared_settings_keep_their_lines_where_they_are_written() -> None:
     assert data["calendars"]["same"] == data["calendars"]["base"]
     assert lines["calendars.base.days"] == 2
     assert lines["calendars.late.hours"] == 3 and lines["calendars.same"] == 4
+
+
+def test_aliases_of_aliases_are_named_only_when_so() -> None:
+    # a plain list of 12,000 aliases of one list was blamed on "aliases of aliases"
+    plain = "d: &d [x, x, x, x, x, x, x, x, x, x]\ntrace: [" + ", ".join(["*d"] * 12_000) + "]\n"
+    with pytest.raises(ScenarioError) as caught:
+        read_yaml(plain, "s.yaml")
+    assert "the aliases repeat more than" in str(caught.value)
+    assert "aliases of aliases" not in str(caught.value)
+    with pytest.raises(ScenarioError, match="aliases of aliases multiply"):
+        read_yaml(_laughs(5), "s.yaml")

@@ -171,6 +171,8 @@ class _Walk:
         self.open: set[int] = set()
         #: nodes repeated by aliases so far
         self.repeated = 0
+        #: the nodes with aliases inside (repeating one repeats those: they multiply)
+        self.holding: set[int] = set()
 
     def node(self, node: yaml.Node, path: str, line: int) -> int:
         """Walk ``node`` (at ``path``, written on or after ``line``); its expanded size."""
@@ -184,13 +186,16 @@ class _Walk:
         if size is not None:
             self.repeated += size
             if self.repeated > MAX_REPEATED_NODES:
+                # (said only when it is so: a plain list of aliases was blamed on nesting)
+                why = " (aliases of aliases multiply)" if key in self.holding else ""
                 raise ScenarioError(
                     f"{self.source}:{line}: {path or 'the document'}: the aliases repeat "
-                    f"more than {MAX_REPEATED_NODES} nodes in all (aliases of aliases "
-                    "multiply): write the repeated part out, or repeat less"
+                    f"more than {MAX_REPEATED_NODES} nodes in all{why}: write the repeated "
+                    "part out, or repeat less"
                 )
             return size
         self.open.add(key)
+        before = self.repeated
         if isinstance(node, yaml.MappingNode):
             size = 1 + self._mapping(node, path)
         elif isinstance(node, yaml.SequenceNode):
@@ -206,6 +211,8 @@ class _Walk:
             size = 1
         self.open.discard(key)
         self.sizes[key] = size
+        if self.repeated > before:
+            self.holding.add(key)
         return size
 
     def _mapping(self, node: yaml.MappingNode, path: str) -> int:
