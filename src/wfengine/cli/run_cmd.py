@@ -251,6 +251,12 @@ def run(
             f"empty condition); the run took {row['take']} of {', '.join(row['ways'])}",
             err=True,
         )
+    for activity_id, left in outcome.unused.items():
+        click.echo(
+            f"wfengine run: --answers: {left} answer(s) for activity {activity_id!r} were not "
+            "used: it was not completed that many times",
+            err=True,
+        )
     if outcome.stopped is not None:
         click.echo(f"wfengine run: stopped: {outcome.stopped}", err=True)
     if snap.state is ProcessState.COMPLETED:

@@ -63,6 +63,8 @@ class RunOutcome:
     #: decisions the definition left to people (labels), answered by taking the first way:
     #: ``{"instance_id", "activity_id", "take", "ways"}``
     decided: list[dict[str, Any]] = field(default_factory=list)
+    #: ``--answers`` entries no completion took, by activity (said on stderr, not dropped)
+    unused: dict[str, int] = field(default_factory=dict)
 
 
 class Tree:
@@ -147,11 +149,13 @@ def drive(
     version = file_version(engine, engine.deploy(package), process_id)
     instance_id = engine.start_process(process_id, data, version=version)
     tree = Tree(engine, instance_id)
+    #: completions so far per activity, the script's too: the n-th takes the n-th answer
+    used: dict[str, int] = defaultdict(int)
     for step in steps:
         _run_calls(engine, tree)
-        perform(engine, tree, step)
+        taken = _next_answer(answers, used, step.target) if step.action == "complete" else None
+        perform(engine, tree, step, taken)
     waits: str | None = None
-    used: dict[str, int] = defaultdict(int)
     guard, loops = RepeatGuard(), BoundedLoops(engine)
     stopped: str | None = None
     completions = 0
@@ -192,8 +196,6 @@ def drive(
             )
             break
         item = items[0]
-        given = answers.get(item.activity_id, [])
-        n = used[item.activity_id]
         key = state_key(
             item.activity_id,
             item.mi_index,
@@ -205,12 +207,12 @@ def drive(
         if cycle is not None:
             stopped = _loop_message(cycle)
             break
-        used[item.activity_id] = n + 1
-        engine.complete_work_item(item.id, given[n] if n < len(given) else None)
+        engine.complete_work_item(item.id, _next_answer(answers, used, item.activity_id))
         completions += 1
     incidents = [i for i in engine.incidents() if tree.contains(i.instance_id)]
     if stopped is None and waits is not None:
         stopped = waits
+    unused = {activity: n for activity, n in answers_left(answers, used).items() if n > 0}
     return RunOutcome(
         instance_id,
         engine.trace(instance_id),
@@ -219,7 +221,17 @@ def drive(
         stopped,
         completions,
         decided,
+        unused,
     )
+
+
+def _next_answer(answers: Answers, used: dict[str, int], activity_id: str) -> dict[str, Any] | None:
+    """The answer the next completion of ``activity_id`` merges (None: none left), counted
+    as taken: the n-th completion, by the runner or a ``--script`` step, takes the n-th."""
+    n = used[activity_id]
+    used[activity_id] = n + 1
+    given = answers.get(activity_id, [])
+    return given[n] if n < len(given) else None
 
 
 def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id: str) -> int:
@@ -295,9 +307,11 @@ def cancel_open(
     return len(found)
 
 
-def perform(engine: Engine, tree: Tree, step: Step) -> None:
+def perform(engine: Engine, tree: Tree, step: Step, answer: dict[str, Any] | None = None) -> None:
     """Carry out one ``--script`` step on the run's instance tree
-    (:mod:`wfengine.cli.script_steps`); one that finds nothing to act on is refused (exit 1)."""
+    (:mod:`wfengine.cli.script_steps`); one that finds nothing to act on is refused (exit 1).
+    ``answer``: the ``--answers`` entry a ``complete`` step's completion takes, under the
+    step's own ``set`` (its values win)."""
     from wfengine.cli.exit_status import WorkflowRefused
     from wfengine.runtime.clock import VirtualClock
 
@@ -309,7 +323,7 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
         ]
         if not items:
             raise WorkflowRefused(f"{step}: no open work item of activity {step.target!r}")
-        engine.complete_work_item(items[0].id, step.data or None)
+        engine.complete_work_item(items[0].id, {**(answer or {}), **step.data} or None)
     elif step.action == "advance":
         clock = engine.clock
         assert isinstance(clock, VirtualClock)  # a run with steps runs on a virtual clock
