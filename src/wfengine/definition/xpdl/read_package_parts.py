@@ -16,6 +16,7 @@ from wfengine.definition.model import (
     Application,
     ConformanceClass,
     ExternalPackage,
+    ExternalReference,
     Lane,
     PackageHeader,
     Participant,
@@ -30,11 +31,9 @@ from wfengine.definition.xpdl.read_context import (
     ReadContext,
     Unreadable,
     element_text,
+    owner_id,
 )
-from wfengine.definition.xpdl.read_nodes import (
-    local_name,
-    to_xml_node,
-)
+from wfengine.definition.xpdl.read_nodes import line_of, local_name, to_xml_node
 from wfengine.definition.xpdl.read_types import (
     read_extended_attributes,
     read_external_reference,
@@ -149,7 +148,7 @@ def read_participant(ctx: ReadContext, el: etree._Element) -> Participant:
         name=cur.attr("Name"),
         type=kind,
         description=cur.prose("Description"),
-        external_reference=read_external_reference(ctx, ext) if ext is not None else None,
+        external_reference=_external_reference(ctx, ext, "participant", spill),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         **cur.rest(spill),
     )
@@ -173,11 +172,33 @@ def read_application(ctx: ReadContext, el: etree._Element) -> Application:
         name=cur.attr("Name"),
         description=cur.prose("Description"),
         formal_parameters=read_formal_parameters(ctx, cur, spill),
-        external_reference=read_external_reference(ctx, ext) if ext is not None else None,
+        external_reference=_external_reference(ctx, ext, "application", spill),
         type=to_xml_node(app_type) if app_type is not None else None,
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         **cur.rest(spill),
     )
+
+
+def _external_reference(
+    ctx: ReadContext, el: etree._Element | None, owner: str, spill: list[XmlNode]
+) -> ExternalReference | None:
+    """The ExternalReference of a participant or application, a part it can stand without:
+    one with no ``location`` (required) is kept as XML in ``spill``, with a warning, and the
+    ``owner`` is read without it. Keeping the whole Participant as XML for it left its
+    performers no participant, and their work offered to nobody."""
+    if el is None:
+        return None
+    if el.get("location") is None:
+        ctx.warn(
+            "xpdl-unreadable",
+            f"<{local_name(el)}> at line {line_of(el)} has no location; it is kept as XML, "
+            f"and the {owner} is read without it",
+            el,
+            owner_id(el),
+        )
+        spill.append(to_xml_node(el))
+        return None
+    return read_external_reference(ctx, el)
 
 
 def read_performer_list(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
