@@ -168,14 +168,7 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
         else:
             result = UnionType(members=members, line=cur.line)
     elif name == "EnumerationType":
-        values = []
-        for v in cur.children("EnumerationValue"):
-            vcur = Cursor(ctx, v)
-            value = vcur.part_attr("Name", "the type keeps its other values")
-            if value is not None:
-                values.append(value)
-                vcur.spill(spill)
-        result = EnumerationType(values=tuple(values), line=cur.line)
+        result = EnumerationType(values=_enumeration_values(ctx, cur, spill), line=cur.line)
     elif name == "ArrayType":
         result = ArrayType(
             element=_read_single_type(ctx, cur, spill),
@@ -189,6 +182,24 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
         raise Unreadable(f"<{name}> is not a data type")
     cur.spill(spill, attrs=not keeps_attrs)
     return result
+
+
+def _enumeration_values(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
+    """An EnumerationType's values; one without a Name is dropped with a warning, and the
+    type keeps the others. When none is left, the element around is kept whole as XML
+    (:class:`Unreadable`, naming the first such value): an enumeration of no value took
+    every value, as if the field had no type."""
+    values: list[str] = []
+    elements = cur.children("EnumerationValue")
+    for v in elements:
+        vcur = Cursor(ctx, v)
+        value = vcur.part_attr("Name", "the type keeps its other values")
+        if value is not None:
+            values.append(value)
+            vcur.spill(spill)
+    if elements and not values:
+        raise Unreadable("required attribute Name is missing", elements[0])
+    return tuple(values)
 
 
 def _array_index(cur: Cursor, name: str) -> str | None:
