@@ -19,10 +19,14 @@ The guarantees:
   work through it, so its tail is not taken over meanwhile: :meth:`Outbox._deliver_batch`); it
   is marked delivered after every handler of its kind returned. A delivering process that
   dies between the calls and that mark, or a handler that outlives the lease, gets the entry
-  delivered again: handlers must recognise a key they have seen. A handler that raises fails
-  the delivery for all handlers of the entry: each is called again on the next attempt (a
-  handler that fans out, such as the notifiers' dispatcher, :mod:`wfengine.worklist.notifiers`,
-  calls again only what failed).
+  delivered again: handlers must recognise a key they have seen. Such a death counts as an
+  attempt of the entry being delivered only: the entries claimed with it that it never
+  reached are taken by the next claim first, their attempts as they were, and it after them
+  (:func:`~wfengine.runtime.outbox_memory.taken`); an exception that leaves the delivery (a
+  ``KeyboardInterrupt`` out of a handler) gives the rest of the batch back at once. A
+  handler that raises fails the delivery for all handlers of the entry: each is called again
+  on the next attempt (a handler that fans out, such as the notifiers' dispatcher,
+  :mod:`wfengine.worklist.notifiers`, calls again only what failed).
 * **Retried with back-off, bounded**: :class:`~wfengine.runtime.outbox.OutboxPolicy` (1 s, 2 s,
   4 s ... at most an hour apart, 20 attempts: about eight hours). A failed entry waits for its
   next attempt without holding up the others; after the last it is marked ``failed``, logged
@@ -38,9 +42,10 @@ The guarantees:
   many recipients one by one is not stopped; in-process nothing can stop a handler, so a
   host's handlers bound their own time.
 * **No handler, no growth**: an entry of a kind no handler of the delivering engine takes is
-  settled as ``skipped`` without a call. So every process that delivers for a database must
-  subscribe the same handlers (as it binds the same applications): a worker without them
-  skips what a worker with them would have delivered.
+  settled as ``skipped`` without a call (one claimed before its kind's last handler was
+  unsubscribed too, at the end of the delivery's backlog). So every process that delivers for
+  a database must subscribe the same handlers (as it binds the same applications): a worker
+  without them skips what a worker with them would have delivered.
 * **Whose delivery**: while its handlers run, :func:`delivering_engine` is the engine that
   delivers the entry, so a handler shared by several engines (an ``--apps`` module's, a
   worker's threads) reads what is current in the one at hand: the notifiers resolve their
@@ -266,37 +271,64 @@ class Outbox:
         store, clock, lease = self._engine.store, self._engine.clock, self.policy.lease
         renew_at = later(clock.now(), lease / 3)
         ours: set[int] | None = None  # None: every entry of the batch
-        done = 0
-        for index, record in enumerate(claimed):
-            now = clock.now()
-            if index and now >= renew_at:
-                rest = [r.id for r in claimed[index:]]
-                renewed = store.renew_outbox(rest, owner, later(now, lease))
-                if renewed is None and now < held_until:
-                    renew_at = held_until  # look again when the first lease runs out
-                else:
-                    ours = set() if renewed is None else renewed
-                    held_until = later(now, lease)
-                    renew_at = later(now, lease / 3)
-                    if lost := [i for i in rest if i not in ours]:
-                        _log.warning(
-                            "the lease of outbox entries %s ran out while %s delivered the "
-                            "entries claimed with them; they are left to the next claim",
-                            ", ".join(map(str, lost)),
-                            owner,
-                        )
-                    if not ours:
-                        break
-            if ours is not None and record.id not in ours:
-                continue
-            self._deliver_one(record, owner)
-            done += 1
+        done = index = 0
+        try:
+            for index, record in enumerate(claimed):
+                now = clock.now()
+                if index and now >= renew_at:
+                    rest = [r.id for r in claimed[index:]]
+                    renewed = store.renew_outbox(rest, owner, later(now, lease))
+                    if renewed is None and now < held_until:
+                        renew_at = held_until  # look again when the first lease runs out
+                    else:
+                        ours = set() if renewed is None else renewed
+                        held_until = later(now, lease)
+                        renew_at = later(now, lease / 3)
+                        if lost := [i for i in rest if i not in ours]:
+                            _log.warning(
+                                "the lease of outbox entries %s ran out while %s delivered "
+                                "the entries claimed with them; they are left to the next "
+                                "claim",
+                                ", ".join(map(str, lost)),
+                                owner,
+                            )
+                        if not ours:
+                            break
+                if ours is not None and record.id not in ours:
+                    continue
+                if self._deliver_one(record, owner):
+                    done += 1
+        except BaseException:
+            self._give_back([r.id for r in claimed[index:] if ours is None or r.id in ours], owner)
+            raise
         return done
 
-    def _deliver_one(self, record: OutboxRecord, owner: str) -> None:
+    def _give_back(self, entry_ids: list[int], owner: str) -> None:
+        """End ``owner``'s lease of ``entry_ids`` now, so the next claim, by this process or
+        any other, takes them at once (a ``KeyboardInterrupt`` or ``SystemExit`` out of a
+        handler left the rest of the batch leased for :attr:`OutboxPolicy.lease`: the next
+        ``deliver_outbox()`` delivered nothing). Each keeps its claim's attempt, and the next
+        claim counts none again for those never begun (see
+        :func:`~wfengine.runtime.outbox_memory.taken`); the one being delivered counts its
+        attempt. Done as the exception that interrupted the batch propagates: a store that
+        fails here (the cause of the exception, maybe) leaves them to their lease."""
+        if not entry_ids:
+            return
+        try:
+            self._engine.store.renew_outbox(entry_ids, owner, self._engine.clock.now())
+        except Exception as exc:  # (the exception on its way out is what the caller needs)
+            _log.warning(
+                "outbox entries %s stay leased to %s until their lease runs out: %s",
+                ", ".join(map(str, entry_ids)),
+                owner,
+                exc,
+            )
+
+    def _deliver_one(self, record: OutboxRecord, owner: str) -> bool:
         """Deliver ``record``, told to the engine's job observer as a job of its own
         (:mod:`~wfengine.runtime.outbox_watch`: a worker's supervisor stops a delivery that
-        runs too long, a handler blocked for ever, as it stops a job)."""
+        runs too long, a handler blocked for ever, as it stops a job); False when it was
+        given back instead (see :meth:`_hand_over`)."""
         engine, policy = self._engine, self.policy
         if record.attempts > policy.max_attempts:
             error = (
@@ -305,29 +337,36 @@ class Outbox:
             )
             engine.store.settle_outbox(record.id, owner, engine.clock.now(), error=error)
             _log.error("outbox entry %d (%s %s): %s", record.id, record.kind, record.key, error)
-            return
+            return True
         observe = engine.job_observer
         if observe is None:
-            self._hand_over(record, owner)
-            return
+            return self._hand_over(record, owner)
         watched = [Delivery.of(record, policy).job(record, engine.clock.now())]
         observe("start", owner, watched)
         # progress is told as the delivery's start again: whoever times it from its start
         # (the supervisor) times it from its last sign of progress (outbox_watch)
         progress = _progress.set(functools.partial(observe, "start", owner, watched))
         try:
-            self._hand_over(record, owner)
+            return self._hand_over(record, owner)
         finally:
             _progress.reset(progress)
             observe("end", owner, watched)
 
-    def _hand_over(self, record: OutboxRecord, owner: str) -> None:
-        """Call ``record``'s handlers and record how it went."""
+    def _hand_over(self, record: OutboxRecord, owner: str) -> bool:
+        """Call ``record``'s handlers and record how it went; False when no handler takes
+        its kind any more (unsubscribed since the claim, by a handler of the batch or another
+        thread): it is given back, not marked delivered without a call, and the skipping of
+        kinds no handler takes settles it as ``skipped``, at the end of this delivery's
+        backlog, unless a handler of its kind is subscribed again by then."""
         store, clock = self._engine.store, self._engine.clock
+        handlers = self.handlers.handlers(record.kind)
+        if not handlers:
+            self._give_back([record.id], owner)
+            return False
         refused: list[str] = []  # the handlers that failed for good
         delivering = _delivering.set(self._engine)
         try:
-            for handler in self.handlers.handlers(record.kind):
+            for handler in handlers:
                 delivery_progress()  # (the handlers before it returned: it is going)
                 try:
                     if inspect.iscoroutine(answer := handler(record)):
@@ -342,14 +381,15 @@ class Outbox:
                 except Exception as exc:
                     failed = f"{_name(handler)}: {type(exc).__name__}: {exc}"
                     self._failed(record, owner, "; ".join((*refused, failed)))
-                    return
+                    return True
         finally:
             _delivering.reset(delivering)
         if refused:
             self._refused(record, owner, "; ".join(refused))
-            return
+            return True
         store.settle_outbox(record.id, owner, clock.now())
         _log.debug("delivered outbox entry %d (%s %s)", record.id, record.kind, record.key)
+        return True
 
     def _failed(self, record: OutboxRecord, owner: str, error: str) -> None:
         # (escaped for the log too: a handler's error holding a lone surrogate broke the log
