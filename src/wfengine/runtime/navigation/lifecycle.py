@@ -30,6 +30,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
 from wfengine.runtime.navigation.incidents import end_parked_reminders
+from wfengine.runtime.navigation.multi import count_held
 from wfengine.runtime.outbox import (
     OutboxKind,
     Resolution,
@@ -270,6 +271,13 @@ class Lifecycle(NavigatorBase):
         if withdrawn is not None:
             self._cancel_work_item(ai)
         if ai.mi is not None:
+            if count_held(ai):  # its person completed it: a failed re-count holds it (multi.py)
+                # it closes completed, counted and traced, not cancelled with the rest (a
+                # deadline firing while held recorded it terminated, its item completed)
+                held = ai.mi.children[-1]
+                self._close_activity(held, ActivityState.COMPLETED)
+                ai.scope.instance.trace.append(held.act.id)
+                ai.mi.completed += 1
             for child in ai.mi.children:
                 self._cancel_activity(child, state, count=False, user=user)
         if ai.child_scope is not None:

@@ -261,7 +261,9 @@ def _counters(container: ActivityInstance, child: ActivityInstance | None) -> di
 def count_held(container: ActivityInstance) -> bool:
     """Is an instance of ``container`` that completed held by a failed re-count (an open
     ``leave`` incident on it)? Its person is done: the activity waits for the retry, which
-    tests its flow condition too; nothing may cancel that instance meanwhile."""
+    tests its flow condition too; the flow condition is not tested meanwhile, and an
+    activity cancelled meanwhile (a deadline, a boundary event, ``cancel_activity``) closes
+    it completed first (``lifecycle._cancel_activity``)."""
     mi = container.mi
     if mi is None or not mi.children:
         return False
