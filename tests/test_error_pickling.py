@@ -41,6 +41,9 @@ SAMPLES: dict[str, Callable[[], Exception]] = {
     "HttpClientError": lambda: wfengine.HttpClientError("404 from http://x", 404),
     "HttpServerError": lambda: wfengine.HttpServerError("503 from http://x", 503),
     "ProcessFailedError": lambda: wfengine.ProcessFailedError("exit 2", 2),
+    "RecipientsDeferredError": lambda: wfengine.RecipientsDeferredError(
+        "refused for now", {"a@x": (452, b"too many recipients")}, ("b@x",)
+    ),
     "RecipientsRefusedError": lambda: wfengine.RecipientsRefusedError(
         "refused", {"a@x": (550, b"no such user")}, ("b@x",)
     ),

@@ -29,6 +29,7 @@ from wfengine.applications.agents.http_json import (
     http_agent_factory,
 )
 from wfengine.applications.agents.mail import (
+    RecipientsDeferredError,
     RecipientsRefusedError,
     email_agent,
     email_agent_factory,
@@ -43,6 +44,7 @@ __all__ = [
     "HttpClientError",
     "HttpServerError",
     "ProcessFailedError",
+    "RecipientsDeferredError",
     "RecipientsRefusedError",
     "callable_agent",
     "callable_agent_factory",
