@@ -59,3 +59,39 @@ def test_a_loop_its_maximum_or_counter_ends_runs_to_its_end(
     assert code == 0, out
     assert out["stopped"] is None and out["state"] == "closed.completed"
     assert out["trace"] == ["s", *["w"] * rounds, "inc", "e"]
+
+
+def test_a_loop_its_deadline_ends_runs_to_its_end(tmp_path: Path) -> None:
+    # a loop 'true' ended whole by its synchronous deadline (docs/semantics.md) was stopped
+    # at its first round as one that would repeat for ever
+    from wfengine.definition.builder import deadline
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").activity(
+        "review",
+        performer="clerk",
+        loop=standard_loop("true"),
+        deadlines=[deadline("PT1S", "Late", execution="SYNCHR")],
+    )
+    p.activity("after").end("e")
+    p.transition("s", "review").transition("review", "after", exception="Late")
+    p.transition("after", "e")
+    code, out, _ = _run(tmp_path, write(tmp_path, pb), "memory")
+    assert code == 0, out["stopped"]
+    assert out["state"] == "closed.completed" and out["trace"][-2:] == ["after", "e"]
+
+
+def test_a_loop_whose_condition_reads_the_clock_runs_to_its_end(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("until", "DATETIME")
+    p.start("s").activity("poll", performer="clerk", loop=standard_loop("now() < until"))
+    p.end("e").sequence("s", "poll", "e")
+    until = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    result = cli("run", write(tmp_path, pb), "--json", "--set", f"until={until}")
+    out = json.loads(result.stdout)
+    assert result.exit_code == 0, out["stopped"]
+    assert out["state"] == "closed.completed"

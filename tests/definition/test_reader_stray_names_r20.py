@@ -54,7 +54,7 @@ def test_a_slip_of_an_xpdl_name_is_still_taken_for_it(written: str, meant: str) 
 
 @pytest.mark.parametrize(
     "tool_name",
-    ["PageInfo", "Attachments", "AuditEvent", "WorkItemPriority", "schema", "VendorThing"],
+    ["PageInfo", "Attachments", "AuditEvent", "WorkItemPriority", "schema", "VendorThing", "Nr"],
 )
 @pytest.mark.parametrize("namespace", [True, False])
 def test_a_tools_own_name_is_kept_with_no_word(tool_name: str, namespace: bool) -> None:

@@ -19,23 +19,27 @@ forever. The state is:
 
 One case is told apart: the same *activity instance* offering a work item again is a Standard
 loop going round, whose iteration count the engine keeps outside the data. That is progress
-only while the count can end the loop, which it does when the loop has a LoopMaximum
-(:class:`BoundedLoops`). Without one, the loop's condition reads nothing but the data (and
-the counter field, when the loop names one, which changes the data each round), so a round
-from the same state is a repeat like any other: a loop ``x < 3`` whose ``x`` only a later
-step changes went round 100,000 times before this was told apart.
+only while something outside the state can end the loop (:class:`BoundedLoops`): its
+LoopMaximum, a condition that reads the clock, or a timer pending in its instance (its
+deadline, which ends a synchronous loop whole, or one elsewhere that changes the data).
+Without any, the loop's condition reads nothing but the data (and the counter field, when the
+loop names one, which changes the data each round), so a round from the same state is a
+repeat like any other: a loop ``x < 3`` whose ``x`` only a later step changes went round
+100,000 times before this was told apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.evaluation import CompiledExpression
     from wfengine.runtime.snapshots import WorkItemSnapshot
 
 #: a digest of the runner's position (see the module notes): a long run keeps one per
@@ -98,25 +102,44 @@ class RepeatGuard:
 
 
 class BoundedLoops:
-    """Which work items a Standard loop with a LoopMaximum offers: the only loops whose
-    rounds from one state still end (see the module notes). Read from the compiled
-    definition of each item's instance, once per instance and activity (an instance keeps
-    its version)."""
+    """Which work items a Standard loop offers whose rounds from one state may still end (see
+    the module notes): one with a LoopMaximum, one whose condition reads the clock (``now()``,
+    ``today()``), and, while its instance has a timer pending (a deadline, which ends a
+    synchronous loop whole, or a timer elsewhere that may change the data), any. Why not only
+    the LoopMaximum: a loop a deadline or the clock ends was stopped at its first round as
+    one that would repeat for ever. Read from the compiled definition of each item's instance,
+    once per instance and activity (an instance keeps its version)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._bounded: dict[tuple[str, str], bool] = {}
+        self._loops: dict[tuple[str, str], tuple[bool, bool]] = {}
 
     def looping(self, item: WorkItemSnapshot) -> str | None:
-        """``item``'s activity instance when its activity's Standard loop has a
-        LoopMaximum, else None: what :meth:`RepeatGuard.cycle` takes."""
+        """``item``'s activity instance when its activity's Standard loop may still end from
+        the same state, else None: what :meth:`RepeatGuard.cycle` takes."""
         where = (item.instance_id, item.activity_id)
-        bounded = self._bounded.get(where)
-        if bounded is None:
+        known = self._loops.get(where)
+        if known is None:
             summary = self.engine.instance_summary(item.instance_id)
             compiled = self.engine.deployed(summary.process_id, summary.version).compiled
             activity = compiled.activity(item.activity_id)
             loop = None if activity is None else activity.loop
-            bounded = loop is not None and not loop.multi and loop.maximum is not None
-            self._bounded[where] = bounded
-        return item.activity_instance_id if bounded else None
+            standard = loop is not None and not loop.multi
+            ends = (
+                standard
+                and loop is not None
+                and (loop.maximum is not None or _reads_clock(loop.condition))
+            )
+            known = self._loops[where] = (standard, ends)
+        standard, ends = known
+        if ends or (standard and self.engine.timers(item.instance_id)):
+            return item.activity_instance_id
+        return None
+
+
+#: a call of the clock in an expression's text (what makes a loop's condition change alone)
+_CLOCK = re.compile(r"\b(?:now|today)\s*\(")
+
+
+def _reads_clock(condition: CompiledExpression | None) -> bool:
+    return condition is not None and bool(_CLOCK.search(condition.text or ""))

@@ -97,9 +97,9 @@ def near_xpdl_name(name: str) -> str | None:
         return None
     folded = name.casefold()
     found = {n for s in _shortened(folded) for n in _by_shortened().get(s, ())}
-    # the likest: a difference in case only, then (WorkflowProceses) the plural
+    # the likest: case only, then (WorkflowProceses) the plural; <Nr> is no slip of <No>
     like = {n: SequenceMatcher(None, folded, n.casefold()).ratio() for n in found}
-    near = [n for n in found if _one_edit_apart(folded, n.casefold())]
+    near = [n for n in found if like[n] >= 0.6 and _one_edit_apart(folded, n.casefold())]
     return min(near, key=lambda n: (-like[n], n), default=None)
 
 
