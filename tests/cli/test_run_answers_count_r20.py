@@ -52,3 +52,12 @@ def test_answers_left_unused_are_said_on_stderr(tmp_path: Path) -> None:
         "wfengine run: --answers: 2 answer(s) for activity 'w' were not used: it was not "
         "completed that many times"
     ) in result.stderr
+
+
+def test_a_script_steps_own_set_wins_over_its_answer(tmp_path: Path) -> None:
+    # (the test above cannot tell which won: the runner's completion writes v again)
+    answers = _file(tmp_path, "a.json", {"w": [{"v": "answer", "u": "answer"}, {"u": "two"}]})
+    steps = _file(tmp_path, "s.json", [{"complete": "w", "set": {"v": "script"}}])
+    result = cli("run", _twice(tmp_path), "--answers", answers, "--script", steps, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["data"] == {"n": 1, "v": "script", "u": "two"}
