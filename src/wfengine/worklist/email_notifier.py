@@ -9,6 +9,9 @@ part's failure does.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from wfengine.applications.agents.mail import email_agent, readable_recipients
@@ -20,6 +23,7 @@ from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox_delivery import delivery_progress
 from wfengine.worklist.notification import Notification
 from wfengine.worklist.org_model import OrgUser
+from wfengine.worklist.sms_notifier import PerKey
 
 _log = logging.getLogger("wfengine.notifications")
 
@@ -41,8 +45,12 @@ class EmailNotifier:
     :func:`~wfengine.runtime.outbox_delivery.delivery_progress`); a part whose recipients the
     server refuses does not keep the parts after it from being sent, while a failure that
     would be the same for every part (the server down or timing out, the sender refused)
-    stops the attempt. The agent remembers who has each part's message, so the outbox's retry
-    sends only to those without it: parts delivered whole open no connection again.
+    stops the attempt. The notifier remembers the addresses told, per notification (the last
+    :data:`~.notification.REMEMBERED`, until every one is told), and the part each was cut
+    into (see :class:`_Told`): the outbox's retry sends only to those not told, each under
+    its part's Message-ID, so parts delivered whole open no connection again, and a member
+    joining or leaving between attempts tells nobody twice. A failed notification's error
+    keeps every part's ``refused`` and ``delivered`` when the server refused recipients.
 
     A recipient whose address is not one the e-mail agent reads (``@``, ``bob at example``) is
     logged on ``wfengine.notifications`` and not told by e-mail, as one not in the
@@ -66,32 +74,90 @@ class EmailNotifier:
         self._send = email_agent(host, port, sender=sender, **options)
         self._per_message = min(per_message, options.get("max_recipients") or per_message)
         self._server = f"{host}:{port}"
+        #: notification key -> the addresses told (see :class:`_Told`)
+        self._told = PerKey(_Told)
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"email via {self._server}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
-        to = _addresses(notification.key, users)
-        size = self._per_message
-        parts = [to[at : at + size] for at in range(0, len(to), size)]
+        key = notification.key
+        to = _addresses(key, users)
+        with self._lock:
+            told = self._told.of(key)
+            parts = told.parts(to, self._per_message)
+        of = told.made
         refused: list[tuple[int, ApplicationError]] = []
-        for n, part in enumerate(parts, 1):
+        for n, part in parts:
             delivery_progress()  # (a role's many messages in a row are not a server hung)
             try:
                 self._send(
                     to=part,
                     subject=notification.subject,
                     body=notification.text,
-                    idempotency_key=notification.key if n == 1 else f"{notification.key}/part-{n}",
+                    idempotency_key=key if n == 1 else f"{key}/part-{n}",
                 )
             except Exception as exc:
-                if len(parts) == 1:
+                self._remember(told, getattr(exc, "delivered", ()))
+                if not told.made:
                     raise  # (one message: the agent's own error, as ever)
                 if not isinstance(exc, RecipientsRefusedError | RecipientsDeferredError):
-                    raise _not_mailed(refused, len(parts), (n, exc)) from exc
+                    last = n == parts[-1][0]
+                    raise _not_mailed(refused, of, (n, exc, last), told.has(to)) from exc
                 refused.append((n, exc))  # (the server is there: the next part may be taken)
+            else:
+                self._remember(told, part)
         if refused:
-            raise _not_mailed(refused, len(parts), None)
+            raise _not_mailed(refused, of, None, told.has(to))
+        with self._lock:  # (every recipient told: the outbox does not retry it)
+            self._told.forget(key)
+
+    def _remember(self, told: _Told, delivered: Iterable[str]) -> None:
+        with self._lock:
+            told.delivered.update(delivered)
+
+
+@dataclass(slots=True)
+class _Told:
+    """What a notification's messages were: the addresses they were delivered to (the agent
+    said so), and the part each address was cut into (none while it went in one message).
+
+    Why the notifier remembers, not only the agent (by each message's key): a role of 5,000
+    took 100 of the agent's 4,096 keys, so some 41 such notifications waiting on a retry
+    made it forget, and every retry then sent every part again (247,500 copies for 50); and
+    parts were cut by position, so an organisation change between attempts moved addresses
+    from part to part, and a part already delivered sent a second copy, under another
+    Message-ID, to an address it had not had. Now an address is told once, and keeps its
+    part (and so its message's Message-ID) on every attempt: a mail system that sees a
+    repeat (the notifier's memory lost with its process) can drop it."""
+
+    delivered: set[str] = field(default_factory=set)
+    #: address -> the part it was cut into (1 the first); those new since go in new parts
+    part_of: dict[str, int] = field(default_factory=dict)
+    #: how many parts were made (0: never cut)
+    made: int = 0
+
+    def parts(self, to: list[str], size: int) -> list[tuple[int, list[str]]]:
+        """The messages to send for ``to`` (each with its part number), at most ``size``
+        recipients each. A notification never cut that fits one message is sent whole under
+        its key, as ever (the agent sends it only to those without it, its To: and errors
+        unchanged); any other goes to the addresses not delivered yet, each in its part."""
+        if not self.made and len(to) <= size:
+            return [(1, to)] if to else []
+        new = [a for a in to if a not in self.part_of]
+        for at in range(0, len(new), size):
+            self.made += 1
+            self.part_of.update(dict.fromkeys(new[at : at + size], self.made))
+        due: dict[int, list[str]] = {}
+        for a in to:
+            if a not in self.delivered:
+                due.setdefault(self.part_of[a], []).append(a)
+        return sorted(due.items())
+
+    def has(self, to: list[str]) -> tuple[str, ...]:
+        """The addresses of ``to`` that have the notification, in order."""
+        return tuple(a for a in to if a in self.delivered)
 
 
 def _addresses(key: str, users: list[OrgUser]) -> list[str]:
@@ -117,24 +183,34 @@ _NAMED_PARTS = 3
 
 
 def _not_mailed(
-    refused: list[tuple[int, ApplicationError]], parts: int, stopped: tuple[int, Exception] | None
+    refused: list[tuple[int, ApplicationError]],
+    parts: int,
+    stopped: tuple[int, Exception, bool] | None,
+    delivered: tuple[str, ...],
 ) -> ApplicationError:
     """The error for the parts not (wholly) delivered: those whose recipients the server
-    refused, and ``stopped``, the part whose failure ended the attempt (the later ones not
-    sent). Permanent when every failure is; its text bounded, however large the role."""
-    failed = [*refused, *([stopped] if stopped else [])]
+    refused, and ``stopped``, the part whose failure ended the attempt (and whether it was
+    the attempt's last part). Permanent when every failure is; its text bounded, however
+    large the role. When the server refused recipients, a :class:`RecipientsRefusedError`
+    (:class:`RecipientsDeferredError` when not every failure is for good) with every part's
+    refusals and ``delivered``, those that have the notification: a host calling
+    :meth:`EmailNotifier.notify` reads them as it read one message's."""
+    failed = [*refused, *([stopped[:2]] if stopped else [])]
     each = [f"part {n} of {parts}: {type(e).__name__}: {e}" for n, e in failed[:_NAMED_PARTS]]
     more = len(failed) - _NAMED_PARTS
     text = "; ".join(each) + (f"; and {more} more parts failed" if more > 0 else "")
-    if stopped is not None and stopped[0] < parts:
+    if stopped is not None and not stopped[2]:
         text += f" (the attempt stopped at part {stopped[0]}: the later ones were not sent yet)"
-    text += "; a retry sends only to the recipients without it"
-    error = (
-        PermanentApplicationError
-        if all(isinstance(e, PermanentApplicationError) for _, e in failed)
-        else ApplicationError
+    text = (
+        f"e-mail not delivered to every recipient: {text}; a retry sends only to the "
+        "recipients without it"
     )
-    return error(f"e-mail not delivered to every recipient: {text}")
+    permanent = all(isinstance(e, PermanentApplicationError) for _, e in failed)
+    refusals = {a: why for _, e in failed for a, why in getattr(e, "refused", {}).items()}
+    if refusals:
+        error = RecipientsRefusedError if permanent else RecipientsDeferredError
+        return error(text, refusals, delivered)
+    return PermanentApplicationError(text) if permanent else ApplicationError(text)
 
 
 def _check_text(notifier: str, setting: str, value: object) -> None:

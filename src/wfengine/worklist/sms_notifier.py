@@ -19,14 +19,45 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox_delivery import delivery_progress
 from wfengine.worklist.notification import REMEMBERED, Notification, describe
 from wfengine.worklist.org_model import OrgUser
+
+_T = TypeVar("_T")
+
+
+class PerKey(Generic[_T]):
+    """What a notifier remembers of each notification key, so that the outbox's retry tells
+    only those not told yet: for the last :data:`~.notification.REMEMBERED` keys, the least
+    recently notified forgotten first (an entry another worker settled, or the outbox gave up
+    on, is not notified here again). Not locked: the notifier's lock guards it and what it
+    holds. Shared by the SMS and e-mail notifiers (:mod:`.email_notifier`)."""
+
+    def __init__(self, new: Callable[[], _T]) -> None:
+        self._new = new
+        self._by_key: dict[str, _T] = {}
+
+    def of(self, key: str) -> _T:
+        """What is remembered of ``key`` (a new one when nothing is), now the newest."""
+        value = self._by_key.pop(key) if key in self._by_key else self._new()
+        self._by_key[key] = value
+        while len(self._by_key) > REMEMBERED:
+            del self._by_key[next(iter(self._by_key))]
+        return value
+
+    def forget(self, key: str) -> None:
+        """Forget ``key``: every one of its recipients told, nothing is left for a retry."""
+        self._by_key.pop(key, None)
+
+    def values(self) -> list[_T]:
+        """What is remembered, the least recently notified first."""
+        return list(self._by_key.values())
 
 
 class SmsGateway(Protocol):
@@ -111,8 +142,8 @@ class SmsNotifier:
 
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
-        #: notification key -> the recipients settled (the last REMEMBERED keys)
-        self._settled: dict[str, _Settled] = {}
+        #: notification key -> the recipients settled
+        self._settled = PerKey(_Settled)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -120,10 +151,8 @@ class SmsNotifier:
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         key = notification.key
-        with self._lock:  # (the newest key last: the oldest is forgotten first)
-            settled = self._settled[key] = self._settled.pop(key, _Settled())
-            while len(self._settled) > REMEMBERED:
-                del self._settled[next(iter(self._settled))]
+        with self._lock:
+            settled = self._settled.of(key)
             due = settled.in_turn(users)
         for i, user in enumerate(due):
             delivery_progress()  # (many slow texts in a row are not a gateway hung for good)
