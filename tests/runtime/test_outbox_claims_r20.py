@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import pytest
 
-from wfengine.definition.builder import PackageBuilder
+from tests.runtime.outbox_tickets import entry_states, start_tickets
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.outbox import OutboxPolicy, OutboxRecord, OutboxStatus
@@ -31,24 +31,12 @@ class _Died(BaseException):
     """The delivering process died here (see the module notes)."""
 
 
-def _deploy(engine: Engine, instances: int) -> None:
-    pb = PackageBuilder("desk")
-    pb.process("ticket").activity("answer", performer="clerk")
-    engine.deploy(pb.build())
-    for _ in range(instances):
-        engine.start_process("ticket")
-
-
-def _states(engine: Engine) -> dict[int, tuple[OutboxStatus, int]]:
-    return {r.id: (r.status, r.attempts) for r in engine.outbox.entries()}
-
-
 def test_an_entry_killing_its_deliverer_is_given_up_alone(
     engine: Engine, clock: VirtualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(Outbox, "_give_back", lambda self, ids, owner: None, raising=False)
     engine.outbox.policy = OutboxPolicy(lease=LEASE, max_attempts=2)
-    _deploy(engine, 2)  # entries 1 to 4
+    start_tickets(engine, 2)  # entries 1 to 4
     seen: list[tuple[int, int]] = []
 
     def handler(record: OutboxRecord) -> None:
@@ -63,7 +51,7 @@ def test_an_entry_killing_its_deliverer_is_given_up_alone(
         clock.advance(LEASE * 2)
 
     assert sorted(seen) == [(1, 1), (1, 2), (2, 1), (3, 1), (4, 1)]
-    assert _states(engine) == {
+    assert entry_states(engine) == {
         1: (OutboxStatus.FAILED, 3),  # two deliveries that never finished, then given up
         2: (OutboxStatus.DELIVERED, 1),
         3: (OutboxStatus.DELIVERED, 1),
@@ -80,7 +68,7 @@ def test_a_later_entry_killing_its_deliverer_leaves_the_rest_their_attempts(
     delivered before it are settled, those after it never began and count no crash."""
     monkeypatch.setattr(Outbox, "_give_back", lambda self, ids, owner: None, raising=False)
     engine.outbox.policy = OutboxPolicy(lease=LEASE, max_attempts=1)
-    _deploy(engine, 3)  # entries 1 to 6
+    start_tickets(engine, 3)  # entries 1 to 6
     seen: list[int] = []
 
     def handler(record: OutboxRecord) -> None:
@@ -95,6 +83,6 @@ def test_a_later_entry_killing_its_deliverer_leaves_the_rest_their_attempts(
         clock.advance(LEASE * 2)
 
     assert seen == [1, 2, 3, 4, 5, 6]  # with max_attempts=1, 3 is not handed over again
-    states = _states(engine)
+    states = entry_states(engine)
     assert states.pop(3) == (OutboxStatus.FAILED, 2)
     assert states == {i: (OutboxStatus.DELIVERED, 1) for i in (1, 2, 4, 5, 6)}

@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import pytest
 
-from wfengine.definition.builder import PackageBuilder
+from tests.runtime.outbox_tickets import entry_states, start_tickets
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
-
-
-def _deploy(engine: Engine, instances: int) -> None:
-    pb = PackageBuilder("desk")
-    pb.process("ticket").activity("answer", performer="clerk")
-    engine.deploy(pb.build())
-    for _ in range(instances):
-        engine.start_process("ticket")
-
-
-def _states(engine: Engine) -> dict[int, tuple[OutboxStatus, int]]:
-    return {r.id: (r.status, r.attempts) for r in engine.outbox.entries()}
 
 
 @pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
 def test_an_interrupted_batch_is_given_back_at_once(
     engine: Engine, interrupt: type[BaseException]
 ) -> None:
-    _deploy(engine, 3)  # entries 1 to 6
+    start_tickets(engine, 3)  # entries 1 to 6
     seen: list[int] = []
 
     def handler(record: OutboxRecord) -> None:
@@ -47,13 +35,13 @@ def test_an_interrupted_batch_is_given_back_at_once(
 
     assert engine.deliver_outbox() == 6  # the same clock: no lease had to run out
     assert seen == [1, 2, 3, 4, 5, 6, 1]
-    states = _states(engine)
+    states = entry_states(engine)
     assert states.pop(1) == (OutboxStatus.DELIVERED, 2)  # interrupted, then delivered
     assert states == {i: (OutboxStatus.DELIVERED, 1) for i in range(2, 7)}
 
 
 def test_a_kind_unsubscribed_during_a_batch_is_skipped_not_delivered(engine: Engine) -> None:
-    _deploy(engine, 3)  # offered: entries 2, 4, 6
+    start_tickets(engine, 3)  # offered: entries 2, 4, 6
     seen: list[int] = []
 
     def once(record: OutboxRecord) -> None:
