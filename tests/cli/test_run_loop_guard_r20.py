@@ -95,3 +95,24 @@ def test_a_loop_whose_condition_reads_the_clock_runs_to_its_end(tmp_path: Path) 
     out = json.loads(result.stdout)
     assert result.exit_code == 0, out["stopped"]
     assert out["state"] == "closed.completed"
+
+
+def test_a_loop_whose_deadline_is_far_off_stops_at_its_first_repeat(tmp_path: Path) -> None:
+    # a timer pending anywhere let the loop go round: a deadline a year off was never reached,
+    # and the runner completed 100,000 rounds first
+    from wfengine.definition.builder import deadline
+
+    loop = standard_loop("x < 3")
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="0")
+    p.start("s").activity(
+        "w", performer="clerk", loop=loop, deadlines=[deadline("P365D", "Late", execution="SYNCHR")]
+    )
+    p.activity("inc", script="x = x + 1").activity("late").end("e")
+    p.sequence("s", "w", "inc", "e").transition("w", "late", exception="Late")
+    p.transition("late", "e")
+    code, out, _ = _run(tmp_path, write(tmp_path, pb), "memory")
+    assert code == 3
+    assert out["trace"] == ["s", "w"]
+    assert out["stopped"].startswith("manual loop: w would repeat forever")

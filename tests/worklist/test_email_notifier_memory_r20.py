@@ -153,3 +153,17 @@ def test_a_role_in_one_message_is_retried_as_before() -> None:
     (mid, envelope, to) = server.messages[-1]
     assert (mid, envelope) == (_id("e-7", 1), ["user7@corp.example"])
     assert len(getaddresses([to])) == 50  # (its To: the whole role's, as ever)
+
+
+def test_a_notification_given_up_for_good_is_forgotten() -> None:
+    # the outbox retries no permanent failure: its addresses were kept until 10,000 newer
+    # notifications came (a megabyte each for a role of 5,000, one refused for good)
+    users = _role(120)
+    notifier = _notifier(_Server(refused={"user3@corp.example": 550}))
+    with pytest.raises(RecipientsRefusedError):
+        notifier.notify(_offered("e-7", users), users)
+    assert list(notifier._told.values()) == []
+    deferred = _notifier(_Server(refused={"user3@corp.example": 452}))
+    with pytest.raises(RecipientsDeferredError):
+        deferred.notify(_offered("e-7", users), users)
+    assert len(list(deferred._told.values())) == 1  # (retried: who has it is kept)

@@ -20,8 +20,9 @@ forever. The state is:
 One case is told apart: the same *activity instance* offering a work item again is a Standard
 loop going round, whose iteration count the engine keeps outside the data. That is progress
 only while something outside the state can end the loop (:class:`BoundedLoops`): its
-LoopMaximum, a condition that reads the clock, or a timer pending in its instance (its
-deadline, which ends a synchronous loop whole, or one elsewhere that changes the data).
+LoopMaximum, a condition that reads the clock, or a timer of its instance due within a minute
+(its deadline, which ends a synchronous loop whole, or one elsewhere that changes the data;
+one due in a year is not reached before 100,000 rounds are).
 Without any, the loop's condition reads nothing but the data (and the counter field, when the
 loop names one, which changes the data each round), so a round from the same state is a
 repeat like any other: a loop ``x < 3`` whose ``x`` only a later step changes went round
@@ -35,6 +36,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -105,7 +107,8 @@ class BoundedLoops:
     """Which work items a Standard loop offers whose rounds from one state may still end (see
     the module notes): one with a LoopMaximum, one whose condition reads the clock (``now()``,
     ``today()``), and, while its instance has a timer pending (a deadline, which ends a
-    synchronous loop whole, or a timer elsewhere that may change the data), any. Why not only
+    synchronous loop whole, or a timer elsewhere that may change the data) due within
+    :data:`SOON`, any. Why not only
     the LoopMaximum: a loop a deadline or the clock ends was stopped at its first round as
     one that would repeat for ever. Read from the compiled definition of each item's instance,
     once per instance and activity (an instance keeps its version)."""
@@ -132,10 +135,19 @@ class BoundedLoops:
             )
             known = self._loops[where] = (standard, ends)
         standard, ends = known
-        if ends or (standard and self.engine.timers(item.instance_id)):
+        if ends or (standard and self._timer_soon(item.instance_id)):
             return item.activity_instance_id
         return None
 
+    def _timer_soon(self, instance_id: str) -> bool:
+        """Does a timer of the instance fall due within :data:`SOON` (the runner's real clock
+        reaches it while it goes round)? Not one due in a year: 100,000 rounds come first."""
+        soon = self.engine.clock.now() + SOON
+        return any(timer.due <= soon for timer in self.engine.timers(instance_id))
+
+
+#: how soon a pending timer must fall due to let a loop go round from one state
+SOON = timedelta(seconds=60)
 
 #: a call of the clock in an expression's text (what makes a loop's condition change alone)
 _CLOCK = re.compile(r"\b(?:now|today)\s*\(")

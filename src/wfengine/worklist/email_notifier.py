@@ -87,6 +87,25 @@ class EmailNotifier:
         with self._lock:
             told = self._told.of(key)
             parts = told.parts(to, self._per_message)
+        try:
+            self._tell(key, notification, told, parts, to)
+        except PermanentApplicationError:  # the outbox gives it up: nothing left to retry
+            with self._lock:  # (a role of thousands kept a megabyte a notification)
+                self._told.forget(key)
+            raise
+        with self._lock:  # (every recipient told: the outbox does not retry it)
+            self._told.forget(key)
+
+    def _tell(
+        self,
+        key: str,
+        notification: Notification,
+        told: _Told,
+        parts: list[tuple[int, list[str]]],
+        to: list[str],
+    ) -> None:
+        """Send ``parts``, remembering in ``told`` who has the message; raise as
+        :meth:`notify` says when some are not told."""
         of = told.made
         refused: list[tuple[int, ApplicationError]] = []
         for n, part in parts:
@@ -110,8 +129,6 @@ class EmailNotifier:
                 self._remember(told, part)
         if refused:
             raise _not_mailed(refused, of, None, told.has(to))
-        with self._lock:  # (every recipient told: the outbox does not retry it)
-            self._told.forget(key)
 
     def _remember(self, told: _Told, delivered: Iterable[str]) -> None:
         with self._lock:
