@@ -158,8 +158,7 @@ class _Aliases:
         self.allowed = max(MAX_REPEATED_NODES, min(ALIAS_GROWTH * composed, MAX_REPEATED_CEILING))
         self.sizes: dict[int, int] = {}
         self.open: set[int] = set()  # the nodes being walked
-        self.repeated = 0
-        self.aliases = 0  # the aliases met so far
+        self.repeated = 0  # (it grows at each alias met)
         self.holding: set[int] = set()  # the nodes with an alias inside
 
     def size(self, node: Any, line: int) -> int:
@@ -174,13 +173,12 @@ class _Aliases:
             )
         known = self.sizes.get(key)
         if known is not None:
-            self.aliases += 1
             self.repeated += known
             if self.repeated > self.allowed:
                 raise OrganisationError(self._too_many(line, key in self.holding))
             return known
         self.open.add(key)
-        aliases_before = self.aliases
+        before = self.repeated
         total = 1
         if isinstance(node, yaml.SequenceNode):
             for item in node.value:
@@ -190,7 +188,7 @@ class _Aliases:
                 at = key_node.start_mark.line + 1
                 total += self.size(key_node, at) + self.size(value_node, at)
         self.open.discard(key)
-        if self.aliases > aliases_before:
+        if self.repeated > before:
             self.holding.add(key)
         self.sizes[key] = total
         return total

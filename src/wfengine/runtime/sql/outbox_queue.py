@@ -2,7 +2,7 @@
 
 Entries are inserted by the commit of their step (:mod:`~wfengine.runtime.sql.commit`), pending
 and due at once. Delivering one is a claim (a lease, counted in ``attempts`` but for entries a
-dead deliverer never began: :func:`~wfengine.runtime.outbox_memory.taken`; atomic, with ``FOR
+dead deliverer never began: :func:`~wfengine.runtime.outbox_claims.taken`; atomic, with ``FOR
 UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never hold the same entry), the handlers'
 calls outside any transaction, then one short transaction recording how it went.
 ``next_attempt_at`` is NULL once an entry is settled, so the index on it holds only pending
@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
-from wfengine.runtime.outbox_memory import Candidate, Claim, taken
+from wfengine.runtime.outbox_claims import Candidate, Claim, taken
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
@@ -62,7 +62,7 @@ class OutboxQueue:
             candidates = candidates.where(o.c.kind.in_(sorted(kinds)))
 
         def claim(conn: sa.Connection) -> list[OutboxRecord]:
-            # which to take and count is decided as in memory (outbox_memory.taken): one
+            # which to take and count is decided as in memory (outbox_claims.taken): one
             # more statement per claim than a claim in one UPDATE, none per entry
             due = [_candidate(r) for r in conn.execute(candidates)]
             chosen, unstarted = taken(due, lambda claims: _mates(conn, claims))
