@@ -42,6 +42,18 @@ class EventSpec(TypedDict, total=False):
     throw: bool
 
 
+def flag(value: object, what: str) -> bool:
+    """``value``, refused (:class:`BuildError` naming ``what``) unless it is True or False.
+
+    Why not its truth: a flag read from a configuration file or the environment arrives as
+    text, and every text but ``""`` is true, so ``end(terminate="false")`` made a Terminate
+    end that ended the whole instance and ``transition(otherwise="false")`` an Otherwise
+    transition, with nothing said."""
+    if not isinstance(value, bool):
+        raise BuildError(f"{what} is True or False, not {value!r}")
+    return value
+
+
 #: XPDL 2.2's values of a StartEvent's and an IntermediateEvent's ``Trigger`` and an EndEvent's
 #: ``Result``: the engine and the schema know these spellings only, so the builder writes them
 TRIGGERS: dict[EventPosition, tuple[str, ...]] = {
@@ -133,9 +145,9 @@ def event_detail(
             f"(detail= is the trigger element they would make)"
         )
     for key, value in spec.items():
-        if key == "throw" and not isinstance(value, bool):
-            raise BuildError(f"{where}: throw= is True or False, not {value!r}")
-        if key != "throw":
+        if key == "throw":
+            flag(value, f"{where}: throw=")
+        else:
             text(value, f"{where}: {key}=")
     named = [k for k in spec if k not in ("throw", "code")]
     if len(named) > 1:

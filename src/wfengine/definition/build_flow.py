@@ -29,7 +29,7 @@ from wfengine.definition.build_arguments import (
     tool_call,
     xml_nodes,
 )
-from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail
+from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail, flag
 from wfengine.definition.checks.event_throws import misplaced_throw
 from wfengine.definition.model import (
     Activity,
@@ -325,7 +325,7 @@ class FlowBuilder:
             position=EventPosition.START,
             trigger=trigger,
             detail=made,
-            interrupting=interrupting,
+            interrupting=_maybe_flag(interrupting, "interrupting="),
         )
         return self._add(id, _catching(id, body), options)
 
@@ -354,7 +354,7 @@ class FlowBuilder:
             trigger=trigger,
             detail=made,
             target=attached_to,
-            interrupting=interrupting,
+            interrupting=_maybe_flag(interrupting, "interrupting="),
         )
         return self._add(id, _catching(id, body), options)
 
@@ -373,6 +373,7 @@ class FlowBuilder:
         ``result`` is XPDL's EndEvent Result in any case (written in XPDL's spelling);
         ``result="Error"`` with ``code=`` throws an error to the nearest catch (an attached
         event or exception transition of an enclosing block or calling subflow activity)."""
+        flag(terminate, "terminate=")
         if result is not None:
             result = canonical_trigger(f"end event {id!r}", EventPosition.END, result)
         if terminate and result not in (None, "Terminate"):
@@ -416,6 +417,8 @@ class FlowBuilder:
         """
         if condition is not None:
             condition = text(condition, "condition (an expression)")
+        flag(otherwise, "otherwise=")
+        flag(default_exception, "default_exception=")
         given = [
             (ConditionType.CONDITION, condition) if condition is not None else None,
             (ConditionType.OTHERWISE, None) if otherwise else None,
@@ -502,6 +505,11 @@ def free_ids(used: set[str]) -> Iterator[str]:
         candidate = f"t{n}"
         if candidate not in used:
             yield candidate
+
+
+def _maybe_flag(value: bool | None, what: str) -> bool | None:
+    """A flag left unset (None: the model's default) or True or False (see :func:`flag`)."""
+    return None if value is None else flag(value, what)
 
 
 def _catching(id: str, event: Event) -> Event:

@@ -20,6 +20,7 @@ from wfengine.definition.build_arguments import (
     extended_models,
     one_spec,
 )
+from wfengine.definition.build_events import flag
 from wfengine.definition.model import (
     BasicType,
     BasicTypeKind,
@@ -157,6 +158,8 @@ def pending_data_field(
     extended: ExtendedSpec | None,
 ) -> PendingField:
     """A data field, its type still unresolved."""
+    flag(is_array, "is_array=")
+    flag(read_only, "read_only=")
     model = DataField(
         id=id,
         name=name,
