@@ -1,5 +1,6 @@
 """Checks of what a host passes to ``run_due_jobs`` and ``fire_due_timers``: ``limit``,
-``kinds`` and ``instances``, as every store takes them.
+``kinds``, ``instances`` and ``lease``, as every store takes them, and to ``release_jobs``
+and ``renew_leases``.
 
 Why: the stores read a wrong one differently (``limit=-1`` ran no job in memory and all of
 them on SQLite, ``2.5`` three or two; ``kinds="continue"``, a string, ran all in memory and
@@ -11,9 +12,9 @@ and the argument, a wrong value a ``ValueError``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 
-from wfengine.runtime.host_arguments import described, page_size
+from wfengine.runtime.host_arguments import check_user, described, page_size
 from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER
 
 #: the kinds of job every engine runs (a host may add its own to ``job_handlers``)
@@ -21,10 +22,12 @@ BUILT_IN_KINDS = frozenset({JOB_TIMER, JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER})
 
 
 def job_filters(
-    limit: object, kinds: object, instances: object, handled: Iterable[str]
+    limit: object, kinds: object, instances: object, handled: Iterable[str], lease: object
 ) -> tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]:
-    """``run_due_jobs``' ``limit``, ``kinds`` and ``instances`` checked; ``handled``: the
-    kinds the engine has handlers for, which with the built-in ones are the kinds known."""
+    """``run_due_jobs``' ``limit``, ``kinds`` and ``instances`` checked, and its ``lease``
+    (:func:`checked_lease`); ``handled``: the kinds the engine has handlers for, which with
+    the built-in ones are the kinds known."""
+    checked_lease(lease)
     if limit is None:
         raise TypeError("run_due_jobs: limit: a whole number of jobs, not None")
     try:
@@ -63,17 +66,38 @@ def _names(value: object, command: str, name: str, what: str) -> tuple[str, ...]
 
 def job_id_names(value: object, command: str, name: str) -> tuple[str, ...]:
     """``value`` as a tuple of job ids: ``started="job-1"`` was tested as a substring
-    (``"job-1" in "job-12"``), and ``job_ids="job-1"`` released letter by letter."""
+    (``"job-1" in "job-12"``), and ``job_ids="job-1"`` released (or renewed) letter by
+    letter. A generator is taken too: the commands' signatures promise any iterable."""
+    if isinstance(value, Iterator):
+        value = tuple(value)
     return _names(value, command, name, "job ids, such as ('job-1',)") or ()
 
 
+def renewal(job_ids: object, owner: object, lease: object) -> tuple[tuple[str, ...], str]:
+    """``renew_leases``' ``job_ids`` and ``owner`` checked, and its ``lease``. Why: they
+    went to the store as given, so ``"job-1"`` was renewed letter by letter (``[]``: every
+    lease "lost"), a lease of zero or less stored as ended (another engine claimed the job
+    being run) and ``lease=60`` a bare ``TypeError`` from the clock."""
+    ids = job_id_names(job_ids, "renew_leases", "job_ids")
+    checked_lease(lease, "renew_leases")
+    return ids, check_user(owner, "owner", "renew_leases")
+
+
 def checked_lease(lease: object, command: str = "run_due_jobs") -> None:
-    """Refuse a lease that is no ``timedelta`` (``lease=60``) before anything is claimed: it
-    failed later, inside the claim, as a bare ``TypeError`` from adding it to a time."""
+    """Refuse a lease that is no ``timedelta`` (``lease=60``) or not above zero before
+    anything is claimed: a wrong type failed later, inside the claim, as a bare
+    ``TypeError`` from adding it to a time, and a lease of zero or less was stored as one
+    already ended, so a second engine claimed the job while the first ran it (its
+    application called twice)."""
     from datetime import timedelta
 
     if not isinstance(lease, timedelta):
         raise TypeError(
             f"{command}(lease=...) takes a timedelta such as timedelta(seconds=60), not "
             f"{lease!r} ({type(lease).__name__})"
+        )
+    if lease <= timedelta(0):
+        raise ValueError(
+            f"{command}(lease=...) must be above zero, such as timedelta(seconds=60), not "
+            f"{lease!r}: a lease that has ended lets another engine claim the job being run"
         )

@@ -31,7 +31,7 @@ from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.invoke_jobs import abandoned_call, own_call, stopped_calling
-from wfengine.runtime.job_arguments import checked_lease, instance_names, job_filters, job_id_names
+from wfengine.runtime.job_arguments import instance_names, job_filters, job_id_names, renewal
 from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
 from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER, PARKED, Job
@@ -203,8 +203,7 @@ class JobCommands(EngineBase):
         self._refuse_closed()
         if deliver is not None:
             check_flag(deliver, "deliver", "run_due_jobs")
-        limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
-        checked_lease(lease)
+        limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers, lease)
         owner = check_user(owner or self.worker_id, "owner", "run_due_jobs")
         if self._command_lock.locked():  # before claiming: a job claimed must be run
             if firing_elsewhere(self):
@@ -583,9 +582,8 @@ class JobCommands(EngineBase):
     ) -> list[str]:
         """Extend the leases of jobs being run; returns those still held (the others were lost,
         and whatever their run does will be rolled back at commit)."""
-        return self.store.renew_leases(
-            owner or self.worker_id, job_ids, later(self.clock.now(), lease)
-        )
+        ids, owner = renewal(job_ids, owner or self.worker_id, lease)
+        return self.store.renew_leases(owner, ids, later(self.clock.now(), lease))
 
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order: of the instance ``instance_id``
