@@ -7,6 +7,7 @@ type spec until :meth:`PackageBuilder.build` knows every declaration.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import get_args
@@ -84,10 +85,14 @@ def resolve_type(t: PendingType, declared: Iterable[str], *, loose: bool = False
         return BasicType(type=t.basic)
     if loose:
         return DeclaredType(id=t.name)
-    basics = ", ".join(k.value for k in BasicTypeKind)
+    basics = [k.value for k in BasicTypeKind]
     decls = ", ".join(sorted(known)) or "none"
+    near = difflib.get_close_matches(t.name, sorted(known), n=1) or difflib.get_close_matches(
+        t.name.upper(), basics, n=1
+    )
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
     raise BuildError(
-        f"unknown data type {t.name!r}: not a basic type ({basics}) "
+        f"unknown data type {t.name!r}{hint}: not a basic type ({', '.join(basics)}) "
         f"and not a type declaration of the package (declared: {decls})"
     )
 
@@ -98,11 +103,21 @@ class PendingField:
 
     model: DataField | FormalParameter
     type: PendingType | None = None
+    #: where it is declared (``process 'p'``, ``application 'a' of package 'k'``), told by
+    #: the builder before resolving: a misspelt type name is found only then, far from the
+    #: call that named it, so the error must say which field or parameter it was
+    scope: str = ""
 
     def resolve(self, declared: Iterable[str]) -> DataField | FormalParameter:
         if self.type is None:
             return self.model
-        return self.model.model_copy(update={"data_type": resolve_type(self.type, declared)})
+        try:
+            data_type = resolve_type(self.type, declared)
+        except BuildError as exc:
+            kind = "formal parameter" if isinstance(self.model, FormalParameter) else "data field"
+            where = f" of {self.scope}" if self.scope else ""
+            raise BuildError(f"{kind} {self.model.id!r}{where}: {exc}") from None
+        return self.model.model_copy(update={"data_type": data_type})
 
 
 _PLACEHOLDER = BasicType(type=BasicTypeKind.STRING)

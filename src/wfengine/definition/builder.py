@@ -67,6 +67,7 @@ from wfengine.definition.build_arguments import (
 from wfengine.definition.build_declarations import DeclarationsMixin
 from wfengine.definition.build_flow import ActivityOptions, Flow, FlowBuilder, finish_flow, free_ids
 from wfengine.definition.build_types import (
+    PendingField,
     PendingType,
     pending_param,
     pending_params,
@@ -225,6 +226,7 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
 
     def _build_checked(self, declared: Sequence[str]) -> WorkflowProcess:
         where = f"process {self.id!r}"
+        name_scopes(self, where, self._params)
         participants, applications, data_fields = self._build_declarations(declared, where)
         params = tuple(p.resolve(declared) for p in self._params)
         check_unique("formal parameter", (p.id for p in params), where)
@@ -279,6 +281,17 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
             transitions=transitions,
             extended_attributes=tuple(self._extended),
         )
+
+
+def name_scopes(owner: DeclarationsMixin, where: str, params: Sequence[PendingField] = ()) -> None:
+    """Tell each pending data field and formal parameter of ``owner`` (a package or process
+    named ``where``) where it is declared, so an unknown type name found while resolving
+    names it: ``formal parameter 'amt' of application 'calc' of process 'main'``."""
+    for pending in (*owner._data_fields, *params):
+        pending.scope = where
+    for app, app_params in owner._applications:
+        for pending in app_params:
+            pending.scope = f"application {app.id!r} of {where}"
 
 
 def check_same_types(
@@ -423,6 +436,7 @@ class PackageBuilder(DeclarationsMixin):
         declared = self._declared_type_ids()
         where = f"package {self.id!r}"
         check_unique("type declaration", declared, where)
+        name_scopes(self, where)
         participants, applications, data_fields = self._build_declarations(declared, where)
         check_unique("process", (p.id for p in self._processes), where)
         process_ids = {p.id for p in self._processes}
