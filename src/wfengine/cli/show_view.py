@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wfengine.cli.declared_data import type_name
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
     Application,
-    BasicType,
     BlockActivity,
     DataField,
-    DataType,
-    DeclaredType,
     Event,
+    FormalParameter,
     Package,
     Participant,
     ReferenceImplementation,
@@ -36,12 +35,10 @@ from wfengine.one_line import one_line
 Summary = dict[str, Any]
 
 
-def _data_type(data_type: DataType) -> str:
-    if isinstance(data_type, BasicType):
-        return data_type.type.value
-    if isinstance(data_type, DeclaredType):
-        return f"declared:{data_type.id}"
-    return data_type.kind
+def _typed(item: DataField | FormalParameter) -> Summary:
+    """``type`` as messages read it (``array of STRING`` for an IsArray field: the field
+    holds a list, and whoever starts an instance must give it one) and ``is_array``."""
+    return {"type": type_name(item.data_type, item.is_array), "is_array": item.is_array}
 
 
 def _participant(p: Participant) -> Summary:
@@ -53,8 +50,7 @@ def _application(a: Application) -> Summary:
         "id": a.id,
         "name": a.name,
         "parameters": [
-            {"id": f.id, "mode": f.mode.value, "type": _data_type(f.data_type)}
-            for f in a.formal_parameters
+            {"id": f.id, "mode": f.mode.value, **_typed(f)} for f in a.formal_parameters
         ],
     }
 
@@ -63,7 +59,7 @@ def _data_field(f: DataField) -> Summary:
     return {
         "id": f.id,
         "name": f.name,
-        "type": _data_type(f.data_type),
+        **_typed(f),
         "initial_value": f.initial_value,
     }
 
@@ -141,8 +137,7 @@ def _process(p: WorkflowProcess, lanes: LanePerformers) -> Summary:
         "id": p.id,
         "name": p.name,
         "parameters": [
-            {"id": f.id, "mode": f.mode.value, "type": _data_type(f.data_type)}
-            for f in p.formal_parameters
+            {"id": f.id, "mode": f.mode.value, **_typed(f)} for f in p.formal_parameters
         ],
         "participants": [_participant(x) for x in p.participants],
         "applications": [_application(x) for x in p.applications],

@@ -1,0 +1,43 @@
+"""``wfengine show`` tells an array data field or parameter from a scalar one: the field holds a
+list, and whoever starts an instance must give it one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from wfengine.cli.main import main
+from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.io import dump_xpdl
+
+
+def _file(tmp_path: Path) -> Path:
+    b = PackageBuilder("pk")
+    b.application("tagger", params=[("names", "IN", "STRING")])
+    p = b.process("main")
+    p.data_field("tags", "STRING", is_array=True)
+    p.data_field("one", "STRING")
+    p.start("a").end("z").sequence("a", "z")
+    path = tmp_path / "pk.xpdl"
+    path.write_bytes(dump_xpdl(b.build()))
+    return path
+
+
+def test_text_shows_an_array_field_as_an_array(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["show", str(_file(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "tags: array of STRING" in result.stdout
+    assert "one: STRING" in result.stdout
+
+
+def test_json_says_is_array(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["show", "--json", str(_file(tmp_path))])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    fields = {f["id"]: f for f in summary["processes"][0]["data_fields"]}
+    assert (fields["tags"]["type"], fields["tags"]["is_array"]) == ("array of STRING", True)
+    assert (fields["one"]["type"], fields["one"]["is_array"]) == ("STRING", False)
+    [param] = summary["applications"][0]["parameters"]
+    assert (param["type"], param["is_array"]) == ("STRING", False)
