@@ -148,8 +148,10 @@ class NotificationDispatcher:
         #: where recipients are looked up after the delivering engine's directory
         self.organisation = _source(organisation)
         self.notifiers = _checked(notifiers)
-        #: entry key -> (notification, notifier) positions delivered, while some are not
-        self._delivered: dict[str, set[tuple[int, int]]] = {}
+        #: entry key -> (notification key, notifier) delivered, while some are not; notifiers
+        #: by identity, not position: a host removing one from :attr:`notifiers` between
+        #: attempts shifted the positions, and the retry skipped one never delivered
+        self._delivered: dict[str, list[tuple[str, Notifier]]] = {}
         self._lock = threading.Lock()  # a worker's threads share one dispatcher
 
     def __repr__(self) -> str:
@@ -185,45 +187,57 @@ class NotificationDispatcher:
         self, key: str, notifications: list[Notification], found: dict[str, OrgUser]
     ) -> None:
         """Hand each notification of the entry ``key`` to every notifier that does not have
-        it yet (see the module notes), each with those of its recipients ``found``."""
+        it yet (see the module notes), each with those of its recipients ``found``.
+
+        What was delivered is remembered whenever the attempt ends short of all: by failures,
+        and by a ``KeyboardInterrupt`` or ``SystemExit`` out of a notifier too (the memory is
+        taken out at the start, and was lost then: the next delivery repeated every notifier
+        that already had it)."""
         with self._lock:
-            done = self._delivered.pop(key, None) or set()
-        failed: list[str] = []
-        failing: set[int] = set()
-        transient = False  # some failure a retry may cure
-        for j, notification in enumerate(notifications):
-            users = [found[u] for u in notification.recipients if u in found]
-            for i, notifier in enumerate(self.notifiers):
-                if (j, i) in done:
-                    continue
-                delivery_progress()  # (a worker times a delivery from its last progress)
-                try:
-                    notify: Callable[..., object] = notifier.notify  # (what it really returns)
-                    answer = notify(notification, users)
-                    if inspect.iscoroutine(answer):  # (one returned: never awaited here)
-                        answer.close()
-                        raise TypeError("its notify() returned a coroutine, which is not awaited")
-                except Exception as exc:
-                    what = f" ({notification.event!r})" if notification.key != key else ""
-                    failed.append(f"{describe(notifier)}{what}: {type(exc).__name__}: {exc}")
-                    failing.add(i)
-                    transient = transient or not isinstance(exc, PermanentApplicationError)
-                else:
-                    done.add((j, i))
-        if not failed:
+            done = self._delivered.pop(key, None) or []
+        failed: list[tuple[Notifier, str, Exception]] = []
+        try:
+            for notification in notifications:
+                for notifier in list(self.notifiers):
+                    if any(k == notification.key and d is notifier for k, d in done):
+                        continue
+                    try:
+                        self._notify(notifier, notification, found)
+                    except Exception as exc:
+                        what = f" ({notification.event!r})" if notification.key != key else ""
+                        failed.append((notifier, what, exc))
+                    else:
+                        done.append((notification.key, notifier))
+        except BaseException:
+            self._remember(key, done)
+            raise
+        if failed:
+            self._remember(key, done)
+            raise _failure(failed, len(self.notifiers))
+
+    @staticmethod
+    def _notify(notifier: Notifier, notification: Notification, found: dict[str, OrgUser]) -> None:
+        """Call ``notifier`` with ``notification`` and a list of its recipients ``found`` of
+        its own (one list shared by every notifier was emptied for the next by a notifier
+        working through it as a queue)."""
+        users = [found[u] for u in notification.recipients if u in found]
+        delivery_progress()  # (a worker times a delivery from its last progress)
+        notify: Callable[..., object] = notifier.notify  # (what it really returns)
+        answer = notify(notification, users)
+        if inspect.iscoroutine(answer):  # (one returned: never awaited here)
+            answer.close()
+            raise TypeError("its notify() returned a coroutine, which is not awaited")
+
+    def _remember(self, key: str, done: list[tuple[str, Notifier]]) -> None:
+        """Keep what of the entry ``key`` was delivered, for its retry (the newest
+        :data:`REMEMBERED` entries)."""
+        if not done:
             return
         with self._lock:
             remembered = self._delivered
             remembered[key] = done
             while len(remembered) > REMEMBERED:
                 del remembered[next(iter(remembered))]
-        # every failure for good (a mail server's 5xx refusal): the outbox gives the entry up
-        # at once rather than repeat the refusal until its attempts run out
-        error = NotificationError if transient else PermanentNotificationError
-        raise error(
-            f"{len(failing)} of {len(self.notifiers)} notifiers failed (the others have it "
-            f"and are not called again): {'; '.join(failed)}"
-        )
 
     def _users(self, recipients: tuple[str, ...], key: str) -> dict[str, OrgUser]:
         """The recipients' users by id, each looked up in the delivering engine's directory, then
@@ -266,6 +280,23 @@ class NotificationDispatcher:
                 f" {_NEEDED}, or None"
             )
         return cast(People | None, found)
+
+
+def _failure(failed: list[tuple[Notifier, str, Exception]], total: int) -> NotificationError:
+    """The error of an attempt in which the ``failed`` notifiers raised (each with what it
+    failed on, when not the entry's own notification, and its exception), of ``total``."""
+    failing = {id(notifier) for notifier, _, _ in failed}
+    # every failure for good (a mail server's 5xx refusal): the outbox gives the entry up
+    # at once rather than repeat the refusal until its attempts run out
+    transient = any(not isinstance(exc, PermanentApplicationError) for _, _, exc in failed)
+    error = NotificationError if transient else PermanentNotificationError
+    told = "; ".join(
+        f"{describe(notifier)}{what}: {type(exc).__name__}: {exc}" for notifier, what, exc in failed
+    )
+    return error(
+        f"{len(failing)} of {total} notifiers failed (the others have it and are not called "
+        f"again): {told}"
+    )
 
 
 #: what an organisation given to subscribe must have, as its refusals say
