@@ -81,9 +81,11 @@ def instance_data(
     for fp in compiled.formal_parameters:
         values.setdefault(fp.id, None)
     if data:
-        values.update(owned_values(data))
+        values.update(data)
+    # checked before the copy: a cyclic or too deeply nested value is refused naming its
+    # place, as every other command does; the copy, first, recursed into a RecursionError
     check_storable(values, where)
-    return values, data
+    return owned_values(values), data
 
 
 class Lifecycle(NavigatorBase):
