@@ -1,0 +1,38 @@
+"""A SQLite database on a read-only mount cannot be read with ``mode=ro`` (WAL mode writes the
+-shm file even to read); the error for a file that cannot be written named ``mode=ro`` as a
+cause and left the reader no way forward. It now names ``immutable=1``, which reads it, and
+that URL does read a database wfengine wrote."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+from tests.cli.databases import automatic, cli, write
+from wfengine.runtime.sql.retry import condition
+
+
+def _sqlite_error(code: int, name: str) -> sa_exc.OperationalError:
+    error = sqlite3.OperationalError("unable to open database file")
+    error.sqlite_errorcode = code
+    error.sqlite_errorname = name
+    return sa_exc.OperationalError("SELECT 1", {}, error)
+
+
+def test_a_file_that_cannot_be_written_names_the_url_that_reads_it() -> None:
+    for code, name in ((14, "SQLITE_CANTOPEN"), (8, "SQLITE_READONLY")):
+        advice = condition(_sqlite_error(code, name)) or ""
+        assert "may write the file" in advice
+        assert "sqlite:///file:PATH?immutable=1&uri=true" in advice
+
+
+def test_the_named_url_reads_a_database_wfengine_wrote(tmp_path: Path) -> None:
+    db = tmp_path / "wf.db"
+    file = write(tmp_path, automatic())
+    started = cli("instance", "start", file, "--db", f"sqlite:///{db}", "--count", "2")
+    assert started.exit_code == 0, started.output
+    listed = cli("instances", "--db", f"sqlite:///file:{db}?immutable=1&uri=true", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert '"pi-1"' in listed.stdout and '"pi-2"' in listed.stdout
