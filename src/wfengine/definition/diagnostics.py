@@ -87,6 +87,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "a DeclaredType names no TypeDeclaration: its values are not type-checked",
     ),
+    "type-cycle": (
+        Severity.WARNING,
+        "type declarations stand for each other in a circle: values of them are not type-checked",
+    ),
     "undefined-process": (Severity.ERROR, "a subflow names a process that is not defined"),
     "undefined-activity-set": (
         Severity.ERROR,

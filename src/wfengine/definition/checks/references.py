@@ -18,10 +18,12 @@ from wfengine.definition.graph import MAX_BLOCK_DEPTH
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
+    ArrayType,
     BlockActivity,
     DeclaredType,
     Execution,
     FormalParameter,
+    ListType,
     ParameterMode,
     RedefinableHeader,
     ReferenceImplementation,
@@ -162,6 +164,38 @@ def check_declared_types(ctx: Context) -> Iterator[Diagnostic]:
                     line=ref.line if ref.line is not None else line,
                     severity=_may_be_external(ctx),
                 )
+    yield from _type_cycles(ctx)
+
+
+def _type_cycles(ctx: Context) -> Iterator[Diagnostic]:
+    """``type-cycle``: type declarations that stand for each other in a circle (``T`` is
+    ``U``, ``U`` is ``T``; or an array of itself), once per circle. Such a chain never reaches
+    a type, so nothing given for a field of one is checked, with nothing said."""
+    declared = {t.id: t for t in ctx.package.type_declarations}
+    reported: set[str] = set()
+    for start in ctx.package.type_declarations:
+        path = [start.id]
+        current = _stands_for(start.data_type)
+        while current in declared and current not in path:
+            path.append(current)
+            current = _stands_for(declared[current].data_type)
+        if current == start.id and reported.isdisjoint(path):
+            reported.update(path)
+            yield make(
+                "type-cycle",
+                f"type declaration {start.id!r} refers back to itself "
+                f"({' -> '.join([*path, start.id])}): it never reaches a type, so values of "
+                "fields and parameters of it are not checked; make one of them a type",
+                element_id=start.id,
+                line=start.line,
+            )
+
+
+def _stands_for(data_type: Any) -> str | None:
+    """The declaration a type names, also as an array's or a list's element."""
+    while isinstance(data_type, ArrayType | ListType):
+        data_type = data_type.element
+    return data_type.id if isinstance(data_type, DeclaredType) else None
 
 
 def _kind(item: Any) -> str:
