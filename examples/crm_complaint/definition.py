@@ -46,9 +46,10 @@ and workflow integration, and a call centre's work-order flow):
    ``file_opinion`` starts the round of departments again at its first department.
 5. Departments, one after another: each department's desk says how its turn ended
    (``dept_outcome``): ``done`` (naming the next department, or none: then the case goes
-   back to the coordinator), ``cannot`` (back to the coordinator) or ``back`` (rejected to
-   the previous step: the department before it does its part again, then the one that sent
-   it back has its turn again; the first department's previous step is the coordinator).
+   back to the coordinator; naming its own department is naming none), ``cannot`` (back to
+   the coordinator) or ``back`` (rejected to the previous step: the department before it does
+   its part again, then the one that sent it back has its turn again; the first department's
+   previous step is the coordinator).
    ``handled_by`` holds the departments that finished their turn, in order, ``waiting``
    those that sent the case back and wait for it (the last has the next turn), and before
    them those named by a department that did its part again (``done`` naming a further
@@ -175,12 +176,14 @@ _STEP_BACK = (
 #: one named while others wait (a department doing its part again names a further one) is
 #: queued after all of them (first in the list: ``waiting[-1]`` has the next turn), unless it
 #: is already waiting (a department redoing its part names again the one that sent it back:
-#: one more turn, not two) or is the department itself
+#: one more turn, not two). A department naming itself names none, whether others wait or
+#: not: its turn is over (with nobody waiting, the case goes back to the coordinator rather
+#: than to the same desk again, round and round)
 _TURN_DONE = (
     "handled_by = (handled_by or []) + [department]; "
+    "next_department = None if next_department == department else next_department; "
     "waiting = (([next_department] if next_department != None "
-    "and next_department != department and next_department not in waiting else []) "
-    "+ waiting) if waiting else []; "
+    "and next_department not in waiting else []) + waiting) if waiting else []; "
     "next_department = waiting[-1] if waiting else next_department; "
     "waiting = waiting[:-1] if waiting else []"
 )
