@@ -8,6 +8,7 @@ still tell a broken definition from an illegal state change by the subclass.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -183,6 +184,11 @@ class DeployError(DefinitionError):
 
 class ApplicationError(WorkflowError):
     """An application is not bound, or its call failed or returned something unusable."""
+
+    #: how long the service asked to be left alone before it is called again (an HTTP
+    #: ``Retry-After``), or None; an outbox handler raising it has its entry's next attempt
+    #: wait at least that long (at most the policy's ``max_retry``)
+    retry_after: timedelta | None = None
 
 
 class ApplicationTimeoutError(ApplicationError, TimeoutError):

@@ -44,10 +44,10 @@ def test_an_unreachable_webhook_names_its_host_only(caplog: pytest.LogCaptureFix
 
 
 def test_a_message_quoting_the_url_does_not_show_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(url: str, **kwargs: object) -> None:
-        raise httpx.ConnectError(f"cannot reach {url}")
+    def refuse(client: httpx.Client, request: httpx.Request, **kwargs: object) -> None:
+        raise httpx.ConnectError(f"cannot reach {request.url}")
 
-    monkeypatch.setattr(httpx, "post", refuse)
+    monkeypatch.setattr(httpx.Client, "send", refuse)
     hook = n.WebhookNotifier(URL, secret="k")
     note = n.Notification("k", "offered", "wi-1", "pi-1", "quote", ("alice",))
     with pytest.raises(ApplicationError) as raised:

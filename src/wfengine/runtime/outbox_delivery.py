@@ -64,10 +64,10 @@ import inspect
 import logging
 import weakref
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from wfengine.errors import EngineInUseError, PermanentApplicationError
+from wfengine.errors import ApplicationError, EngineInUseError, PermanentApplicationError
 from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.engine_threads import (
     CommandThreads,
@@ -380,7 +380,7 @@ class Outbox:
                     refused.append(f"{_name(handler)}: {type(exc).__name__}: {exc}")
                 except Exception as exc:
                     failed = f"{_name(handler)}: {type(exc).__name__}: {exc}"
-                    self._failed(record, owner, "; ".join((*refused, failed)))
+                    self._failed(record, owner, "; ".join((*refused, failed)), _asked_wait(exc))
                     return True
         finally:
             _delivering.reset(delivering)
@@ -391,7 +391,13 @@ class Outbox:
         _log.debug("delivered outbox entry %d (%s %s)", record.id, record.kind, record.key)
         return True
 
-    def _failed(self, record: OutboxRecord, owner: str, error: str) -> None:
+    def _failed(
+        self, record: OutboxRecord, owner: str, error: str, asked: timedelta | None = None
+    ) -> None:
+        """Record a failed attempt of ``record``: due again after the policy's back-off, or
+        after the wait the failing handler's service ``asked`` for (an HTTP ``Retry-After``,
+        :attr:`~wfengine.errors.ApplicationError.retry_after`) when longer, at most the
+        policy's ``max_retry``; given up once its attempts have run out."""
         # (escaped for the log too: a handler's error holding a lone surrogate broke the log
         # handlers that write UTF-8, as it would a store)
         error = storable_text(error)
@@ -409,7 +415,10 @@ class Outbox:
                 record.id,
             )
             return
-        retry_at = later(now, policy.retry_after(record.attempts))
+        wait = policy.retry_after(record.attempts)
+        if asked is not None:  # (a receiver asking for quiet was posted to every few seconds)
+            wait = max(wait, min(asked, policy.max_retry))
+        retry_at = later(now, wait)
         store.settle_outbox(record.id, owner, now, error=error, retry_at=retry_at)
         _log.warning(
             "outbox entry %d (%s %s), attempt %d of %d, failed: %s; next attempt at %s",
@@ -515,6 +524,13 @@ def _entry_ids(given: object) -> list[int]:
                 f"[12]), not {described(item)} among {described(ids)}"
             )
     return ids
+
+
+def _asked_wait(exc: Exception) -> timedelta | None:
+    """The wait before the next attempt that the service behind a handler's ``exc`` asked
+    for (:attr:`~wfengine.errors.ApplicationError.retry_after`), if any."""
+    wait = exc.retry_after if isinstance(exc, ApplicationError) else None
+    return wait if isinstance(wait, timedelta) and wait > timedelta(0) else None
 
 
 def _status(status: OutboxStatus | str) -> OutboxStatus:

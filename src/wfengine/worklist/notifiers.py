@@ -13,8 +13,10 @@ which have the entry, and fails the delivery naming those that raised; the outbo
 (same key) calls only those again, until they succeed or the entry is given up on. When every
 one that raised failed for good (a :class:`~wfengine.errors.PermanentApplicationError`: the
 e-mail notifier's server refusing the recipients, 5xx; the webhook's receiver answering a 4xx
-other than 408, 425 and 429; the SMS gateway refusing numbers so), the entry is given up on
-at once. What the dispatcher remembers is its process's: after a restart, or when another
+other than 408, 425 and 429, or a redirect, :mod:`.webhook_notifier`; the SMS gateway
+refusing numbers so), the entry is given up on at once; when a failing notifier's service
+asked for quiet (a webhook's 429 or 503 with ``Retry-After``), the retry waits for the
+longest asked. What the dispatcher remembers is its process's: after a restart, or when another
 worker delivers the retry, a notifier that had it may be called again, with the same key (so
 the receiving side can drop a repeat: the e-mail's Message-ID, the webhook's
 ``X-Wfengine-Key``, the SMS's ``key``).
@@ -62,23 +64,14 @@ group ``wfengine_notifiers``; :func:`notifier` makes one by name.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import inspect
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict
 from importlib.metadata import entry_points
 from os import PathLike
 from typing import Any, Protocol, cast
-from urllib.parse import urlsplit
 
-import httpx
-
-from wfengine.applications.agents.agent_timeouts import check_timeout
-from wfengine.applications.agents.http_json import service_name
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine, delivery_progress
@@ -96,6 +89,9 @@ from wfengine.worklist.sms_notifier import FileSmsGateway as FileSmsGateway
 from wfengine.worklist.sms_notifier import SmsGateway as SmsGateway
 from wfengine.worklist.sms_notifier import SmsNotifier as SmsNotifier
 from wfengine.worklist.sms_notifier import sms_file
+from wfengine.worklist.webhook_notifier import WebhookNotifier as WebhookNotifier
+from wfengine.worklist.webhook_notifier import key_header as key_header
+from wfengine.worklist.webhook_notifier import signature as signature
 
 #: the entry-point group where packages register notifier factories
 ENTRY_POINT_GROUP = "wfengine_notifiers"
@@ -293,10 +289,21 @@ def _failure(failed: list[tuple[Notifier, str, Exception]], total: int) -> Notif
     told = "; ".join(
         f"{describe(notifier)}{what}: {type(exc).__name__}: {exc}" for notifier, what, exc in failed
     )
-    return error(
+    raised = error(
         f"{len(failing)} of {total} notifiers failed (the others have it and are not called "
         f"again): {told}"
     )
+    # the longest quiet a failing notifier's service asked for (a webhook's Retry-After):
+    # the retry calls it again, so it waits for it
+    raised.retry_after = max(
+        (
+            e.retry_after
+            for _, _, e in failed
+            if isinstance(e, ApplicationError) and e.retry_after is not None
+        ),
+        default=None,
+    )
+    return raised
 
 
 #: what an organisation given to subscribe must have, as its refusals say
@@ -375,96 +382,6 @@ def subscribe(
     dispatcher = NotificationDispatcher(organisation, notifiers)
     handlers.subscribe(dispatcher, list(EVENTS))
     return dispatcher
-
-
-# --------------------------------------------------------------------------- webhook
-
-
-def signature(secret: bytes, body: bytes) -> str:
-    """The ``X-Wfengine-Signature`` of ``body``: ``sha256=`` and the HMAC's hex digest."""
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
-
-
-#: the 4xx answers that say "not now" rather than "never": Request Timeout, Too Early, Too
-#: Many Requests (the same POST may succeed later, so the outbox retries it)
-_TRANSIENT_4XX = frozenset({408, 425, 429})
-
-
-class WebhookNotifier:
-    """POSTs each notification as JSON to ``url``, with ``X-Wfengine-Key`` (the idempotency
-    key) and ``X-Wfengine-Signature`` (HMAC-SHA256 of the body with ``secret``), so the
-    receiver can check who sent it and drop a repeat. A status other than 2xx fails it: a 4xx
-    (but 408, 425 and 429) for good, a :class:`~wfengine.errors.PermanentApplicationError`
-    (the receiver refuses this request: a wrong URL, a rejected signature, a body it will
-    never take), so the outbox gives the entry up at once instead of posting it again for
-    hours; any other status, and a server that cannot be reached, fails it for now (the
-    outbox retries it).
-
-    Its failures and ``repr`` name it ``scheme://host[:port]`` alone: a webhook's URL often
-    holds its secret, in the userinfo, the query or the path itself (``/services/T…/B…/token``),
-    and what a failure says is stored in the outbox entry and logged."""
-
-    def __init__(self, url: str, *, secret: str | bytes, timeout: float = 10.0) -> None:
-        _check_url(url)
-        if not isinstance(secret, str | bytes | bytearray):  # (never its value)
-            kind = type(secret).__name__
-            raise TypeError(f"webhook notifier: secret must be text or bytes, not {kind}")
-        if not secret:
-            raise ValueError("webhook notifier: secret is empty")
-        check_timeout("webhook notifier", timeout)
-        self.url = url
-        self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
-        self._timeout = timeout
-        self._where = _webhook_name(url)
-
-    def __repr__(self) -> str:
-        return f"webhook {self._where}"
-
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
-        body = json.dumps(asdict(notification), sort_keys=True).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-Wfengine-Key": notification.key,
-            "X-Wfengine-Signature": signature(self._secret, body),
-        }
-        try:
-            answer = httpx.post(self.url, content=body, headers=headers, timeout=self._timeout)
-        except httpx.HTTPError as exc:  # (some messages quote the URL)
-            told = str(exc).replace(self.url, self._where)
-            raise ApplicationError(f"webhook {self._where}: {type(exc).__name__}: {told}") from exc
-        if answer.is_success:
-            return
-        status = answer.status_code
-        if 400 <= status < 500 and status not in _TRANSIENT_4XX:
-            raise PermanentApplicationError(
-                f"webhook {self._where} answered {status}, a refusal for good (a 4xx): not "
-                "posted again; fix the webhook's URL or secret, or the receiver, then retry "
-                "the outbox entry"
-            )
-        raise ApplicationError(f"webhook {self._where} answered {status}")
-
-
-def _webhook_name(url: str) -> str:
-    """A webhook as messages name it: ``scheme://host[:port]``, without the path, query,
-    userinfo or fragment that may hold its secret (see :class:`WebhookNotifier`)."""
-    parts = urlsplit(url)
-    return service_name(f"{parts.scheme}://{parts.netloc}")
-
-
-def _check_url(url: object) -> None:
-    """Refuse a webhook URL httpx cannot post to, here rather than at every delivery for
-    eight hours; the URL is not shown (it may hold the webhook's secret)."""
-    if not isinstance(url, str):
-        raise TypeError(f"webhook notifier: url must be text (an http(s) URL), not {url!r}")
-    try:
-        parts = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise ValueError(f"webhook notifier: url is not a URL: {exc}") from None
-    if parts.scheme not in ("http", "https"):
-        has = f"its scheme is {parts.scheme!r}" if parts.scheme else "it has none"
-        raise ValueError(f"webhook notifier: url must start with http:// or https:// ({has})")
-    if not parts.host:
-        raise ValueError("webhook notifier: url names no host")
 
 
 # --------------------------------------------------------------------------- plug-ins
