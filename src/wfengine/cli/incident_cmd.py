@@ -22,9 +22,13 @@ The contract scripts rely on (keep it exactly):
 
 Each prints ``ID resolved``. The incident is resolved at once; what happens next (the repeated
 application call, the activities that follow) is queued for ``wfengine worker``, which has the
-application bindings, so this command never calls an application itself. Exit statuses: 1
-for an unknown or already resolved incident, or outputs a skip cannot take; 2 for a database
-that cannot be used.
+application bindings, so this command never calls an application itself. What a retry redoes
+without an application (a count, a condition, a performer: evaluated again in the command) may
+fail again at once, opening a new incident on the same activity: then ``retry`` prints
+nothing on stdout and exits 1 saying ``ID retried: it failed again as NEW: MESSAGE`` (fix the
+data with ``wfengine instance set``, then retry NEW). Exit statuses: 1 for an unknown or
+already resolved incident, a retry that failed again at once, or outputs a skip cannot take;
+2 for a database that cannot be used.
 """
 
 from __future__ import annotations
@@ -41,12 +45,14 @@ from wfengine.cli.assignments import (
     split_assignments,
 )
 from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.exit_status import WorkflowRefused
 from wfengine.cli.json_output import dumps, incident_row
 from wfengine.cli.option_types import STORED_TEXT
 from wfengine.one_line import one_line as o
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.snapshots import IncidentSnapshot
 
 
 @click.command(
@@ -103,14 +109,61 @@ def incident() -> None:
 def retry(incident_id: str, url: str, user: str | None) -> None:
     """Do the failed work again (workers carry it out).
 
+    What is redone here (a count, a condition, a performer) may fail again at once on the
+    same data: then the new incident is named and the exit status is 1; fix the data with
+    `wfengine instance set` and retry that one.
+
     \b
     Examples:
       wfengine incident retry inc-7 --db sqlite:///wf.db
       wfengine incident retry inc-7 --db sqlite:///wf.db --user ops-anna
     """
     with engine_on(url) as engine:
+        earlier = _open_incidents(engine, incident_id)
         engine.retry_incident(incident_id, user=user)
+        again = _failed_again(engine, incident_id, earlier)
+    if again:
+        raise _FailedAgain(incident_id, again)
     _resolved(incident_id)
+
+
+def _open_incidents(engine: Engine, incident_id: str) -> list[IncidentSnapshot]:
+    """The open incidents of ``incident_id``'s instance (none for an unknown incident: the
+    retry then says it is unknown)."""
+    instance_id = engine.store.incident_instance_id(incident_id)
+    return [] if instance_id is None else engine.incidents(instance_id)
+
+
+def _failed_again(
+    engine: Engine, incident_id: str, earlier: list[IncidentSnapshot]
+) -> list[IncidentSnapshot]:
+    """The incidents the retry of ``incident_id`` opened on its activity: open now, not
+    before. Why: what a retry redoes in the command (a count or condition evaluated again)
+    fails again at once on unchanged data, and "ID resolved", exit 0, told the operator the
+    instance went on while it was held again by a new incident."""
+    retried = next((i for i in earlier if i.id == incident_id), None)
+    if retried is None:
+        return []
+    before = {i.id for i in earlier}
+    return [
+        i
+        for i in engine.incidents(retried.instance_id)
+        if i.id not in before and i.activity_id == retried.activity_id
+    ]
+
+
+class _FailedAgain(WorkflowRefused):
+    """A retry that failed again at once (:func:`_failed_again`): exit status 1, as the
+    workflow refusing what was asked, naming the new incident, its message, and what to do."""
+
+    def __init__(self, incident_id: str, again: list[IncidentSnapshot]) -> None:
+        first = again[0]
+        which = ", ".join(o(i.id) for i in again)
+        super().__init__(
+            f"{o(incident_id)} retried: it failed again as {which}: {o(first.message)}; "
+            f"fix its cause (the data: wfengine instance set {o(first.instance_id)} "
+            f"NAME=VALUE...), then retry {o(first.id)}, or abort it"
+        )
 
 
 @incident.command(

@@ -30,6 +30,14 @@ The contract scripts rely on (keep it exactly):
   instances of activity ACT (``Engine.cancel_activity``: closed as aborted, work withdrawn,
   the branch ends) and prints ``ID STATE`` (the instance's state afterwards); none open
   exits 1, as does an ACT the instance's process does not have (the message says so).
+* ``wfengine instance set ID NAME=VALUE... --db URL [--allow-undeclared] [--user U]`` writes
+  instance data (``Engine.set_data``: audited as ``instance.data``, a sensitive
+  field's values redacted), NAME and VALUE read as ``instance start --set`` reads them, by
+  the declarations of the process version the instance runs, and prints ``ID STATE`` (the
+  instance's state afterwards). A closed instance exits 1, as does an unknown id; a NAME
+  the process does not declare (without ``--allow-undeclared``) or a VALUE its type does
+  not take is a usage error, exit 2, naming it, and nothing is written. It is how an
+  operator fixes the data an incident stopped on before ``wfengine incident retry``.
 * ``--user U`` names who asks on what the command records in the audit trail (the engine
   command's ``user=``; :mod:`wfengine.cli.acting_user`); without it nobody is named.
 
@@ -335,6 +343,64 @@ instance.add_command(
 )
 instance.add_command(_state_command("terminate", "Stop an open instance (closed.terminated)."))
 instance.add_command(_state_command("abort", "Stop an open instance abnormally (closed.aborted)."))
+
+
+@instance.command(
+    "set",
+    epilog="""\b
+Examples:
+  wfengine instance set pi-1 amount=250 --db sqlite:///wf.db
+  wfengine instance set pi-1 note='checked by hand' --db sqlite:///wf.db --user ops-anna
+  wfengine incident retry inc-7 --db sqlite:///wf.db""",
+)
+@click.argument("instance_id", metavar="ID", type=STORED_TEXT)
+@click.argument("assignments", metavar="NAME=VALUE...", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--allow-undeclared",
+    is_flag=True,
+    help="Accept NAMEs the process does not declare (VALUE as JSON, else a string).",
+)
+@acting_user_option
+def set_data(
+    instance_id: str,
+    assignments: tuple[str, ...],
+    url: str,
+    allow_undeclared: bool,
+    user: str | None,
+) -> None:
+    """Write data fields of an open instance and print ID STATE.
+
+    NAME is a data field or formal parameter of the instance's process (its id, or a Name
+    only one carries); VALUE is converted to its type as for `instance start --set`. The
+    change is audited (instance.data). Use it to fix the data an incident stopped on (a
+    count that divides by zero, a decision none of whose conditions holds), then `wfengine
+    incident retry` the incident.
+    """
+    from wfengine.cli.declared_data import declared_values
+    from wfengine.errors import IllegalStateError
+
+    option = "NAME=VALUE"
+    raw = split_assignments(assignments, option)
+    with engine_on(url) as engine:
+        summary = engine.instance_summary(instance_id)  # an unknown id exits 1
+        if summary.state.is_closed:  # said before its values are read, as the engine says it
+            raise IllegalStateError(
+                f"process instance {instance_id!r}", summary.state.value, "change the data of"
+            )
+        # read by the version the instance runs, whose declarations its data follows
+        deployed = engine.deployed(summary.process_id, summary.version)
+        data = declared_values(
+            raw,
+            deployed.package,
+            deployed.definition,
+            allow_undeclared=allow_undeclared,
+            option=option,
+        )
+        engine.set_data(instance_id, data, user=user)  # (closed meanwhile: exit 1 too)
+        # (its state afterwards: a conditional event the new data makes true may end it)
+        state = engine.instance_summary(instance_id).state.value
+    click.echo(f"{o(instance_id)} {state}")
 
 
 @instance.command("cancel")

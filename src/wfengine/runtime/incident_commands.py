@@ -40,6 +40,22 @@ from wfengine.runtime.work_rules import OFFER
 
 _T = TypeVar("_T")
 
+#: the operations a skip cannot stand in for that evaluate the instance's data (a loop or
+#: Complex join condition, Start assignments, a timer's duration): fixing the data and
+#: retrying is the answer (:func:`fix_the_data`)
+_FROM_DATA = frozenset({"loop", "join", "assign", "arm"})
+
+
+def fix_the_data(instance_id: str) -> str:
+    """What an operator does with an incident that evaluating ``instance_id``'s data opened
+    and a skip cannot answer: the ways to fix the data are named, the command line's too
+    (an operator with only the CLI was told to fix the data with no command that does)."""
+    return (
+        "retry it after fixing the data (Engine.set_data; from the command line: "
+        f"wfengine instance set {instance_id} NAME=VALUE...), or abort the instance"
+    )
+
+
 #: what marks a person's round of an activity instance in its trail (see
 #: :func:`offer_opened_as_run`)
 _ROUND = frozenset(
@@ -212,9 +228,11 @@ def skip_incident(
                 "skip",
             )
         if incident.activity_instance_id is None or not (decision or incident.operation == "run"):
+            from_data = incident.operation in _FROM_DATA
             raise IllegalStateError(
                 subject,
-                f"a failed {incident.operation!r} operation, not an activity's work or decision",
+                f"a failed {incident.operation!r} operation, not an activity's work or "
+                "decision" + (f": {fix_the_data(inst.id)}" if from_data else ""),
                 "skip",
             )
         if inst.state is not ProcessState.RUNNING:
@@ -285,8 +303,7 @@ def _chosen_ways(
     if ai.mi is not None or ai.mi_parent is not None:
         raise IllegalStateError(
             subject,
-            "a multi-instance activity's routing or count: retry it after fixing the data, "
-            "or abort the instance",
+            f"a multi-instance activity's routing or count: {fix_the_data(ai.scope.instance.id)}",
             "skip",
         )
     if not take:
