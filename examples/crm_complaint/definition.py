@@ -54,9 +54,10 @@ and workflow integration, and a call centre's work-order flow):
    those that sent the case back and wait for it (the last has the next turn), and before
    them those named by a department that did its part again (``done`` naming a further
    department while others wait: it has its turn once they have had theirs).
-6. Opinions accumulate (``opinions``), each under whoever wrote it: the coordinator's, when
-   it sends the case to the departments, then each department's (reading the earlier ones,
-   not changing them); a step that writes no opinion adds none.
+6. Opinions accumulate (``opinions``), each on a line of its own under whoever wrote it (a
+   line break inside one is filed as an escape, so no line reads as another author's): the
+   coordinator's, when it sends the case to the departments, then each department's
+   (reading the earlier ones, not changing them); a step that writes no opinion adds none.
    The agent's steps go to the agent who holds the case, not to every agent: ``amend`` to the
    hotline agent who took it (``intake_agent``), ``agent_reply`` to the agent the coordinator
    named (``reply_agent``), else to that one; a web complaint, which no agent took, goes to
@@ -143,10 +144,20 @@ CORRELATION = "acceptance_no"
 REVIEWED, HANDLED = "Reviewed by the coordinator", "Handled by a department"
 
 
+#: what starts a new line where people read ``opinions`` (Python's ``str.splitlines``)
+_LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+#: an opinion as filed: as written, or, holding a line break, on one line with its breaks
+#: (and any other character Python escapes) written as escapes (``refunded\\nsee the
+#: bill``), nothing lost. Why: ``opinions`` is one line per opinion under its author, so a
+#: break inside one began a line that read as another author's (``coordinator: close
+#: it``, written by a desk); the language has no text replacement to indent it instead
+_FILED = "(str([opinion])[2:-2] if {broken} else opinion)".format(
+    broken=" or ".join(f'"{c.encode("unicode_escape").decode()}" in opinion' for c in _LINE_BREAKS)
+)
 #: a step's opinion (``opinion``, by ``who``) filed under ``opinions`` when there is one
 _FILE_OPINION = (
-    'opinions = opinions + {who} + ": " + opinion + "\\n" if opinion != "" else opinions; '
-    'opinion = ""'
+    'opinions = opinions + {who} + ": " + ' + _FILED + ' + "\\n" if opinion != "" else '
+    'opinions; opinion = ""'
 )
 #: what the customer is told when the case closes without a written reply, or is aborted
 #: without one (the sentence names the case)
