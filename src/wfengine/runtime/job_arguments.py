@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 
 from wfengine.runtime.host_arguments import check_user, described, page_size
+from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER
 
 #: the kinds of job every engine runs (a host may add its own to ``job_handlers``)
@@ -61,6 +62,7 @@ def _names(value: object, command: str, name: str, what: str) -> tuple[str, ...]
     for item in names:
         if not isinstance(item, str):
             raise TypeError(f"{command}: {name}: {what}, not {described(item)} among them")
+        check_id(item, name, what, command)  # one no store holds: a ValueError, on each alike
     return names
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from wfengine.errors import StoreError
+from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.audit_chain import GENESIS, detail_text, hashed_time, link_hash
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
@@ -106,9 +106,14 @@ def instance(row: Row, compiled: CompiledProcess) -> ProcessInstance:
 def readable(instance_id: str, read: Callable[[], _T]) -> _T:
     """``read()`` of instance ``instance_id``'s row: a row that cannot be read (a column or
     document edited by hand that is not JSON, or lacks what an instance has) is a
-    :class:`~wfengine.errors.StoreError` naming the instance, not a decoder's traceback."""
+    :class:`~wfengine.errors.StoreError` naming the instance, not a decoder's traceback. An
+    id the driver cannot encode (a lone surrogate: a command line's byte that is not UTF-8)
+    is no row's: :class:`~wfengine.errors.NotFoundError`, as the memory store says, not a
+    row "that cannot be read", which reads as a damaged database."""
     try:
         return read()
+    except UnicodeEncodeError:
+        raise NotFoundError("process instance", instance_id) from None
     except (ValueError, TypeError, KeyError) as exc:
         raise StoreError(
             f"process instance {instance_id!r}: its row cannot be read ({exc})"
