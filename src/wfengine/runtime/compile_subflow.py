@@ -6,8 +6,9 @@ Why a module of its own: a call's actual parameters bind by position, or, when X
 starts the called process's newest version, which may order or name its formals otherwise
 than the version the caller was deployed with, and binding such a call by position passed
 each value to whichever formal now stood there, with no error. What the names bind to, and
-the Mode each had in the called process of the caller's own package (a changed Mode is
-refused when the call starts: :mod:`.navigation.subflows`), is worked out here.
+the Mode each formal the call binds to (by name or by position) had in the called process
+of the caller's own package (a changed Mode is refused when the call starts:
+:mod:`.navigation.subflows`), is worked out here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def compile_subflow(
 ) -> CSubflow:
     """The call ``body`` of a subflow activity (``where`` names it in errors)."""
     field = (body.instance_data_field or "").strip()
-    named, modes = _named_formals(package, body)
+    named, modes = _bound_formals(package, body)
     return CSubflow(
         process_id=body.process_id,
         synchronous=body.execution is not Execution.ASYNCHR,
@@ -42,19 +43,26 @@ def compile_subflow(
     )
 
 
-def _named_formals(
+def _bound_formals(
     package: Package, body: SubFlowImplementation
 ) -> tuple[tuple[str, ...], tuple[ParameterMode | None, ...]]:
-    """The formal parameter each actual of ``body`` was mapped to by name, and its Mode in
-    the called process as the caller's package holds it (None: not there, as for a process
-    of another package); ``((), ())`` for a positional call (bound by position), or names
-    that do not fit the actuals one each."""
-    names = tuple(dict(body.extra_attrs).get(MAPPED_FORMALS, "").split())
-    if not names or len(names) != len(body.actual_parameters) or len(set(names)) < len(names):
-        return (), ()
+    """The formal parameter each actual of ``body`` was mapped to by name (``()`` for a
+    positional call, or names that do not fit the actuals one each: bound by position), and
+    the Mode of the formal each actual binds to in the called process as the caller's package
+    holds it, by name or by position (None, or ``()`` for a positional call: not known, as
+    for a process of another package or a count that does not fit the actuals).
+
+    Why the Modes of a positional call too: the caller was validated against them; a newer
+    version of the called process that made an IN formal OUT overwrote the caller's field
+    with its null result, and INOUT made IN silently returned nothing."""
     own = body.package_ref is None or body.package_ref == package.id
     called = next((p for p in package.workflow_processes if own and p.id == body.process_id), None)
-    modes = {f.id: f.mode for f in called.formal_parameters} if called is not None else {}
+    declared = called.formal_parameters if called is not None else ()
+    names = tuple(dict(body.extra_attrs).get(MAPPED_FORMALS, "").split())
+    if not names or len(names) != len(body.actual_parameters) or len(set(names)) < len(names):
+        fits = len(declared) == len(body.actual_parameters)
+        return (), tuple(f.mode for f in declared) if fits else ()
+    modes = {f.id: f.mode for f in declared}
     return names, tuple(modes.get(n) for n in names)
 
 

@@ -446,21 +446,17 @@ def bindings(
     name. Why: the caller starts the called process's newest version, which may order its
     formals otherwise, or rename one, than the version the caller was deployed with; by
     position each value went to whichever formal now stood there, with no error. A name the
-    started version has no formal of, a formal of it the call does not map, or a formal
-    whose Mode changed from the one the call was compiled against, cannot be bound: an
-    incident names them and the version (a changed type is checked as the value is
-    passed). ``started``: the child runs already (its result is taken back)."""
+    started version has no formal of, a formal of it the call does not map, a count of
+    formals the positional actuals do not fit, or a formal whose Mode changed from the one
+    the call was compiled against (by name or by position), cannot be bound: an incident
+    names them and the version (a changed type is checked as the value is passed).
+    ``started``: the child runs already (its result is taken back)."""
     what = f"process {sub.process_id!r} version {version}"
+    done = "" if started else "; nothing was started"
     if not sub.formals:
-        if len(formals) == len(sub.actuals):
-            return [(fp, n) for n, fp in enumerate(formals)]
-        return (
-            f"process {sub.process_id!r} has {len(formals)} formal parameters, the subflow "
-            f"gives {len(sub.actuals)}"
-        )
+        return _by_position(sub, formals, what, done)
     by_name = {fp.id: fp for fp in formals}
     has = ", ".join(repr(fp.id) for fp in formals) or "none"
-    done = "" if started else "; nothing was started"
     for name, mode in zip(sub.formals, sub.modes, strict=True):
         fp = by_name.get(name)
         if fp is None:
@@ -480,3 +476,25 @@ def bindings(
             f"(DataMappings: {', '.join(map(repr, sub.formals))}){done}"
         )
     return [(fp, sub.formals.index(fp.id)) for fp in formals]
+
+
+def _by_position(
+    sub: CSubflow, formals: Sequence[FormalParameter], what: str, done: str
+) -> Bound | str:
+    """:func:`bindings` of a positional call: actual ``n`` to formal ``n`` of the started
+    version (``what``), or why not (``done`` ends it). The Modes the call was compiled with
+    (:attr:`CSubflow.modes`; empty when not known: a process of another package, a count
+    that did not fit the actuals then) are held to as a call by name holds them: an IN
+    made OUT wrote the null result over the caller's field, with no word."""
+    if len(formals) != len(sub.actuals):
+        given = len(sub.actuals)
+        return f"{what} has {len(formals)} formal parameters, the subflow gives {given}{done}"
+    if len(sub.modes) == len(formals):
+        for n, (fp, mode) in enumerate(zip(formals, sub.modes, strict=True)):
+            if mode is not None and fp.mode is not mode:
+                return (
+                    f"the subflow passes {sub.actual_texts[n]!r} (actual parameter {n + 1}) "
+                    f"to formal parameter {fp.id!r} as {mode.value}, as the caller was "
+                    f"deployed with it; {what} declares it {fp.mode.value}{done}"
+                )
+    return [(fp, n) for n, fp in enumerate(formals)]
