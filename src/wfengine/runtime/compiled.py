@@ -196,8 +196,9 @@ class CSubflow:
     #: the caller's data field that takes the called instance's id when it starts (XPDL 2.x
     #: ``InstanceDataField``: to correlate with it later, an asynchronous one above all)
     instance_field: str | None = None
-    #: the formal each actual binds to, named by DataMappings, and its Mode in the caller's
-    #: package (None: not there); empty: by position (:mod:`.compile_subflow`)
+    #: the formal each actual binds to, named by DataMappings (empty: by position), and the
+    #: Mode in the caller's package of the formal each actual binds to, by name or by position
+    #: (None, or empty for a positional call: not known) (:mod:`.compile_subflow`)
     formals: tuple[str, ...] = ()
     modes: tuple[ParameterMode | None, ...] = ()
 
