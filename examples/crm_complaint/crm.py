@@ -226,13 +226,14 @@ class RecordedChannel:
         with self.apps.db.begin() as conn:
             self.record(conn, customer, text, key)
 
-    def record(self, conn: sa.Connection, customer: Customer, text: str, key: str | None) -> None:
+    def record(self, conn: sa.Connection, customer: Customer, text: str, key: str | None) -> bool:
         """Record the message for the gateway in ``conn``'s transaction, once per ``key``
         (the call's idempotency key: a message recorded under it already is not recorded
         again; None: always). An SMS goes to a mobile only
         (:func:`phones.sms_number`): for a landline or a foreign number it goes by e-mail
         when the case has an address, else it is recorded as :data:`UNDELIVERABLE` (not
-        sent: ``CrmApps.sent(channel=UNDELIVERABLE)``), and the case goes on."""
+        sent: ``CrmApps.sent(channel=UNDELIVERABLE)``), and the case goes on. Whether it
+        goes to the gateway (False: :data:`UNDELIVERABLE`)."""
         channel, to = self.name, customer.email if self.address == "email" else customer.phone
         if self.address == "phone" and to:
             to = phones.sms_number(phone_key(to))
@@ -254,6 +255,7 @@ class RecordedChannel:
             sent = sa.select(notifications.c.id).where(notifications.c.idempotency_key == keyed)
             if conn.execute(sent).first() is None:
                 conn.execute(notifications.insert().values(row))
+        return channel != UNDELIVERABLE
 
 
 #: the dialects' INSERT ... ON CONFLICT DO NOTHING (another database looks the key up first)
@@ -355,8 +357,8 @@ class CrmApps:
 
     def told_milestones(self, phone: str | None = None) -> list[dict[str, Any]]:
         """The milestones customers (one customer) were told of by a status notice
-        (:meth:`tell_status`), oldest first: ``phone``, ``acceptance_no``, ``milestone``,
-        ``at``."""
+        (:meth:`tell_status`; one recorded as :data:`UNDELIVERABLE` told nothing), oldest
+        first: ``phone``, ``acceptance_no``, ``milestone``, ``at``."""
         query = sa.select(status_notices).order_by(status_notices.c.at)
         if phone is not None:
             query = query.where(status_notices.c.phone == phone_key(phone))
@@ -590,10 +592,11 @@ class CrmApps:
 
     def _send(
         self, conn: sa.Connection, name: str, customer: Customer, text: str, key: str | None
-    ) -> None:
+    ) -> bool:
         """Send ``text`` by the channel ``name``: a recorded one writes it in ``conn``'s
         transaction (with what the caller writes there: committed together, or neither),
-        another adapter is called, given ``key`` when it takes one (:class:`Channel`)."""
+        another adapter is called, given ``key`` when it takes one (:class:`Channel`).
+        Whether it was sent (False: recorded as :data:`UNDELIVERABLE`)."""
         channel = self.channels.get(name)
         if channel is None:
             known = ", ".join(sorted(self.channels))
@@ -601,11 +604,12 @@ class CrmApps:
                 f"no channel {name!r} to tell the customer by ({known})"
             )
         if isinstance(channel, RecordedChannel):
-            channel.record(conn, customer, text, key)
-        elif "key" in inspect.signature(channel.send).parameters:
+            return channel.record(conn, customer, text, key)
+        if "key" in inspect.signature(channel.send).parameters:
             channel.send(customer, text, key=key)  # type: ignore[call-arg]
         else:
             channel.send(customer, text)
+        return True  # (an adapter that cannot send raises)
 
     def tell_status(
         self,
@@ -624,15 +628,23 @@ class CrmApps:
         news). The milestone is counted as told, and the notice recorded, in one
         transaction: a notice that could not be sent is not counted as told (the call fails
         and is retried), and a worker dying between the two leaves neither (the job run
-        again tells the customer)."""
+        again tells the customer). Nor is one recorded as :data:`UNDELIVERABLE` (a landline
+        without an e-mail address): the customer heard nothing, so the milestone reached
+        again once they can be told (an address given meanwhile) tells it, as their
+        acceptance number is told again (:meth:`notify_customer`)."""
         told = {"phone": phone_key(status_phone or ""), "acceptance_no": status_case or "",
                 "milestone": status_milestone}  # fmt: skip
         customer = Customer(status_phone, status_email or None)
         try:
             with self.db.begin() as conn:
+                # counted first: of two calls at once, the second finds it and tells nothing
                 conn.execute(status_notices.insert().values(**told, at=self.now()))
-                self._send(conn, status_channel, customer,
-                           status_text(status_case, status_milestone), idempotency_key)  # fmt: skip
+                text = status_text(status_case, status_milestone)
+                if not self._send(conn, status_channel, customer, text, idempotency_key):
+                    notice = status_notices.c
+                    conn.execute(status_notices.delete().where(
+                        *(getattr(notice, column) == value for column, value in told.items())
+                    ))  # fmt: skip
         except IntegrityError:
             return  # told already
 
