@@ -206,6 +206,11 @@ class StaticDirectory:
     not know resolves to itself."""
 
     def __init__(self, members: Mapping[str, Iterable[str]] | None = None) -> None:
+        if members is not None and not isinstance(members, Mapping):
+            raise TypeError(
+                "StaticDirectory: members must be a mapping of participant id to a list of "
+                f"user ids, not {type(members).__name__} {members!r:.60}"
+            )
         for name, found in (members or {}).items():
             if isinstance(found, str | bytes):
                 raise TypeError(

@@ -40,6 +40,7 @@ import sqlalchemy as sa
 
 from wfengine.errors import IllegalStateError, NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.engine_check import check_engine
 from wfengine.runtime.history import Payload
 from wfengine.runtime.host_arguments import check_acting_user, described
 from wfengine.runtime.memory_times import utc
@@ -590,6 +591,7 @@ _MEMORY: weakref.WeakKeyDictionary[object, tuple[_MemoryRecords, MemoryBlobs]] =
 def notes_for(engine: Engine) -> Notes:
     """The notes of ``engine``'s store: its database's tables for a SQL store, kept beside
     the store object for the memory store (so engines sharing a store share its notes)."""
+    engine = check_engine(engine, "notes_for")
     if isinstance(engine.store, SqlStore):
         return Notes(engine, _SqlRecords(engine.store), SqlBlobs(engine.store))
     records, blobs = _MEMORY.setdefault(engine.store, (_MemoryRecords(), MemoryBlobs()))

@@ -257,6 +257,7 @@ def http_agent(
     connections (from any thread; a forked process makes its own). Nothing else is shared: a
     cookie an answer sets is never sent again, and a connection cut at a deadline is dropped.
     """
+    check_url("http_agent", url)
     verb = method.upper()
     if not _METHOD.fullmatch(verb):
         raise ValueError(f"{method!r} is not an HTTP method")
@@ -337,6 +338,21 @@ def check_limits(who: str, timeout: float, max_answer: int) -> None:
         raise TypeError(f"{who}: max_answer must be a whole number of bytes, not {max_answer!r}")
     if max_answer < 1:
         raise ValueError(f"{who}: max_answer must be at least 1 byte, not {max_answer!r}")
+
+
+def check_url(who: str, url: object) -> None:
+    """Refuse, when the agent is made, a ``url`` that is not an ``http://`` or ``https://`` URL
+    naming a host: None, bytes or a number failed only at the first call, inside httpx or
+    urllib, with an error naming neither the agent nor the argument, and a text that is no URL
+    was taken and failed every call. The URL itself is not quoted (its query may hold a key)."""
+    if not isinstance(url, str):
+        raise TypeError(f"{who}: url must be the text of an http:// or https:// URL, not {url!r}")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{who}: url must be an http:// or https:// URL naming a host")
 
 
 def service_name(url: str) -> str:
@@ -501,6 +517,11 @@ def http_agent_factory(
     ``max_answer`` are as for :func:`http_agent`, checked here.
     """
     check_limits("http_agent_factory", timeout, max_answer)
+    if not isinstance(allowed_prefixes, str | Iterable):
+        raise TypeError(
+            "http_agent_factory: allowed_prefixes must be a URL prefix or a list of them, "
+            f"not {allowed_prefixes!r}"
+        )
     texts = [allowed_prefixes] if isinstance(allowed_prefixes, str) else list(allowed_prefixes)
     prefixes = tuple(URLPrefix.parse(text) for text in texts)
     if not prefixes:

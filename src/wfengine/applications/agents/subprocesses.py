@@ -55,7 +55,7 @@ import select
 import selectors
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +117,10 @@ def subprocess_agent(
         raise TypeError(
             f"subprocess_agent: argv must be a list (program, then its arguments; never run "
             f"through a shell), not the text {argv!r} (write [{argv!r}])"
+        )
+    if not isinstance(argv, Iterable):
+        raise TypeError(
+            f"subprocess_agent: argv must be a list (program, then its arguments), not {argv!r}"
         )
     command = [str(a) for a in argv]
     if not command:
