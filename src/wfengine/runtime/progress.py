@@ -24,9 +24,11 @@ run again from the later one, and again, for ever: the cycle is reported. The de
 could end such a run are about counts (a Complex join's condition sees how many tokens
 arrived), so a Complex join in the middle of a round must be exactly as it was. A real fan-out
 is not mistaken for this: a multi-instance activity's instances differ by index (or scope),
-and a loop that counts does so in its data, its loop counter or its iteration count, all of
-which are compared. Summaries are at least :data:`SUMMARY_EVERY` steps apart, so they cost a
-step little more than a constant however long the queue.
+and a loop that counts does so in its data (a LoopCounter writes there) or against its
+LoopMaximum (the iteration count is then compared; without one, nothing reads the count, so a
+Standard loop's rounds that change nothing are one state: see :func:`_round`). Summaries are
+at least :data:`SUMMARY_EVERY` steps apart, so they cost a step little more than a constant
+however long the queue.
 
 An application call counts as progress (the world it talks to may have changed); such loops
 still end at the step budget. A state seen after a call can never repeat the snapshot taken
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from wfengine.runtime.instance import ProcessInstance, Scope
+    from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope
 
 #: steps into a command before the watch starts looking
 WATCH_FROM = 1024
@@ -127,8 +129,13 @@ class ProgressWatch:
             if inst.data != data[inst.id]:
                 return None
         items = list(agenda)
+        # the queued work first: a bounded loop that changes no data differs only there (its
+        # count), and building the joins' part of the key was half such a loop's time
+        key = snap.key
+        if key[0] != _queued(items):
+            return None
         instances = _instances(items)
-        if snap.key != _key(items, instances):
+        if key[1] != _joins(instances):
             return None
         if any(data.get(i.id) != i.data for i in instances):
             return None  # (the same instances, but one was loaded afresh since)
@@ -188,7 +195,20 @@ def _work(item: AgendaItem) -> tuple[Any, ...]:
     op, a, b = item
     if op == 0:
         return (op, a.instance.id, a.id, b.index)
-    return (op, a.scope.instance.id, a.scope.id, a.act.index, a.iterations, a.mi_index)
+    return (op, a.scope.instance.id, a.scope.id, a.act.index, _round(a), a.mi_index)
+
+
+def _round(ai: ActivityInstance) -> int:
+    """The round of a Standard loop as far as navigation can tell rounds apart: its count
+    of iterations when it has a LoopMaximum (the count decides when it ends), else 0.
+
+    Why not the count always: nothing else reads it. A LoopCounter writes it to the data
+    (compared anyway), and the loop's condition sees only the data; so a loop without a
+    maximum whose round changes no data (``standard_loop("true")`` on an activity that does
+    nothing) is the same state round after round, and is caught as a graph cycle is. Counted,
+    each round looked new, and it ran to the step budget (a million steps)."""
+    loop = ai.act.loop
+    return ai.iterations if loop is not None and loop.maximum is not None else 0
 
 
 def _open_scopes(inst: ProcessInstance) -> list[Scope]:
@@ -197,13 +217,30 @@ def _open_scopes(inst: ProcessInstance) -> list[Scope]:
 
 def _key(items: list[AgendaItem], instances: list[ProcessInstance]) -> tuple[Any, ...]:
     """Everything navigation depends on but the data: queued work and join state."""
-    work = tuple(  # (as _work, inline: this runs at every step between snapshots)
+    return _queued(items), _joins(instances)
+
+
+def _queued(items: list[AgendaItem]) -> tuple[Any, ...]:
+    """The queued work, in order (the first part of :func:`_key`)."""
+    return tuple(  # (as _work, inline: this runs at every step between snapshots)
         (op, a.instance.id, a.id, b.index)
         if op == 0
-        else (op, a.scope.instance.id, a.scope.id, a.act.index, a.iterations, a.mi_index)
+        else (
+            op,
+            a.scope.instance.id,
+            a.scope.id,
+            a.act.index,
+            a.iterations if a.iterations and a.act.loop.maximum is not None else 0,  # _round
+            a.mi_index,
+        )
         for op, a, b in items
     )
-    joins = tuple(
+
+
+def _joins(instances: list[ProcessInstance]) -> tuple[Any, ...]:
+    """Per instance, its state and the join state of its open scopes (the second part of
+    :func:`_key`)."""
+    return tuple(
         (
             inst.id,
             inst.state,
@@ -221,7 +258,6 @@ def _key(items: list[AgendaItem], instances: list[ProcessInstance]) -> tuple[Any
         )
         for inst in instances
     )
-    return work, joins
 
 
 def _summary(
