@@ -394,6 +394,7 @@ def _check_handler(handler: object, kinds: object) -> None:
             "would be marked delivered; subscribe a plain function (which may run the "
             "coroutine itself, asyncio.run(...), or hand it to the host's event loop)"
         )
+    _check_arity(handler)
     if kinds is None or isinstance(kinds, str):
         return
     if not isinstance(kinds, Iterable):
@@ -401,6 +402,26 @@ def _check_handler(handler: object, kinds: object) -> None:
             f"outbox.subscribe: kinds is a kind or a list of kinds such as "
             f"['work_item.offered'] (None: every kind), not {_shown(kinds)}"
         )
+
+
+def _check_arity(handler: object) -> None:
+    """Refuse a handler that cannot be called with one argument, the entry, naming what it
+    takes: one taking none or two was subscribed, then failed every delivery of its entries
+    for eight hours. A callable whose signature Python cannot tell (some builtins) is
+    taken as it is."""
+    try:
+        taken = inspect.signature(handler)  # type: ignore[arg-type]  # (checked callable)
+    except (TypeError, ValueError):
+        return
+    try:
+        taken.bind(None)
+    except TypeError:
+        params = str(taken) if taken.parameters else "no parameters"
+        raise TypeError(
+            f"outbox.subscribe({_shown(handler)}, ...): the handler takes {params}, and "
+            "delivery calls it with one argument, the entry (an OutboxRecord): give it one "
+            "parameter, def handler(record)"
+        ) from None
 
 
 def _is_async(handler: object) -> bool:

@@ -366,7 +366,28 @@ def _checked(notifiers: Iterable[Notifier]) -> list[Notifier]:
                 "as plain methods (the coroutine would never run); give it a plain notify() "
                 "(which may run the coroutine itself, asyncio.run(...))"
             )
+        _check_arity(n)
     return found
+
+
+def _check_arity(found: object) -> None:
+    """Refuse a notifier whose ``notify`` cannot be called as the dispatcher calls it,
+    ``notify(notification, users)``, naming what it takes: one taking only the notification
+    was subscribed, then failed every delivery for eight hours. One whose signature Python
+    cannot tell is taken as it is."""
+    notify = getattr(found, "notify", None)
+    try:
+        taken = inspect.signature(cast(Callable[..., object], notify))
+    except (TypeError, ValueError):
+        return
+    try:
+        taken.bind(None, [])
+    except TypeError:
+        raise TypeError(
+            f"notifier {describe(found)}: its notify{taken} cannot be called as "
+            "notify(notification, users), as the dispatcher calls it: give it those two "
+            "parameters (def notify(self, notification, users))"
+        ) from None
 
 
 def subscribe(

@@ -1,0 +1,87 @@
+"""subscribe refuses a handler, or a notifier, that cannot be called the way delivery calls
+it (an outbox handler with one argument, the entry; a notifier's notify with the
+notification and the users): such a one was taken, then failed every delivery for eight
+hours. Whatever can be called so is still taken."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pytest
+
+from wfengine import Engine, Organisation
+from wfengine.runtime.outbox import OutboxHandlers, OutboxRecord
+from wfengine.worklist import notifiers as n
+from wfengine.worklist.org_model import OrgUser
+
+
+def _none() -> None: ...
+
+
+def _two(record: OutboxRecord, extra: str) -> None: ...
+
+
+def _keyword_only(*, record: OutboxRecord) -> None: ...
+
+
+@pytest.mark.parametrize(
+    ("handler", "takes"),
+    [
+        (_none, "takes no parameters"),
+        (_two, "takes (record: 'OutboxRecord', extra: 'str')"),
+        (_keyword_only, "takes (*, record: 'OutboxRecord')"),
+        (lambda: None, "takes no parameters"),
+    ],
+)
+def test_a_handler_not_taking_one_argument_is_refused(handler: Any, takes: str) -> None:
+    with pytest.raises(TypeError, match="delivery calls it with one argument") as raised:
+        OutboxHandlers().subscribe(handler, ["work_item.offered"])
+    assert takes in str(raised.value)
+
+
+class _Listener:
+    def on_entry(self, record: OutboxRecord) -> None: ...
+
+    def __call__(self, record: OutboxRecord, *more: object, **options: object) -> None: ...
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        lambda record: None,
+        _Listener().on_entry,
+        _Listener(),
+        functools.partial(_two, extra="x"),
+        print,  # (a builtin: taken as it is)
+    ],
+)
+def test_a_handler_taking_one_argument_is_taken(handler: Any) -> None:
+    handlers = OutboxHandlers()
+    handlers.subscribe(handler, ["work_item.offered"])
+    assert handlers.handlers("work_item.offered") == [handler]
+
+
+class _OneArg:
+    def notify(self, notification: n.Notification) -> None: ...
+
+
+class _ThreeArgs:
+    def notify(self, notification: n.Notification, users: list[OrgUser], when: str) -> None: ...
+
+
+class _Fine:
+    def notify(self, notification: n.Notification, users: list[OrgUser], when: str = "") -> None:
+        pass
+
+
+@pytest.mark.parametrize("notifier", [_OneArg(), _ThreeArgs()])
+def test_a_notifier_whose_notify_cannot_take_notification_and_users_is_refused(
+    notifier: Any,
+) -> None:
+    with Engine(directory=Organisation.from_data({"users": [{"id": "ann"}]})) as engine:
+        with pytest.raises(TypeError, match=r"cannot be called as notify\(notification, users\)"):
+            n.subscribe(engine.outbox, engine.directory, [notifier])
+        assert not engine.outbox.handlers.subscribed()
+        n.subscribe(engine.outbox, engine.directory, [_Fine()])
+        assert engine.outbox.handlers.subscribed()
