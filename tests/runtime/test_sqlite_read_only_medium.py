@@ -8,9 +8,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import exc as sa_exc
 
 from tests.cli.databases import automatic, cli, write
+from wfengine import Engine
+from wfengine.errors import StoreError
 from wfengine.runtime.sql.retry import condition
 
 
@@ -36,3 +39,19 @@ def test_the_named_url_reads_a_database_wfengine_wrote(tmp_path: Path) -> None:
     listed = cli("instances", "--db", f"sqlite:///file:{db}?immutable=1&uri=true", "--json")
     assert listed.exit_code == 0, listed.output
     assert '"pi-1"' in listed.stdout and '"pi-2"' in listed.stdout
+
+
+def test_immutable_is_refused_while_a_wal_file_holds_commits(tmp_path: Path) -> None:
+    """A writer that died leaves its commits in ``-wal``: ``immutable=1`` would read the
+    main file alone and list a terminated instance as running, or no schema at all."""
+    db = tmp_path / "wf.db"
+    file = write(tmp_path, automatic())
+    started = cli("instance", "start", file, "--db", f"sqlite:///{db}", "--count", "2")
+    assert started.exit_code == 0, started.output
+    (tmp_path / "wf.db-wal").write_bytes(b"\0" * 32)  # (what a writer killed mid-run leaves)
+    listed = cli("instances", "--db", f"sqlite:///file:{db}?immutable=1&uri=true")
+    assert listed.exit_code == 2, listed.output
+    assert "wf.db-wal beside it holds commits" in listed.stderr
+    assert "nothing was opened" in listed.stderr
+    with pytest.raises(StoreError, match=r"wf\.db-wal beside it holds commits"):
+        Engine(db_url=f"sqlite:///file:{db}?immutable=1&uri=true")

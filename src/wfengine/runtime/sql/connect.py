@@ -18,7 +18,7 @@ from wfengine.errors import StoreError
 from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, Dialect, dialect_for
 from wfengine.runtime.sql.sqlite_file import file_path
 from wfengine.runtime.sql.sqlite_memory import shown_url
-from wfengine.runtime.sql.sqlite_uri import created_file
+from wfengine.runtime.sql.sqlite_uri import created_file, refuse_unseen_wal
 
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
@@ -78,6 +78,7 @@ def supported(url: URL) -> Dialect:
     require_driver(url)
     refuse_ignored_arguments(url)
     refuse_directory(url)
+    refuse_unseen_wal(url)
     return dialect
 
 
@@ -214,6 +215,7 @@ def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
     require_driver(parsed)
     refuse_ignored_arguments(parsed)
     refuse_directory(parsed)
+    refuse_unseen_wal(parsed)
     dialect = dialect_for(parsed)
     kwargs.setdefault("hide_parameters", True)  # no bound value (maybe a secret) in errors
     if dialect is None:

@@ -95,11 +95,12 @@ _SQLITE_TRANSIENT = (
 
 #: what to check when the database's file could not be written, or its disk is full
 #: (SQLite in WAL mode writes its -shm file even to read, so ``mode=ro`` cannot read a file on a
-#: read-only medium; ``immutable=1`` can, which the message names as the way forward)
+#: read-only medium; ``immutable=1`` can, which the message names for commands that only read)
 _WRITABLE = (
     "check that this process may write the file, its directory and its -wal and -shm files "
-    "(permissions, a read-only mount, a mode=ro URL); to read a database on a read-only medium "
-    "that nothing writes meanwhile, open it as sqlite:///file:PATH?immutable=1&uri=true"
+    "(permissions, a read-only mount, a mode=ro or immutable=1 URL); a command that only reads "
+    "may read a database on a read-only medium as sqlite:///file:PATH?immutable=1&uri=true "
+    "when no -wal file lies beside it"
 )
 _FULL = "check the free space of the disk holding it (and any file size limit)"
 _STORAGE = f"{_FULL}, and {_WRITABLE.removeprefix('check ')}"
