@@ -30,6 +30,10 @@ CALLS: dict[tuple[str, str], Callable[[Engine, str], object]] = {
     ("run_due_jobs", "instances"): lambda e, bad: e.run_due_jobs(instances=[bad]),
     ("renew_leases", "job_ids"): lambda e, bad: e.renew_leases([bad], owner="w"),
     ("release_jobs", "job_ids"): lambda e, bad: e.release_jobs([bad], "w"),
+    ("work_items", "instance_id"): lambda e, bad: e.work_items(instance_id=bad),
+    ("jobs", "instance_id"): lambda e, bad: e.jobs(bad),
+    ("incidents", "instance_id"): lambda e, bad: e.incidents(bad),
+    ("add_mi_instance", "activity_instance_id"): lambda e, bad: e.add_mi_instance(bad),
 }
 
 

@@ -453,6 +453,9 @@ class ActivityCommands(EngineBase):
         check_acting_user(user, "add_mi_instance")
         if not isinstance(activity_instance_id, str):  # (the id names its instance)
             raise NotFoundError("activity instance", activity_instance_id)
+        check_id(
+            activity_instance_id, "activity_instance_id", "activity instance id", "add_mi_instance"
+        )
         instance_id = activity_instance_id.rsplit(":", 1)[0]
         values = dict(data or {})
         if values:

@@ -22,7 +22,7 @@ from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.host_arguments import check_after, check_user, described, page_size
-from wfengine.runtime.id_arguments import check_instance_id, check_work_item_id
+from wfengine.runtime.id_arguments import check_id, check_instance_id, check_work_item_id
 from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -104,6 +104,8 @@ def check_id_filter(value: object, name: str, what: str, command: str) -> None:
         raise TypeError(
             f"{command}: {name} must be one {what} (a string) or None, not {described(value)}"
         )
+    if value is not None:
+        check_id(value, name, what, command)  # one no store holds: a ValueError on each alike
 
 
 def check_instance_filter(store: Store, instance_id: str | None, command: str) -> None:
