@@ -280,6 +280,58 @@ def call_case(key: str | None) -> str | None:
     return message_key(case) if colon and case else None
 
 
+def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The customer table's rows of an import's ``rows`` (:meth:`CrmApps.add_customers`):
+    the phone keyed, the value ``standard`` when none is given; ``DataTypeError`` naming the
+    first row the CRM could not serve."""
+    keyed: list[dict[str, Any]] = []
+    first: dict[str, int] = {}  # a phone's key -> the row that gave it
+    for number, row in enumerate(rows, start=1):
+        refused = phones.refusal(row.get("phone"))
+        if refused is not None:
+            raise DataTypeError(
+                f"customer row {number}: phone {refused}; give the number alone, as text, as "
+                "written (an extension or a note goes elsewhere); no customer was added"
+            )
+        key = phone_key(str(row["phone"]))
+        where = f"customer row {number} (phone {key})"
+        name = row.get("name")
+        if name is None or not str(name).strip():
+            raise DataTypeError(f"{where}: no name; give each customer one; no customer was added")
+        if key in first:
+            raise DataTypeError(
+                f"customer rows {first[key]} and {number}: both phone {key} (as the CRM keys "
+                "it: one phone, one customer); keep one of them; no customer was added"
+            )
+        first[key] = number
+        value = row.get("value")
+        keyed.append({"phone": key, "name": name, "email": row.get("email"),
+                      "value": "standard" if value is None else value})  # fmt: skip
+    return keyed
+
+
+#: how many phones one look-up of the customer table names (SQLite takes 32,766 parameters)
+_LOOKUP_CHUNK = 500
+
+
+def _refuse_known(conn: sa.Connection, keyed: list[dict[str, Any]]) -> None:
+    """``DataTypeError`` naming the first of the import's ``keyed`` rows whose phone is a
+    customer's already (the import adds customers; it changes none)."""
+    for start in range(0, len(keyed), _LOOKUP_CHUNK):
+        chunk = keyed[start : start + _LOOKUP_CHUNK]
+        query = sa.select(customers.c.phone, customers.c.name).where(
+            customers.c.phone.in_([r["phone"] for r in chunk])
+        )
+        known = {r.phone: r.name for r in conn.execute(query)}
+        for number, row in enumerate(chunk, start=start + 1):
+            if row["phone"] in known:
+                raise DataTypeError(
+                    f"customer row {number}: phone {row['phone']} is a customer already "
+                    f"({known[row['phone']]!r}): the import adds new customers only; leave "
+                    "the row out; no customer was added"
+                )
+
+
 #: the complaint process (``complaint.xpdl``)
 PROCESS = "complaint"
 #: an instance's closing state (the outbox's ``instance.state_changed``) -> the outcome
@@ -320,25 +372,25 @@ class CrmApps:
 
     def add_customers(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Store customers, each row's ``phone`` as the CRM keys it; ``rows`` may be any
-        iterable (a ``csv.DictReader``), read once. A phone the CRM keys no customer under
-        (:func:`phones.refusal`: none, no digits, a spreadsheet's decimal number, a key longer
-        than :data:`phones.KEY_LENGTH`) is a ``DataTypeError`` naming the row and its phone,
-        and no row is stored; so is a phone that is no text (a float, as a spreadsheet column
-        gives ``13800000101.0``), where a whole number is the digits it writes. Why: the
-        intake and :meth:`lookup_customer` refuse such a number, so that customer could never
-        be served, or was keyed under a stranger's mobile (``1.38000001E+10``), or under
-        ``""`` (and PostgreSQL refuses a long key)."""
-        rows = list(rows)
-        for number, row in enumerate(rows, start=1):
-            refused = phones.refusal(row.get("phone"))
-            if refused is not None:
-                raise DataTypeError(
-                    f"customer row {number}: phone {refused}; give the number alone, as text, as "
-                    "written (an extension or a note goes elsewhere); no customer was added"
-                )
-        keyed = [{**r, "phone": phone_key(str(r["phone"]))} for r in rows]
-        with self.db.begin() as conn:
-            conn.execute(customers.insert(), keyed)
+        iterable (a ``csv.DictReader``), read once. A row the CRM could not serve is a
+        ``DataTypeError`` naming the row (and its phone), and no row is stored: a phone the
+        CRM keys no customer under (:func:`phones.refusal`: none, no digits, a spreadsheet's
+        decimal number, a key longer than :data:`phones.KEY_LENGTH`, a phone that is no text,
+        as a spreadsheet column gives ``13800000101.0``, where a whole number is the digits it
+        writes), no ``name``, or a phone another row or a customer already has (written any
+        way: one key, one customer). Why: the intake and :meth:`lookup_customer` refuse such
+        a number, so that customer could never be served, or was keyed under a stranger's
+        mobile or under ``""``; and the database's own refusal named no row."""
+        keyed = _customer_rows(list(rows))
+        try:
+            with self.db.begin() as conn:
+                _refuse_known(conn, keyed)
+                conn.execute(customers.insert(), keyed)
+        except IntegrityError:  # another import added one of these phones meanwhile
+            raise DataTypeError(
+                "customer rows: another import added a customer of one of these phones as "
+                "they were stored; no customer was added: import them again"
+            ) from None
 
     def history(self, phone: str, acceptance_no: str | None = None) -> list[dict[str, Any]]:
         """The customer's complaint history, oldest first: every case of the phone, or the
