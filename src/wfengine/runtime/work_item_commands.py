@@ -32,6 +32,7 @@ from wfengine.runtime.id_arguments import check_instance_id, check_work_item_id
 from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
+from wfengine.runtime.navigation.send_back_targets import attached_refusal
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.performed import performer_in
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
@@ -282,7 +283,8 @@ class WorkItemCommands(EngineBase):
         in the same scope of the instance: the item's activity is closed (terminated, the
         item withdrawn), ``to_activity`` begins again, and its new work item goes to whoever
         completed it last (offered as usual when nobody did). The item's activity must be
-        the only work going on in its scope (no parallel branch, no waiting join).
+        the only work going on in its scope (no parallel branch, no waiting join), and
+        ``to_activity`` no event attached to an activity (only that activity running fires it).
         """
         check_user(user, "user", "send_back_work_item")
         if not isinstance(to_activity, str):  # (a list failed as "unhashable type")
@@ -316,6 +318,9 @@ class WorkItemCommands(EngineBase):
                 raise IllegalStateError(
                     subject, "one of several threads of work in its scope", "send back"
                 )
+            attached = attached_refusal(scope, index)
+            if attached is not None:
+                raise IllegalStateError(f"{subject} to {to_activity!r}", attached, "send back")
             target = scope.graph.activities[index]
             if _joins_between(scope.graph.activities, target, ai.act):
                 raise IllegalStateError(

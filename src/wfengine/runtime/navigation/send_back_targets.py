@@ -1,0 +1,35 @@
+"""Which earlier activities work cannot be sent back to, read from the graph: an event attached
+to an activity (a boundary timer, message, signal, error ... event).
+
+Why refuse it: such an event fires only while its activity runs, which arms its trigger as it
+starts. Begun again on its own (as a send-back begins its target) nothing armed it, so it
+"completed" at once, with no timer fired and no message taken, its handler was offered again
+and the activity it belongs to never ran again, which is what the sender asked for.
+"""
+
+from __future__ import annotations
+
+from wfengine.runtime.instance import Scope
+
+
+def attached_refusal(scope: Scope, index: int) -> str | None:
+    """Why work cannot be sent back to activity ``index`` of ``scope`` (None: it can, as far
+    as this rule goes): it is an event attached to an activity. The reason names that activity
+    and where to send the work instead: the activity, when it completed in the scope; else
+    (the event interrupted it) the first activity the event led to that completed."""
+    activities = scope.graph.activities
+    host = next((ca for ca in activities for b in ca.boundaries if b.event == index), None)
+    if host is None:
+        return None
+    reason = f"an event attached to {host.id!r}, which only {host.id!r} running can fire"
+    if scope.done >> host.index & 1:
+        return f"{reason}; send it back to {host.id!r}"
+    event = activities[index]
+    ways = [*event.normal, *([event.otherwise] if event.otherwise is not None else [])]
+    led = [activities[t.target].id for t in ways if scope.done >> t.target & 1]
+    instead = (
+        f"send it back to {led[0]!r}, where the event led"
+        if led
+        else f"send it back to an activity that completed before {host.id!r}"
+    )
+    return f"{reason}, and {host.id!r} did not complete here: {instead}"
