@@ -282,8 +282,8 @@ def call_case(key: str | None) -> str | None:
 
 def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The customer table's rows of an import's ``rows`` (:meth:`CrmApps.add_customers`):
-    the phone keyed, the value ``standard`` when none is given; ``DataTypeError`` naming the
-    first row the CRM could not serve."""
+    the phone keyed, the address as the CRM keeps it, the value ``standard`` when none is
+    given; ``DataTypeError`` naming the first row the CRM could not serve."""
     keyed: list[dict[str, Any]] = []
     first: dict[str, int] = {}  # a phone's key -> the row that gave it
     for number, row in enumerate(rows, start=1):
@@ -298,6 +298,12 @@ def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         name = row.get("name")
         if name is None or not str(name).strip():
             raise DataTypeError(f"{where}: no name; give each customer one; no customer was added")
+        try:
+            email = email_address(row.get("email"))
+        except DataTypeError as exc:
+            raise DataTypeError(
+                f"{where}: {exc}; leave the cell empty for none; no customer was added"
+            ) from None
         if key in first:
             raise DataTypeError(
                 f"customer rows {first[key]} and {number}: both phone {key} (as the CRM keys "
@@ -305,9 +311,20 @@ def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             )
         first[key] = number
         value = row.get("value")
-        keyed.append({"phone": key, "name": name, "email": row.get("email"),
+        keyed.append({"phone": key, "name": name, "email": email,
                       "value": "standard" if value is None else value})  # fmt: skip
     return keyed
+
+
+def _table_email(stored: str | None) -> tuple[str | None, str | None]:
+    """The customer table's address ``stored`` as the CRM keeps it (:func:`email_address`:
+    one typed at the intake and one in the table reach the channel alike, an
+    internationalised domain in its ASCII form), and None with the problem when it is no
+    address (an earlier ``add_customers`` kept any text)."""
+    try:
+        return email_address(stored), None
+    except DataTypeError:
+        return None, f"the customer table's, {stored!r}, is no e-mail address"
 
 
 #: how many phones one look-up of the customer table names (SQLite takes 32,766 parameters)
@@ -377,10 +394,13 @@ class CrmApps:
         CRM keys no customer under (:func:`phones.refusal`: none, no digits, a spreadsheet's
         decimal number, a key longer than :data:`phones.KEY_LENGTH`, a phone that is no text,
         as a spreadsheet column gives ``13800000101.0``, where a whole number is the digits it
-        writes), no ``name``, or a phone another row or a customer already has (written any
-        way: one key, one customer). Why: the intake and :meth:`lookup_customer` refuse such
-        a number, so that customer could never be served, or was keyed under a stranger's
-        mobile or under ``""``; and the database's own refusal named no row."""
+        writes), no ``name``, an ``email`` that is no address (:func:`email_address`; an empty
+        cell is none), or a phone another row or a customer already has (written any way: one
+        key, one customer). Why: the intake and :meth:`lookup_customer` refuse such a number,
+        so that customer could never be served, or was keyed under a stranger's mobile or
+        under ``""``; an address is kept as the intake keeps it (an internationalised domain
+        in its ASCII form, which every mail server takes), and one that is none would be
+        written to; and the database's own refusal named no row."""
         keyed = _customer_rows(list(rows))
         try:
             with self.db.begin() as conn:
@@ -440,8 +460,11 @@ class CrmApps:
     ) -> dict[str, str | None]:
         """The customer's name and value from the customer table (an unknown caller is a
         new, standard customer), their phone number as the CRM keys it, and their e-mail
-        address (the one typed, else the table's). A web complaint without a valid address
-        is an error naming it: it could not be answered."""
+        address (the one typed, else the table's, as :func:`email_address` keeps it). A web
+        complaint without a valid address is an error naming it: it could not be answered.
+        A table address that is no address (an earlier import kept any text) is none: a
+        web case stops here, naming it, before it is numbered, rather than being told its
+        number at that text; another case goes on as one without an address."""
         refused = phones.refusal(lookup_phone)  # (a case started other than by the intake)
         if refused is not None:
             raise PermanentApplicationError(
@@ -457,11 +480,13 @@ class CrmApps:
         query = sa.select(customers).where(customers.c.phone == key)
         with self.db.connect() as conn:
             row = conn.execute(query).first()
-        email = email or (row.email if row is not None else None)
+        on_file, problem = _table_email(row.email if row is not None else None)
+        email = email or on_file
         if lookup_channel == "web" and not email:
             raise PermanentApplicationError(
                 "email: a web complaint needs the customer's e-mail address (none typed, "
-                "none in the customer table)"
+                f"{problem or 'none in the customer table'}): set it in the case's email "
+                "field (Engine.set_data), then retry this incident"
             )
         found = {"found_phone": key, "found_email": email}
         if row is None:
