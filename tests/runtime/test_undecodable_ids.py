@@ -34,6 +34,8 @@ CALLS: dict[tuple[str, str], Callable[[Engine, str], object]] = {
     ("jobs", "instance_id"): lambda e, bad: e.jobs(bad),
     ("incidents", "instance_id"): lambda e, bad: e.incidents(bad),
     ("add_mi_instance", "activity_instance_id"): lambda e, bad: e.add_mi_instance(bad),
+    ("claim_work_item", "work_item_id"): lambda e, bad: e.claim_work_item(bad, "ann"),
+    ("release_work_item", "work_item_id"): lambda e, bad: e.release_work_item(bad, "ann"),
 }
 
 

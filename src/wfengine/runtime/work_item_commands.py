@@ -460,8 +460,7 @@ class WorkItemCommands(EngineBase):
         data: Mapping[str, Any] | None = None,
         undeclared: bool = False,
     ) -> None:
-        if not isinstance(work_item_id, str):  # (a store fails in its own way: see id_arguments)
-            check_work_item_id(work_item_id, f"{operation.replace(' ', '_')}_work_item")
+        check_work_item_id(work_item_id, f"{operation.replace(' ', '_')}_work_item")
 
         def body() -> NotAuthorizedError | None:
             item = self.store.work_item(work_item_id)
