@@ -72,6 +72,36 @@ def test_an_empty_work_item_id_is_refused(url: str | None) -> None:
         assert engine.work_items() == []
 
 
+class NulForItems:
+    """Good ids, except work-item ids holding what no store holds."""
+
+    def __init__(self, bad: str) -> None:
+        self._fresh = SequentialIds()
+        self._bad = bad
+
+    def new(self, kind: str) -> str:
+        made = self._fresh.new(kind)
+        return made + self._bad if kind == "wi" else made
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"), [("\x00", "holds a NUL character"), ("\udcff", "holds a lone surrogate")]
+)
+def test_an_id_no_command_could_reach_is_refused_before_it_is_stored(
+    url: str | None, bad: str, says: str
+) -> None:
+    """Every command refuses such an id as its argument (2d1ca12): an instance or item stored
+    under one could never be read, completed or ended again."""
+    with Engine(ids=NulForItems(bad), db_url=url) as engine:
+        engine.deploy(_package().build())
+        with pytest.raises(
+            ValueError, match=rf"Engine\(ids=\.\.\.\): .*new\('wi'\) gave .* {says}"
+        ):
+            engine.start_process("ticket")
+        assert engine.instance_summaries() == []
+        assert engine.work_items() == []
+
+
 def test_the_generators_of_the_package_are_used_as_they_are() -> None:
     for ids in (SequentialIds(), UuidIds()):
         with Engine(ids=ids) as engine:

@@ -1,4 +1,6 @@
-"""The host's id generator, its every id checked: a non-empty string, or a ``TypeError``.
+"""The host's id generator, its every id checked: a non-empty string, or a ``TypeError``; one
+holding what no store holds (a NUL, a lone surrogate), which every command refuses as an id
+argument, a ``ValueError`` before it is stored.
 
 Why: ids are the host's to choose (``Engine(ids=...)``), and one whose ``new(kind)`` gave
 something else, an ``int`` as a database sequence does, was taken as it came. The memory store
@@ -24,6 +26,7 @@ from typing import Any
 
 from wfengine.runtime.host_arguments import described
 from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
+from wfengine.runtime.stored_text import text_problem
 
 #: generators whose ids are strings by construction (exactly these classes: a subclass may
 #: change ``new``)
@@ -42,7 +45,13 @@ class CheckedIds:
     def new(self, kind: str) -> str:
         made = self._new(kind)
         if isinstance(made, str) and made:
-            return made
+            problem = text_problem(made)
+            if problem is None:
+                return made
+            raise ValueError(  # (every command refuses such an id: one stored, none reaches it)
+                f"Engine(ids=...): the id generator {type(self._ids).__name__}'s new({kind!r}) "
+                f"gave {made[:40]!r}, which {problem}; the record was not stored"
+            )
         raise TypeError(
             f"Engine(ids=...): the id generator {type(self._ids).__name__}'s new({kind!r}) "
             f"gave {described(made)}, not a non-empty string; the record was not stored. "
