@@ -14,6 +14,9 @@ The contract scripts rely on (keep it exactly):
   ``wfengine worker``. Each instance commits on its own: a failure (or Ctrl-C) after the
   first keeps its exit status and says ``K of N instances were started (their ids were
   printed); start the remaining N-K (--count N-K)``, then what stopped the next one.
+  Ctrl-C lets the start under way finish and print its id first, so K counts every instance
+  stored (pressed during the last one, all N were started: exit 0); pressed a second time,
+  it stops that start midway and says it may have been stored without its id printed.
 * ``wfengine instances --db URL [--state S] [--process P] [--json]``: the instances in creation
   order; ``--json`` prints a list of ``{"id", "process_id", "state", "version"}`` (the
   process version the instance runs, an integer). A row the database
@@ -60,6 +63,7 @@ from wfengine.cli.acting_user import acting_user_option
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_errors, engine_on
 from wfengine.cli.exit_status import NotInDefinition
+from wfengine.cli.held_interrupts import HeldInterrupts, interrupts_held
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
 from wfengine.cli.stderr_log import logging_to_stderr
@@ -228,34 +232,50 @@ def start(
         # FILE's version, against which the data was checked (exit 1 when refused)
         version = file_version(engine, deployed, process.id)
         started = 0
-        with _stopped_partway(lambda: started, count):
+        # Ctrl-C stops between starts, never between a start's commit and its id printed
+        with interrupts_held() as held, _stopped_partway(lambda: started, count, held):
             for _ in range(count):
+                held.deliver()
                 iid = engine.start_process(process.id, data, version=version, defer=True)
                 click.echo(iid)  # the engine's own id (pi-N)
                 started += 1
 
 
 @contextmanager
-def _stopped_partway(started: Callable[[], int], count: int) -> Iterator[None]:
+def _stopped_partway(
+    started: Callable[[], int], count: int, held: HeldInterrupts
+) -> Iterator[None]:
     """Say how many of ``count`` instances were started when a failure or Ctrl-C stops the
     loop after the first one. Why: each instance commits on its own, so the store's "stored
     data is unchanged" (true of the one it was starting) read as if none were, and running
     the command again as told started all ``count`` again. The failure keeps its exit status
     (:func:`~wfengine.cli.database.engine_errors`); Ctrl-C says it on stderr before the usual
-    "Aborted!" (130). Stopped before the first, the failure is said as before."""
+    "Aborted!" (130). Stopped before the first, the failure is said as before. Ctrl-C waits
+    for the start under way (:mod:`~wfengine.cli.held_interrupts`), so K is exact; pressed
+    again, it stopped that start midway, which may have been stored: the message says so."""
     try:
         with engine_errors():
             yield
     except KeyboardInterrupt:
-        if started():
+        if started() or held.forced:
             click.echo(err=True)  # (after the ^C the terminal echoed)
+        if started():
             click.echo(_how_far(started(), count), err=True)
+        if held.forced:
+            click.echo(_MIDWAY, err=True)
         raise
     except click.ClickException as exc:
         if not started():
             raise
         cause = f"What stopped the next one (it was not started): {exc.message}"
         raise type(exc)(f"{_how_far(started(), count)}. {cause}") from exc
+
+
+#: what a second Ctrl-C leaves unknown (it stopped a start midway)
+_MIDWAY = (
+    "Ctrl-C was pressed again while an instance was being started: it may have been stored "
+    "without its id printed; `wfengine instances --db URL` lists those stored"
+)
 
 
 def _how_far(started: int, count: int) -> str:
