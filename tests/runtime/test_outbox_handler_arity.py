@@ -40,6 +40,21 @@ def test_a_handler_not_taking_one_argument_is_refused(handler: Any, takes: str) 
     assert takes in str(raised.value)
 
 
+def _with_session(fn: Any) -> Any:
+    """A decorator supplying its function's ``session``, as hosts write for dependency
+    injection: delivery calls the wrapper, with the entry alone."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        return fn(*args, session="SESSION")
+
+    return wrapper
+
+
+@_with_session
+def _injected(record: OutboxRecord, *, session: str) -> None: ...
+
+
 class _Listener:
     def on_entry(self, record: OutboxRecord) -> None: ...
 
@@ -53,6 +68,7 @@ class _Listener:
         _Listener().on_entry,
         _Listener(),
         functools.partial(_two, extra="x"),
+        _injected,  # (its wrapper's (*args), not the wrapped (record, *, session))
         print,  # (a builtin: taken as it is)
     ],
 )
@@ -73,6 +89,18 @@ class _ThreeArgs:
 class _Fine:
     def notify(self, notification: n.Notification, users: list[OrgUser], when: str = "") -> None:
         pass
+
+
+class _Injected:
+    @_with_session
+    def notify(self, notification: n.Notification, users: list[OrgUser], *, session: str) -> None:
+        pass
+
+
+def test_a_notifier_whose_notify_a_decorator_supplies_an_argument_is_taken() -> None:
+    with Engine(directory=Organisation.from_data({"users": [{"id": "ann"}]})) as engine:
+        n.subscribe(engine.outbox, engine.directory, [_Injected()])
+        assert engine.outbox.handlers.subscribed()
 
 
 @pytest.mark.parametrize("notifier", [_OneArg(), _ThreeArgs()])

@@ -410,7 +410,9 @@ def _check_arity(handler: object) -> None:
     for eight hours. A callable whose signature Python cannot tell (some builtins) is
     taken as it is."""
     try:
-        taken = inspect.signature(handler)  # type: ignore[arg-type]  # (checked callable)
+        # (the wrapper's own parameters, not those a functools.wraps decorator copied from the
+        # function it wraps: delivery calls the wrapper, which may supply an argument itself)
+        taken = inspect.signature(handler, follow_wrapped=False)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return
     try:

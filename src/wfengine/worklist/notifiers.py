@@ -377,7 +377,8 @@ def _check_arity(found: object) -> None:
     cannot tell is taken as it is."""
     notify = getattr(found, "notify", None)
     try:
-        taken = inspect.signature(cast(Callable[..., object], notify))
+        # (the wrapper's parameters: a functools.wraps decorator may supply an argument itself)
+        taken = inspect.signature(cast(Callable[..., object], notify), follow_wrapped=False)
     except (TypeError, ValueError):
         return
     try:
