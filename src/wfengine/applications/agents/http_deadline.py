@@ -53,8 +53,13 @@ class Deadline:
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         """httpcore's ``trace`` extension: keeps the socket each opened stream stands on
-        (after TLS, the TLS socket: the plain one is detached from its descriptor then)."""
-        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+        (after TLS, the TLS socket: the plain one is detached from its descriptor then).
+
+        Events are named after httpcore's logger: ``connection.*`` direct, ``proxy.*`` for the
+        TLS step inside a proxy's CONNECT tunnel, ``socks.*`` through a SOCKS proxy; matching
+        ``connection.*`` alone kept the plain socket under a tunnel's TLS, and shutting that
+        one stopped nothing (a trickling receiver held an https call through a proxy)."""
+        if not event.endswith((".connect_tcp.complete", ".start_tls.complete")):
             return
         stream = info.get("return_value")
         self.attach(stream.get_extra_info("socket") if stream is not None else None)
