@@ -48,3 +48,9 @@ def test_http_agent_factory_names_prefixes_that_are_no_list() -> None:
 def test_subprocess_agent_names_an_argv_that_is_no_list(given: object) -> None:
     with pytest.raises(TypeError, match=r"subprocess_agent: argv must be a list"):
         subprocess_agent(given)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("given", [" http://service/x", "http://h/x\n", "http://h/\tx"])
+def test_http_agent_refuses_what_urlsplit_forgives_and_the_call_cannot_send(given: str) -> None:
+    with pytest.raises(ValueError, match=r"http_agent: url holds a space around it or a control"):
+        http_agent(given)

@@ -55,3 +55,15 @@ def test_immutable_is_refused_while_a_wal_file_holds_commits(tmp_path: Path) -> 
     assert "nothing was opened" in listed.stderr
     with pytest.raises(StoreError, match=r"wf\.db-wal beside it holds commits"):
         Engine(db_url=f"sqlite:///file:{db}?immutable=1&uri=true")
+
+
+def test_immutable_reads_a_database_beside_a_wal_that_is_no_file(tmp_path: Path) -> None:
+    """Only a -wal FILE holds commits: a folder of that name (a backup tool's, say) is none."""
+    db = tmp_path / "wf.db"
+    file = write(tmp_path, automatic())
+    started = cli("instance", "start", file, "--db", f"sqlite:///{db}")
+    assert started.exit_code == 0, started.output
+    (tmp_path / "wf.db-wal").mkdir()
+    listed = cli("instances", "--db", f"sqlite:///file:{db}?immutable=1&uri=true", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert '"pi-1"' in listed.stdout

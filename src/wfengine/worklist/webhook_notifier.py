@@ -157,7 +157,8 @@ class WebhookNotifier:
             raise ApplicationError(f"webhook {self._where} answered {status}")
         error = ApplicationError(
             f"webhook {self._where} answered {status}, asking for {wait.total_seconds():g} s "
-            "of quiet (Retry-After): not posted again before"
+            "of quiet (Retry-After): the outbox waits that long before posting again, at most "
+            "its policy's max_retry"
         )
         error.retry_after = wait
         raise error

@@ -353,6 +353,9 @@ def check_url(who: str, url: object) -> None:
         parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{who}: url must be an http:// or https:// URL naming a host")
+    if url != url.strip() or any(ord(c) < 32 or ord(c) == 127 for c in url):
+        # (urlsplit drops what the request cannot send: a space before, a line break within)
+        raise ValueError(f"{who}: url holds a space around it or a control character: remove it")
 
 
 def service_name(url: str) -> str:

@@ -13,6 +13,7 @@ read-write-create, like a plain path.
 from __future__ import annotations
 
 import os
+import stat
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -60,9 +61,10 @@ def refuse_unseen_wal(url: URL) -> None:
     if name is None:
         return
     try:
-        unseen = os.path.getsize(f"{name}-wal") > 0
+        found = os.stat(f"{name}-wal")
     except OSError:  # (none beside it: the file holds every commit)
         return
+    unseen = stat.S_ISREG(found.st_mode) and found.st_size > 0  # (not a file: no WAL of it)
     if unseen:
         raise StoreError(
             f"cannot read the database {name} with immutable=1: {name}-wal beside it holds "
