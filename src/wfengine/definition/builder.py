@@ -29,7 +29,8 @@ Rules the builder applies at :meth:`PackageBuilder.build` time:
 Misuse is reported when it can be detected without the rest of the package (an unknown type
 name, contradictory arguments) or at build time (duplicate ids, a transition naming an activity
 that is not in its process or activity set, a block naming an unknown activity set, a
-transition with an activity's id, an activity set with a process's id, a formal parameter and a
+transition with the id of an activity (of any process) or of another process's transition, an
+activity set with a process's id, a formal parameter and a
 data field with one id and two types), always as :class:`BuildError`, also for an argument of
 the wrong kind (``name=5``), which a model would otherwise refuse far from the call. The
 builder checks structure only: whether a tool names a defined application or a performer a
@@ -409,6 +410,35 @@ class PackageBuilder(DeclarationsMixin):
     def _declared_type_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t, _ in self._types)
 
+    def _check_transition_ids(self) -> None:
+        """Refuse a transition id given explicitly that another process's activity or
+        transition holds.
+
+        Why package-wide: XPDL 2.2 keys activity and transition ids together in the whole
+        package (``GraphicalItemAware.Package``), so such a package is written as a file that
+        does not validate; one process's own clashes are refused when it is built. Activity
+        ids may repeat across processes (``start``, ``end``: validation warns,
+        ``duplicate-id-package``), since people and scripts address them; a transition's id
+        is only a name, generated when left out."""
+        holders: dict[str, tuple[str, str]] = {}  # id -> (what holds it, its process)
+        for p in self._processes:
+            for f in p._flows():
+                for a in f.activities:
+                    holders.setdefault(a.model.id, ("an activity", p.id))
+        for p in self._processes:
+            for f in p._flows():
+                for t in f.transitions:
+                    if t.id is None:
+                        continue
+                    what, owner = holders.setdefault(t.id, ("a transition", p.id))
+                    if owner != p.id:
+                        raise BuildError(
+                            f"transition {t.model.from_!r} -> {t.model.to!r} in {f.where} has id "
+                            f"{t.id!r}, which {what} of process {owner!r} has: XPDL 2.2 keys "
+                            "activity and transition ids together across the package (leave "
+                            "id= out for a generated one)"
+                        )
+
     def _number_transitions(self) -> None:
         """Give id-less transitions ``t1``, ``t2``, ... in creation order across the package.
 
@@ -448,6 +478,7 @@ class PackageBuilder(DeclarationsMixin):
                         f"{s.id!r}: XPDL 2.2 keys process and activity-set ids together in "
                         f"{where}"
                     )
+        self._check_transition_ids()
         self._number_transitions()
         return Package(
             id=self.id,

@@ -75,6 +75,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "an activity or transition Id repeats in another scope (activity set) of the process",
     ),
+    "duplicate-id-package": (
+        Severity.WARNING,
+        "an Id XPDL 2.2 keys package-wide repeats in another process or at another level of a "
+        "package built in code: a written file does not validate",
+    ),
     "dangling-transition": (Severity.ERROR, "a transition names an activity that does not exist"),
     "undefined-data-field": (Severity.ERROR, "a reference to a data field that is not defined"),
     "undefined-participant": (

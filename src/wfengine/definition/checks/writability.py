@@ -22,6 +22,14 @@ file that strict XPDL tools refuse. These checks say so first, naming the elemen
   value that is not an XML name token (``EnumerationValue/@Name`` is one), or a record, union
   or enumeration type with no member or value (the schemas require one). The engine accepts
   them at run time as before; only a written file does not validate.
+* ``duplicate-id-package`` (warning): an Id XPDL 2.2 keys package-wide is held in two
+  processes, or at two levels (an activity and a transition, a process and an activity set,
+  a pool and an activity, a package's data field and a process's); one scope's repeats are
+  ``duplicate-id`` and ``duplicate-id-scopes``. Only for a package built in code: a file's
+  own schema check reports it for a 2.2 file, and XPDL 1.0 and 2.1 scope those Ids to their
+  process (``wfengine convert`` renames them, :func:`~wfengine.definition.unique_ids.unique_ids`).
+* ``undefined-process`` (as a warning): a Pool names no process of the package; the schema's
+  key refuses it, and its lanes are drawn for no process.
 """
 
 from __future__ import annotations
@@ -29,12 +37,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 from pydantic import BaseModel
 
 from wfengine.definition.checks.context import Context
-from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import Package, XmlNode
 from wfengine.definition.model_data_types import EnumerationType, RecordType, UnionType
 from wfengine.definition.model_nodes import descendants
@@ -272,9 +281,12 @@ def check_xml_characters(ctx: Context) -> Iterator[Diagnostic]:
 
 def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
     """``id-syntax``: an Id the XPDL schemas would refuse; then ``type-syntax``
-    (:func:`_type_findings`), the same refusal for what a data type declares."""
+    (:func:`_type_findings`), the same refusal for what a data type declares; then the
+    package-wide keys (:func:`_key_findings`, :func:`_pool_findings`)."""
     yield from _id_findings(ctx.package)
     yield from _type_findings(ctx.package)
+    yield from _key_findings(ctx)
+    yield from _pool_findings(ctx.package)
 
 
 def _id_findings(package: Package) -> Iterator[Diagnostic]:
@@ -335,4 +347,105 @@ def _type_findings(package: Package) -> Iterator[Diagnostic]:
                 "(the engine itself does not mind)",
                 element_id=element_id,
                 line=data_type.line,
+            )
+
+
+class _Holder(NamedTuple):
+    """One element holding an Id an XPDL 2.2 package-wide key covers."""
+
+    kind: str
+    #: where it is, for a person (``process 'p1'``, ``activity set 's' of process 'p1'``)
+    where: str
+    #: what tells its repeats apart from ``duplicate-id``'s: its process, or its holder
+    home: str
+    #: its process (None: the package's), which tells whether a deploy's process is concerned
+    process: str | None
+    line: int | None
+
+
+#: what renames each key's repeats: activities, transitions and activity sets are renamed by
+#: ``unique_ids``; data fields never are (expressions and instance data use their Ids)
+_RENAMED = (
+    "give each its own Id, or write the package through unique_ids() (as wfengine convert "
+    "does), which renames the later ones and every reference to them"
+)
+_NOT_RENAMED = (
+    "rename one (unique_ids() leaves data fields alone: expressions and instance data use "
+    "their Ids)"
+)
+
+
+def _key_holders(package: Package) -> Iterator[tuple[str, str, _Holder]]:
+    """(key, Id, holder) for each element XPDL 2.2's package-wide keys cover, the keys named
+    as the schema names them (``GraphicalItemAware``: activities and transitions together)."""
+    top = f"package {package.id!r}"
+    for pool in package.pools:
+        yield "PoolAndActivityIds", pool.id, _Holder("pool", top, top, None, pool.line)
+    for field in package.data_fields:
+        yield "DataField", field.id, _Holder("data field", top, top, None, field.line)
+    for process in package.workflow_processes:
+        where = f"process {process.id!r}"
+        yield "ProcessIds", process.id, _Holder("process", top, where, process.id, process.line)
+        for field in process.data_fields:
+            yield "DataField", field.id, _Holder("data field", where, where, process.id, field.line)
+        scopes = [(where, process.activities, process.transitions)]
+        for s in process.activity_sets:
+            yield "ProcessIds", s.id, _Holder("activity set", where, where, process.id, s.line)
+            scopes.append((f"activity set {s.id!r} of {where}", s.activities, s.transitions))
+        for scope, activities, transitions in scopes:
+            for a in activities:
+                held = _Holder("activity", scope, where, process.id, a.line)
+                yield "GraphicalItemAware", a.id, held
+                yield "PoolAndActivityIds", a.id, held
+                for field in a.data_fields:
+                    at = f"activity {a.id!r} of {scope}"
+                    yield "DataField", field.id, _Holder("data field", at, at, process.id, a.line)
+            for t in transitions:
+                held = _Holder("transition", scope, where, process.id, t.line)
+                yield "GraphicalItemAware", t.id, held
+
+
+def _key_findings(ctx: Context) -> Iterator[Diagnostic]:
+    """``duplicate-id-package``: an Id one of XPDL 2.2's package-wide keys covers, held by
+    elements of two processes or two kinds, for a package built in code (see the module's
+    notes); in a deploy's validation, only where the deployed process holds one."""
+    if ctx.package.source_version is not None:
+        return
+    concerned = {p.id for p in ctx.processes}
+    keyed: dict[tuple[str, str], list[_Holder]] = {}
+    for key, element_id, holder in _key_holders(ctx.package):
+        keyed.setdefault((key, element_id), []).append(holder)
+    reported: set[tuple[str, bool]] = set()  # an activity's Id is in two keys: one finding
+    for (key, element_id), holders in keyed.items():
+        once = (element_id, key == "DataField")
+        if len({h.home for h in holders}) < 2 and len({h.kind for h in holders}) < 2:
+            continue  # one home's repeats are duplicate-id's and duplicate-id-scopes'
+        if once in reported or not any(h.process in concerned for h in holders):
+            continue
+        reported.add(once)
+        named = ", ".join(f"{h.kind} {element_id!r} of {h.where}" for h in holders)
+        fix = _NOT_RENAMED if key == "DataField" else _RENAMED
+        yield make(
+            "duplicate-id-package",
+            f"{named}: XPDL 2.2 keys these Ids package-wide ({key}.Package), so a file "
+            f"written from the package does not validate; {fix}",
+            element_id=element_id,
+            line=next((h.line for h in holders if h.line is not None), None),
+        )
+
+
+def _pool_findings(package: Package) -> Iterator[Diagnostic]:
+    """``undefined-process`` (a warning): a Pool whose Process names no process here."""
+    processes = [p.id for p in package.workflow_processes]
+    for pool in package.pools:
+        if pool.process is not None and pool.process not in processes:
+            yield make(
+                "undefined-process",
+                f"pool {pool.id!r} names process {pool.process!r}, which is no process of "
+                f"package {package.id!r} (processes: {', '.join(processes) or 'none'}): its "
+                "lanes are drawn for no process, and a written file does not validate (XPDL "
+                "2.2 keys a Pool's Process to the package's processes); name one of them",
+                element_id=pool.id,
+                line=pool.line,
+                severity=Severity.WARNING,
             )
