@@ -36,9 +36,15 @@ Summary = dict[str, Any]
 
 
 def _typed(item: DataField | FormalParameter) -> Summary:
-    """``type`` as messages read it (``array of STRING`` for an IsArray field: the field
-    holds a list, and whoever starts an instance must give it one) and ``is_array``."""
-    return {"type": type_name(item.data_type, item.is_array), "is_array": item.is_array}
+    """``type`` as messages read it (``STRING``, ``declared:Money``: the type of each value,
+    as it always was in the JSON) and ``is_array`` (the field holds a list of such values,
+    and whoever starts an instance must give it one)."""
+    return {"type": type_name(item.data_type), "is_array": item.is_array}
+
+
+def _shown_type(item: Summary) -> str:
+    """A summarised field's or parameter's type as the text reads it: ``array of STRING``."""
+    return f"array of {item['type']}" if item.get("is_array") else str(item["type"])
 
 
 def _participant(p: Participant) -> Summary:
@@ -190,7 +196,7 @@ def _context_sections(lines: list[str], indent: str, scope: Summary) -> None:
             _named(a)
             + (
                 "  ("
-                + ", ".join(f"{f['mode']} {f['id']}: {f['type']}" for f in a["parameters"])
+                + ", ".join(f"{f['mode']} {f['id']}: {_shown_type(f)}" for f in a["parameters"])
                 + ")"
                 if a["parameters"]
                 else ""
@@ -203,7 +209,7 @@ def _context_sections(lines: list[str], indent: str, scope: Summary) -> None:
         indent,
         "Data fields",
         [
-            f"{_named(f)}: {f['type']}"
+            f"{_named(f)}: {_shown_type(f)}"
             + (f" = {f['initial_value']}" if f["initial_value"] is not None else "")
             for f in scope["data_fields"]
         ],
@@ -248,7 +254,7 @@ def render_text(package: Package) -> str:
     for process, ps in zip(package.workflow_processes, summary["processes"], strict=True):
         lines.append(f"  Process {_named(ps)}")
         if ps["parameters"]:
-            params = ", ".join(f"{f['mode']} {f['id']}: {f['type']}" for f in ps["parameters"])
+            params = ", ".join(f"{f['mode']} {f['id']}: {_shown_type(f)}" for f in ps["parameters"])
             lines.append(f"    Parameters: {params}")
         _context_sections(lines, "    ", ps)
         _flow_sections(lines, "    ", ps, list(process.transitions))
