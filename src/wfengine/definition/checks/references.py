@@ -322,6 +322,7 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
             called.formal_parameters,
             body.actual_parameters,
             line,
+            receives=body.execution is not Execution.ASYNCHR,
         )
 
 
@@ -467,12 +468,17 @@ def _parameters(
     formals: Sequence[FormalParameter],
     actuals: Sequence[str],
     line: int | None,
+    *,
+    receives: bool = True,
 ) -> Iterator[Diagnostic]:
     """Count and mode checks of one call's actual parameters against the callee's formals.
 
     An actual for an OUT or INOUT formal receives a value, so it must name a variable of the
-    caller: a data field or formal parameter of the process or package. A data field whose type
-    does not agree with its formal's is a warning (:mod:`.parameter_types`).
+    caller: a data field or formal parameter of the process or package. A call that receives
+    nothing (``receives`` False: an asynchronous subflow, whose OUT/INOUT values never come back,
+    as its own warning says) passes any expression, which was refused "to receive the result"
+    beside that warning. A data field whose type does not agree with its formal's is a warning
+    (:mod:`.parameter_types`).
 
     Only a call whose counts agree is checked pair by pair: with an actual too few or too
     many, which formal each actual was meant for is not known (the engine binds none of
@@ -490,7 +496,7 @@ def _parameters(
     names = ctx.data_names(scope.process, activity)
     names.update(name_aliases(ctx.package, scope.process))
     for formal, actual in zip(formals, actuals, strict=True):
-        if formal.mode is ParameterMode.IN:
+        if formal.mode is ParameterMode.IN or not receives:
             continue
         text = actual.strip()
         if not is_plain_name(text):
