@@ -17,7 +17,6 @@ computed in Python from every event read through ``Engine.audit_events``
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -28,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from postgres import postgres_server, scratch_database
-from stores import sqlite_url
+from postgres import postgres_database
+from stores import print_row, sqlite_url
 
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
 from wfengine.audit import iter_events
@@ -145,19 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = ap.parse_args(argv)
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(_row("sqlite", sqlite_url(Path(tmp)), args.events))
+        print_row(_row("sqlite", sqlite_url(Path(tmp)), args.events), args.json)
     if not args.no_postgres:
-        with postgres_server() as server:
-            if server is not None:
-                with scratch_database(server) as url:
-                    rows.append(_row("postgresql", url, args.events))
-    for row in rows:
-        if args.json:
-            print(json.dumps(row))
-        else:
-            print("  ".join(f"{k}={v}" for k, v in row.items()))
+        with postgres_database() as url:
+            if url is not None:
+                print_row(_row("postgresql", url, args.events), args.json)
     return 0
 
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from postgres import postgres_server, scratch_database
+from postgres import postgres_database
 from stores import sqlite_url, steps_row
 from workers import scaling_rows
 
@@ -285,15 +285,14 @@ def _durable_rows(quick: bool, postgres: bool, w4: Package) -> Iterator[dict[str
         yield {**row, "ratio_to_memory": round(base / float(row["steps_per_s"]), 1)}
     if not postgres:
         return
-    with postgres_server() as server:
-        if server is None:
+    with postgres_database() as url:
+        if url is None:
             return
-        with scratch_database(server) as url:
-            row = steps_row("postgresql", url, w4, 500 // scale)
-            yield {**row, "ratio_to_memory": round(base / float(row["steps_per_s"]), 1)}
-            one, two = scaling_rows(url, 2000 // scale, 1 if quick else 3)
-            yield one
-            yield two
+        row = steps_row("postgresql", url, w4, 500 // scale)
+        yield {**row, "ratio_to_memory": round(base / float(row["steps_per_s"]), 1)}
+        one, two = scaling_rows(url, 2000 // scale, 1 if quick else 3)
+        yield one
+        yield two
 
 
 def _show(row: dict[str, Any], as_json: bool) -> None:

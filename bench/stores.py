@@ -9,6 +9,7 @@ in-memory store, measured in the same run, is what durability costs per step.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -51,3 +52,12 @@ def steps_row(store: str, url: str | None, package: Package, n: int) -> dict[str
 
 def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'bench.db'}"
+
+
+def print_row(row: dict[str, Any], as_json: bool) -> None:
+    """Print a measured row at once: a later store that fails (a PostgreSQL server that
+    refuses) must not take the rows already measured with it."""
+    if as_json:
+        print(json.dumps(row), flush=True)
+    else:
+        print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)

@@ -15,7 +15,6 @@ bench/postgres.py). Timings are wall clock on this machine, so read them against
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -24,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from postgres import postgres_server, scratch_database
-from stores import sqlite_url
+from postgres import postgres_database
+from stores import print_row, sqlite_url
 
 from wfengine import Engine, Organisation, PackageBuilder
 
@@ -113,19 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--users", type=int, default=1_000)
     ap.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = ap.parse_args(argv)
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(_row("sqlite", sqlite_url(Path(tmp)), args.items, args.users))
+        print_row(_row("sqlite", sqlite_url(Path(tmp)), args.items, args.users), args.json)
     if not args.no_postgres:
-        with postgres_server() as server:
-            if server is not None:
-                with scratch_database(server) as url:
-                    rows.append(_row("postgresql", url, args.items, args.users))
-    for row in rows:
-        if args.json:
-            print(json.dumps(row))
-        else:
-            print("  ".join(f"{k}={v}" for k, v in row.items()))
+        with postgres_database() as url:
+            if url is not None:
+                print_row(_row("postgresql", url, args.items, args.users), args.json)
     return 0
 
 
