@@ -9,11 +9,11 @@ from wfengine import Engine, PackageBuilder
 from wfengine.definition.validation import validate
 
 
-def _package(execution: str) -> PackageBuilder:
+def _package(execution: str, actual: str = "r + 1") -> PackageBuilder:
     pb = PackageBuilder("pkg")
     main = pb.process("main")
     main.data_field("r", "INTEGER", initial="1")
-    main.subflow("call", process="child", args=["r + 1"], execution=execution)
+    main.subflow("call", process="child", args=[actual], execution=execution)
     main.activity("after", performer="boss")
     main.transition("call", "after")
     child = pb.process("child", params=[("x", "INOUT", "INTEGER")])
@@ -37,3 +37,11 @@ def test_a_synchronous_call_still_needs_a_receiver() -> None:
     found = [d for d in validate(_package("SYNCHR").build()) if d.code == "parameter-mode"]
     assert [d.severity.value for d in found] == ["error"]
     assert "to receive the result" in found[0].message
+
+
+def test_an_asynchronous_call_s_actual_is_checked_as_an_expression() -> None:
+    """What no longer needs a receiver is read as what goes in: a name the caller lacks is the
+    warning an IN actual gets, not silence."""
+    found = [(d.severity.value, d.code) for d in validate(_package("ASYNCHR", "zz").build())]
+    assert ("warning", "expression-unknown-name") in found
+    assert ("error", "undefined-data-field") not in found

@@ -66,6 +66,7 @@ from wfengine.definition.model import (
     DataField,
     Event,
     EventPosition,
+    Execution,
     MIFlowCondition,
     MultiInstanceLoop,
     ParameterMode,
@@ -428,7 +429,8 @@ def _undeclared_targets(
 
 
 def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
-    """Actual parameters bound to IN formals (or to formals this package cannot see)."""
+    """Actual parameters bound to IN formals (or to formals this package cannot see), and
+    every actual of an asynchronous subflow: it receives nothing, so each only goes in."""
     body = activity.body
     calls: list[tuple[ToolCall | SubFlowImplementation, list[ParameterMode]]] = []
     if isinstance(body, TaskImplementation):
@@ -441,14 +443,15 @@ def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_S
         modes = [f.mode for f in called.formal_parameters] if called is not None else []
         calls.append((body, modes))
     subflow = isinstance(body, SubFlowImplementation)
+    receives = not (isinstance(body, SubFlowImplementation) and body.execution is Execution.ASYNCHR)
     for call, modes in calls:
         for i, actual in enumerate(call.actual_parameters):
             mode = modes[i] if i < len(modes) else ParameterMode.IN
             what = f"actual parameter {i + 1}"
             # its own ScriptType (a FormalExpression's) names its language
             attrs = actual_attrs(call, i)
-            if mode is ParameterMode.IN:  # an application's is read even blank (a subflow's
-                # blank actual passes nothing)
+            # (an application's is read even blank; a subflow's blank actual passes nothing)
+            if mode is ParameterMode.IN or not receives:
                 yield from _site(
                     scope, activity, actual, what, call.line, attrs=attrs, required=not subflow
                 )
