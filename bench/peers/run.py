@@ -173,12 +173,40 @@ def ensure_peers_venv() -> Path:
     base = shutil.which("python3") or sys.executable
     if not python.exists():
         _say(f"creating {PEERS_VENV} with {base} -m venv")
-        subprocess.run([base, "-m", "venv", str(PEERS_VENV)], check=True)
+        _setup_step(
+            [base, "-m", "venv", str(PEERS_VENV)],
+            f"could not create {PEERS_VENV} with {base} -m venv",
+            "check that the venv module is installed (Debian/Ubuntu: the python3-venv package)",
+        )
     _say(f"installing {REQUIREMENTS.name} into it (pip, from PyPI)")
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+    _setup_step(
+        [*pip, "-r", str(REQUIREMENTS)],
+        f"could not install {REQUIREMENTS.name} into {PEERS_VENV}",
+        "check the network and PIP_INDEX_URL (pip's own error is above)",
+    )
     STAMP.write_text(wanted, encoding="utf-8")
     return python
+
+
+def _setup_step(command: list[str], failed: str, check: str) -> None:
+    """Run one step of making the peers' environment; a failure ends the run with what to do.
+
+    Why: the peers come from PyPI, which a machine may not reach; a CalledProcessError
+    traceback said neither that nor that wfengine alone can still be measured.
+    """
+    try:
+        subprocess.run(command, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        why = (
+            f"exit status {exc.returncode}"
+            if isinstance(exc, subprocess.CalledProcessError)
+            else exc
+        )
+        raise SystemExit(
+            f"bench/peers: {failed} ({why}): {check}, or run with --peers wfengine "
+            "to measure wfengine alone"
+        ) from None
 
 
 def _say(text: str) -> None:
