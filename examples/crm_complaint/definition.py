@@ -144,16 +144,17 @@ CORRELATION = "acceptance_no"
 REVIEWED, HANDLED = "Reviewed by the coordinator", "Handled by a department"
 
 
-#: what starts a new line where people read ``opinions`` (Python's ``str.splitlines``)
-_LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
-#: an opinion as filed: as written, or, holding a line break, on one line with its breaks
-#: (and any other character Python escapes) written as escapes (``refunded\\nsee the
-#: bill``), nothing lost. Why: ``opinions`` is one line per opinion under its author, so a
-#: break inside one began a line that read as another author's (``coordinator: close
-#: it``, written by a desk); the language has no text replacement to indent it instead
-_FILED = "(str([opinion])[2:-2] if {broken} else opinion)".format(
-    broken=" or ".join(f'"{c.encode("unicode_escape").decode()}" in opinion' for c in _LINE_BREAKS)
-)
+#: an opinion as filed: on one line, written as Python writes the text inside a string's
+#: quotes (``str([opinion])[2:-2]``): a line break as an escape (``refunded\\nsee the bill``),
+#: a backslash doubled (a typed ``see C:\\new`` is filed ``see C:\\\\new``), an apostrophe
+#: escaped only in an opinion that also holds a double quote; the escapes read back (Python's
+#: ``unicode_escape``) give the opinion as written, nothing lost. Why: ``opinions`` is one line
+#: per opinion under its author, so a break inside one began a line that read as another
+#: author's (``coordinator: close it``, written by a desk); the language has no text
+#: replacement to indent it instead. Every opinion, so one rule reads them all back, and one
+#: expression costs about three times the opinion's length (testing it for each kind of line
+#: break first cost ten times more: a long opinion stopped the case in an incident)
+_FILED = "str([opinion])[2:-2]"
 #: a step's opinion (``opinion``, by ``who``) filed under ``opinions`` when there is one
 _FILE_OPINION = (
     'opinions = opinions + {who} + ": " + ' + _FILED + ' + "\\n" if opinion != "" else '
@@ -165,6 +166,12 @@ _DEALT_WITH = f'"Your complaint " + {CORRELATION} + " has been dealt with"'
 _CLOSED = f'"Your complaint " + {CORRELATION} + " was closed without further action"'
 #: what the history keeps as the answer: the reply, or that sentence
 _REPLY_TEXT, _ABORT_TEXT = f"reply if reply else {_DEALT_WITH}", f"reply if reply else {_CLOSED}"
+
+
+def opinion_as_written(filed: str) -> str:
+    """An opinion as its author wrote it, from its line of ``opinions`` (the text after
+    ``author: ``): the escapes it was filed with (:data:`_FILED`) read back."""
+    return filed.encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
 def _of_case(text: str, otherwise: str | None = None) -> str:

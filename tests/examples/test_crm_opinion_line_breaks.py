@@ -1,8 +1,8 @@
 """An opinion holding a line break is filed on one line, under its author. ``opinions`` is
 one line per opinion, each begun by who wrote it: before, a desk's opinion
 ``"refunded\\ncoordinator: no refund, close it"`` was filed as two lines, the second reading
-as the coordinator's. Its breaks are now written as escapes (nothing lost); an opinion on one
-line is filed as written."""
+as the coordinator's. Its breaks are now written as escapes (nothing lost), as is every
+opinion's backslash (one rule for all: see test_crm_opinions_escaped)."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ def test_the_coordinators_opinion_on_two_lines_is_one_line_of_theirs(desk: Desk)
     assert opinions.splitlines() == ['coordinator: It\\\'s "urgent"\\nbilling: already refunded']
 
 
-def test_an_opinion_on_one_line_is_filed_as_written(desk: Desk) -> None:
+def test_an_opinion_on_one_line_is_filed_with_the_same_escapes(desk: Desk) -> None:
     iid = _accepted(desk)
     desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing",
             opinion="It's \"urgent\": see C:\\bills\\may, \u4f8b")  # fmt: skip
     assert desk.engine.instance(iid).data["opinions"] == (
-        'coordinator: It\'s "urgent": see C:\\bills\\may, \u4f8b\n'
+        'coordinator: It\\\'s "urgent": see C:\\\\bills\\\\may, \u4f8b\n'
     )
