@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from arguments import at_least
 from postgres import postgres_database
 from stores import print_row, sqlite_url
 
@@ -141,7 +142,7 @@ def _row(store: str, url: str, events: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
-    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--events", type=at_least(1), default=1_000_000)
     ap.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

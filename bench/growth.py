@@ -55,6 +55,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from arguments import at_least
+
 
 def _chain(n: int) -> Any:
     from wfengine import PackageBuilder
@@ -244,14 +246,31 @@ def point(kind: str, store: str, n: int) -> dict[str, Any]:
     }
 
 
-def main() -> None:
+#: every series ``--series`` may name
+SERIES = ("CHAIN", "LOOP", "STORED", "DEPLOY", "MI", "ORJOIN")
+
+
+def _series(text: str) -> set[str]:
+    """``--series``: names from SERIES, comma-separated (an unknown one once ran nothing)."""
+    wanted = {name.strip().upper() for name in text.split(",") if name.strip()}
+    unknown = sorted(wanted - set(SERIES))
+    if unknown or not wanted:
+        raise argparse.ArgumentTypeError(
+            f"unknown series {', '.join(unknown) or repr(text)}; choose from {','.join(SERIES)}"
+        )
+    return wanted
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per point (default 3)")
-    parser.add_argument("--series", help="only these series, comma-separated (CHAIN,LOOP,...)")
+    parser.add_argument("--repeats", type=at_least(1), default=3, help="runs per point (default 3)")
+    parser.add_argument(
+        "--series", type=_series, help="only these series, comma-separated (CHAIN,LOOP,...)"
+    )
     parser.add_argument("--point", nargs=3, metavar=("KIND", "STORE", "N"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.point:
         kind, store, n = args.point
         print(json.dumps(point(kind, store, int(n))))
@@ -266,11 +285,10 @@ def main() -> None:
         *(("ORJOIN", "memory", n) for n in (10, 100, 1000, 2000)),
     ]
     if args.series:
-        wanted = {name.strip().upper() for name in args.series.split(",")}
-        plan = [(k, s, n) for k, s, n in (*plan, *ASKED) if k in wanted]
+        plan = [(k, s, n) for k, s, n in (*plan, *ASKED) if k in args.series]
     if quick:
         plan = [(k, s, n) for k, s, n in plan if n <= 2000]
-    repeats = 1 if quick else max(1, args.repeats)
+    repeats = 1 if quick else args.repeats
     runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for round_ in range(repeats):
         for kind, store, n in plan:

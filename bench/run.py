@@ -254,12 +254,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
     ap.add_argument("--quick", action="store_true", help="a tenth of the instances, one repeat")
-    ap.add_argument("--profile", metavar="W", help="profile one workload with cProfile")
+    ap.add_argument(
+        "--profile",
+        metavar="W",
+        type=str.upper,
+        choices=[f"W{k}" for k in range(1, len(WORKLOADS) + 1)],
+        help="profile one workload with cProfile: W1, W2, W3 or W4",
+    )
     ap.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = ap.parse_args(argv)
     workloads = [make() for make in WORKLOADS]
     if args.profile:
-        w = next(w for w in workloads if w.name == args.profile.upper())
+        w = next(w for w in workloads if w.name == args.profile)
         engine = _engine(w)
         prof = cProfile.Profile()
         prof.runcall(w.run, engine, w.instances)

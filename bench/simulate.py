@@ -20,6 +20,8 @@ import random
 import time
 from collections import deque
 
+from arguments import at_least
+
 from wfengine import PackageBuilder, Scenario, simulate
 
 STEPS, CLERKS, RATE_PER_HOUR, MEAN_MINUTES = 10, 12, 12.0, 5.0
@@ -80,11 +82,11 @@ def plain(instances: int, seed: int = 1) -> float:
     return sum(waits) / len(waits)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", type=int, default=10_000)
+    parser.add_argument("--instances", type=at_least(1), default=10_000)
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     package, scenario = _package(), _scenario()
     started = time.perf_counter()
     report = simulate(package, scenario, instances=args.instances, seed=1)

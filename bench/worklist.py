@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from arguments import at_least
 from postgres import postgres_database
 from stores import print_row, sqlite_url
 
@@ -108,8 +109,18 @@ def _row(store: str, url: str, items: int, users: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
-    ap.add_argument("--items", type=int, default=100_000)
-    ap.add_argument("--users", type=int, default=1_000)
+    ap.add_argument(
+        "--items",
+        type=at_least(PER_START),
+        default=100_000,
+        help=f"open work items (a multiple of {PER_START}: one start opens {PER_START})",
+    )
+    ap.add_argument(
+        "--users",
+        type=at_least(ROLE_SIZE),
+        default=1_000,
+        help=f"users, in roles of {ROLE_SIZE}",
+    )
     ap.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

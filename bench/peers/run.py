@@ -448,6 +448,13 @@ def print_table(
                 print(f"  {r['label']}: {r['ratio']:.2f}x  (rounds {lo:.2f}-{hi:.2f})")
 
 
+def _rounds(text: str) -> int:
+    """``--rounds``: 1 or more (0 or less once failed after the warm-up, with a KeyError)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -456,10 +463,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a fifth of the instances, 3 rounds")
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
     ap.add_argument("--peers", default="wfengine,shoobx,spiff,dbos", help="engines to run")
-    ap.add_argument("--rounds", type=int, default=0, help="rounds (default 5, --quick 3)")
+    ap.add_argument("--rounds", type=_rounds, help="rounds (default 5, --quick 3)")
     ap.add_argument("--wfengine-python", type=Path, default=WFENGINE_PYTHON)
     args = ap.parse_args(argv)
     chosen = [p.strip() for p in args.peers.split(",") if p.strip()]
+    if not chosen:
+        ap.error(f"argument --peers: name at least one engine of {','.join(DRIVERS)}")
     unknown = sorted(set(chosen) - set(DRIVERS))
     if unknown:
         ap.error(f"unknown engines {unknown}; choose from {sorted(DRIVERS)}")
