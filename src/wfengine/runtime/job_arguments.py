@@ -13,10 +13,18 @@ and the argument, a wrong value a ``ValueError``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from datetime import timedelta
 
 from wfengine.runtime.host_arguments import check_user, described, page_size
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER
+
+#: the longest lease a claim may take (a job's: ``run_due_jobs``, ``renew_leases``, a
+#: :class:`~wfengine.runtime.worker.Worker`; an outbox entry's: ``OutboxPolicy.lease``). Why a
+#: bound: a lease's end is a time, and one past the last a ``datetime`` holds (9999-12-31)
+#: failed every claim with a bare ``OverflowError``; a lease is renewed while its job runs,
+#: so nothing needs more than minutes, and a hundred years keeps far from that end
+MAX_LEASE = timedelta(days=36525)
 
 #: the kinds of job every engine runs (a host may add its own to ``job_handlers``)
 BUILT_IN_KINDS = frozenset({JOB_TIMER, JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER})
@@ -90,9 +98,8 @@ def checked_lease(lease: object, command: str = "run_due_jobs") -> None:
     anything is claimed: a wrong type failed later, inside the claim, as a bare
     ``TypeError`` from adding it to a time, and a lease of zero or less was stored as one
     already ended, so a second engine claimed the job while the first ran it (its
-    application called twice)."""
-    from datetime import timedelta
-
+    application called twice). One over :data:`MAX_LEASE` (``timedelta.max``: "never take it
+    over") is refused too: its end passed the last date there is, a bare ``OverflowError``."""
     if not isinstance(lease, timedelta):
         raise TypeError(
             f"{command}(lease=...) takes a timedelta such as timedelta(seconds=60), not "
@@ -102,4 +109,9 @@ def checked_lease(lease: object, command: str = "run_due_jobs") -> None:
         raise ValueError(
             f"{command}(lease=...) must be above zero, such as timedelta(seconds=60), not "
             f"{lease!r}: a lease that has ended lets another engine claim the job being run"
+        )
+    if lease > MAX_LEASE:
+        raise ValueError(
+            f"{command}(lease=...) is at most {MAX_LEASE.days} days (100 years), not {lease}: "
+            "a lease is renewed while its job runs, so a minute or so serves"
         )

@@ -97,6 +97,7 @@ from types import FrameType
 from wfengine.errors import StoreError, StoreUnavailableError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import check_flag
+from wfengine.runtime.job_arguments import checked_lease
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.sql.sqlite_file import store_file_problem
 
@@ -164,6 +165,7 @@ class Worker:
             raise ValueError(f"concurrency must be at least 1, not {concurrency}")
         if lease <= timedelta(0) or not 0 < poll < math.inf or batch < 1:
             raise ValueError("lease and poll must be positive (poll finite) and batch at least 1")
+        _check_bounds(lease, poll)
         self.make_engine = make_engine
         self.concurrency = concurrency
         self.lease = lease
@@ -442,6 +444,21 @@ def _check_types(
         )
     if isinstance(poll, bool) or not isinstance(poll, int | float):
         raise TypeError(f"Worker(poll=...) takes a number of seconds, not {_named(poll)}")
+
+
+def _check_bounds(lease: timedelta, poll: float) -> None:
+    """Refuse a ``lease`` over :data:`~wfengine.runtime.job_arguments.MAX_LEASE` and a
+    ``poll`` over ``threading.TIMEOUT_MAX``, naming them: they were taken, then ``run()``
+    failed with a bare ``OverflowError`` (a lease's end past the last date a ``datetime``
+    holds, a sleep longer than the platform waits) and the lease renewer's thread died with a
+    traceback of its own."""
+    checked_lease(lease, "Worker")
+    if poll > threading.TIMEOUT_MAX:
+        raise ValueError(
+            f"Worker(poll=...) is at most {threading.TIMEOUT_MAX:g} seconds "
+            f"(threading.TIMEOUT_MAX), not {poll:g}: it is the longest idle sleep between "
+            "looks for due work, a second or so"
+        )
 
 
 def _named(value: object) -> str:
