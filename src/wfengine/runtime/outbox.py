@@ -61,6 +61,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, NotRequired, TypedDict
 
 from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
+from wfengine.runtime.job_arguments import MAX_LEASE
 from wfengine.runtime.states import ProcessState
 
 
@@ -322,8 +323,11 @@ class OutboxPolicy:
     that died counts too) the entry is marked :attr:`OutboxStatus.FAILED`, logged, and left
     for an operator. The defaults keep trying for about eight hours. Delivered and skipped
     entries are deleted ``retention`` after they were settled, at most ``prune_every`` later.
-    ``lease`` is how long a claim holds an entry (a delivery running longer may be repeated by
-    another worker); ``batch`` how many entries one claim takes.
+    A ``retention`` or ``prune_every`` reaching past the dates there are (``timedelta.max``)
+    means never: delivered entries are kept for ever. ``lease`` is how long a claim holds an
+    entry (a delivery running longer may be repeated by another worker), at most
+    :data:`~wfengine.runtime.job_arguments.MAX_LEASE`; ``batch`` how many entries one claim
+    takes.
     """
 
     max_attempts: int = 20
@@ -356,6 +360,12 @@ class OutboxPolicy:
             raise ValueError("first_retry, max_retry and lease must be positive")
         if self.retention < timedelta(0) or self.prune_every < timedelta(0):
             raise ValueError("retention and prune_every must not be negative")
+        if self.lease > MAX_LEASE:  # (its end passed the last date: every claim an OverflowError)
+            raise ValueError(
+                f"OutboxPolicy(lease=...) is at most {MAX_LEASE.days} days (100 years), not "
+                f"{self.lease}: an entry's lease is renewed while its batch is delivered, so "
+                "minutes serve (the default: 5)"
+            )
 
     def retry_after(self, attempts: int) -> timedelta:
         """The back-off after the ``attempts``-th failed delivery (1, 2, 4, ... first_retry)."""

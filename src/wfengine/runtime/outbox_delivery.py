@@ -64,11 +64,12 @@ import inspect
 import logging
 import weakref
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from wfengine.definition.event_texts import LAST_MOMENT
 from wfengine.errors import ApplicationError, EngineInUseError, PermanentApplicationError
-from wfengine.runtime.clock import Clock, later
+from wfengine.runtime.clock import Clock, due_after, later
 from wfengine.runtime.engine_threads import (
     CommandThreads,
     firing_elsewhere,
@@ -453,7 +454,8 @@ class Outbox:
     def _prune_if_due(self, now: datetime) -> None:
         if self._next_prune is not None and now < self._next_prune:
             return
-        self._next_prune = later(now, self.policy.prune_every)
+        # (a prune_every past the last date, timedelta.max: never again, as timers clamp)
+        self._next_prune = due_after(now, self.policy.prune_every) or LAST_MOMENT
         pruned = self.prune()
         if pruned:
             _log.info("pruned %d delivered outbox entries", pruned)
@@ -462,8 +464,14 @@ class Outbox:
 
     def prune(self) -> int:
         """Delete the delivered and skipped entries settled longer than the retention period
-        ago (delivering does this by itself every ``prune_every``); returns how many."""
-        return self._engine.store.prune_outbox(self._engine.clock.now() - self.policy.retention)
+        ago (delivering does this by itself every ``prune_every``); returns how many. A
+        retention reaching back before the first date there is (``timedelta.max``: keep them
+        for ever) prunes none: it was a bare ``OverflowError`` out of every delivery."""
+        try:
+            before = self._engine.clock.now().astimezone(UTC) - self.policy.retention
+        except OverflowError:
+            return 0
+        return self._engine.store.prune_outbox(before)
 
     def entries(
         self,
