@@ -48,6 +48,14 @@ over, and a job's effect is committed with its deletion, so it happens once. Ctr
 (``KeyboardInterrupt``) in the thread running :meth:`Worker.run` stops it the same way, then
 ``run()`` raises it; a second Ctrl-C while the jobs finish abandons them (``run()`` raises at
 once, and a host that then exits leaves them to be taken over once their leases expire).
+**Running again**: each :meth:`Worker.run` starts afresh, so a host may drain due work
+periodically with one worker (``until_idle=True``), or run it again after a stop or a failure
+(the failure is raised by the run it happened in, not by the next). A :meth:`Worker.stop` made
+while no run is under way stops the next run at once: a signal handler that fired just before
+``run()`` began is not lost. Two runs of one worker at the same time are refused (a
+``RuntimeError``): make a second worker, or raise ``concurrency``. ``ran`` and ``delivered``
+count over all runs.
+
 ``SystemExit`` or ``KeyboardInterrupt`` raised in a worker thread is no stop (signals reach the
 main thread): a job's (an application calling ``sys.exit``) becomes its incident, like any
 failure of the job, and one raised elsewhere in the thread (an outbox handler) fails the
@@ -146,6 +154,7 @@ class Worker:
     (the same engine returned to two threads fails the worker). ``lease``: how long a claim
     holds a job (renewed while it is held); ``poll``: the longest idle sleep in seconds;
     ``batch``: the most jobs one thread claims at once (fewer when its jobs take long).
+    A worker runs again after it ended (see the module notes, "Running again").
     """
 
     def __init__(
@@ -172,17 +181,19 @@ class Worker:
         self.poll = poll
         self.batch = batch
         self.until_idle = until_idle
+        #: the stop request of the run under way, or of the next one (replaced as a run ends)
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._running = False
         self._engines: list[Engine] = []
-        self._errors: list[BaseException] = []
         #: jobs run so far, by all threads
         self.ran = 0
         #: outbox entries settled so far (delivered, skipped, failed or rescheduled)
         self.delivered = 0
 
     def stop(self) -> None:
-        """Ask every thread to finish its current job and end (returns at once)."""
+        """Ask every thread to finish its current job and end (returns at once); made while
+        no run is under way, it stops the next run at once."""
         self._stop.set()
 
     @property
@@ -196,11 +207,44 @@ class Worker:
         stops the others, and its exception is raised here once all have ended. Ctrl-C
         (``KeyboardInterrupt``) here stops the threads as :meth:`stop` does and is raised once
         their current jobs have finished; a second one raises at once, abandoning them.
+
+        Each run starts afresh (a failure is raised by its own run only); a run while another
+        is under way is refused with a ``RuntimeError``.
         """
+        stop, errors = self._begin()
+        try:
+            self._run(stop, errors)
+        finally:
+            with self._lock:  # the next run starts afresh: a stop() from now on is for it
+                self._stop = threading.Event()
+                self._running = False
+        if errors:
+            raise errors[0]
+
+    def _begin(self) -> tuple[threading.Event, list[BaseException]]:
+        """This run's stop request and list of failures, or a refusal while a run is under way.
+
+        Why each run has its own: the threads of a run a second Ctrl-C abandoned may go on a
+        while, and what they set or add must stop or fail that run, not the next."""
+        with self._lock:
+            if self._running:
+                raise RuntimeError(
+                    "Worker.run: this Worker is already running (run() was called again "
+                    "before the first returned); wait for it to return, or make a second "
+                    "Worker (or raise concurrency) to run more threads"
+                )
+            self._running = True
+            return self._stop, []
+
+    def _run(self, stop: threading.Event, errors: list[BaseException]) -> None:
+        """One run: the threads, stopped by ``stop``, adding their failures to ``errors``."""
         ended = [threading.Event() for _ in range(self.concurrency)]
         threads = [
             threading.Thread(
-                target=_ending, args=(self._thread, done), name=f"wfengine-worker-{n}", daemon=True
+                target=_ending,
+                args=(lambda: self._thread(stop, errors), done),
+                name=f"wfengine-worker-{n}",
+                daemon=True,
             )
             for n, done in enumerate(ended, start=1)
         ]
@@ -227,30 +271,33 @@ class Worker:
                     "interrupted: finishing the current job(s), then stopping "
                     "(Ctrl-C again abandons them)"
                 )
-                self.stop()
+                stop.set()
                 while not all(done.is_set() for done in ended):
                     time.sleep(0.05)  # a second Ctrl-C raises here: the jobs are abandoned
-                if self._errors:
-                    _log.error("a worker thread failed while stopping: %s", self._errors[0])
+                if errors:
+                    _log.error("a worker thread failed while stopping: %s", errors[0])
                 raise
         finally:
-            self._stop.set()
+            stop.set()
             threads_ended.set()
             renewer.join(timeout=5)
-        if self._errors:
-            raise self._errors[0]
 
     # -- one thread ------------------------------------------------------------------------
 
-    def _thread(self) -> None:
+    def _thread(self, stop: threading.Event, errors: list[BaseException]) -> None:
+        def fail(exc: BaseException) -> None:
+            with self._lock:
+                errors.append(exc)
+            stop.set()
+
         try:
             engine, made = made_by(self.make_engine)
         except BaseException as exc:
-            self._fail(exc)
+            fail(exc)
             return
         returned: object = engine
         if not isinstance(returned, Engine):  # (was a bare AttributeError in the thread)
-            self._fail(
+            fail(
                 TypeError(
                     f"Worker: make_engine returned {_named(returned)}, not an Engine: have it "
                     "open a new Engine each time it is called (lambda: Engine(db_url=url))"
@@ -262,7 +309,7 @@ class Worker:
             if not shared:
                 self._engines.append(engine)
         if shared:
-            self._fail(
+            fail(
                 ValueError(
                     "Worker: make_engine returned the same Engine to two threads; an Engine "
                     "serves one thread: have make_engine open a new one on the same database "
@@ -279,15 +326,15 @@ class Worker:
             )
             if not self.until_idle:  # stop() ends its wait for the database: no other bound
                 engine._patience = None
-            self._loop(engine)
+            self._loop(engine, stop)
         except (SystemExit, KeyboardInterrupt) as exc:
             # not a stop (signals reach the main thread, and stop() is how one is asked):
             # code this thread ran raised it (a job's is its incident), a failure to report
             failure = RuntimeError(f"{type(exc).__name__}({exc}) raised in a worker thread")
             failure.__cause__ = exc
-            self._fail(failure)
+            fail(failure)
         except BaseException as exc:
-            self._fail(exc)
+            fail(exc)
         finally:
             engine._patience = patience  # (the host's own engine: as it was)
             with self._lock:
@@ -295,13 +342,7 @@ class Worker:
             if made:  # the host's engine (``lambda: engine``) stays open: it is the host's
                 engine.close()
 
-    def _fail(self, exc: BaseException) -> None:
-        with self._lock:
-            self._errors.append(exc)
-        self._stop.set()
-
-    def _loop(self, engine: Engine) -> None:
-        stop = self._stop
+    def _loop(self, engine: Engine, stop: threading.Event) -> None:
         outage = 0
         down_since = 0.0  # (when this thread's current outage began)
         reported_at = time.monotonic()
