@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,3 +169,42 @@ def test_a_loop_condition_held_by_the_data_is_answered_from_the_cli(
     with Engine(db_url=url) as engine:
         engine.run_due_jobs()
         assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_workers_failing_call_between_is_not_the_retry_failing_again(
+    tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retry of a failed application call only queues the call for a worker: a worker
+    taking it up at once and failing again (the service still down) is a new incident of the
+    worker's run, not this command failing; it printed "failed again", exit 1, before."""
+    pb = PackageBuilder("called")
+    p = pb.process("proc")
+    p.data_field("_uC", "STRING", name="code")
+    p.application("lookup", params=[("code", "OUT", "STRING")])
+    p.activity("call", tool="lookup", args=["_uC"]).activity("after")
+    p.transition("call", "after")
+    cli("instance", "start", write(tmp_path, pb), "--db", url)
+
+    def down() -> None:
+        raise ConnectionError("down")
+
+    def worker_pass() -> None:
+        with Engine(db_url=url) as worker:
+            worker.applications.sleep = lambda _s: None
+            worker.applications.register("lookup", down, retries=0)
+            worker.run_due_jobs()
+
+    worker_pass()
+    [incident] = _open(url)
+    retry = Engine.retry_incident
+
+    def retry_then_a_worker(self: Engine, *args: Any, **kwargs: Any) -> Any:
+        answer = retry(self, *args, **kwargs)
+        worker_pass()  # a worker's poll lands before the command line has told anything
+        return answer
+
+    monkeypatch.setattr(Engine, "retry_incident", retry_then_a_worker)
+    result = cli("incident", "retry", str(incident["id"]), "--db", url)
+    assert result.exit_code == 0 and result.stdout == f"{incident['id']} resolved\n"
+    [worker_s] = _open(url)  # the worker's failure is told where incidents are told
+    assert worker_s["id"] != incident["id"] and "ConnectionError" in str(worker_s["error"])

@@ -32,7 +32,9 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.snapshots import (
     DecisionSnapshot,
+    IncidentSnapshot,
     WayOn,
+    incident_snapshot,
 )
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.values import check_storable, owned_values
@@ -66,14 +68,22 @@ _ROUND = frozenset(
 class IncidentCommands(EngineBase):
     """Answers to incidents (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 
-    def retry_incident(self, incident_id: str, *, user: str | None = None) -> None:
+    def retry_incident(
+        self, incident_id: str, *, user: str | None = None
+    ) -> list[IncidentSnapshot]:
         """Redo the operation that failed (after fixing its cause). ``user``: who asked
         (None: the host), named on its ``incident.retried`` event when that event's payload
-        carries a user (see :mod:`wfengine.runtime.acted_by`)."""
+        carries a user (see :mod:`wfengine.runtime.acted_by`).
+
+        Returns the incidents this retry opened at once on the same activity: what it redid
+        in its own command (a condition, a count, a performer; an application's call when
+        this engine calls applications in the command) failed again. Empty when it went on,
+        or when its work was queued for a worker: what a worker's run opens later is not
+        this retry's (see :func:`opened_again`)."""
         check_id(incident_id, "incident_id", "incident id", "retry_incident")
         check_acting_user(user, "retry_incident")
 
-        def body() -> None:
+        def body() -> list[IncidentSnapshot]:
             incident = self._incident(incident_id)
             inst = self.store.instance(incident.instance_id)
             subject = f"incident {incident_id!r} of instance {inst.id!r}"
@@ -87,11 +97,13 @@ class IncidentCommands(EngineBase):
                 )
             nav = self._nav()
             since = {inst.id: len(inst.changes)}
+            before = set(inst.incidents)
             nav.retry(incident, offer=offer_opened_as_run(self, inst, incident))
             name_user([inst], since, (EventKind.INCIDENT_RETRIED.value,), user)
             self._commit(nav)
+            return opened_again(nav, incident, before)
 
-        self._command(body)
+        return self._command(body)
 
     def skip_incident(
         self,
@@ -266,6 +278,23 @@ def skip_incident(
         engine._commit(nav)
 
     engine._command(body)
+
+
+def opened_again(nav: Navigator, incident: Incident, before: set[str]) -> list[IncidentSnapshot]:
+    """The open incidents of ``incident``'s activity that the retry's command (``nav``, just
+    committed) opened: not among ``before``, its instance's incidents as the command began.
+    Why from the command itself: the command line compared the instance's incidents before
+    and after, outside the retry, and took a worker's failing run of the queued application
+    call (or another instance of a multi-instance activity failing) in between for the
+    retry failing again."""
+    inst = nav.step.instances.get(incident.instance_id)
+    if inst is None:
+        return []
+    return [
+        incident_snapshot(i)
+        for i in list(inst.incidents.values())
+        if i.id not in before and not i.resolved and i.activity_id == incident.activity_id
+    ]
 
 
 def offer_opened_as_run(engine: EngineBase, inst: ProcessInstance, incident: Incident) -> bool:
