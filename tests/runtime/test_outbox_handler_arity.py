@@ -113,3 +113,38 @@ def test_a_notifier_whose_notify_cannot_take_notification_and_users_is_refused(
         assert not engine.outbox.handlers.subscribed()
         n.subscribe(engine.outbox, engine.directory, [_Fine()])
         assert engine.outbox.handlers.subscribed()
+
+
+def _logged(fn: Any) -> Any:
+    """A pass-through decorator (logging, metrics): its wrapper takes any call."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_logged
+def _logged_none() -> None: ...
+
+
+class _LoggedOneArg:
+    @_logged
+    def notify(self, notification: n.Notification) -> None: ...
+
+
+def test_a_pass_through_decorator_does_not_hide_a_handler_taking_too_few() -> None:
+    """The wrapper takes anything; the function it passes the call to takes no argument, which
+    no wrapper can make up for: refused, naming the function's parameters."""
+    with pytest.raises(TypeError, match="takes no parameters"):
+        OutboxHandlers().subscribe(_logged_none, ["work_item.offered"])
+
+
+def test_a_pass_through_decorator_does_not_hide_a_notify_taking_too_few() -> None:
+    directory = Organisation.from_data({"users": [{"id": "ann"}]})
+    with (
+        Engine(directory=directory) as engine,
+        pytest.raises(TypeError, match=r"cannot be called as notify\(notification, users\)"),
+    ):
+        n.subscribe(engine.outbox, engine.directory, [_LoggedOneArg()])

@@ -60,6 +60,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, NotRequired, TypedDict
 
+from wfengine.runtime.call_shapes import unfit_signature
 from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
 from wfengine.runtime.job_arguments import MAX_LEASE
 from wfengine.runtime.states import ProcessState
@@ -419,15 +420,8 @@ def _check_arity(handler: object) -> None:
     takes: one taking none or two was subscribed, then failed every delivery of its entries
     for eight hours. A callable whose signature Python cannot tell (some builtins) is
     taken as it is."""
-    try:
-        # (the wrapper's own parameters, not those a functools.wraps decorator copied from the
-        # function it wraps: delivery calls the wrapper, which may supply an argument itself)
-        taken = inspect.signature(handler, follow_wrapped=False)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return
-    try:
-        taken.bind(None)
-    except TypeError:
+    taken = unfit_signature(handler, (None,))  # type: ignore[arg-type]  # (checked callable)
+    if taken is not None:
         params = str(taken) if taken.parameters else "no parameters"
         raise TypeError(
             f"outbox.subscribe({_shown(handler)}, ...): the handler takes {params}, and "

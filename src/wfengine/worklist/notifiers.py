@@ -73,6 +73,7 @@ from os import PathLike
 from typing import Any, Protocol, cast
 
 from wfengine.errors import ApplicationError, PermanentApplicationError
+from wfengine.runtime.call_shapes import unfit_signature
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine, delivery_progress
 from wfengine.worklist.email_notifier import PER_MESSAGE as PER_MESSAGE  # (re-exported)
@@ -376,19 +377,13 @@ def _check_arity(found: object) -> None:
     was subscribed, then failed every delivery for eight hours. One whose signature Python
     cannot tell is taken as it is."""
     notify = getattr(found, "notify", None)
-    try:
-        # (the wrapper's parameters: a functools.wraps decorator may supply an argument itself)
-        taken = inspect.signature(cast(Callable[..., object], notify), follow_wrapped=False)
-    except (TypeError, ValueError):
-        return
-    try:
-        taken.bind(None, [])
-    except TypeError:
+    taken = unfit_signature(cast(Callable[..., object], notify), (None, []))
+    if taken is not None:
         raise TypeError(
             f"notifier {describe(found)}: its notify{taken} cannot be called as "
             "notify(notification, users), as the dispatcher calls it: give it those two "
             "parameters (def notify(self, notification, users))"
-        ) from None
+        )
 
 
 def subscribe(
