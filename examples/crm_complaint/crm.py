@@ -226,6 +226,17 @@ class RecordedChannel:
         with self.apps.db.begin() as conn:
             self.record(conn, customer, text, key)
 
+    def route(self, customer: Customer) -> tuple[str, str | None]:
+        """The channel and address a message to ``customer`` goes by (:meth:`record`):
+        ``(UNDELIVERABLE, "")`` when it cannot be sent; an address of None or ``""`` for
+        another channel is an error :meth:`record` raises."""
+        channel, to = self.name, customer.email if self.address == "email" else customer.phone
+        if self.address == "phone" and to:
+            to = phones.sms_number(phone_key(to))
+            if to is None:
+                channel, to = ("email", customer.email) if customer.email else (UNDELIVERABLE, "")
+        return channel, to
+
     def record(self, conn: sa.Connection, customer: Customer, text: str, key: str | None) -> bool:
         """Record the message for the gateway in ``conn``'s transaction, once per ``key``
         (the call's idempotency key: a message recorded under it already is not recorded
@@ -234,11 +245,7 @@ class RecordedChannel:
         when the case has an address, else it is recorded as :data:`UNDELIVERABLE` (not
         sent: ``CrmApps.sent(channel=UNDELIVERABLE)``), and the case goes on. Whether it
         goes to the gateway (False: :data:`UNDELIVERABLE`)."""
-        channel, to = self.name, customer.email if self.address == "email" else customer.phone
-        if self.address == "phone" and to:
-            to = phones.sms_number(phone_key(to))
-            if to is None:
-                channel, to = ("email", customer.email) if customer.email else (UNDELIVERABLE, "")
+        channel, to = self.route(customer)
         if not to and channel != UNDELIVERABLE:
             raise PermanentApplicationError(
                 f"no {self.address} to tell the customer of {customer.phone!r} by {self.name}"
@@ -708,15 +715,19 @@ class CrmApps:
         again tells the customer). Nor is one recorded as :data:`UNDELIVERABLE` (a landline
         without an e-mail address): the customer heard nothing, so the milestone reached
         again once they can be told (an address given meanwhile) tells it, as their
-        acceptance number is told again (:meth:`notify_customer`)."""
+        acceptance number is told again (:meth:`notify_customer`); reached again while they
+        cannot, it is not recorded again (:meth:`_lost_already`: one notice not delivered
+        per case and milestone, as the day report counts them)."""
         told = {"phone": phone_key(status_phone or ""), "acceptance_no": status_case or "",
                 "milestone": status_milestone}  # fmt: skip
         customer = Customer(status_phone, status_email or None)
         try:
             with self.db.begin() as conn:
+                text = status_text(status_case, status_milestone)
+                if self._lost_already(conn, status_channel, customer, text):
+                    return
                 # counted first: of two calls at once, the second finds it and tells nothing
                 conn.execute(status_notices.insert().values(**told, at=self.now()))
-                text = status_text(status_case, status_milestone)
                 if not self._send(conn, status_channel, customer, text, idempotency_key):
                     notice = status_notices.c
                     conn.execute(status_notices.delete().where(
@@ -724,6 +735,20 @@ class CrmApps:
                     ))  # fmt: skip
         except IntegrityError:
             return  # told already
+
+    def _lost_already(self, conn: sa.Connection, name: str, customer: Customer, text: str) -> bool:
+        """Would ``text`` to ``customer`` by the channel ``name`` be :data:`UNDELIVERABLE`
+        again, the same text to the same phone recorded so already?"""
+        channel = self.channels.get(name)
+        if not isinstance(channel, RecordedChannel) or channel.route(customer)[0] != UNDELIVERABLE:
+            return False
+        lost = notifications.c
+        query = sa.select(lost.id).where(
+            lost.phone == phone_key(customer.phone),
+            lost.text == text,
+            lost.channel == UNDELIVERABLE,
+        )
+        return conn.execute(query.limit(1)).first() is not None
 
     def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:
         """Bind the applications. ``asynchronous=True`` when the CRM tables live in the

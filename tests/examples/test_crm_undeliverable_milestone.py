@@ -58,3 +58,24 @@ def test_the_day_report_counts_no_undeliverable_notice_as_sent(desk: Desk) -> No
     assert "Notifications to customers: 0 (" in text
     assert "0 of them progress notices" in text
     assert "Not deliverable by SMS (a landline, no e-mail address): 3 to 1 customers" in text
+
+
+def test_a_milestone_reached_again_without_an_address_is_recorded_undeliverable_once(
+    desk: Desk,
+) -> None:
+    """Before, each time the milestone was reached again a new notice was recorded as not
+    deliverable (seven for this case instead of three), and the day report's count grew."""
+    started = desk.clock.now()
+    iid = desk.intake(phone=LANDLINE)
+    for department, desk_user in (("billing", "eva"), ("network", "fay")):
+        desk.do(iid, "coordinate", "cora", decision="departments", next_department=department)
+        desk.do(iid, "department", desk_user, dept_outcome="done")
+    assert _undeliverable(desk) == [
+        "Your complaint is number 0101-0001",
+        f"Your complaint 0101-0001: {REVIEWED}",
+        f"Your complaint 0101-0001: {HANDLED}",
+    ]
+    desk.clock.advance(timedelta(minutes=1))
+    day = SimpleNamespace(instance_ids=[iid], started=started, ended=desk.clock.now())
+    text = report.report(desk.engine, day, desk.crm, None)
+    assert "Not deliverable by SMS (a landline, no e-mail address): 3 to 1 customers" in text
