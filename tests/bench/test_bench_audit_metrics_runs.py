@@ -1,42 +1,25 @@
 """bench/audit_metrics.py times both figures the same number of times, as its notes say.
 
 The Python baseline was timed once against the median of three database runs. Nothing is
-timed here: the computations are counted, on a trail of the seed alone.
+timed here: the computations are counted, on a small seed trail.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-
-BENCH = REPO_ROOT / "bench"
-
-
-@pytest.fixture
-def audit_metrics(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    """The script as a module (its siblings importable), unloaded again afterwards."""
-    before = set(sys.modules)
-    monkeypatch.syspath_prepend(str(BENCH))
-    spec = importlib.util.spec_from_file_location("bench_audit_metrics", BENCH / "audit_metrics.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
-    for name in set(sys.modules) - before:
-        del sys.modules[name]
+from tests.bench.conftest import BENCH
 
 
 def test_database_and_python_figures_are_each_run_three_times(
-    audit_metrics: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    bench_script: Callable[[Path], ModuleType], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    audit_metrics = bench_script(BENCH / "audit_metrics.py")
     monkeypatch.setattr(audit_metrics, "SEED_INSTANCES", 20)
     calls = {"database": 0, "python": 0}
 

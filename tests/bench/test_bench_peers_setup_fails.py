@@ -6,32 +6,19 @@ does when PyPI cannot be reached.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-
-PEERS = REPO_ROOT / "bench" / "peers"
-
-
-def _peers_run(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    monkeypatch.syspath_prepend(str(PEERS))
-    spec = importlib.util.spec_from_file_location("bench_peers_run", PEERS / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look it up there
-    spec.loader.exec_module(module)
-    return module
+from tests.bench.conftest import BENCH
 
 
 def test_failing_pip_install_says_to_check_network_or_measure_wfengine_alone(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    bench_script: Callable[[Path], ModuleType], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    peers_run = _peers_run(monkeypatch)
+    peers_run = bench_script(BENCH / "peers" / "run.py")
     venv = tmp_path / ".venv-peers"
     (venv / "bin").mkdir(parents=True)
     python = venv / "bin" / "python"
