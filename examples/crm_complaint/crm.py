@@ -290,7 +290,8 @@ def call_case(key: str | None) -> str | None:
 def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The customer table's rows of an import's ``rows`` (:meth:`CrmApps.add_customers`):
     the phone keyed, the address as the CRM keeps it, the value ``standard`` when none is
-    given; ``DataTypeError`` naming the first row the CRM could not serve."""
+    given (an empty cell too); ``DataTypeError`` naming the first row the CRM could not serve
+    or keep (a field longer than its column)."""
     keyed: list[dict[str, Any]] = []
     first: dict[str, int] = {}  # a phone's key -> the row that gave it
     for number, row in enumerate(rows, start=1):
@@ -318,9 +319,27 @@ def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             )
         first[key] = number
         value = row.get("value")
-        keyed.append({"phone": key, "name": name, "email": email,
-                      "value": "standard" if value is None else value})  # fmt: skip
+        if value is None or not str(value).strip():  # none given, or an empty cell
+            value = "standard"
+        customer = {"phone": key, "name": name, "email": email, "value": value}
+        _refuse_too_long(where, customer)
+        keyed.append(customer)
     return keyed
+
+
+def _refuse_too_long(where: str, customer: Mapping[str, Any]) -> None:
+    """``DataTypeError`` naming the row (``where``) when a field of ``customer`` is longer
+    than the customer table's column keeps. Why: SQLite keeps it whole, PostgreSQL refuses
+    the whole import with an error naming no row (an address the intake takes may be 254
+    characters long, the column keeps 200)."""
+    for field in ("name", "value", "email"):
+        given, longest = customer[field], customers.c[field].type.length
+        if given is not None and longest is not None and len(str(given)) > longest:
+            raise DataTypeError(
+                f"{where}: {field} is {len(str(given))} characters long (as the CRM keeps it), "
+                f"longer than the {longest} the customer table keeps; shorten it; no customer "
+                "was added"
+            )
 
 
 def _table_email(stored: str | None) -> tuple[str | None, str | None]:

@@ -69,8 +69,8 @@ def test_a_row_without_a_name_is_refused(tmp_path: Path, name: str | None) -> No
 
 
 def test_a_spreadsheet_export_is_stored_as_before(tmp_path: Path) -> None:
-    """Columns the table has not (a city) are left out; an empty value is kept as typed,
-    none given is a standard customer."""
+    """Columns the table has not (a city) are left out; an empty value cell, like none
+    given, is a standard customer (test_crm_import_field_lengths)."""
     crm = _crm(tmp_path)
     sheet = tmp_path / "customers.csv"
     sheet.write_text("phone,name,value,city\n13800000201,Li Lei,gold,Beijing\n"
@@ -79,5 +79,5 @@ def test_a_spreadsheet_export_is_stored_as_before(tmp_path: Path) -> None:
         crm.add_customers(csv.DictReader(f))
     crm.add_customers([{"phone": "13800000203", "name": "Lin Tao"}])
     assert _stored(crm) == [*WEI, ("13800000201", "Li Lei", "gold"),
-                            ("13800000202", "Han Meimei", ""),
+                            ("13800000202", "Han Meimei", "standard"),
                             ("13800000203", "Lin Tao", "standard")]  # fmt: skip
