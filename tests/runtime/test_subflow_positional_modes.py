@@ -6,18 +6,26 @@ OUT wrote its null result over the caller's field (500 became None), and one tha
 INOUT formal IN gave nothing back, with no word. Now, for a called process of the caller's own
 package, a formal whose Mode changed is an incident on the subflow activity naming the
 actual, the formal and the version, and nothing starts; a count of formals that no longer
-fits says the version and that nothing started, as its siblings do.
+fits says the version and that nothing started, as its siblings do. A child an engine before
+these checks started with a changed Mode gives back what the caller was deployed to take:
+nothing for a formal it passed IN, an incident only where it expected a value the child's
+version does not give (before, every such child's result was an incident, its work lost).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+
 import pytest
 
 from wfengine.definition.builder import PackageBuilder
-from wfengine.definition.model import Package
+from wfengine.definition.model import FormalParameter, Package
 from wfengine.runtime.compiled import CSubflow
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.navigation.subflows import bindings
+from wfengine.runtime.navigation import subflows
+from wfengine.runtime.navigation.subflows import Bound, bindings
 from wfengine.runtime.states import ProcessState
 
 
@@ -94,3 +102,65 @@ def test_a_call_compiled_without_modes_binds_by_position_as_before() -> None:
     (child,) = _package([("x", "OUT")], caller=False).workflow_processes
     formals = child.formal_parameters
     assert bindings(sub, formals, 2) == [(formals[0], 0)]
+
+
+@contextmanager
+def started_by_an_engine_before_the_modes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Subflows started meanwhile bind as an engine before the Modes were held to: by no
+    Mode (the call's compiled Modes not known)."""
+    real = subflows.bindings
+
+    def unchecked(
+        sub: CSubflow, formals: Sequence[FormalParameter], version: int, *, started: bool = False
+    ) -> Bound | str:
+        return real(replace(sub, modes=(None,) * len(sub.actuals)), formals, version)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(subflows, "bindings", unchecked)
+        yield
+
+
+def _child_done(engine: Engine, monkeypatch: pytest.MonkeyPatch, v1: str, v2: str) -> str:
+    """``main`` passes ``amount`` as ``v1``; an engine before the checks starts ``child``
+    version 2, which declares ``x`` ``v2`` (set to 7 by its person); the child completes
+    (by this engine)."""
+    with started_by_an_engine_before_the_modes(monkeypatch):
+        main = _reach_the_call(engine, v1, [("x", v2)])
+    (child,) = engine.instances(process_id="child")
+    assert engine.instance(child.id).version == 2
+    (item,) = engine.work_items(child.id)
+    engine.complete_work_item(item.id, {"x": 7})
+    assert engine.instance(child.id).state is ProcessState.COMPLETED
+    return main
+
+
+@pytest.mark.parametrize("v2", ["INOUT", "OUT"])
+def test_a_child_started_before_gives_nothing_back_for_an_in_formal(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, v2: str
+) -> None:
+    main = _child_done(engine, monkeypatch, "IN", v2)
+    assert engine.incidents(main) == []
+    assert engine.instance(main).data["amount"] == 500  # the caller expected nothing back
+    assert [w.activity_id for w in engine.work_items(main)] == ["after"]
+
+
+@pytest.mark.parametrize(("v1", "v2"), [("OUT", "INOUT"), ("INOUT", "OUT")])
+def test_a_child_started_before_gives_back_what_the_caller_expects(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, v1: str, v2: str
+) -> None:
+    main = _child_done(engine, monkeypatch, v1, v2)
+    assert engine.incidents(main) == []
+    assert engine.instance(main).data["amount"] == 7
+
+
+def test_a_child_started_before_that_gives_no_expected_value_is_an_incident(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main = _child_done(engine, monkeypatch, "INOUT", "IN")
+    (incident,) = engine.incidents(main)
+    assert incident.activity_id == "call"
+    assert (
+        "to formal parameter 'x' as INOUT, as the caller was deployed with it; process "
+        "'child' version 2 declares it IN; nothing was written" in incident.message
+    )
+    assert engine.instance(main).data["amount"] == 500

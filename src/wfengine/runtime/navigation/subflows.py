@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from wfengine.applications.coercion import CoercionError, coerce
 from wfengine.applications.redaction import REDACTED, plain
@@ -222,11 +222,13 @@ class Subflows(NavigatorBase):
         kinds = parent.compiled.field_kinds
         results: dict[str, Any] = {}
         hidden_from: set[str] = set()  # fields given a value the called process holds secret
-        # bound as the call was (by the formals' names when DataMappings named them)
+        # bound as the call was (by the formals' names when DataMappings named them), and
+        # taken back where the caller expects a value (see _given_back)
         bound = bindings(sub, child.compiled.formal_parameters, child.version, started=True)
         if isinstance(bound, str):
             unfit: str | None = bound
         else:
+            bound = _given_back(sub, bound)
             unfit = _unfit_receiver(parent, ai, bound, child.version)
         # (unfit: a call started before the caller's actuals were checked)
         if isinstance(bound, str) or unfit is not None:
@@ -450,11 +452,16 @@ def bindings(
     formals the positional actuals do not fit, or a formal whose Mode changed from the one
     the call was compiled against (by name or by position), cannot be bound: an incident
     names them and the version (a changed type is checked as the value is passed).
-    ``started``: the child runs already (its result is taken back)."""
+    ``started``: the child runs already (its result is taken back): a changed Mode is then
+    refused only where the caller expects a value the started version does not give (a
+    formal the call was compiled with as OUT or INOUT that it declares IN; see
+    :func:`_refused_mode`). Why: a child an engine before these checks started is in the
+    middle of its people's work, and refusing its result lost that work (a retry starts a
+    new child, which the changed Mode then refuses at once)."""
     what = f"process {sub.process_id!r} version {version}"
     done = "" if started else "; nothing was started"
     if not sub.formals:
-        return _by_position(sub, formals, what, done)
+        return _by_position(sub, formals, what, done, started)
     by_name = {fp.id: fp for fp in formals}
     has = ", ".join(repr(fp.id) for fp in formals) or "none"
     for name, mode in zip(sub.formals, sub.modes, strict=True):
@@ -464,7 +471,7 @@ def bindings(
                 f"the subflow maps formal parameter {name!r} (DataMappings), which {what} "
                 f"does not have (its formal parameters: {has}){done}"
             )
-        if mode is not None and fp.mode is not mode:
+        if _refused_mode(mode, fp, started):
             return (
                 f"the subflow maps formal parameter {name!r} as {mode.value}, as the caller "
                 f"was deployed with it; {what} declares it {fp.mode.value}{done}"
@@ -479,7 +486,7 @@ def bindings(
 
 
 def _by_position(
-    sub: CSubflow, formals: Sequence[FormalParameter], what: str, done: str
+    sub: CSubflow, formals: Sequence[FormalParameter], what: str, done: str, started: bool
 ) -> Bound | str:
     """:func:`bindings` of a positional call: actual ``n`` to formal ``n`` of the started
     version (``what``), or why not (``done`` ends it). The Modes the call was compiled with
@@ -491,10 +498,35 @@ def _by_position(
         return f"{what} has {len(formals)} formal parameters, the subflow gives {given}{done}"
     if len(sub.modes) == len(formals):
         for n, (fp, mode) in enumerate(zip(formals, sub.modes, strict=True)):
-            if mode is not None and fp.mode is not mode:
+            if _refused_mode(mode, fp, started):
                 return (
                     f"the subflow passes {sub.actual_texts[n]!r} (actual parameter {n + 1}) "
                     f"to formal parameter {fp.id!r} as {mode.value}, as the caller was "
                     f"deployed with it; {what} declares it {fp.mode.value}{done}"
                 )
     return [(fp, n) for n, fp in enumerate(formals)]
+
+
+def _refused_mode(
+    compiled: ParameterMode | None, fp: FormalParameter, started: bool
+) -> TypeGuard[ParameterMode]:
+    """Whether formal ``fp`` of the version that starts (``started``: started already)
+    cannot be bound by a call compiled with it as ``compiled`` (None: not known, held to
+    nothing). Before the start any change is refused; once started, only a value the caller
+    expects and the child does not give (see :func:`bindings`)."""
+    if compiled is None or fp.mode is compiled:
+        return False
+    return not started or (compiled is not ParameterMode.IN and fp.mode is ParameterMode.IN)
+
+
+def _given_back(sub: CSubflow, bound: Bound) -> Bound:
+    """The formals of ``bound`` whose values the finished child gives its caller: those it
+    declares OUT or INOUT, but for one the call was compiled with as IN (started by an engine
+    before the Modes were held to): the caller expects nothing there, and its actual may be
+    no field at all (``amount + 1``), or a field the child's value must not overwrite."""
+    fits = len(sub.modes) == len(sub.actuals)
+    return [
+        (fp, n)
+        for fp, n in bound
+        if fp.mode is not ParameterMode.IN and not (fits and sub.modes[n] is ParameterMode.IN)
+    ]
