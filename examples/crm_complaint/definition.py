@@ -54,8 +54,9 @@ and workflow integration, and a call centre's work-order flow):
    those that sent the case back and wait for it (the last has the next turn), and before
    them those named by a department that did its part again (``done`` naming a further
    department while others wait: it has its turn once they have had theirs).
-6. Opinions accumulate (``opinions``), each on a line of its own under whoever wrote it (a
-   line break inside one is filed as an escape, so no line reads as another author's): the
+6. Opinions accumulate (``opinions``), each on a line of its own under whoever wrote it (each
+   filed as Python writes a text inside its quotes: a line break as an escape, so no line
+   reads as another author's; ``opinion_as_written`` reads one back): the
    coordinator's, when it sends the case to the departments, then each department's
    (reading the earlier ones, not changing them); a step that writes no opinion adds none.
    The agent's steps go to the agent who holds the case, not to every agent: ``amend`` to the
