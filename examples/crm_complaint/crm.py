@@ -399,7 +399,7 @@ class CrmApps:
         self, url: str, *, clock: Any = None, channels: Mapping[str, Channel] | None = None
     ) -> None:
         self.db = sa.create_engine(url)
-        schema.crm_schema(metadata, schema_version, phone_key).open(self.db)
+        schema.crm_schema(metadata, schema_version, phone_key, status_text).open(self.db)
         self._clock = clock
         #: the intake channel -> how the customer is told (the web: e-mail, the hotline: SMS)
         self.channels: dict[str, Channel] = {

@@ -60,6 +60,8 @@ _ONE_RECORD_PER_CASE_KEY = "uq_crm_complaint_history_case_key"
 _ONE_MESSAGE_PER_KEY = "uq_crm_notifications_idempotency_key"
 #: the one-number-per-call index version 7's upgrade adds (a new database: a constraint)
 _ONE_NUMBER_PER_CALL = "uq_crm_acceptance_numbers_idempotency_key"
+#: the notifications' channel of a notice not sent (``crm.UNDELIVERABLE``)
+_UNDELIVERABLE = "undeliverable"
 #: the CRM's tables of every version (one of them there: the CRM was here before)
 _CRM_TABLES = {"crm_customers", "crm_acceptance_numbers", "crm_complaint_history",
                "crm_notifications", "crm_status_notices"}  # fmt: skip
@@ -225,8 +227,14 @@ def _exclusive(db: sa.Engine) -> Iterator[sa.Connection]:
 # -- the CRM's tables (crm.py) ---------------------------------------------------------------
 
 
-def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], str]) -> Schema:
-    """The CRM's tables (``crm.metadata``) and their upgrades; ``key`` is ``crm.phone_key``.
+def crm_schema(
+    metadata: sa.MetaData,
+    versions: sa.Table,
+    key: Callable[[str], str],
+    told: Callable[[str, str], str],
+) -> Schema:
+    """The CRM's tables (``crm.metadata``) and their upgrades; ``key`` is ``crm.phone_key``,
+    ``told`` is ``crm.status_text`` (a status notice's text of a case and milestone).
 
     1. the first tables (customers, acceptance numbers, complaint history, notifications);
     2. notifications say where they went (``address``: an SMS of before went to the phone, an
@@ -250,7 +258,12 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
        (``idempotency_key``, unique; NULL for the old ones), so a call made again (a retry
        after its answer was lost) is given the number it took, not a second one; and the
        case that took it (``taken_by``; NULL for the old ones, which count as their case's),
-       so a case keeps only a number it took, not another case's of the same phone.
+       so a case keeps only a number it took, not another case's of the same phone;
+    8. a status notice is counted as told only when it was sent: a milestone an earlier
+       ``crm.py`` counted though its every notice (its text to that phone) was recorded
+       ``undeliverable`` is counted no longer, so reached again once the customer can be
+       told (an address given) it is told. A notice with no notification recorded (another
+       ``Channel`` adapter records none) stays counted.
     """
 
     def keyed_phones(up: Upgrade) -> None:
@@ -299,6 +312,9 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
                                 ["idempotency_key"], unique=True)  # fmt: skip
         up.add_column("crm_acceptance_numbers", sa.Column("taken_by", sa.String(200)))
 
+    def untold(up: Upgrade) -> None:
+        _forget_undelivered(up.conn, told)
+
     return Schema(
         "the CRM's tables",
         metadata,
@@ -310,6 +326,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             Step(5, "phones of any script keyed; each record keyed on its case", case_keys),
             Step(6, "each notification keeps the key of the call that sent it", message_keys),
             Step(7, "each acceptance number keeps its call's key and case", number_keys),
+            Step(8, "a status notice never delivered is not counted as told", untold),
         ),
         _crm_version,
         frozenset(
@@ -323,6 +340,34 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             }
         ),
     )
+
+
+def _forget_undelivered(conn: sa.Connection, told: Callable[[str, str], str]) -> None:
+    """Delete the status notices (``crm_status_notices``) whose text (``told``) to their
+    phone was recorded in ``crm_notifications`` only as ``undeliverable`` (version 8)."""
+    sent = sa.table("crm_notifications", *map(sa.column, ("phone", "channel", "text")))
+    other = sa.alias(sent)
+    delivered = sa.select(other.c.phone).where(
+        other.c.phone == sent.c.phone,
+        other.c.text == sent.c.text,
+        other.c.channel != _UNDELIVERABLE,
+    )
+    lost = set(
+        conn.execute(
+            sa.select(sent.c.phone, sent.c.text)
+            .where(sent.c.channel == _UNDELIVERABLE, ~delivered.exists())
+            .distinct()
+        ).all()
+    )
+    if not lost:
+        return
+    names = ("phone", "acceptance_no", "milestone")
+    notices = sa.table("crm_status_notices", *map(sa.column, names))
+    for row in conn.execute(sa.select(notices)).all():
+        if (row.phone, told(row.acceptance_no, row.milestone)) in lost:
+            conn.execute(
+                notices.delete().where(*(notices.c[name] == row[i] for i, name in enumerate(names)))
+            )
 
 
 def case_key(

@@ -158,4 +158,4 @@ def test_a_version_4_history_is_keyed_on_its_cases_every_row_kept(tmp_path: Path
     apps.record_history(PHONE, "Bill?", "Sent", "", "answered at once")
     assert len(apps.history(PHONE)) == 5
     with apps.db.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version FROM crm_schema_version").scalar() == 7
+        assert conn.exec_driver_sql("SELECT version FROM crm_schema_version").scalar() == 8

@@ -194,7 +194,7 @@ def test_a_first_version_database_keeps_its_rows_and_the_example_runs_on_it(url:
     # a case ends once, also in an upgraded history
     apps.record_history(PHONE, "Charged twice", "Refunded", "0101-0002")
     assert len(apps.history(PHONE, "0101-0002")) == 1
-    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 7)]
+    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 8)]
 
 
 @pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])
@@ -233,7 +233,7 @@ def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
     assert (other["acceptance_number"], other["acceptance_new"]) == ("0101-0002", True)
     assert _read(url, "SELECT number, taken_by FROM crm_acceptance_numbers ORDER BY number") == [
         (1, "pi-1"), (2, "pi-2")]  # fmt: skip
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(8,)]
 
 
 def test_a_number_whose_case_is_not_known_is_kept_by_the_case_that_has_it(
@@ -260,7 +260,7 @@ def test_a_new_database_is_made_current(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     crm.CrmApps(url).add_customers([{"phone": TYPED, "name": "Wei Zhang"}])
     crm.CrmApps(url)  # opened again: as it is
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(8,)]
     assert _read(url, "SELECT phone, name FROM crm_customers") == [(PHONE, "Wei Zhang")]
 
 
@@ -269,11 +269,11 @@ def test_a_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None
     crm.CrmApps(url)
     db = sa.create_engine(url)
     with db.begin() as conn:
-        conn.exec_driver_sql("UPDATE crm_schema_version SET version = 8")
+        conn.exec_driver_sql("UPDATE crm_schema_version SET version = 9")
     db.dispose()
-    with pytest.raises(SchemaOutdatedError, match=r"version 8, newer than version 7"):
+    with pytest.raises(SchemaOutdatedError, match=r"version 9, newer than version 8"):
         crm.CrmApps(url)
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(8,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(9,)]
 
 
 def test_an_upgrade_that_cannot_keep_every_row_changes_nothing(url: str) -> None:
@@ -342,10 +342,10 @@ def test_the_web_centres_tables_carry_a_version(tmp_path: Path) -> None:
 def test_a_version_is_recognised_once_and_a_current_one_used_as_it_is(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     _old_database(url, 2, {})
-    schema = crm.schema.crm_schema(crm.metadata, crm.schema_version, crm.phone_key)
+    schema = crm.schema.crm_schema(crm.metadata, crm.schema_version, crm.phone_key, crm.status_text)
     db = sa.create_engine(url)
     try:
-        assert schema.open(db) == (2, 7)
-        assert schema.open(db) == (7, 7)
+        assert schema.open(db) == (2, 8)
+        assert schema.open(db) == (8, 8)
     finally:
         db.dispose()
