@@ -429,8 +429,9 @@ def _undeclared_targets(
 
 
 def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
-    """Actual parameters bound to IN formals (or to formals this package cannot see), and
-    every actual of an asynchronous subflow: it receives nothing, so each only goes in."""
+    """Actual parameters bound to IN formals (or to formals this package cannot see), and an
+    asynchronous subflow's INOUT actuals: it receives nothing, so they only go in (its OUT ones
+    are never evaluated)."""
     body = activity.body
     calls: list[tuple[ToolCall | SubFlowImplementation, list[ParameterMode]]] = []
     if isinstance(body, TaskImplementation):
@@ -451,7 +452,7 @@ def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_S
             # its own ScriptType (a FormalExpression's) names its language
             attrs = actual_attrs(call, i)
             # (an application's is read even blank; a subflow's blank actual passes nothing)
-            if mode is ParameterMode.IN or not receives:
+            if mode is ParameterMode.IN or (not receives and mode is ParameterMode.INOUT):
                 yield from _site(
                     scope, activity, actual, what, call.line, attrs=attrs, required=not subflow
                 )

@@ -476,9 +476,10 @@ def _parameters(
     An actual for an OUT or INOUT formal receives a value, so it must name a variable of the
     caller: a data field or formal parameter of the process or package. A call that receives
     nothing (``receives`` False: an asynchronous subflow, whose OUT/INOUT values never come back,
-    as its own warning says) passes any expression, which was refused "to receive the result"
-    beside that warning. A data field whose type does not agree with its formal's is a warning
-    (:mod:`.parameter_types`).
+    as its own warning says) passes any expression to an INOUT formal (its value goes in), which
+    was refused "to receive the result" beside that warning; its actual for an OUT formal is never
+    used, and an expression there is a warning saying so. A data field whose type does not agree
+    with its formal's is a warning (:mod:`.parameter_types`).
 
     Only a call whose counts agree is checked pair by pair: with an actual too few or too
     many, which formal each actual was meant for is not known (the engine binds none of
@@ -496,9 +497,22 @@ def _parameters(
     names = ctx.data_names(scope.process, activity)
     names.update(name_aliases(ctx.package, scope.process))
     for formal, actual in zip(formals, actuals, strict=True):
-        if formal.mode is ParameterMode.IN or not receives:
+        if formal.mode is ParameterMode.IN or (not receives and formal.mode is ParameterMode.INOUT):
             continue
         text = actual.strip()
+        if not receives:  # (an OUT formal of a call that returns nothing: its actual is unused)
+            if text and not is_plain_name(text):
+                yield make(
+                    "parameter-mode",
+                    f"activity {activity.id!r} in {scope.where} passes {actual!r} for the OUT "
+                    f"parameter {formal.id!r} of {callee}, which starts asynchronously: an OUT "
+                    "parameter takes no value in and gives none back, so the expression is "
+                    "never evaluated (make the parameter INOUT to pass it in)",
+                    element_id=activity.id,
+                    line=line,
+                    severity=Severity.WARNING,
+                )
+            continue
         if not is_plain_name(text):
             yield make(
                 "parameter-mode",
