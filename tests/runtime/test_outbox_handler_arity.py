@@ -148,3 +148,24 @@ def test_a_pass_through_decorator_does_not_hide_a_notify_taking_too_few() -> Non
         pytest.raises(TypeError, match=r"cannot be called as notify\(notification, users\)"),
     ):
         n.subscribe(engine.outbox, engine.directory, [_LoggedOneArg()])
+
+
+def _payload_kwargs(fn: Any) -> Any:
+    """An adapter: the wrapper takes the entry and calls its function with the payload."""
+
+    @functools.wraps(fn)
+    def wrapper(record: OutboxRecord) -> Any:
+        return fn(**record.payload)
+
+    return wrapper
+
+
+@_payload_kwargs
+def _log_payload(**payload: Any) -> None: ...
+
+
+def test_an_adapter_whose_own_parameters_take_the_entry_is_taken() -> None:
+    """Its own (record) is what delivery calls; what it passes on is its own business."""
+    handlers = OutboxHandlers()
+    handlers.subscribe(_log_payload, ["work_item.offered"])
+    assert handlers.handlers("work_item.offered") == [_log_payload]

@@ -2,11 +2,12 @@
 handed over (outbox handlers, notifiers) rather than at every delivery for eight hours.
 
 Why both signatures: delivery calls what it was given, so a ``functools.wraps`` decorator that
-supplies an argument itself (a session, dependency injection) must be judged by its wrapper's
-own parameters; but a pass-through wrapper (``*args, **kwargs``, a logging or metrics
-decorator) takes any call, so behind it the wrapped function's parameters are read too, and a
-call is refused only when that function takes fewer positional arguments than the call gives,
-which no wrapper can make up for (it may add arguments, not drop them).
+supplies an argument itself (a session, dependency injection) or adapts the call (``(record)``
+unpacking the payload) must be judged by its wrapper's own parameters; but a pass-through
+wrapper (``*args``, a logging or metrics decorator) takes any call and says nothing, so behind
+it alone the wrapped function's parameters are read too, and the call is refused when that
+function takes fewer positional arguments than the call gives (a pass-through wrapper that drops
+arguments itself would be refused wrongly: rare, and its own ``(record)`` signature is the cure).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ def unfit_signature(
         own.bind(*args)
     except TypeError:
         return own
-    if not hasattr(func, "__wrapped__"):  # (no decorator: its own signature is the whole story)
-        return None
+    if not hasattr(func, "__wrapped__") or not _passes_through(own):
+        return None  # (no decorator, or one whose own parameters say what it takes)
     try:
         wrapped = inspect.signature(func)
     except (TypeError, ValueError):
@@ -46,3 +47,9 @@ def _fewer_positional(signature: inspect.Signature, given: int) -> bool:
     if inspect.Parameter.VAR_POSITIONAL in kinds:
         return False
     return sum(kind in _POSITIONAL for kind in kinds) < given
+
+
+def _passes_through(signature: inspect.Signature) -> bool:
+    """Does a wrapper with ``signature`` take any positional call (``*args``), saying nothing of
+    what the function behind it takes?"""
+    return any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in signature.parameters.values())
