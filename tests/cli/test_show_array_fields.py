@@ -43,3 +43,34 @@ def test_json_says_is_array(tmp_path: Path) -> None:
     assert (fields["one"]["type"], fields["one"]["is_array"]) == ("STRING", False)
     [param] = summary["applications"][0]["parameters"]
     assert (param["type"], param["is_array"]) == ("STRING", False)
+
+
+ARRAY_TYPED = (
+    """<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://www.wfmc.org/2008/XPDL2.1" Id="pk">
+  <PackageHeader><XPDLVersion>2.1</XPDLVersion><Vendor>t</Vendor><Created>2026</Created></PackageHeader>
+  <WorkflowProcesses>
+    <WorkflowProcess Id="main">
+      <DataFields>
+        <DataField Id="arr1"><DataType><ArrayType LowerIndex="0" UpperIndex="3">"""
+    """<BasicType Type="FLOAT"/></ArrayType></DataType></DataField>
+      </DataFields>
+      <Activities><Activity Id="a"><Implementation><No/></Implementation></Activity></Activities>
+    </WorkflowProcess>
+  </WorkflowProcesses>
+</Package>
+"""
+)
+
+
+def test_a_field_typed_array_type_reads_as_its_elements_array(tmp_path: Path) -> None:
+    """XPDL's other way to declare an array (<ArrayType> of FLOAT): it read `arr1: array`, and
+    the JSON said "type": "array", "is_array": false, the element's type lost."""
+    path = tmp_path / "arr.xpdl"
+    path.write_text(ARRAY_TYPED, encoding="utf-8")
+    text = CliRunner().invoke(main, ["show", str(path)])
+    assert text.exit_code == 0, text.output
+    assert "arr1: array of FLOAT" in text.stdout
+    shown = CliRunner().invoke(main, ["show", "--json", str(path)])
+    [field] = json.loads(shown.stdout)["processes"][0]["data_fields"]
+    assert (field["type"], field["is_array"]) == ("FLOAT", True)

@@ -16,10 +16,12 @@ from wfengine.definition.model import (
     Activity,
     ActivitySet,
     Application,
+    ArrayType,
     BlockActivity,
     DataField,
     Event,
     FormalParameter,
+    ListType,
     Package,
     Participant,
     ReferenceImplementation,
@@ -38,8 +40,13 @@ Summary = dict[str, Any]
 def _typed(item: DataField | FormalParameter) -> Summary:
     """``type`` as messages read it (``STRING``, ``declared:Money``: the type of each value,
     as it always was in the JSON) and ``is_array`` (the field holds a list of such values,
-    and whoever starts an instance must give it one)."""
-    return {"type": type_name(item.data_type), "is_array": item.is_array}
+    and whoever starts an instance must give it one). A field typed ``<ArrayType>`` or
+    ``<ListType>`` (XPDL's other way to say it) reads as its element's type and an array: it was
+    ``"type": "array"`` with ``"is_array": false``, the element's type lost."""
+    data_type = item.data_type
+    if isinstance(data_type, ArrayType | ListType) and not item.is_array:
+        return {"type": type_name(data_type.element), "is_array": True}
+    return {"type": type_name(data_type), "is_array": item.is_array}
 
 
 def _shown_type(item: Summary) -> str:
