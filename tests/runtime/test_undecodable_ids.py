@@ -36,6 +36,7 @@ CALLS: dict[tuple[str, str], Callable[[Engine, str], object]] = {
     ("add_mi_instance", "activity_instance_id"): lambda e, bad: e.add_mi_instance(bad),
     ("claim_work_item", "work_item_id"): lambda e, bad: e.claim_work_item(bad, "ann"),
     ("release_work_item", "work_item_id"): lambda e, bad: e.release_work_item(bad, "ann"),
+    ("instance_summaries", "after"): lambda e, bad: e.instance_summaries(after=bad),
 }
 
 

@@ -209,6 +209,7 @@ class Queries(EngineBase):
         check_process_filter(process_id, "instance_summaries")
         limit = page_size(limit, "instances")
         check_after(after, str, "the id of the last instance of the previous page")
+        check_id_filter(after, "after", "process instance id", "instance_summaries")
         wanted = None if state is None else named_state(ProcessState, state, "instance_summaries")
         return self.store.instance_summaries(
             state=wanted, process_id=process_id, limit=limit, after=after
