@@ -233,7 +233,7 @@ def start(
         version = file_version(engine, deployed, process.id)
         started = 0
         # Ctrl-C stops between starts, never between a start's commit and its id printed
-        with interrupts_held() as held, _stopped_partway(lambda: started, count, held):
+        with interrupts_held(_HEARD) as held, _stopped_partway(lambda: started, count, held):
             for _ in range(count):
                 held.deliver()
                 iid = engine.start_process(process.id, data, version=version, defer=True)
@@ -251,24 +251,44 @@ def _stopped_partway(
     the command again as told started all ``count`` again. The failure keeps its exit status
     (:func:`~wfengine.cli.database.engine_errors`); Ctrl-C says it on stderr before the usual
     "Aborted!" (130). Stopped before the first, the failure is said as before. Ctrl-C waits
-    for the start under way (:mod:`~wfengine.cli.held_interrupts`), so K is exact; pressed
-    again, it stopped that start midway, which may have been stored: the message says so."""
+    for the start under way (:mod:`~wfengine.cli.held_interrupts`; one waiting for its
+    database stops at its next retry, nothing of it stored), so K is exact; pressed again, it
+    stopped that start midway, which may have been stored: the message says so. A start that
+    fails with a Ctrl-C pending stops the command as Ctrl-C does (130), its failure said."""
     try:
         with engine_errors():
             yield
     except KeyboardInterrupt:
-        if started() or held.forced:
-            click.echo(err=True)  # (after the ^C the terminal echoed)
-        if started():
-            click.echo(_how_far(started(), count), err=True)
-        if held.forced:
-            click.echo(_MIDWAY, err=True)
+        _say_interrupted(started(), count, held)
         raise
     except click.ClickException as exc:
+        if held.pending:  # Ctrl-C was pressed while that start waited, then it failed
+            _say_interrupted(started(), count, held, f"The start under way failed: {exc.message}")
+            raise KeyboardInterrupt from exc
         if not started():
             raise
         cause = f"What stopped the next one (it was not started): {exc.message}"
         raise type(exc)(f"{_how_far(started(), count)}. {cause}") from exc
+
+
+def _say_interrupted(started: int, count: int, held: HeldInterrupts, failure: str = "") -> None:
+    """Before Ctrl-C's "Aborted!": what stopped the start under way when it failed, how
+    many were started, and whether one may be stored."""
+    if held.forced or ((started or failure) and not held.noticed):
+        click.echo(err=True)  # (after the ^C the terminal echoed)
+    if failure:
+        click.echo(failure, err=True)
+    if started:
+        click.echo(_how_far(started, count), err=True)
+    if held.forced:
+        click.echo(_MIDWAY, err=True)
+
+
+#: said at the first Ctrl-C (:func:`~wfengine.cli.held_interrupts.interrupts_held`)
+_HEARD = (
+    "Ctrl-C: stopping after the start under way (at once if it waits for the database); "
+    "press Ctrl-C again to stop it now"
+)
 
 
 #: what a second Ctrl-C leaves unknown (it stopped a start midway)

@@ -52,6 +52,7 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 
 from wfengine.errors import ConcurrencyError, IllegalStateError, StoreUnavailableError
+from wfengine.runtime.interrupt_points import interrupt_point
 from wfengine.runtime.sql.after_fork import inherited, renew_in_child
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
@@ -216,7 +217,7 @@ class Database:
                 conn.commit()  # ends SQLAlchemy's transaction; nothing reaches the server
                 return result
 
-        return run_with_retries(attempt, what=self.what, policy=self.retry)
+        return run_with_retries(attempt, what=self.what, policy=self.retry, sleep=self._back_off)
 
     def rows(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows ``statement``, a SELECT built once, reads with ``params``: as
@@ -287,8 +288,21 @@ class Database:
             return done[0]
 
         return run_with_retries(
-            attempt, what=self.what, policy=self.retry, unknown=lambda: doubt.unknown
+            attempt,
+            what=self.what,
+            policy=self.retry,
+            unknown=lambda: doubt.unknown,
+            sleep=lambda wait: self._back_off(wait, stops=not doubt.unknown),
         )
+
+    def _back_off(self, wait: float, stops: bool = True) -> None:
+        """The retry policy's wait, before it an :func:`~wfengine.runtime.interrupt_points.
+        interrupt_point` (a Ctrl-C held for the command stops a lock wait or an outage here):
+        every attempt so far was rolled back, unless one's COMMIT went unanswered (``stops``
+        False: it is found out first, and the waits for its answer are no such point)."""
+        if stops:
+            interrupt_point()
+        self.retry.sleep(wait)
 
     def _said(self, exc: sa.exc.DBAPIError) -> bool:
         """Is ``exc`` the SQLite library's own answer? Its COMMIT is a call on this machine
