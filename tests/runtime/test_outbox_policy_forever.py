@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import ApplicationError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.job_arguments import MAX_LEASE
 from wfengine.runtime.memory_store import MemoryStore
@@ -78,3 +79,41 @@ def test_the_longest_outbox_lease_allowed_delivers() -> None:
     engine, seen = _offering(OutboxPolicy(lease=MAX_LEASE))
     engine.deliver_outbox()
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        OutboxPolicy(max_retry=timedelta.max),
+        OutboxPolicy(first_retry=timedelta.max, max_retry=timedelta.max),
+        OutboxPolicy(first_retry=timedelta(days=36_500), max_retry=timedelta.max, max_attempts=60),
+    ],
+    ids=["no-cap", "first-retry-max", "doubling-past-the-range"],
+)
+def test_a_back_off_past_the_dates_there_are_waits_to_the_end_of_time(
+    policy: OutboxPolicy,
+) -> None:
+    """A back-off (or a handler's Retry-After, up to max_retry) past the last date left the
+    entry pending, due now, and every delivery a bare OverflowError; it waits, as timers do."""
+    seen: list[str] = []
+    handlers = OutboxHandlers(policy=policy)
+
+    def refuse(record: OutboxRecord) -> None:
+        seen.append(record.key)
+        error = ApplicationError("receiver asks for quiet")
+        error.retry_after = timedelta.max
+        raise error
+
+    handlers.subscribe(refuse, ["work_item.offered"])
+    engine = Engine(outbox_handlers=handlers)
+    pb = PackageBuilder("desk")
+    pb.process("t").activity("answer", performer="clerk")
+    engine.deploy(pb.build())
+    engine.start_process("t")
+    for attempt in range(1, 40):
+        assert policy.retry_after(attempt) <= policy.max_retry
+    engine.deliver_outbox()
+    engine.deliver_outbox()  # (not due again: the handler is not called twice)
+    assert len(seen) == 1
+    [entry] = engine.outbox.entries(OutboxStatus.PENDING)
+    assert entry.next_attempt_at is not None and entry.next_attempt_at.year == 9999

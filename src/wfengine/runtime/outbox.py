@@ -369,8 +369,13 @@ class OutboxPolicy:
             )
 
     def retry_after(self, attempts: int) -> timedelta:
-        """The back-off after the ``attempts``-th failed delivery (1, 2, 4, ... first_retry)."""
-        return min(self.first_retry * (1 << min(max(attempts - 1, 0), 40)), self.max_retry)
+        """The back-off after the ``attempts``-th failed delivery (1, 2, 4, ... first_retry),
+        at most ``max_retry`` (compared before multiplying: a first_retry of years doubled 40
+        times passes what a timedelta holds)."""
+        factor = 1 << min(max(attempts - 1, 0), 40)
+        if self.first_retry > self.max_retry / factor:
+            return self.max_retry
+        return self.first_retry * factor
 
 
 def _outbox_kind(kind: str) -> str:

@@ -419,7 +419,7 @@ class Outbox:
         wait = policy.retry_after(record.attempts)
         if asked is not None:  # (a receiver asking for quiet was posted to every few seconds)
             wait = max(wait, min(asked, policy.max_retry))
-        retry_at = later(now, wait)
+        retry_at = due_after(now, wait) or LAST_MOMENT  # (past the last date: then, as timers)
         store.settle_outbox(record.id, owner, now, error=error, retry_at=retry_at)
         _log.warning(
             "outbox entry %d (%s %s), attempt %d of %d, failed: %s; next attempt at %s",
