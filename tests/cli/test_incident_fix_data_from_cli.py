@@ -208,3 +208,20 @@ def test_a_workers_failing_call_between_is_not_the_retry_failing_again(
     assert result.exit_code == 0 and result.stdout == f"{incident['id']} resolved\n"
     [worker_s] = _open(url)  # the worker's failure is told where incidents are told
     assert worker_s["id"] != incident["id"] and "ConnectionError" in str(worker_s["error"])
+
+
+def test_instance_set_refuses_a_read_only_field_as_start_does(tmp_path: Path, url: str) -> None:
+    """A ReadOnly field is a constant: instance start --set, incident skip --set and WAPI refuse
+    to write it, and instance set wrote it, the process then routing on the changed constant."""
+    pb = PackageBuilder("constants")
+    p = pb.process("route")
+    p.data_field("limit", "INTEGER", initial="100", read_only=True)
+    p.data_field("amount", "INTEGER", initial="0")
+    p.activity("enter")
+    xpdl = write(tmp_path, pb)
+    [iid] = cli("instance", "start", xpdl, "--db", url).stdout.split()
+    refused = cli("instance", "set", iid, "limit=-1", "amount=3", "--db", url)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "'limit' is read-only" in refused.stderr
+    with Engine(db_url=url) as engine:
+        assert engine.instance(iid).data == {"limit": 100, "amount": 0}

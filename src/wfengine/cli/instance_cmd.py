@@ -437,6 +437,9 @@ def set_data(
             allow_undeclared=allow_undeclared,
             option=option,
         )
+        # a ReadOnly field is a constant: refused as instance start, incident skip and WAPI
+        # refuse it (Engine.set_data, the host's own way, does not check), exit 1
+        deployed.compiled.refuse_read_only(data, f"process instance {instance_id!r}")
         engine.set_data(instance_id, data, user=user)  # (closed meanwhile: exit 1 too)
         # (its state afterwards: a conditional event the new data makes true may end it)
         state = engine.instance_summary(instance_id).state.value
