@@ -56,6 +56,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "an Id is not an XML name token: the XPDL schemas refuse it in a written file",
     ),
+    "id-too-long": (
+        Severity.ERROR,
+        "an Id is longer than the 200 characters a store holds as an id: a deploy refuses it",
+    ),
     "type-syntax": (
         Severity.WARNING,
         "an enumeration value is not an XML name token, or a record, union or enumeration type "

@@ -1,6 +1,8 @@
 """The host's id generator, its every id checked: a non-empty string, or a ``TypeError``; one
-holding what no store holds (a NUL, a lone surrogate), which every command refuses as an id
-argument, a ``ValueError`` before it is stored.
+holding what no store holds (a NUL, a lone surrogate, more than
+:data:`~wfengine.runtime.stored_text.MAX_ID_CHARS` characters), which every command refuses as
+an id argument, a ``ValueError`` before it is stored (a longer one was taken by the memory
+store and SQLite, and failed on PostgreSQL alone with a bare driver error).
 
 Why: ids are the host's to choose (``Engine(ids=...)``), and one whose ``new(kind)`` gave
 something else, an ``int`` as a database sequence does, was taken as it came. The memory store
@@ -26,7 +28,7 @@ from typing import Any
 
 from wfengine.runtime.host_arguments import described
 from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
-from wfengine.runtime.stored_text import text_problem
+from wfengine.runtime.stored_text import user_id_problem
 
 #: generators whose ids are strings by construction (exactly these classes: a subclass may
 #: change ``new``)
@@ -34,7 +36,7 @@ _TRUSTED = (SequentialIds, UuidIds)
 
 
 class CheckedIds:
-    """``ids`` whose :meth:`new` refuses an id that is not a non-empty string."""
+    """``ids`` whose :meth:`new` refuses an id that is not a non-empty string a store holds."""
 
     __slots__ = ("_ids", "_new")
 
@@ -45,7 +47,7 @@ class CheckedIds:
     def new(self, kind: str) -> str:
         made = self._new(kind)
         if isinstance(made, str) and made:
-            problem = text_problem(made)
+            problem = user_id_problem(made)
             if problem is None:
                 return made
             raise ValueError(  # (every command refuses such an id: one stored, none reaches it)

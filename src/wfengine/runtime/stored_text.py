@@ -19,8 +19,10 @@ an incident never did, and every retry failed the same way. So:
 
 from __future__ import annotations
 
-#: the longest id a store holds (``VARCHAR(200)`` on SQL: PostgreSQL enforces it)
-MAX_ID_CHARS = 200
+#: the longest id a store holds (``VARCHAR(200)`` on SQL: PostgreSQL enforces it); one number
+#: with the longest Id a deploy takes (``id-too-long``), so a definition's Ids and the ids a
+#: host gives are held to the same width
+from wfengine.definition.checks.writability import MAX_ID_CHARS
 
 
 def _encodes(text: str) -> bool:
@@ -69,3 +71,6 @@ def failure_text(exc: BaseException) -> str:
         return f"{type(exc).__name__}: {exc}"
     first = next(iter(str(orig).splitlines()), "")
     return f"{type(exc).__name__}: ({type(orig).__module__}.{type(orig).__qualname__}) {first}"
+
+
+__all__ = ["MAX_ID_CHARS", "failure_text", "storable_text", "text_problem", "user_id_problem"]

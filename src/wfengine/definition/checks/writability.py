@@ -18,6 +18,16 @@ file that strict XPDL tools refuse. These checks say so first, naming the elemen
   an attribute called ``xmlns`` (it would be read back as a namespace declaration);
 * ``id-syntax`` (warning): an Id is not an XML name token (letters, digits, ``.``, ``-``,
   ``_``, ``:``), which every XPDL schema's Id type requires; the engine itself does not mind.
+* ``id-too-long`` (error): an Id longer than :data:`MAX_ID_CHARS`, the characters a store
+  holds as an id. The engine keys what it stores by the definition's Ids (a deployment by its
+  process's and package's, an activity instance, work item and audit event by its
+  activity's, a token by its transition's), and a SQL store's id columns are that wide. XPDL's
+  Ids are name tokens of any length, so a longer one deployed on the memory store and SQLite,
+  while PostgreSQL, which enforces the width, failed with a bare driver error: at deploy for a
+  process Id, at the first start for an activity Id (from a worker, an incident no retry could
+  mend). As an error every store refuses the process at deploy, naming the element. Every
+  element Id counts, not only those a store keys by today: an Id of hundreds of characters is
+  a mistake wherever it is.
 * ``type-syntax`` (warning): a data type the XPDL schemas refuse as written: an enumeration
   value that is not an XML name token (``EnumerationValue/@Name`` is one), or a record, union
   or enumeration type with no member or value (the schemas require one). The engine accepts
@@ -44,7 +54,7 @@ from pydantic import BaseModel
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
-from wfengine.definition.model import Package, XmlNode
+from wfengine.definition.model import Package, WorkflowProcess, XmlNode
 from wfengine.definition.model_data_types import EnumerationType, RecordType, UnionType
 from wfengine.definition.model_nodes import descendants
 
@@ -54,6 +64,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XML_SPACE = " \t\r\n"
 #: a name token of ASCII characters alone: most Ids, told without asking the schema
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9._:\-]+")
+#: the longest id a store holds (``VARCHAR(200)`` on SQL: PostgreSQL enforces it);
+#: :data:`wfengine.runtime.stored_text.MAX_ID_CHARS` is this one
+MAX_ID_CHARS = 200
+#: how much of a too long Id a finding shows (the whole one is its ``element_id``)
+_SHOWN_ID_CHARS = 40
 #: an XSD whose one attribute is an ``xs:NMTOKEN``, as the XPDL schemas' Ids are
 _NMTOKEN_XSD = b"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
 <xs:element name="t"><xs:complexType><xs:attribute name="v" type="xs:NMTOKEN"/>
@@ -280,10 +295,12 @@ def check_xml_characters(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
-    """``id-syntax``: an Id the XPDL schemas would refuse; then ``type-syntax``
-    (:func:`_type_findings`), the same refusal for what a data type declares; then the
-    package-wide keys (:func:`_key_findings`, :func:`_pool_findings`)."""
+    """``id-syntax``: an Id the XPDL schemas would refuse; ``id-too-long``, one no store holds
+    (:func:`_length_findings`); then ``type-syntax`` (:func:`_type_findings`), the same
+    refusal for what a data type declares; then the package-wide keys (:func:`_key_findings`,
+    :func:`_pool_findings`)."""
     yield from _id_findings(ctx.package)
+    yield from _length_findings(ctx)
     yield from _type_findings(ctx.package)
     yield from _key_findings(ctx)
     yield from _pool_findings(ctx.package)
@@ -303,6 +320,36 @@ def _id_findings(package: Package) -> Iterator[Diagnostic]:
                 element_id=element_id,
                 line=getattr(node, "line", None),
             )
+
+
+def _length_findings(ctx: Context) -> Iterator[Diagnostic]:
+    """``id-too-long``: an Id of the package's own elements (the package, its participants,
+    applications, data fields, ...) or of the processes under validation longer than
+    :data:`MAX_ID_CHARS` (another process's long Id refuses that process, not this one)."""
+    chosen = {id(process) for process in ctx.processes}
+    for node in _nodes_of(ctx.package, chosen):
+        element_id = getattr(node, "id", None)
+        if isinstance(element_id, str) and len(element_id) > MAX_ID_CHARS:
+            yield make(
+                "id-too-long",
+                f"{type(node).__name__} Id {element_id[:_SHOWN_ID_CHARS]!r}... is "
+                f"{len(element_id)} characters long, more than the {MAX_ID_CHARS} a store "
+                "holds as an id: shorten it (a deploy refuses the process)",
+                element_id=element_id,
+                line=getattr(node, "line", None),
+            )
+
+
+def _nodes_of(node: BaseModel, chosen: set[int]) -> Iterator[BaseModel]:
+    """``node`` and every model node under it, as :func:`descendants` walks them, leaving out
+    the processes not in ``chosen`` (by identity: two processes may share an Id)."""
+    if isinstance(node, XmlNode) or (isinstance(node, WorkflowProcess) and id(node) not in chosen):
+        return
+    yield node
+    for value in node.__dict__.values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, BaseModel):
+                yield from _nodes_of(item, chosen)
 
 
 def _data_types(
