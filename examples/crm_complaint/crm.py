@@ -321,10 +321,40 @@ def _customer_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         value = row.get("value")
         if value is None or not str(value).strip():  # none given, or an empty cell
             value = "standard"
-        customer = {"phone": key, "name": name, "email": email, "value": value}
+        customer = {
+            "phone": key,
+            "name": _cell_text(where, "name", name),
+            "email": email,
+            "value": _cell_text(where, "value", value),
+        }
         _refuse_too_long(where, customer)
         keyed.append(customer)
     return keyed
+
+
+def _cell_text(where: str, field: str, given: object) -> str:
+    """A text cell of an import as the table keeps it: text as given, a number as its digits;
+    ``DataTypeError`` naming the row for anything else (a list, a flag: SQLite refused a list
+    with a raw error where PostgreSQL stored ``{Li}``, and a flag was ``1`` on one, ``true`` on
+    the other) and for text no database keeps alike (a NUL: PostgreSQL refused the whole
+    import naming no row; a lone surrogate, half an emoji: a raw encoding error)."""
+    if isinstance(given, bool) or not isinstance(given, str | int | float):
+        raise DataTypeError(
+            f"{where}: {field} is {type(given).__name__} {given!r:.40}, not text; give it as "
+            "text; no customer was added"
+        )
+    text = str(given)
+    try:
+        text.encode("utf-8")  # (a lone surrogate has no UTF-8)
+        sound = "\x00" not in text
+    except UnicodeEncodeError:
+        sound = False
+    if not sound:
+        raise DataTypeError(
+            f"{where}: {field} holds a NUL or half a character (a lone surrogate), which the "
+            "table cannot keep; correct the cell; no customer was added"
+        )
+    return text
 
 
 def _refuse_too_long(where: str, customer: Mapping[str, Any]) -> None:
