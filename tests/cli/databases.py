@@ -48,3 +48,17 @@ def automatic() -> PackageBuilder:
 def cli(*args: str) -> Result:
     """``wfengine ARGS`` in this process."""
     return CliRunner().invoke(main, list(args))
+
+
+def start_desk_instances(tmp_path: Path, count: int) -> Result:
+    """``instance start --count COUNT`` of a one-step process waiting on a clerk, on the
+    SQLite file of ``tmp_path`` (the instance-start tests' common run)."""
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity("a", performer="clerk")
+    return cli("instance", "start", write(tmp_path, pb), "--db", sqlite_url(tmp_path),
+               "--count", str(count))  # fmt: skip
+
+
+def stored_instance_ids(tmp_path: Path) -> list[str]:
+    """The ids of the instances the SQLite file of ``tmp_path`` holds, as ``instances`` lists."""
+    return cli("instances", "--db", sqlite_url(tmp_path)).stdout.split()[::3]

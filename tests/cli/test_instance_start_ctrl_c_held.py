@@ -19,9 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.cli.databases import cli, sqlite_url, write
+from tests.cli.databases import start_desk_instances, stored_instance_ids
 from wfengine.cli.held_interrupts import interrupts_held
-from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
 
 pytestmark = pytest.mark.skipif(
@@ -61,22 +60,11 @@ def _during_start(monkeypatch: pytest.MonkeyPatch, n: int, before: int, after: i
     monkeypatch.setattr(Engine, "start_process", start_process)
 
 
-def _start(tmp_path: Path, count: int) -> Any:
-    pb = PackageBuilder("pkg")
-    pb.process("p").activity("a", performer="clerk")
-    return cli("instance", "start", write(tmp_path, pb), "--db", sqlite_url(tmp_path),
-               "--count", str(count))  # fmt: skip
-
-
-def _stored(tmp_path: Path) -> list[str]:
-    return cli("instances", "--db", sqlite_url(tmp_path)).stdout.split()[::3]
-
-
 def test_ctrl_c_after_a_commit_prints_and_counts_that_instance(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _during_start(monkeypatch, 3, before=0, after=1)
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 130
     printed = result.stdout.split()
     assert len(printed) == 3
@@ -85,29 +73,29 @@ def test_ctrl_c_after_a_commit_prints_and_counts_that_instance(
     )
     assert result.stderr.endswith("Aborted!\n")
     monkeypatch.undo()
-    assert _stored(tmp_path) == printed
+    assert stored_instance_ids(tmp_path) == printed
 
 
 def test_ctrl_c_during_the_first_start_prints_its_id(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _during_start(monkeypatch, 1, before=0, after=1)
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 130
     assert "1 of 5 instances were started" in result.stderr
     monkeypatch.undo()
-    assert _stored(tmp_path) == result.stdout.split() != []
+    assert stored_instance_ids(tmp_path) == result.stdout.split() != []
 
 
 def test_ctrl_c_during_the_last_start_has_nothing_left_to_stop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _during_start(monkeypatch, 3, before=1, after=0)
-    result = _start(tmp_path, 3)
+    result = start_desk_instances(tmp_path, 3)
     assert result.exit_code == 0
     assert result.stderr == HEARD  # said at the press; nothing after
     monkeypatch.undo()
-    assert _stored(tmp_path) == result.stdout.split() != []
+    assert stored_instance_ids(tmp_path) == result.stdout.split() != []
     assert len(result.stdout.split()) == 3
 
 
@@ -115,7 +103,7 @@ def test_a_second_ctrl_c_stops_the_start_at_once_and_says_it_may_be_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _during_start(monkeypatch, 3, before=1, after=1)
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 130
     printed = result.stdout.split()
     assert len(printed) == 2
@@ -124,7 +112,7 @@ def test_a_second_ctrl_c_stops_the_start_at_once_and_says_it_may_be_stored(
         result.stderr
     )
     monkeypatch.undo()
-    stored = _stored(tmp_path)
+    stored = stored_instance_ids(tmp_path)
     assert stored[:2] == printed and len(stored) == 3  # the one stopped midway had committed
 
 
@@ -133,7 +121,7 @@ def test_the_ctrl_c_handler_before_is_back_afterwards(
 ) -> None:
     before = signal.getsignal(signal.SIGINT)
     _during_start(monkeypatch, 2, before=0, after=1)
-    assert _start(tmp_path, 3).exit_code == 130
+    assert start_desk_instances(tmp_path, 3).exit_code == 130
     assert signal.getsignal(signal.SIGINT) is before
     with pytest.raises(KeyboardInterrupt):
         _ctrl_c()  # delivered at once again

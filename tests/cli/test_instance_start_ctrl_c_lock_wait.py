@@ -22,9 +22,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.cli.databases import cli, sqlite_url, write
+from tests.cli.databases import start_desk_instances, stored_instance_ids
 from wfengine.cli.held_interrupts import interrupts_held
-from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime import interrupt_points
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import database, store
@@ -68,23 +67,12 @@ def _locked_during_start(monkeypatch: pytest.MonkeyPatch, n: int, *, fails: int)
     monkeypatch.setattr(database, "run_with_retries", run_with_retries)
 
 
-def _start(tmp_path: Path, count: int) -> Any:
-    pb = PackageBuilder("pkg")
-    pb.process("p").activity("a", performer="clerk")
-    return cli("instance", "start", write(tmp_path, pb), "--db", sqlite_url(tmp_path),
-               "--count", str(count))  # fmt: skip
-
-
-def _stored(tmp_path: Path) -> list[str]:
-    return cli("instances", "--db", sqlite_url(tmp_path)).stdout.split()[::3]
-
-
 @pytest.mark.usefixtures("fast_retry")
 def test_ctrl_c_while_a_start_waits_for_the_lock_stops_at_its_next_retry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _locked_during_start(monkeypatch, 3, fails=1)  # the lock is free again at the retry
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 130
     printed = result.stdout.split()
     assert len(printed) == 2
@@ -94,7 +82,7 @@ def test_ctrl_c_while_a_start_waits_for_the_lock_stops_at_its_next_retry(
     assert "may have been stored" not in result.stderr
     assert result.stderr.endswith("Aborted!\n")
     monkeypatch.undo()
-    assert _stored(tmp_path) == printed  # the start stopped at its retry stored nothing
+    assert stored_instance_ids(tmp_path) == printed  # the start stopped at its retry stored nothing
 
 
 @pytest.mark.usefixtures("fast_retry")
@@ -104,7 +92,7 @@ def test_ctrl_c_during_a_start_that_then_fails_exits_as_ctrl_c_with_the_failure(
 ) -> None:
     attempts = store.RetryPolicy().attempts  # fast_retry's: pressed during the last
     _locked_during_start(monkeypatch, n, fails=attempts)
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 130
     assert len(result.stdout.split()) == n - 1
     assert "\nThe start under way failed: the database " in result.stderr
@@ -113,7 +101,7 @@ def test_ctrl_c_during_a_start_that_then_fails_exits_as_ctrl_c_with_the_failure(
     assert (f"{n - 1} of 5 instances were started" in result.stderr) == (n > 1)
     assert result.stderr.endswith("Aborted!\n")
     monkeypatch.undo()
-    assert _stored(tmp_path) == result.stdout.split()
+    assert stored_instance_ids(tmp_path) == result.stdout.split()
 
 
 def test_a_held_ctrl_c_stops_at_an_interrupt_point_in_the_holding_thread_only() -> None:

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.databases import cli, sqlite_url, write
-from wfengine.definition.builder import PackageBuilder
+from tests.cli.databases import start_desk_instances, stored_instance_ids
 from wfengine.errors import StoreUnavailableError, WorkflowError
 from wfengine.runtime.engine import Engine
 
@@ -37,22 +36,11 @@ def _fail_on_call(monkeypatch: pytest.MonkeyPatch, n: int, error: Exception) -> 
     monkeypatch.setattr(Engine, "start_process", start_process)
 
 
-def _start(tmp_path: Path, count: int) -> Any:
-    pb = PackageBuilder("pkg")
-    pb.process("p").activity("a", performer="clerk")
-    return cli("instance", "start", write(tmp_path, pb), "--db", sqlite_url(tmp_path),
-               "--count", str(count))  # fmt: skip
-
-
-def _stored(tmp_path: Path) -> list[str]:
-    return cli("instances", "--db", sqlite_url(tmp_path)).stdout.split()[::3]
-
-
 def test_an_outage_after_two_of_five_says_two_were_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fail_on_call(monkeypatch, 3, StoreUnavailableError(OUTAGE))
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 2
     printed = result.stdout.split()
     assert len(printed) == 2
@@ -61,14 +49,14 @@ def test_an_outage_after_two_of_five_says_two_were_started(
         f"(--count 3). What stopped the next one (it was not started): {OUTAGE}\n"
     )
     monkeypatch.undo()
-    assert _stored(tmp_path) == printed
+    assert stored_instance_ids(tmp_path) == printed
 
 
 def test_a_refusal_partway_keeps_its_exit_status(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fail_on_call(monkeypatch, 2, WorkflowError("refused"))
-    result = _start(tmp_path, 3)
+    result = start_desk_instances(tmp_path, 3)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: 1 of 3 instances were started")
     assert result.stderr.endswith("What stopped the next one (it was not started): refused\n")
@@ -78,7 +66,7 @@ def test_ctrl_c_partway_says_how_many_were_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fail_on_call(monkeypatch, 4, KeyboardInterrupt())
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert result.exit_code == 130
     assert "3 of 5 instances were started (their ids were printed); start the remaining 2 " in (
         result.stderr
@@ -90,5 +78,5 @@ def test_an_outage_before_the_first_is_said_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fail_on_call(monkeypatch, 1, StoreUnavailableError(OUTAGE))
-    result = _start(tmp_path, 5)
+    result = start_desk_instances(tmp_path, 5)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {OUTAGE}\n")
