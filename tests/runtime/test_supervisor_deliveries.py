@@ -99,6 +99,31 @@ def test_a_delivery_running_too_long_is_one_failed_attempt_and_a_fresh_child_sta
     assert again.status is OutboxStatus.PENDING and again.last_error is None
 
 
+@pytest.mark.parametrize(
+    "policy",
+    [
+        OutboxPolicy(first_retry=timedelta(days=365 * 9000), max_retry=timedelta.max),
+        OutboxPolicy(max_retry=timedelta.max, max_attempts=100),
+    ],
+    ids=["years", "doubled"],
+)
+def test_a_back_off_past_the_last_date_waits_there_when_a_stopped_delivery_is_recorded(
+    engine: Engine, policy: OutboxPolicy
+) -> None:
+    """A back-off past the dates there are was a bare OverflowError in the supervisor's settling
+    thread (6613db2 mended the in-process path only): the entry was left leased, the others
+    stopped with it unrecorded. It waits to the end of time, as timers do."""
+    _, offered = _claimed(engine)
+    attempt = 1 if policy.first_retry > timedelta(days=1) else 45
+    hung = Delivery(offered.id, attempt, policy.retry_after(attempt).total_seconds())
+    frozen: Script = [["event", "start", [hung.job_id]], ["hang"]]
+    supervisor = Supervisor(_children(frozen, [["exit", 0]]), engine, job_timeout=0.5)
+    assert Running(supervisor).result() == 0
+    entry = _entry(engine, offered.id)
+    assert entry.status is OutboxStatus.PENDING and entry.last_error is not None
+    assert entry.next_attempt_at is not None and entry.next_attempt_at.year == 9999
+
+
 def test_the_last_attempt_running_too_long_gives_the_entry_up(
     engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -26,9 +26,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from wfengine.runtime.clock import later
+from wfengine.definition.event_texts import LAST_MOMENT
+from wfengine.runtime.clock import due_after, later
 from wfengine.runtime.outbox_watch import Delivery, watched_delivery
 from wfengine.runtime.supervisor_leases import LeaseRenewals
 
@@ -114,7 +115,7 @@ class DeliveryWatch(LeaseRenewals):
         given_up = failed and delivery.retry_after is None
         retry_at = now
         if failed and delivery.retry_after is not None:
-            retry_at = later(now, timedelta(seconds=delivery.retry_after))
+            retry_at = _retry_at(now, delivery.retry_after)
         try:
             held = store.renew_outbox([entry], owner, later(now, self.lease))  # still ours?
             if held is not None and entry not in held:
@@ -164,3 +165,15 @@ class DeliveryWatch(LeaseRenewals):
                 if running is not None and running.delivery == delivery and not running.lost:
                     running.lost = True
                     _log.warning("%s lost the lease of outbox entry %d", owner, entry)
+
+
+def _retry_at(now: datetime, seconds: float) -> datetime:
+    """When a stopped delivery's entry is tried again, ``seconds`` (its policy's back-off)
+    from ``now``; a back-off past the last date waits there, as the in-process path and timers
+    do (a ``max_retry`` of ``timedelta.max`` was a bare ``OverflowError`` here, which ended the
+    supervisor's settling thread: the other stopped deliveries were left unrecorded)."""
+    try:
+        span = timedelta(seconds=seconds)
+    except OverflowError:
+        return LAST_MOMENT
+    return due_after(now, span) or LAST_MOMENT
