@@ -169,3 +169,16 @@ def test_an_adapter_whose_own_parameters_take_the_entry_is_taken() -> None:
     handlers = OutboxHandlers()
     handlers.subscribe(_log_payload, ["work_item.offered"])
     assert handlers.handlers("work_item.offered") == [_log_payload]
+
+
+@_logged
+@_payload_kwargs
+def _traced_adapter(**payload: Any) -> None: ...
+
+
+def test_a_pass_through_decorator_over_an_adapter_is_judged_by_the_adapter() -> None:
+    """traced(unpack(handle)): the pass-through's call reaches the adapter's (record), which
+    fits; the function behind the adapter is its own business."""
+    handlers = OutboxHandlers()
+    handlers.subscribe(_traced_adapter, ["work_item.offered"])
+    assert handlers.handlers("work_item.offered") == [_traced_adapter]

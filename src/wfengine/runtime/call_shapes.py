@@ -13,6 +13,7 @@ arguments itself would be refused wrongly: rare, and its own ``(record)`` signat
 from __future__ import annotations
 
 import inspect
+import types
 from collections.abc import Callable
 
 __all__ = ["unfit_signature"]
@@ -33,13 +34,27 @@ def unfit_signature(
         own.bind(*args)
     except TypeError:
         return own
-    if not hasattr(func, "__wrapped__") or not _passes_through(own):
-        return None  # (no decorator, or one whose own parameters say what it takes)
-    try:
-        wrapped = inspect.signature(func)
-    except (TypeError, ValueError):
-        return None
-    return wrapped if _fewer_positional(wrapped, len(args)) else None
+    level, signature = func, own
+    # down a stack of decorators one at a time, while each passes any call through: the first
+    # one whose own parameters say what it takes (an adapter's (record)) decides
+    while _passes_through(signature) and hasattr(level, "__wrapped__"):
+        level = _inner(level)
+        try:
+            signature = inspect.signature(level, follow_wrapped=False)
+        except (TypeError, ValueError):
+            return None
+        if _fewer_positional(signature, len(args)):
+            return signature
+    return None
+
+
+def _inner(level: Callable[..., object]) -> Callable[..., object]:
+    """The callable ``level`` wraps, bound as ``level`` is (a decorated method's inner function
+    takes its ``self`` from the same object)."""
+    inner: Callable[..., object] = level.__wrapped__  # type: ignore[attr-defined]
+    if inspect.ismethod(level) and not inspect.ismethod(inner):
+        return types.MethodType(inner, level.__self__)
+    return inner
 
 
 def _fewer_positional(signature: inspect.Signature, given: int) -> bool:
