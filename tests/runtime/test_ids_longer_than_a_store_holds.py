@@ -102,3 +102,17 @@ def test_a_host_generated_id_longer_than_a_store_holds_is_refused(
         with pytest.raises(ValueError, match=r"Engine\(ids=\.\.\.\).*201 characters long"):
             engine.start_process("ticket")
         assert engine.instance_summaries() == []
+
+
+def test_a_long_type_declaration_is_named_once_not_at_each_reference() -> None:
+    """A DeclaredType's Id names the declaration it uses: the declaration is the one to
+    shorten, said once, not again at every field that refers to it."""
+    long_type = "T" * LONG
+    pb = PackageBuilder("desk")
+    pb.type_declaration(long_type, "STRING")
+    process = pb.process("ticket")
+    process.data_field("f", long_type)
+    process.data_field("g", long_type)
+    process.activity("answer", performer="clerk")
+    found = [d for d in validate(pb.build()) if d.code == "id-too-long"]
+    assert [d.message.split(" Id ")[0] for d in found] == ["TypeDeclaration"]

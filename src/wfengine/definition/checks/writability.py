@@ -55,8 +55,14 @@ from pydantic import BaseModel
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import Package, WorkflowProcess, XmlNode
-from wfengine.definition.model_data_types import EnumerationType, RecordType, UnionType
+from wfengine.definition.model_data_types import (
+    DeclaredType,
+    EnumerationType,
+    RecordType,
+    UnionType,
+)
 from wfengine.definition.model_nodes import descendants
+from wfengine.definition.model_package_parts import ExternalPackage
 
 #: what XML 1.0 cannot hold (its Char production, as Python sees str)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -322,12 +328,18 @@ def _id_findings(package: Package) -> Iterator[Diagnostic]:
             )
 
 
+#: nodes whose ``id`` refers to an element rather than naming one of their own
+_REFERENCES = (DeclaredType, ExternalPackage)
+
+
 def _length_findings(ctx: Context) -> Iterator[Diagnostic]:
     """``id-too-long``: an Id of the package's own elements (the package, its participants,
     applications, data fields, ...) or of the processes under validation longer than
     :data:`MAX_ID_CHARS` (another process's long Id refuses that process, not this one)."""
     chosen = {id(process) for process in ctx.processes}
     for node in _nodes_of(ctx.package, chosen):
+        if isinstance(node, _REFERENCES):  # (its Id names another element: said once, there)
+            continue
         element_id = getattr(node, "id", None)
         if isinstance(element_id, str) and len(element_id) > MAX_ID_CHARS:
             yield make(
