@@ -32,7 +32,7 @@ from wfengine.runtime.id_arguments import check_instance_id, check_work_item_id
 from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
-from wfengine.runtime.navigation.send_back_targets import attached_refusal
+from wfengine.runtime.navigation.send_back_targets import send_back_refusal
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.performed import performer_in
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
@@ -318,7 +318,7 @@ class WorkItemCommands(EngineBase):
                 raise IllegalStateError(
                     subject, "one of several threads of work in its scope", "send back"
                 )
-            attached = attached_refusal(scope, index)
+            attached = send_back_refusal(scope, index)
             if attached is not None:
                 raise IllegalStateError(f"{subject} to {to_activity!r}", attached, "send back")
             target = scope.graph.activities[index]
