@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from wfengine.audit.event_values import value_keys
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
 from wfengine.runtime.engine_check import check_engine
 from wfengine.runtime.host_arguments import check_acting_user
@@ -401,22 +402,6 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
     )
 
 
-#: where the events of the trail carry field values: kind -> the detail's keys holding
-#: ``{field: value}`` (``""``: the detail itself is that mapping)
-_FIELD_VALUES: dict[str, tuple[str, ...]] = {
-    "instance.created": ("data",),
-    "instance.data": ("values",),
-    "work_item.completed": ("data",),
-    "activity.script": ("",),
-}
-#: where they carry an application's parameter values (by its parameters' names, which
-#: name no field: masked whole for a partial reader)
-_PARAMETER_VALUES: dict[str, tuple[str, ...]] = {
-    "application.invoked": ("inputs",),
-    "application.returned": ("outputs",),
-}
-
-
 def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
     """``event`` as a user who may read only the fields ``readable`` sees it: the values
     of other fields (and of the applications' parameters, which come from and go to fields)
@@ -427,7 +412,8 @@ def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
     detail = event.detail
     if not isinstance(detail, dict):
         return event
-    fields, parameters = _FIELD_VALUES.get(event.kind), _PARAMETER_VALUES.get(event.kind)
+    field_values, parameter_values = value_keys()  # (read off the catalogue's payloads)
+    fields, parameters = field_values.get(event.kind), parameter_values.get(event.kind)
     if fields is None and parameters is None:
         return event
     found = dict(detail)
