@@ -12,7 +12,8 @@ before an instance runs on data nobody reads or a condition fails three steps la
   application parameters (:func:`wfengine.runtime.invocation.coerce`): ``10`` into a FLOAT is
   ``10.0``, ``true``/``false`` into a BOOLEAN, ISO 8601 text into a DATE, DATETIME or TIME,
   and a STRING keeps the text as given even when it looks like JSON (``zip=01234`` stays
-  ``"01234"``). A FLOAT must be finite. Declared types are followed to what they declare; an
+  ``"01234"``). A FLOAT must be finite, at every level of the value (an array of arrays, a
+  record in an array: :func:`all_finite`). Declared types are followed to what they declare; an
   enumeration takes one of its values as text; arrays and lists, and every type that is not
   basic (records, schemas, external references), take JSON (:mod:`wfengine.cli.json_input`).
   Then the value is checked as the engine checks it when the instance starts
@@ -132,10 +133,15 @@ def declared_values(
             shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
             if target.sensitive:
                 shown = "***"
-            raise click.BadParameter(
-                f"{name}={shown}: {_refused(exc, target)}", param_hint=option
-            ) from None
+            refused = NotFiniteParameter if isinstance(exc, NotFinite) else click.BadParameter
+            raise refused(f"{name}={shown}: {_refused(exc, target)}", param_hint=option) from None
     return data
+
+
+class NotFiniteParameter(click.BadParameter):
+    """A value refused because a FLOAT in it is not finite: a limit every reading shares
+    (README: "finite floats: no NaN or Infinity"), told apart from a value the declared type
+    refuses, which a caller such as ``incident skip`` hands on to the engine as text."""
 
 
 def given_once(given_as: dict[str, str], name: str, target: Declaration, option: str) -> None:
@@ -228,7 +234,7 @@ def _converted(
     if isinstance(data_type, BasicType):
         if is_array:
             return _list(text, data_type)
-        return _finite(_coerce(text, data_type.type), data_type.type)
+        return _coerce(text, data_type.type)  # (a FLOAT finite: as_engine_checks)
     if isinstance(data_type, EnumerationType) and not is_array:
         if data_type.values and text not in data_type.values:
             raise ValueError(f"expected one of {', '.join(data_type.values)}")
@@ -250,9 +256,41 @@ def as_engine_checks(value: Any, target: Declaration, types: Mapping[str, DataTy
     from wfengine.applications.specs import basic_kind
 
     kind, listed = basic_kind(target.data_type, types)
-    if kind is None:
-        return value
-    return coerce(value, kind, listed or target.is_array)
+    if kind is not None:
+        value = coerce(value, kind, listed or target.is_array)
+    return all_finite(value)
+
+
+class NotFinite(ValueError):
+    """A float with no finite value in a value given for a field; ``hidden`` says where
+    without the value (for a sensitive field)."""
+
+    def __init__(self, value: float, where: str) -> None:
+        at = f" at {where}" if where else ""
+        written = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        super().__init__(f"expected a finite FLOAT{at}, got {written}")
+        self.hidden = f"expected a finite FLOAT{at} (not shown: sensitive)"
+
+
+def all_finite(value: Any) -> Any:
+    """``value`` itself when no float in it, at any depth (items of arrays of arrays, the
+    members of records in an array), is NaN or infinite; else :class:`NotFinite` saying
+    where (``[0][2]``, ``[1]['price']``).
+
+    Why every level, in one place that every way a value arrives passes (``--set``,
+    ``instance set``, ``--answers``, a ``--script`` step's ``set``, ``incident skip
+    --set``): a FLOAT must be finite (no condition can order NaN), and only a flat array's
+    items were checked; ``[["nan"]]`` into an array of arrays of FLOAT was stored as NaN."""
+    pending: list[tuple[Any, str]] = [(value, "")]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise NotFinite(item, where)
+        if isinstance(item, list | tuple):
+            pending.extend((v, f"{where}[{n}]") for n, v in reversed(list(enumerate(item))))
+        elif isinstance(item, Mapping):
+            pending.extend((v, f"{where}[{k!r}]") for k, v in reversed(list(item.items())))
+    return value
 
 
 def _coerce(value: Any, kind: BasicTypeKind, is_array: bool = False) -> Any:
@@ -277,7 +315,7 @@ def _list(text: str, element: BasicType | None) -> list[Any]:
     if element is None:
         return value
     items: list[Any] = _coerce(value, element.type, is_array=True)
-    return [_finite(item, element.type) for item in items]
+    return items  # (each FLOAT finite, at every level: as_engine_checks)
 
 
 def _json(text: str) -> Any:
@@ -285,12 +323,6 @@ def _json(text: str) -> Any:
         return loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"expected JSON ({exc.msg} at character {exc.pos})") from None
-
-
-def _finite(value: Any, kind: BasicTypeKind) -> Any:
-    if kind is BasicTypeKind.FLOAT and isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("expected a finite FLOAT")
-    return value
 
 
 def type_name(data_type: DataType, is_array: bool = False) -> str:
@@ -361,13 +393,8 @@ def declared_json(
             data_type, is_array = _underlying(data_type.element, types), True
         try:
             if isinstance(data_type, BasicType):
+                # (a FLOAT finite, at every level, as --set asks: as_engine_checks)
                 value = _coerce(value, data_type.type, is_array)
-                # a FLOAT finite, as --set asks: "NaN" converts, and a run would go on
-                # comparing with a value no condition can order
-                if is_array and isinstance(value, list):
-                    value = [_finite(item, data_type.type) for item in value]
-                else:
-                    value = _finite(value, data_type.type)
             elif (
                 isinstance(data_type, EnumerationType)
                 and data_type.values
@@ -379,9 +406,8 @@ def declared_json(
             value = as_engine_checks(value, target, types)
             storable(value)
         except ValueError as exc:
-            raise click.BadParameter(
-                f"{where}: {name}: {_refused(exc, target)}", param_hint=option
-            ) from None
+            refused = NotFiniteParameter if isinstance(exc, NotFinite) else click.BadParameter
+            raise refused(f"{where}: {name}: {_refused(exc, target)}", param_hint=option) from None
         data[target.id] = value
     return data
 
