@@ -5,9 +5,10 @@ version that starts instances now (a newer one may wait for its ``ValidFrom``), 
 version (:mod:`~wfengine.runtime.deploy_kept`), so deploying on every application start is
 safe; any other makes a new version. "Identical" is decided by a fingerprint of the process
 and of the package parts it depends on (the package id and script, applications,
-participants, data fields, type declarations, and the pool lanes its activities are drawn in
-with the performers those lanes give them), computed from the model with source line numbers
-left out, so reformatting a file does not make a new version.
+participants, data fields, type declarations, the pool lanes its activities are drawn in
+with the performers those lanes give them, and the Modes of the formal parameters of the
+processes of its package it calls as its subflows bind them), computed from the model with
+source line numbers left out, so reformatting a file does not make a new version.
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
 from wfengine.definition.lanes import LanePerformers
-from wfengine.definition.model import Activity, BlockActivity, Package, WorkflowProcess
+from wfengine.definition.model import (
+    Activity,
+    BlockActivity,
+    Package,
+    SubFlowImplementation,
+    WorkflowProcess,
+)
 from wfengine.definition.validity import UnreadBound, empty_period, read_bound
 from wfengine.errors import DefinitionError, DeployError, StoreError
 from wfengine.runtime.compile_activity import stored_deployment
+from wfengine.runtime.compile_subflow import _bound_formals
 from wfengine.runtime.compiler import (
     ActivityKind,
     CActivity,
@@ -365,8 +373,37 @@ def fingerprint(package: Package, process: WorkflowProcess) -> str:
     lanes = _lane_performers(package, process)
     if lanes:  # only then: a process drawn in no such lane keeps the fingerprint it had
         context["lanes"] = lanes
+    called = _called_modes(package, process)
+    if called:  # only then: a process calling no other process of its package keeps its own
+        context["called"] = called
     text = json.dumps(_strip_lines(context), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _called_modes(package: Package, process: WorkflowProcess) -> list[list[Any]]:
+    """Per subflow activity of ``process`` calling another process of ``package``: its id
+    and the Modes of the called formals its actuals bind to, as the compiler reads them into
+    the call (:func:`~wfengine.runtime.compile_subflow._bound_formals`, for a positional
+    call and for one whose DataMappings name the formals alike). The call is checked
+    against them when it starts, so without this, changing only a called formal's Mode kept
+    the caller's version and each new call of it was refused as an incident. A call binding
+    no Mode (no actuals, or a count the formals do not fit) adds nothing, and neither does
+    a call of the process itself (its formals are in its own definition)."""
+    found: list[list[Any]] = []
+    others = {p.id for p in package.workflow_processes if p.id != process.id}
+    for activity in (
+        *process.activities,
+        *(a for s in process.activity_sets for a in s.activities),
+    ):
+        body = activity.body
+        if not isinstance(body, SubFlowImplementation) or body.process_id not in others:
+            continue
+        if body.package_ref is not None and body.package_ref != package.id:
+            continue
+        modes = _bound_formals(package, body)[1]
+        if modes:
+            found.append([activity.id, [m.value if m is not None else None for m in modes]])
+    return found
 
 
 def _lane_performers(package: Package, process: WorkflowProcess) -> list[list[Any]]:
