@@ -63,6 +63,7 @@ from wfengine.audit.export_arguments import (
 )
 from wfengine.audit.loop_rounds import LoopActivities, no_round_loops
 from wfengine.audit.trace_data import TraceData, xes_key
+from wfengine.audit.xes_rounds import XesRounds
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import EventKind, state_entered
@@ -424,7 +425,7 @@ def _trace(
     people: dict[str, str] = {}
     by_instance = _closed_by_instance(events)
     skipped = _mi_containers(events) | (idle or set())
-    rounds = _Rounds()
+    rounds = XesRounds(events)
     n = 0
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
@@ -442,7 +443,10 @@ def _trace(
                     people[ai] = holder
             elif user is not None and event.kind in _WORKING_KINDS:
                 people[ai] = user
-        transitions = rounds.transitions(event)
+        transitions = rounds.transitions(event, i)
+        if transitions is None:
+            found = XES_LIFECYCLE.get(event.kind)
+            transitions = () if found is None else (found,)
         if not transitions or event.activity_id is None:
             continue
         if i in by_instance:
@@ -470,48 +474,6 @@ def _event(trace: etree._Element, event: AuditEvent, transition: str, user: str 
         # the Concept extension's key for it too: what tools pair start and complete by
         for key in ("concept:instance", "wfengine:activity_instance"):
             _attribute(xes_event, "string", key, event.activity_instance_id)
-
-
-class _Rounds:
-    """The life-cycle transition of each event of one trace, with a loop's rounds: the engine
-    records one ``activity.started`` and one ``activity.completed`` per activity instance, and
-    an ``activity.iteration`` as each round of a Standard loop ends. So each round gets its own
-    ``start`` and ``complete``: the iteration is the round's ``complete`` (and the activity's
-    final ``activity.completed``, at the same moment, is not a second one), and a later round
-    starts at its work item's start (or its completion, when nobody started it first, as the
-    first round's ``activity.started`` is recorded then), or, with no work item (an automatic
-    round), at the iteration that ends it."""
-
-    __slots__ = ("_open",)
-
-    def __init__(self) -> None:
-        #: activity instance -> whether its current round has had its ``start`` (absent:
-        #: the activity has not started)
-        self._open: dict[str, bool] = {}
-
-    def transitions(self, event: AuditEvent) -> tuple[str, ...]:
-        """``event``'s XES transitions (none: not an XES event), given the events before."""
-        kind, ai = event.kind, event.activity_instance_id
-        if ai is not None:
-            began = self._open.get(ai)
-            if kind == "activity.started":
-                self._open[ai] = True
-            elif kind in _ROUND_STARTS and began is False:
-                self._open[ai] = True
-                return _START  # a later round's work began
-            elif kind == "activity.iteration" and began is not None:
-                self._open[ai] = False
-                # an automatic round shows no start of its own: it ran at its iteration
-                return _COMPLETE if began else _START_COMPLETE
-            elif kind == "activity.completed" and began is False:
-                return ()  # the last round's iteration was its completion
-        found = XES_LIFECYCLE.get(kind)
-        return () if found is None else (found,)
-
-
-_START, _COMPLETE, _START_COMPLETE = ("start",), ("complete",), ("start", "complete")
-#: what shows a loop's later round began: its work item started, or completed unstarted
-_ROUND_STARTS = frozenset({"work_item.started", "work_item.completed"})
 
 
 def _handed_to(event: AuditEvent) -> tuple[bool, str | None]:
