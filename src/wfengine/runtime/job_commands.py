@@ -30,7 +30,7 @@ from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewh
 from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.invoke_jobs import abandoned_call, own_call, stopped_calling
+from wfengine.runtime.invoke_jobs import abandoned_call, own_call, still_held, stopped_calling
 from wfengine.runtime.job_arguments import instance_names, job_filters, job_id_names, renewal
 from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
@@ -461,9 +461,13 @@ class JobCommands(EngineBase):
     def _run_job(self, job: Job, owner: str) -> bool:
         handler = self.job_handlers.get(job.kind)
         prepare = getattr(handler, "prepare", None)
-        if prepare is not None and held_elsewhere(self):
-            raise Unrun(self._reentry_error())  # (its application is not called for nothing)
         if prepare is not None:
+            if held_elsewhere(self):
+                raise Unrun(self._reentry_error())  # (its application is not called for nothing)
+            # a job run before it (of this batch, or another claimant's) may have closed its
+            # instance or activity, deleting it, or taken it over: then nothing is called
+            if not still_held(self.store.job(job.id), owner):
+                return False
             # the slow part (an application call) runs now, with no unit of work open; what
             # it gives is applied by the command below, which re-checks everything
             handler = prepare(self, job)
