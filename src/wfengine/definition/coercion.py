@@ -256,14 +256,19 @@ def _date(v: Any) -> date:
 
 
 def _time(v: Any) -> time:
-    if isinstance(v, time):
-        return v
+    """A time of day; one without an offset is UTC, as a DATETIME's is (``09:00`` is
+    ``09:00Z``), so two TIME values compare whichever way each was written: ``08:30Z <
+    09:00`` was Python's "can't compare offset-naive and offset-aware times", and ``09:00Z
+    == 09:00`` silently false. One in a zone (``tzinfo``) keeps it."""
+    found: time | None = v if isinstance(v, time) else None
     if isinstance(v, str):
         try:
-            return iso_time(v.strip())
+            found = iso_time(v.strip())
         except ValueError:
-            pass
-    raise _expected("TIME (ISO 8601)", v)
+            found = None
+    if found is None:
+        raise _expected("TIME (ISO 8601)", v)
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 def _performer(v: Any) -> str:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from wfengine.expressions.c_like import strict_equal, strict_in
@@ -114,10 +115,16 @@ class ComparisonCompiler(CompilerBase):
             else:
                 rights.append(self.compile(right_node))
                 symbol = _ORDERING.get(type(cmpop))
+                sides = _Sides(
+                    _SYMBOLS[type(cmpop)],
+                    self.dialect,
+                    self.operand(left_node),
+                    self.operand(right_node),
+                )
                 if symbol is not None and self.dialect is not Dialect.NATIVE:
-                    ops.append(_c_like_ordering(plain, symbol, self.dialect))
+                    ops.append(_c_like_ordering(plain, sides))
                 else:
-                    ops.append(_charged_comparison(plain))
+                    ops.append(_charged_comparison(plain, sides))
             left_node = right_node
         fail = self.failure(node)
 
@@ -255,6 +262,11 @@ class ComparisonCompiler(CompilerBase):
             message += "; compare numbers, texts or dates, and join tests with && or ||"
         self.reject(message, node)
 
+    def operand(self, node: ast.expr) -> str:
+        """How a message names the operand ``node``: its text, shortened when long."""
+        text = " ".join(self.segment(node).split())
+        return text if len(text) <= 40 else text[:37] + "..."
+
     def segment(self, node: ast.expr) -> str:
         """The modeller's text of ``node`` (without brackets around it)."""
         return self.source[self.map.start(node) : self.map.end(node)]
@@ -342,23 +354,60 @@ def _uncharged(
     return compare
 
 
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """A comparison as its messages name it: the operator, the language, both operands."""
+
+    symbol: str
+    dialect: Dialect
+    left: str
+    right: str
+
+
 def _charged_comparison(
-    op: Callable[[Any, Any], Any],
+    op: Callable[[Any, Any], Any], sides: _Sides
 ) -> Callable[[Any, Any, EvaluationContext], Any]:
-    """``==``, ``<``...: comparing two containers walks them (through shared parts)."""
+    """``==``, ``<``...: comparing two containers walks them (through shared parts); two
+    times of day, one with an offset and one without, are refused (:func:`_offsets_message`)."""
 
     def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
         if is_container(a) and is_container(b):
             c.charge(min(c.size_of(a), c.size_of(b)))
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
+        elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
+            raise TypeError(_offsets_message(sides, a))
         return op(a, b)
 
     return compare
 
 
+def _offsets_differ(a: time, b: time) -> bool:
+    return (a.utcoffset() is None) is not (b.utcoffset() is None)
+
+
+def _offsets_message(sides: _Sides, left: time) -> str:
+    """Why two times of day, one with an offset and one without, do not compare, naming both
+    operands and what to write. Why refused and not Python's answer: ordering them was
+    Python's "can't compare offset-naive and offset-aware times", and ``==`` silently false
+    (``09:00Z == 09:00``). A TIME given without an offset is UTC, as a DATETIME is
+    (:func:`wfengine.definition.coercion.coerce`), so one without is a value stored so by an
+    earlier wfengine (or by the host's unchecked ``set_data``)."""
+    naive, aware = (
+        (sides.left, sides.right) if left.utcoffset() is None else (sides.right, sides.left)
+    )
+    ordering = sides.symbol in _ORDERING.values()
+    return (
+        f"'{sides.symbol}' in {_LANGUAGE[sides.dialect]} cannot "
+        f"{'order' if ordering else 'compare'} {sides.left} {'against' if ordering else 'with'} "
+        f"{sides.right}: {aware} is a time of day with an offset and {naive} one without "
+        f"(stored so by an earlier wfengine); set {naive} again with its offset written, "
+        "e.g. '09:00Z' for UTC (a TIME given without one is now read as UTC)"
+    )
+
+
 def _c_like_ordering(
-    op: Callable[[Any, Any], Any], symbol: str, dialect: Dialect
+    op: Callable[[Any, Any], Any], sides: _Sides
 ) -> Callable[[Any, Any, EvaluationContext], Any]:
     """``<``, ``<=``, ``>``, ``>=`` of Java and JavaScript, charged as
     :func:`_charged_comparison`; refused between values that have no common order (null and a
@@ -371,10 +420,12 @@ def _c_like_ordering(
             c.charge(min(c.size_of(a), c.size_of(b)))
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
+        elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
+            raise TypeError(_offsets_message(sides, a))
         try:
             return op(a, b)
         except TypeError:
-            raise TypeError(_ordering_message(symbol, dialect, a, b)) from None
+            raise TypeError(_ordering_message(sides.symbol, sides.dialect, a, b)) from None
 
     return compare
 
