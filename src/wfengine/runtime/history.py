@@ -34,6 +34,10 @@ from wfengine.runtime.flow_events import MessageReceived as MessageReceived
 from wfengine.runtime.flow_events import MultiInstanceAdded as MultiInstanceAdded
 from wfengine.runtime.flow_events import ScriptAssigned as ScriptAssigned
 from wfengine.runtime.flow_events import SignalReceived as SignalReceived
+from wfengine.runtime.incident_events import IncidentAborted as IncidentAborted
+from wfengine.runtime.incident_events import IncidentOpened as IncidentOpened
+from wfengine.runtime.incident_events import IncidentRetried as IncidentRetried
+from wfengine.runtime.incident_events import IncidentSkipped as IncidentSkipped
 from wfengine.runtime.note_events import NOTE_EVENTS
 from wfengine.runtime.work_item_events import (
     OperationRefused,
@@ -447,81 +451,6 @@ class ApplicationDiscarded:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail["application"], detail["key"], detail["reason"])
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentOpened:
-    """Something failed and stopped here until an operator answers; ``message``."""
-
-    KIND: ClassVar[str] = EventKind.INCIDENT_OPENED
-    message: str
-
-    def detail(self) -> Any:
-        return self.message
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail)
-
-
-@dataclass(frozen=True, slots=True)
-class _Answered:
-    """An answer to incident ``incident_id``, by ``user`` if named (else stored as the id)."""
-
-    KIND: ClassVar[str]
-    incident_id: str
-    user: str | None = None
-
-    def detail(self) -> Any:
-        if self.user is None:
-            return self.incident_id
-        return {"incident": self.incident_id, "user": self.user}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        if isinstance(detail, str):
-            return cls(detail)
-        return cls(detail["incident"], detail.get("user"))
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentRetried(_Answered):
-    """An operator retried incident ``incident_id``."""
-
-    KIND: ClassVar[str] = EventKind.INCIDENT_RETRIED
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentAborted(_Answered):
-    """An operator aborted the instance over incident ``incident_id``."""
-
-    KIND: ClassVar[str] = EventKind.INCIDENT_ABORTED
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentSkipped:
-    """An operator finished failed work by hand: the outputs given (secrets hidden), for a
-    decision the transitions taken, and ``user`` when one was named."""
-
-    KIND: ClassVar[str] = EventKind.INCIDENT_SKIPPED
-    incident_id: str
-    outputs: dict[str, Any]
-    take: tuple[str, ...] | None = None
-    user: str | None = None
-
-    def detail(self) -> Any:
-        found: dict[str, Any] = {"incident": self.incident_id, "outputs": self.outputs}
-        if self.take is not None:
-            found["take"] = list(self.take)
-        if self.user is not None:
-            found["user"] = self.user
-        return found
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        take = detail.get("take")
-        taken = None if take is None else tuple(take)
-        return cls(detail["incident"], detail["outputs"], taken, detail.get("user"))
 
 
 #: every payload type by the kind it records (the application layer's included)
