@@ -63,7 +63,8 @@ _MISSING = object()
 
 def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
     """Can ``compiled`` take event ``name`` (as the engine decides it: a message start is a
-    Message start event or a receive task with ``Instantiate="true"``; a signal is taken by
+    Message start event, a receive task with ``Instantiate="true"`` or an event-based gateway
+    with ``Instantiate="true"`` leading to a catch of it; a signal is taken by
     a catch, an attached event, an event sub-process, or a Signal start event, where a
     broadcast starts an instance)?"""
     from wfengine.runtime.start_points import message_start_points, signal_starts

@@ -140,7 +140,10 @@ class ActivityCommands(EngineBase):
         is passed over, and named in the ``NotFoundError`` when no other takes the message.
         A receive task with ``Instantiate="true"`` and no way in is such a start too (as
         BPMN tools draw a process a message starts): the instance starts there and the task
-        takes the message at once (``message.received`` on the task)."""
+        takes the message at once (``message.received`` on the task); so is an event-based
+        gateway with ``Instantiate="true"`` and no way in, one of whose ways leads to a catch
+        of the message: the instance starts at the gateway and that catch takes the message,
+        withdrawing the other ways as at a gateway reached."""
         check_trigger_name(name, "message", "start_by_message")
         check_mapping(data, "data", "start_by_message")
         values = dict(data or {})
@@ -172,7 +175,7 @@ class ActivityCommands(EngineBase):
             nav = self._nav()
             inst = nav.new_instance(compiled, deployed.version, values)
             start = compiled.graph.activities[start_at]
-            if instantiates(start):  # the receive task takes it as it begins (kept till then)
+            if instantiates(start):  # its receive task / catch takes it as it begins (kept)
                 where = f"message {name!r} starting process {process_id!r}"
                 kept = dict(compiled.checked(values, where)) if values else {}
                 inst.messages.append((name, kept, nav.now))

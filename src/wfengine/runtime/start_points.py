@@ -4,39 +4,79 @@ level that a message (:meth:`~wfengine.runtime.engine.Engine.start_by_message`) 
 
 Why a module of its own: the compiled graph knows its Message start events
 (:meth:`~wfengine.runtime.compiled.CGraph.message_starts`); a receive task that instantiates
-(``TaskReceive Instantiate="true"``, as BPMN tools draw a process started by a message) and
-a Signal start event are ways in too, read from the definition, and the engine's commands
-and the command line must agree on them.
+(``TaskReceive Instantiate="true"``, as BPMN tools draw a process started by a message), an
+event-based gateway that instantiates (``Route ExclusiveType="Event" Instantiate="true"``:
+a process started by whichever of its messages comes first) and a Signal start event are
+ways in too, read from the definition, and the engine's commands and the command line must
+agree on them.
 """
 
 from __future__ import annotations
 
-from wfengine.definition.graph import is_triggered_start
-from wfengine.definition.model import TaskImplementation, TaskKind
+from wfengine.definition.graph import is_event_gateway, is_triggered_start
+from wfengine.definition.model import Attrs, Route, TaskImplementation, TaskKind
 from wfengine.runtime.compile_events import signal_name
 from wfengine.runtime.compiled import KIND_MESSAGE, CActivity, CompiledProcess
 
 
+def said_instantiate(attrs: Attrs) -> bool:
+    """Does an element with ``attrs`` say ``Instantiate="true"`` (an ``xsd:boolean``)?"""
+    return dict(attrs).get("Instantiate", "").strip().lower() in ("true", "1")
+
+
 def instantiates(ca: CActivity) -> bool:
-    """Is ``ca`` a receive task with ``Instantiate="true"`` (its message starts the
-    process)?"""
+    """Does a message start the process at ``ca``, kept on the new instance for ``ca`` (or
+    the catch it leads to) to take as it begins: a receive task with ``Instantiate="true"``,
+    or an event-based gateway with ``Instantiate="true"`` (its catch of that message takes
+    it, withdrawing the rival ways as when the message comes to a gateway reached)?"""
+    if instantiating_gateway(ca):
+        return True
     body = ca.model.body
     if ca.kind != KIND_MESSAGE or not isinstance(body, TaskImplementation):
         return False
     if body.task is not TaskKind.RECEIVE or body.detail is None:
         return False
-    return dict(body.detail.attrs).get("Instantiate", "").strip().lower() in ("true", "1")
+    return said_instantiate(body.detail.attrs)
+
+
+def instantiating_gateway(ca: CActivity) -> bool:
+    """Is ``ca`` an event-based gateway (``ExclusiveType``, 2.1's ``XORType``, ``Event``)
+    whose Route says ``Instantiate="true"``?"""
+    body = ca.model.body
+    return (
+        isinstance(body, Route)
+        and is_event_gateway(ca.model)
+        and said_instantiate(body.extra_attrs)
+    )
+
+
+def gateway_messages(compiled: CompiledProcess, i: int) -> list[str]:
+    """The messages the ways of gateway ``i`` of ``compiled``'s top level lead to a catch of
+    (an intermediate Message catch event or a receive task), in the order of its ways."""
+    graph = compiled.graph
+    found: list[str] = []
+    for ct in graph.activities[i].normal:
+        target = graph.activities[ct.target]
+        if target.kind == KIND_MESSAGE and target.message and target.message not in found:
+            found.append(target.message)
+    return found
 
 
 def message_start_points(compiled: CompiledProcess, name: str) -> list[int]:
     """The indexes of the top-level start points message ``name`` starts an instance at: its
     Message start events, then its receive tasks with ``Instantiate="true"`` and no way in
-    (such a task takes the message itself when the instance reaches it: at once)."""
+    (such a task takes the message itself when the instance reaches it: at once), and its
+    event-based gateways with ``Instantiate="true"`` and no way in, one of whose ways leads
+    to a catch of ``name`` (that catch takes it as the gateway's ways begin)."""
     graph = compiled.graph
     found = list(graph.message_starts(name))
     for i in graph.starts:
         ca = graph.activities[i]
-        if i not in found and ca.message == name and instantiates(ca):
+        if i in found or not instantiates(ca):
+            continue
+        if ca.message == name or (
+            instantiating_gateway(ca) and name in gateway_messages(compiled, i)
+        ):
             found.append(i)
     return found
 
@@ -75,4 +115,12 @@ def signal_start_names(compiled: CompiledProcess) -> frozenset[str]:
     return frozenset(names)
 
 
-__all__ = ["instantiates", "message_start_points", "signal_start_names", "signal_starts"]
+__all__ = [
+    "gateway_messages",
+    "instantiates",
+    "instantiating_gateway",
+    "message_start_points",
+    "said_instantiate",
+    "signal_start_names",
+    "signal_starts",
+]
