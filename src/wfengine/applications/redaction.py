@@ -114,6 +114,8 @@ def plain(v: Any, depth: int = 0, hidden: frozenset[str] = frozenset()) -> Any:
         return v if bits <= AUDIT_INT_BITS else f"... (an integer of {bits:,} bits)"
     if isinstance(v, datetime | date | time):
         return v.isoformat()
+    if isinstance(v, timedelta | Decimal):
+        return _duration_or_decimal(v)
     if isinstance(v, list | tuple):
         if depth >= AUDIT_DEPTH:
             return f"... (a list of {len(v):,} items, deeper than {AUDIT_DEPTH} levels)"
@@ -136,6 +138,23 @@ def plain(v: Any, depth: int = 0, hidden: frozenset[str] = frozenset()) -> Any:
                 found[key] = plain(x, depth + 1, hidden)
         return found
     return _text(v, repr)
+
+
+def _duration_or_decimal(v: timedelta | Decimal) -> str | float:
+    """A duration as the agents send it, an ISO 8601 duration (``PT1H30M``,
+    :func:`~wfengine.applications.agents.http_json.iso_duration`); a finite Decimal as its
+    text (``12.50``, clipped as a text is); a NaN or infinite one as the float, which the
+    exports write as a float's (``"NaN"``, ``"Infinity"``). Why: both were Python's repr
+    (``datetime.timedelta(seconds=5400)``, ``Decimal('12.50')``) in the audit trail and its
+    exports, where ``instance show --json`` writes the value."""
+    if isinstance(v, timedelta):
+        # (imported here: the agents' module brings the HTTP client)
+        from wfengine.applications.agents.http_json import iso_duration
+
+        return iso_duration(v)
+    if v.is_finite():
+        return _text(v, str)
+    return float("nan") if v.is_nan() else float(v)  # (a signalling NaN has no float)
 
 
 def _clipped(text: str) -> str:
