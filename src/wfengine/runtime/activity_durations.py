@@ -51,6 +51,8 @@ OFFERED_KIND = "work_item.offered"
 COMPLETED_KIND = "activity.completed"
 #: a deadline fired on the activity instance
 LATE_KIND = "deadline.fired"
+#: the person working the round's work item gave it back (on offer, or to its owner)
+RELEASED_KIND = "work_item.released"
 
 #: what a tested-first (while) loop records before it tests its condition: a loop instance
 #: that completes having recorded nothing else ran no round (:func:`no_round`)
@@ -99,6 +101,7 @@ class Rounds:
         "_loop",
         "_offered",
         "_ready",
+        "_released",
         "_seen",
         "_started",
         "done",
@@ -112,6 +115,9 @@ class Rounds:
         self.late = False
         self._ready = ready
         self._started: datetime | None = None
+        #: when the round's work, begun, was given back unstarted (None: it was not, or
+        #: someone has started it since)
+        self._released: datetime | None = None
         self._offered = False
         self._later = False  # a round ended before the one in progress
         self._closed = False
@@ -128,11 +134,17 @@ class Rounds:
         if kind in ROUND_START_KINDS:
             if self._started is None:
                 self._started = at
+            if kind != "activity.started":
+                self._released = None
+        elif kind == RELEASED_KIND:
+            if self._started is not None:
+                self._released = at
         elif kind == OFFERED_KIND:
             self._offered = True
         elif kind == ITERATION_KIND:
             self._end(at)
             self._ready, self._started, self._offered, self._later = at, None, False, True
+            self._released = None
         elif kind == COMPLETED_KIND:
             # the round in progress, if its work began (after a loop's last round the
             # completion follows its ``activity.iteration``: no round of its own)
@@ -150,12 +162,18 @@ class Rounds:
 
     @property
     def waiting_since(self) -> datetime | None:
-        """When the later round in progress became ready, if its work was offered and nobody
-        has started it yet (the first round's wait shows as its activity instance's state,
-        not started; a later round's does not: the activity instance runs on)."""
-        if self._later and self._offered and self._started is None and not self._closed:
+        """When the work of the round in progress began to wait for a person again, where it
+        waits now and the activity instance runs on (so its state does not tell): a later
+        round's, offered and not started, since it became ready (the first round's wait shows
+        as its activity instance's state, not started); a round whose work a person started
+        and gave back (released, on offer or to its owner), unstarted since, from the release.
+        Why the release: such work sat unheld while the figures listed nothing waiting.
+        Its duration still runs from its first start (waiting: offered to first started)."""
+        if self._closed:
+            return None
+        if self._later and self._offered and self._started is None:
             return self._ready
-        return None
+        return self._released
 
 
 @dataclass(slots=True)

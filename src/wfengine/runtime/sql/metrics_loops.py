@@ -116,3 +116,40 @@ def elapsed(a: datetime, b: datetime) -> float:
     """Real seconds from ``a`` to ``b``, as the memory store's figures compute them
     (``wfengine.audit.metrics._seconds``: both in UTC first)."""
     return (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds()
+
+
+#: the work items that wait again: a person started them and gave them back (released),
+#: unstarted since, in an activity instance that runs on (started: its state does not show
+#: the wait) of an open process instance; each with its last release
+_RELEASED_QUERY = """
+SELECT a.activity_id, p.definition_version, MAX(e.at)
+FROM work_items AS w
+JOIN activity_instances AS a ON a.id = w.activity_instance_id
+JOIN process_instances AS p ON p.id = w.instance_id
+JOIN audit_events AS e
+  ON e.instance_id = w.instance_id AND e.work_item_id = w.id AND e.kind = 'work_item.released'
+WHERE a.process_id = :process_id AND w.state IN ('offered', 'allocated')
+      AND a.state LIKE 'open.%' AND a.state <> 'open.not_running.not_started'
+      AND p.state LIKE 'open.%'
+GROUP BY w.id, a.activity_id, p.definition_version
+"""
+
+
+def released_waiting(
+    conn: sa.Connection,
+    process_id: str,
+    looped: Callable[[str, int], bool],
+    found: ActivityDurations,
+) -> None:
+    """Add to ``found``'s ``waiting_since`` the work of ``process_id`` that waits again since
+    a person who had started it released it (``Rounds.waiting_since``, as the memory store's
+    trail tells it); a Standard loop's rows are passed over (:func:`loop_rounds` reads their
+    rounds, releases too)."""
+    stmt = sa.text(_RELEASED_QUERY).columns(
+        sa.column("activity_id", sa.String),
+        sa.column("definition_version", sa.Integer),
+        sa.column("released", time_type()),
+    )
+    for act, version, released in conn.execute(stmt, {"process_id": process_id}):
+        if not looped(act, version):
+            found.waiting_since.setdefault(act, []).append(released)

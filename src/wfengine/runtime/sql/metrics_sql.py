@@ -45,7 +45,7 @@ from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.sql.listing import id_chunks
-from wfengine.runtime.sql.metrics_loops import loop_rounds, time_type
+from wfengine.runtime.sql.metrics_loops import loop_rounds, released_waiting, time_type
 
 if TYPE_CHECKING:
     from wfengine.runtime.deployment import DeployedProcess
@@ -281,6 +281,7 @@ def activity_durations(
         found = ActivityDurations()
         for act, since_at in conn.execute(waiting_now, {"process_id": process_id}):
             found.waiting_since.setdefault(act, []).append(since_at)
+        released_waiting(conn, process_id, multi.looped, found)  # (started, given back)
         #: the late rows closed terminated: their deadline's events tell whether it ended
         #: them (:func:`_settle`)
         stopped: list[Any] = []
