@@ -1,6 +1,7 @@
 """Engine.instances(state=) and instance_summaries(state=) name the argument and the states
-they take for a state that is none (as work_items_of and the WAPI session do): "running"
-for "open.running" was a bare "'running' is not a valid ProcessState"."""
+they take for a state that is none (as work_items_of and the WAPI session do): "runing"
+was a bare "'runing' is not a valid ProcessState". A state's last word ("running") is taken
+(tests/runtime/test_instances_state_words.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from wfengine.runtime.states import ProcessState
 
 ALL_STATES = (
     "open.not_running.not_started, open.running, open.not_running.suspended, "
-    "closed.completed, closed.terminated, closed.aborted"
+    "closed.completed, closed.terminated, closed.aborted, "
+    "not_started, running, suspended, completed, terminated, aborted"
 )
 
 
@@ -30,7 +32,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.mark.parametrize("listing", ["instances", "instance_summaries"])
-@pytest.mark.parametrize("state", ["running", "", 5])
+@pytest.mark.parametrize("state", ["runing", "", 5])
 def test_a_state_that_is_none_is_refused_by_name(
     engine: Engine, listing: str, state: object
 ) -> None:

@@ -87,6 +87,27 @@ def named_state(kind: type[_E], state: object, where: str, allowed: Sequence[str
         raise ValueError(f"{where}: state must be one of {shown}, not {state!r}") from None
 
 
+def state_or_last_word(kind: type[_E], state: object, where: str) -> _E:
+    """``state`` as a ``kind`` member: a member, its WfMC name (``open.running``) or that
+    name's last word (``running``). Every listing of instances takes both forms by it (the
+    engine's ``instances`` and ``instance_summaries``, the WAPI's
+    ``open_process_instances_list``): the engine's refused the last words the WAPI took.
+    A last word more than one state ends with (none of ProcessState's) is refused naming
+    their full names; any other refusal (:func:`named_state`) names every form taken."""
+    names = [str(m.value) for m in kind]
+    by_word: dict[str, list[_E]] = {}
+    for member in kind:
+        by_word.setdefault(str(member.value).rsplit(".", 1)[-1], []).append(member)
+    if isinstance(state, str) and state not in names and state in by_word:
+        (found, *others) = by_word[state]
+        if others:
+            full = ", ".join(str(m.value) for m in (found, *others))
+            raise ValueError(f"{where}: state {state!r} is the last word of {full}: name one")
+        return found
+    words = [w for w, members in by_word.items() if len(members) == 1 and w not in names]
+    return named_state(kind, state, where, [*names, *words])
+
+
 def check_process_filter(process_id: object, command: str) -> None:
     """Raise ``TypeError`` naming ``command`` when ``process_id``, a listing's filter, is
     neither None nor a process id (a string). Why: a list of ids raised a bare
@@ -183,12 +204,13 @@ class Queries(EngineBase):
     def instances(
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSnapshot]:
-        """The instances in creation order, of ``state`` / ``process_id`` when given. One on
-        a stored version that no longer compiles (stored by an earlier wfengine) is left
-        out, a warning on the ``wfengine.store`` logger naming it and why: it fails only what
-        needs it (``instance(id)`` raises its :class:`~wfengine.errors.DeployError`)."""
+        """The instances in creation order, of ``state`` (a WfMC state name, ``open.running``,
+        or its last word, ``running``) / ``process_id`` when given. One on a stored version
+        that no longer compiles (stored by an earlier wfengine) is left out, a warning on the
+        ``wfengine.store`` logger naming it and why: it fails only what needs it
+        (``instance(id)`` raises its :class:`~wfengine.errors.DeployError`)."""
         check_process_filter(process_id, "instances")
-        wanted = None if state is None else named_state(ProcessState, state, "instances")
+        wanted = None if state is None else state_or_last_word(ProcessState, state, "instances")
         return [
             instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
         ]
@@ -210,7 +232,9 @@ class Queries(EngineBase):
         limit = page_size(limit, "instances")
         check_after(after, str, "the id of the last instance of the previous page")
         check_id_filter(after, "after", "process instance id", "instance_summaries")
-        wanted = None if state is None else named_state(ProcessState, state, "instance_summaries")
+        wanted = (
+            None if state is None else state_or_last_word(ProcessState, state, "instance_summaries")
+        )
         return self.store.instance_summaries(
             state=wanted, process_id=process_id, limit=limit, after=after
         )

@@ -42,6 +42,7 @@ from wfengine.runtime.queries import (
     named_state,
     open_work_item_state,
     refuse_unknown_filters,
+    state_or_last_word,
 )
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -357,12 +358,8 @@ class Session:
         them. A ``process_id`` never deployed raises :class:`~wfengine.errors.NotFoundError`
         naming those deployed, as ``wfengine instances --process`` does."""
         engine = self._engine()
-        wanted = None
-        if state is not None:
-            words = [*(m.value for m in ProcessState), *_SHORT_STATES]
-            if isinstance(state, str):  # (a ProcessState's value is no last word: kept)
-                state = _SHORT_STATES.get(state, state)
-            wanted = named_state(ProcessState, state, "open_process_instances_list", words)
+        where = "open_process_instances_list"
+        wanted = None if state is None else state_or_last_word(ProcessState, state, where)
         check_process_filter(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
         refuse_unknown_filters(engine.store, process_id)
@@ -553,8 +550,6 @@ _MOVES = (
 )
 #: the same by their last word (``suspended`` for ``open.not_running.suspended``)
 _SHORT_MOVES = {move.value.rsplit(".", 1)[-1]: move for move in _MOVES}
-#: every process state by its last word, as a listing takes them
-_SHORT_STATES = {state.value.rsplit(".", 1)[-1]: state for state in ProcessState}
 #: the states a work item's user moves it to
 _ITEM_MOVES = (
     WorkItemState.ALLOCATED,
