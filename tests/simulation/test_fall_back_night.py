@@ -64,8 +64,12 @@ def test_a_wall_time_the_clocks_skip_is_refused_naming_its_line(tmp_path: Path) 
         Scenario.load(path)
 
 
-def test_a_zoned_moment_at_the_calendars_end_still_loads() -> None:
-    # (its check for a skipped hour reads it in UTC, past the year 9999 here)
+def test_a_zoned_moment_at_the_calendars_end_is_refused_saying_why() -> None:
+    # (its check for a skipped hour reads it in UTC, past the year 9999 here: no bare
+    # OverflowError; no run can start there, where the engine's time has ended)
     last = "9999-12-31T23:00:00[America/New_York]"
-    scn = Scenario.from_data({"start": last, "arrivals": {"at": [last]}})
-    assert scn.arrivals.times == (scn.start,)
+    said = r"^scenario: start: 9999-12-31T23:00:00-05:00 is at or after 9999-12-31T00:00:00\+00"
+    with pytest.raises(ScenarioError, match=said):
+        Scenario.from_data({"start": last, "arrivals": {"at": [last]}})
+    with pytest.raises(ScenarioError, match=r"^scenario: arrivals.at\[0\]: 9999-12-31T23:00:00-05"):
+        Scenario.from_data({"start": "9999-12-30T00:00:00Z", "arrivals": {"at": [last]}})

@@ -81,6 +81,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfengine.definition.iso_moments import Hour24Error, iso_datetime
 from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, after, read_calendar
+from wfengine.simulation.clock_end import END, past_the_end, period_refusal
 from wfengine.simulation.distributions import (
     AT_MOST,
     MAX_SECONDS,
@@ -296,7 +297,11 @@ class Scenario:
         instances = data.get("instances", DEFAULT_INSTANCES)
         if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
             raise ScenarioError(f"{source}: instances: a whole number, not {instances!r}")
-        horizon = data.get("horizon")
+        said = data.get("horizon")
+        horizon = None if said is None else seconds_of(said, f"{source}: horizon")
+        refused = period_refusal(start, horizon, said)
+        if refused is not None:
+            raise ScenarioError(f"{source}: {refused}")
         policy = data.get("policy", "fifo")
         if policy not in POLICIES:
             raise ScenarioError(f"{source}: policy: {policy!r} is not one of {POLICIES}")
@@ -331,7 +336,7 @@ class Scenario:
             process=None if data.get("process") is None else str(data["process"]),
             start=start,
             instances=instances,
-            horizon=None if horizon is None else seconds_of(horizon, f"{source}: horizon"),
+            horizon=horizon,
             data={
                 k: value(v, f"{source}: data.{k}")
                 for k, v in _by_id(data.get("data"), f"{source}: data").items()
@@ -574,4 +579,6 @@ def _arrivals(
                 f"{at}: {moment.isoformat()} is before the scenario's start "
                 f"({start.isoformat()}); give a start no later than the first arrival"
             )
+        if past_the_end(moment):
+            raise ScenarioError(f"{at}: {moment.isoformat()} is {END}")
     return Arrivals("times", times=tuple(sorted((m for m, _ in moments), key=_instant)))

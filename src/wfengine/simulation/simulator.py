@@ -42,7 +42,7 @@ from wfengine.errors import (
     NotFoundError,
     WorkflowError,
 )
-from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.clock import VirtualClock, due_after
 from wfengine.runtime.directory import StaticDirectory
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
@@ -50,6 +50,7 @@ from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import WorkItemState
 from wfengine.simulation.binding import Bound, refusal, step_labels
 from wfengine.simulation.calendar import after
+from wfengine.simulation.clock_end import past_the_clock, past_the_end, period_refusal
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.draws import Chooser as Chooser
 from wfengine.simulation.draws import Streams as Streams
@@ -101,9 +102,7 @@ class DelayedCalls:
         seconds = self._seconds(job.payload, self._waits.get(job.id, 0) == 0)
         if seconds <= 0:
             return self._call(engine, job)
-        try:
-            engine.clock.now() + timedelta(seconds=seconds)
-        except OverflowError:
+        if due_after(engine.clock.now(), timedelta(seconds=seconds)) is None:  # (past the end)
             self.past_the_clock = self.past_the_clock or str(job.payload["activity_id"])
             return self._call(engine, job)
         self._waited.add(job.id)
@@ -178,6 +177,9 @@ class Run:
         self.streams = Streams(seed, replication)
         self.instances = instances
         self.progress = progress
+        refused = period_refusal(scenario.start, scenario.horizon)
+        if refused is not None:  # (a scenario built in code: a file's is refused when read)
+            raise ScenarioError(f"{scenario.source}: {refused}")
         self.clock = VirtualClock(scenario.start)
         directory: Any = bound.organisation or StaticDirectory(bound.members)
         self.registry, self.stubbed = self._registry(applications)
@@ -460,13 +462,17 @@ class Run:
                 gc.unfreeze()
 
     def _past_the_clock(self, what: str) -> ScenarioError:
-        """The error for ``what`` falling after the last moment the clock holds."""
-        return ScenarioError(
-            f"{self.scenario.source}: at {self.clock.now():%Y-%m-%d}, {what} would fall after "
-            f"{datetime.max:%Y-%m-%d}, the last day the simulated clock holds: the scenario's "
-            "durations or gaps between arrivals are too long for this many cases (shorten "
-            "them, or run fewer cases; a working calendar stretches them by its closed hours)"
-        )
+        """The error for ``what`` falling past the end of the engine's time."""
+        return past_the_clock(self.scenario.source, self.clock.now(), what)
+
+    def _first_event(self) -> str:
+        """What the first event of the queue is, as a message names it."""
+        _, _, kind, payload = self._events[0]
+        if kind == "arrive":
+            return f"case {payload + 1}'s arrival"
+        if kind == "finish":
+            return f"the end of {payload[0]}'s work on activity {payload[2]!r}"
+        return f"the next opening of {payload}'s calendar"
 
     def _run(self, freezing: bool) -> RunOutcome:
         scenario = self.scenario
@@ -520,6 +526,8 @@ class Run:
             if end is not None and when > end:
                 stopped = HORIZON
                 break
+            if past_the_end(when):  # (an event: the engine's jobs fall due before the end)
+                raise self._past_the_clock(self._first_event())
             if when > self.clock.now():
                 self.clock.set(when)  # the engine fires the timers that became due
             if due is not None and due <= when:
