@@ -201,6 +201,7 @@ def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str,
     start``: the later value silently won. An unknown incident reads everything so; the
     engine then says it is unknown."""
     from wfengine.cli.declared_data import (
+        NotFiniteParameter,
         declarations,
         declared_target,
         declared_values,
@@ -224,6 +225,8 @@ def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str,
             given_once(given_as, name, target, "--set")
         try:
             outputs.update(declared_values({name: text}, deployed.package, deployed.definition))
+        except NotFiniteParameter:  # a usage error, as for every command taking values
+            raise
         except click.BadParameter:
             outputs[name] = fallback(name, text)
     return outputs
