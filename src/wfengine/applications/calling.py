@@ -193,6 +193,7 @@ def call_noting(
             result = func(**args) if direct else _call(binding, args, key)
             if type(result) not in _SETTLED and inspect.isawaitable(result):  # (_answer, inline:
                 result = _settle(binding, result)  # the path of every call)
+            result, outputs = taken_answer(result, sensitive, expected)
         except (SystemExit, KeyboardInterrupt) as exc:
             error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, None).detail())
@@ -214,26 +215,54 @@ def call_noting(
                 place = place_text(where)
                 prefix = f"{place}: " if place else ""
                 tries = tries_text(attempt, attempts)
-                name = getattr(exc, "exception_name", None)
                 raise ToolFailure(
                     f"{prefix}application {app_id!r} raised {error} ({tries})",
                     application_id=app_id,
-                    exception_name=name if isinstance(name, str) else type(exc).__name__,
+                    exception_name=exception_name(exc),
                     attempts=attempt,
                 ) from exc
             assert delay is not None
             sleep(delay)
             continue
-        if sensitive:  # an answer not as asked may hold a secret where no name says so
-            outputs = audit_answer(result, sensitive, expected)
-        # None (an application that answers nothing) before the ABC check, which is slower
-        elif type(result) is dict or (result is not None and isinstance(result, Mapping)):
-            outputs = audit_values(result, sensitive)
-        else:
-            outputs = plain(result)
         note(_RETURNED, returned_detail(app_id, attempt, outputs))
         return result
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def taken_answer(
+    result: Any, sensitive: frozenset[str], expected: Container[str] | None
+) -> tuple[Any, Any]:
+    """An application's answer ``result`` as the engine keeps it, and as the audit trail
+    shows it (:class:`ApplicationReturned`): a mapping that is not a dict (a database row
+    whose cursor may have closed, a lazy proxy) read into a dict, once. Both callers (the
+    synchronous call, :func:`call_noting`, and an ``invoke`` job's) take it here, inside
+    the attempt: an answer that raises while it is read is then a failed attempt like any
+    other (retried, then the EXCEPTION transition or an incident). Read after it, it
+    escaped the engine's command: the memory store kept a running activity with no job and
+    no incident, and an ``invoke`` job became an incident of the job, never retried.
+    ``sensitive``, ``expected``: as :func:`~.redaction.audit_answer` takes them."""
+    # None (an application that answers nothing) before the ABC check, which is slower
+    if type(result) is not dict and result is not None and isinstance(result, Mapping):
+        result = dict(result.items())
+    if sensitive:  # an answer not as asked may hold a secret where no name says so
+        return result, audit_answer(result, sensitive, expected)
+    if type(result) is dict:
+        return result, audit_values(result, sensitive)
+    return result, plain(result)
+
+
+def exception_name(exc: BaseException) -> str:
+    """The name an EXCEPTION transition knows the failure ``exc`` by: its ``exception_name``
+    when that is a text (an agent's error naming the remote exception), else its type's
+    name, also when reading the attribute raises (a property that fails): raised here, it
+    escaped the engine's command as :func:`taken_answer`'s did."""
+    try:
+        name = getattr(exc, "exception_name", None)
+    except (SystemExit, KeyboardInterrupt):
+        raise  # the program's stop, not the call's failure
+    except BaseException:
+        name = None
+    return name if isinstance(name, str) else type(exc).__name__
 
 
 _INVOKED = ApplicationInvoked.KIND

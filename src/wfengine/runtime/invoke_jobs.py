@@ -29,7 +29,9 @@ from wfengine.applications.calling import (
     CallStopped,
     ToolFailure,
     call_once,
+    exception_name,
     find_binding,
+    taken_answer,
     tries_text,
 )
 from wfengine.applications.events import (
@@ -38,7 +40,7 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
-from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
+from wfengine.applications.redaction import audit_values, failure_text
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.definition.model import Application
 from wfengine.errors import (
@@ -265,6 +267,8 @@ class InvokeJobHandler:
             (engine.clock.now(), ApplicationInvoked(app_id, attempt, key, shown, job=job.id))
         ]
         binding: Binding | None = None
+        # an answer not as asked may hold a secret where no name says so (taken_answer)
+        expected = _expected(engine, payload) if sensitive else None
         try:
             binding = _async_binding(engine, payload, where)
             told = CallInProgress(
@@ -272,6 +276,7 @@ class InvokeJobHandler:
             )
             with call_watch.in_progress(told):  # (its runner tells the supervisor)
                 result = call_once(binding, inputs, key)
+            result, shown = taken_answer(result, sensitive, expected)  # (read: in the attempt)
         except (SystemExit, KeyboardInterrupt) as exc:
             error = failure_text(exc, inputs, sensitive)  # (not retried: see _stopped)
             records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, None)))
@@ -294,20 +299,13 @@ class InvokeJobHandler:
             # from the attempt: a call made again (its answer discarded while the instance
             # was suspended) read "(1 attempt)" with attempts=2
             tries = tries_text(attempt, retries + 1)
-            name = getattr(exc, "exception_name", None)
             failure = ToolFailure(
                 f"{where}: application {app_id!r} raised {error} ({tries})",
                 application_id=app_id,
-                exception_name=name if isinstance(name, str) else type(exc).__name__,
+                exception_name=exception_name(exc),
                 attempts=attempt,
             )
             return InvokeOutcome(records, error=failure, retry_in=delay)
-        if sensitive:  # an answer not as asked may hold a secret where no name says so
-            shown = audit_answer(result, sensitive, _expected(engine, payload))
-        else:
-            shown = (
-                audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
-            )
         records.append((engine.clock.now(), ApplicationReturned(app_id, attempt, shown)))
         return InvokeOutcome(records, result=result)
 
