@@ -13,15 +13,10 @@ agree on them.
 
 from __future__ import annotations
 
-from wfengine.definition.graph import is_event_gateway, is_triggered_start
-from wfengine.definition.model import Attrs, Route, TaskImplementation, TaskKind
+from wfengine.definition.graph import is_triggered_start
+from wfengine.definition.instantiating import instantiating_gateway, instantiating_receive
 from wfengine.runtime.compile_events import signal_name
 from wfengine.runtime.compiled import KIND_MESSAGE, CActivity, CompiledProcess
-
-
-def said_instantiate(attrs: Attrs) -> bool:
-    """Does an element with ``attrs`` say ``Instantiate="true"`` (an ``xsd:boolean``)?"""
-    return dict(attrs).get("Instantiate", "").strip().lower() in ("true", "1")
 
 
 def instantiates(ca: CActivity) -> bool:
@@ -29,25 +24,9 @@ def instantiates(ca: CActivity) -> bool:
     the catch it leads to) to take as it begins: a receive task with ``Instantiate="true"``,
     or an event-based gateway with ``Instantiate="true"`` (its catch of that message takes
     it, withdrawing the rival ways as when the message comes to a gateway reached)?"""
-    if instantiating_gateway(ca):
+    if instantiating_gateway(ca.model):
         return True
-    body = ca.model.body
-    if ca.kind != KIND_MESSAGE or not isinstance(body, TaskImplementation):
-        return False
-    if body.task is not TaskKind.RECEIVE or body.detail is None:
-        return False
-    return said_instantiate(body.detail.attrs)
-
-
-def instantiating_gateway(ca: CActivity) -> bool:
-    """Is ``ca`` an event-based gateway (``ExclusiveType``, 2.1's ``XORType``, ``Event``)
-    whose Route says ``Instantiate="true"``?"""
-    body = ca.model.body
-    return (
-        isinstance(body, Route)
-        and is_event_gateway(ca.model)
-        and said_instantiate(body.extra_attrs)
-    )
+    return ca.kind == KIND_MESSAGE and instantiating_receive(ca.model)
 
 
 def gateway_messages(compiled: CompiledProcess, i: int) -> list[str]:
@@ -75,7 +54,7 @@ def message_start_points(compiled: CompiledProcess, name: str) -> list[int]:
         if i in found or not instantiates(ca):
             continue
         if ca.message == name or (
-            instantiating_gateway(ca) and name in gateway_messages(compiled, i)
+            instantiating_gateway(ca.model) and name in gateway_messages(compiled, i)
         ):
             found.append(i)
     return found
@@ -118,9 +97,7 @@ def signal_start_names(compiled: CompiledProcess) -> frozenset[str]:
 __all__ = [
     "gateway_messages",
     "instantiates",
-    "instantiating_gateway",
     "message_start_points",
-    "said_instantiate",
     "signal_start_names",
     "signal_starts",
 ]
