@@ -144,6 +144,8 @@ class ActivityCompiler:
             )
         }
         self.activity_ids = frozenset(self.activities_by_id)
+        #: the activity sets by Id, the first where one repeats (a lookup per block, not a walk)
+        self.activity_sets = {s.id: s for s in reversed(process.activity_sets)}
         #: who an activity that names no performer works for: its pool lane's performers
         self.lanes = LanePerformers(package)
 
@@ -202,12 +204,9 @@ class ActivityCompiler:
             subflow = compile_subflow(self.package, self.exprs, where, body)
         elif isinstance(body, BlockActivity):
             kind = KIND_BLOCK
-            try:
-                aset = self.process.activity_set(body.activity_set_id)
-            except KeyError:
-                raise DeployError(
-                    f"{where}: block names no activity set {body.activity_set_id!r}"
-                ) from None
+            aset = self.activity_sets.get(body.activity_set_id)
+            if aset is None:
+                raise DeployError(f"{where}: block names no activity set {body.activity_set_id!r}")
             block = self.compile(aset, body.start_activity_id or aset.default_start_activity_id)
         elif isinstance(body, Event):
             terminate = body.is_terminate

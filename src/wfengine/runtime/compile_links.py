@@ -16,10 +16,10 @@ from wfengine.definition.checks.flow import EVENT_SUB_TRIGGERS as SUB_TRIGGERS
 from wfengine.definition.graph import link_event, link_throws
 from wfengine.definition.model import (
     Activity,
+    ActivitySet,
     BlockActivity,
     EventPosition,
     Transition,
-    WorkflowProcess,
 )
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import boundary, is_event_gateway
@@ -112,16 +112,16 @@ def connect_events(
 def event_subprocesses(
     exprs: ExpressionReader,
     scope: str,
-    process: WorkflowProcess,
+    sets: Mapping[str, ActivitySet],
     activities: Sequence[Activity],
     compiled: Sequence[CActivity],
 ) -> tuple[CEventSub, ...]:
-    """The event sub-processes of one graph: its block activities whose activity set has
-    ``TriggeredByEvent="true"``, each with its start event's trigger (Timer, Message, Signal,
-    Error or Escalation; ``Interrupting`` on the start event, true by default). One whose
-    start event has no trigger the engine arms never runs (and is no start of the scope)."""
+    """The event sub-processes of one graph: its block activities whose activity set (in
+    ``sets``, the process's by Id) has ``TriggeredByEvent="true"``, each with its start
+    event's trigger (Timer, Message, Signal, Error or Escalation; ``Interrupting`` on the start
+    event, true by default). One whose start event has no trigger the engine arms never runs
+    (and is no start of the scope)."""
     found: list[CEventSub] = []
-    sets = {s.id: s for s in process.activity_sets}
     for idx, a in enumerate(activities):
         body = a.body
         if not isinstance(body, BlockActivity):

@@ -536,7 +536,7 @@ class _GraphCompiler(ActivityCompiler):
                 and ca.throws is None
                 and not ca.assign_start
             )
-        subs = event_subprocesses(self.exprs, name, self.process, activities, compiled)
+        subs = event_subprocesses(self.exprs, name, self.activity_sets, activities, compiled)
         if subs:  # they start on their event, not with the scope
             starts = tuple(i for i in starts if i not in {s.block for s in subs})
         attrs = dict((activity_set or self.process).extra_attrs)

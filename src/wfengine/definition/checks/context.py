@@ -9,11 +9,12 @@ builds the scopes' graphs and those lookup tables once so that the checks stay s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
 
+from wfengine.definition.checks.process_index import ProcessIndex
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.graph import (
     is_boundary_event,
@@ -143,6 +144,8 @@ class Context:
     scopes: list[Scope]
     #: the processes under validation: all of the package's, or the one being deployed
     processes: tuple[WorkflowProcess, ...] = ()
+    #: :meth:`process_index` by ``id(process)`` (the package holds each process meanwhile)
+    _indexes: dict[int, ProcessIndex] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def build(
@@ -186,6 +189,14 @@ class Context:
         for process in self.package.workflow_processes:
             found.setdefault(process.id, process)
         return found
+
+    def process_index(self, process: WorkflowProcess) -> ProcessIndex:
+        """``process``'s activity sets and activities by Id, built when first asked: a check
+        of one scope looks up the rest of its process here rather than walking it."""
+        index = self._indexes.get(id(process))
+        if index is None:
+            index = self._indexes[id(process)] = ProcessIndex(process)
+        return index
 
     def data_names(self, process: WorkflowProcess, activity: Activity | None = None) -> set[str]:
         """Names an expression in ``process`` (and in ``activity``) may use as variables."""

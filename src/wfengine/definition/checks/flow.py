@@ -48,31 +48,26 @@ from wfengine.definition.model import (
 _CYCLE_NAMES_SHOWN = 5
 
 
-def _starts(scope: Scope) -> list[str]:
+def _starts(ctx: Context, scope: Scope) -> list[str]:
     """Start Ids, plus the start activity a block or the set itself declares."""
     starts = start_ids(scope.graph)
     declared: list[str | None] = []
     if scope.activity_set is not None:
         declared.append(scope.activity_set.default_start_activity_id)
-        for activity in scope.process.activities:
-            body = activity.body
-            if getattr(body, "activity_set_id", None) == scope.activity_set.id:
-                declared.append(getattr(body, "start_activity_id", None))
+        declared.extend(
+            ctx.process_index(scope.process).block_starts.get(scope.activity_set.id, ())
+        )
     for node in declared:
         if node is not None and node in scope.graph and node not in starts:
             starts.append(node)
-    starts.extend(n for n in event_subprocess_blocks(scope) if n not in starts)
+    starts.extend(n for n in event_subprocess_blocks(ctx, scope) if n not in starts)
     return starts
 
 
-def event_subprocess_blocks(scope: Scope) -> list[str]:
+def event_subprocess_blocks(ctx: Context, scope: Scope) -> list[str]:
     """The block activities of a scope that run an event sub-process (an activity set with
     ``TriggeredByEvent="true"``): no transition reaches them, their event starts them."""
-    triggered = {
-        s.id
-        for s in scope.process.activity_sets
-        if dict(s.extra_attrs).get("TriggeredByEvent", "false") == "true"
-    }
+    triggered = ctx.process_index(scope.process).triggered
     if not triggered:
         return []
     return [
@@ -96,7 +91,7 @@ def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
                 line=scope.line,
             )
             continue
-        if not _starts(scope):
+        if not _starts(ctx, scope):
             yield make(
                 "no-start",
                 f"{scope.where} has no start activity: every activity has an incoming "
@@ -108,7 +103,7 @@ def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
             continue
         if scope.activity_set is not None:  # an activity set something around it ends
             endings = endings or _Endings(ctx)  # (a block polling until an event on it fires)
-            if endings.ended(scope, set(scope.graph) - set(event_subprocess_blocks(scope))):
+            if endings.ended(scope, set(scope.graph) - set(event_subprocess_blocks(ctx, scope))):
                 continue
         yield make(
             "no-end",
@@ -122,7 +117,7 @@ def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
 def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
     """``unreachable-activity``: no path from any start leads to the activity."""
     for scope in ctx.scopes:
-        starts = _starts(scope)
+        starts = _starts(ctx, scope)
         if not starts:
             continue  # no-start already says it; every activity would be listed
         graph = scope.analysis_graph
@@ -206,10 +201,10 @@ def _event_subprocess_triggers(ctx: Context) -> Iterator[Diagnostic]:
     """``boundary-trigger`` for an event sub-process whose start events have no trigger the
     engine arms: it never starts."""
     for scope in ctx.scopes:
-        blocks = event_subprocess_blocks(scope)
+        blocks = event_subprocess_blocks(ctx, scope)
         if not blocks:
             continue
-        sets = {s.id: s for s in scope.process.activity_sets}
+        sets = ctx.process_index(scope.process).sets
         for node in blocks:
             activity = activity_of(scope.graph, node)
             aset = sets[getattr(activity.body, "activity_set_id", "")]
@@ -405,7 +400,7 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=first,
                 line=activity_of(scope.graph, first).line,
             )
-        subs = set(event_subprocess_blocks(scope))
+        subs = set(event_subprocess_blocks(ctx, scope))
         can_end = reaching(graph, set(ends) | _deliberate_stops(graph) | ended)
         for node in scope.graph:
             if node in can_end or node in trapped:
@@ -440,6 +435,7 @@ class _Endings:
     started on its own)."""
 
     def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.sets: dict[tuple[int, str], Scope] = {}
         for scope in ctx.scopes:
             if scope.activity_set is not None:
@@ -468,7 +464,7 @@ class _Endings:
         if scope in self.kinds or scope in seen:
             return self.kinds.get(scope, frozenset())
         kinds: set[str] = set()
-        subs = set(event_subprocess_blocks(scope))
+        subs = set(event_subprocess_blocks(self.ctx, scope))
         for node in scope.graph:
             body = activity_of(scope.graph, node).body
             inner = self._set_of(scope, node)
@@ -496,7 +492,7 @@ class _Endings:
         if scope in self.subs:
             return self.subs[scope]
         found = self.subs[scope] = []
-        for node in event_subprocess_blocks(scope):
+        for node in event_subprocess_blocks(self.ctx, scope):
             inner = self._set_of(scope, node)
             assert inner is not None and inner.activity_set is not None
             for activity in inner.activity_set.activities:
@@ -549,8 +545,8 @@ class _Endings:
                 if (e := activity_of(graph, n).event) is not None and e.is_terminate
             }
             found = runs_beside(graph, terminates, self._together(scope))
-            if terminates and set(_starts(scope)) & reaching(graph, terminates):
-                found.update(event_subprocess_blocks(scope))
+            if terminates and set(_starts(self.ctx, scope)) & reaching(graph, terminates):
+                found.update(event_subprocess_blocks(self.ctx, scope))
             self.beside[scope] = found
         return self.beside[scope]
 

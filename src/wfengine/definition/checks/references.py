@@ -8,7 +8,7 @@ a time and cannot see the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from wfengine.definition.checks.call_parameters import call_parameters
@@ -17,7 +17,6 @@ from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.graph import MAX_BLOCK_DEPTH
 from wfengine.definition.model import (
     Activity,
-    ActivitySet,
     ArrayType,
     BlockActivity,
     DeclaredType,
@@ -333,13 +332,7 @@ def check_references(ctx: Context) -> Iterator[Diagnostic]:
     for scope, activity in _activities(ctx):
         if not isinstance(activity.body, ReferenceImplementation):
             continue
-        everything = {
-            a.id: a
-            for a in (
-                *scope.process.activities,
-                *(x for s in scope.process.activity_sets for x in s.activities),
-            )
-        }
+        everything = ctx.process_index(scope.process).activities
         seen = [activity.id]
         found = activity
         problem = None
@@ -376,9 +369,8 @@ def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
         if not isinstance(body, BlockActivity):
             continue
         line = body.line if body.line is not None else activity.line
-        target = next(
-            (s for s in scope.process.activity_sets if s.id == body.activity_set_id), None
-        )
+        index = ctx.process_index(scope.process)
+        target = index.sets.get(body.activity_set_id)
         if target is None:
             yield make(
                 "undefined-activity-set",
@@ -398,10 +390,7 @@ def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
                 line=line,
             )
         # (said once, at the outermost block: every set a chain runs is run from the top)
-        if (
-            scope.activity_set is None
-            and _nesting(scope.process.activity_sets, target.id) > MAX_BLOCK_DEPTH
-        ):
+        if scope.activity_set is None and index.nesting(target.id) > MAX_BLOCK_DEPTH:
             yield make(
                 "block-depth",
                 f"block activity {activity.id!r} in {scope.where} runs activity set "
@@ -409,9 +398,7 @@ def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=activity.id,
                 line=line,
             )
-        if scope.activity_set is not None and _runs(
-            scope.process.activity_sets, target.id, scope.activity_set.id
-        ):
+        if scope.activity_set is not None and index.runs(target.id, scope.activity_set.id):
             yield make(
                 "block-recursion",
                 f"block activity {activity.id!r} in {scope.where} runs activity set "
@@ -420,44 +407,6 @@ def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=activity.id,
                 line=line,
             )
-
-
-def _nesting(sets: Sequence[ActivitySet], start: str) -> int:
-    """How deep activity sets nest from ``start`` (1: its blocks run no set), counting a
-    set that runs itself once (``block-recursion`` reports that)."""
-    by_id = {s.id: s for s in sets}
-    depth, level, seen = 0, [start], set()
-    while level and depth <= MAX_BLOCK_DEPTH:
-        depth += 1
-        seen.update(level)
-        level = [
-            a.body.activity_set_id
-            for set_id in level
-            if set_id in by_id
-            for a in by_id[set_id].activities
-            if isinstance(a.body, BlockActivity) and a.body.activity_set_id not in seen
-        ]
-    return depth
-
-
-def _runs(sets: Sequence[ActivitySet], start: str, wanted: str) -> bool:
-    """Does activity set ``start`` run ``wanted`` (itself or through its blocks)?"""
-    by_id = {s.id: s for s in sets}
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        current = stack.pop()
-        if current == wanted:
-            return True
-        if current in seen or current not in by_id:
-            continue
-        seen.add(current)
-        stack.extend(
-            a.body.activity_set_id
-            for a in by_id[current].activities
-            if isinstance(a.body, BlockActivity)
-        )
-    return False
 
 
 def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
@@ -510,9 +459,7 @@ def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
         to, not_to = performer_activities(activity)
         if to is None and not not_to:
             continue
-        process = scope.process
-        known = {a.id for a in process.activities}
-        known.update(a.id for s in process.activity_sets for a in s.activities)
+        known = ctx.process_index(scope.process).activities
         for named in (to, *not_to):
             if named is not None and named not in known:
                 yield make(
