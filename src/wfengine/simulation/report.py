@@ -265,8 +265,10 @@ class SimulationReport:
         ]
         quiet = 0
         for act, s in self.activities.items():
-            if not any(e.mean for e in (s.waiting, s.processing, s.queue)):
-                quiet += 1  # automatic, and took no time
+            if all(e.mean == 0 for e in (s.waiting, s.processing, s.queue)):
+                # automatic, and took no time: measured so (None, not measured, is no 0: an
+                # activity a deadline always interrupts keeps its row, with "-")
+                quiet += 1
                 continue
             lines.append(
                 f"{act:<24} {_n(s.count):>12} {_d(s.waiting):>16} {_d(s.processing):>16} "
@@ -348,8 +350,8 @@ class Comparison:
         acts_a, acts_b = self.a.activities, self.b.activities
         for act in sorted(set(acts_a) | set(acts_b)):
             sa, sb = acts_a.get(act), acts_b.get(act)
-            if not ((sa and sa.waiting.mean) or (sb and sb.waiting.mean)):
-                continue  # nobody waited for it in either variant
+            if not any(x is not None and x.waiting.mean != 0 for x in (sa, sb)):
+                continue  # nobody waited for it in either variant (measured: None is no 0)
             pairs.append(
                 (
                     f"{act} waiting",
