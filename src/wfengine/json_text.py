@@ -1,7 +1,8 @@
 """Strict JSON text of engine values: what every ``--json`` of the command line and the audit
 trail's CSV and JSON Lines exports write, so they spell values the same way.
 
-Datetimes, dates and times are ISO 8601 text (``2026-05-10T12:00:00+00:00``); sets are lists;
+Datetimes, dates and times are ISO 8601 text (``2026-05-10T12:00:00+00:00``), durations ISO 8601
+durations (``PT1H30M``, as the audit trail and the HTTP agents write them); sets are lists;
 Decimals and anything else that JSON has no form for are their ``str``. The floats JSON has no
 number for, which the engine keeps (a script may compute ``float("nan")``), are the strings
 ``"NaN"``, ``"Infinity"`` and ``"-Infinity"``, as Protocol Buffers' JSON mapping spells them:
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from json.decoder import scanstring  # type: ignore[attr-defined]  # (typeshed omits it)
 from typing import Any
 
@@ -24,7 +25,27 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | set | frozenset):
         return list(value)
+    if isinstance(value, timedelta):
+        return iso_duration(value)
     return str(value)
+
+
+def iso_duration(value: timedelta) -> str:
+    """``value`` as an ISO 8601 duration of hours, minutes and seconds (``PT36H0.5S``,
+    ``-PT5M``, ``PT0S``), as Java's ``Duration`` writes it: no days (ISO's day is a
+    calendar day, not always 24 hours), a negative one with a leading minus (XML Schema's
+    ``duration``)."""
+    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign, micros = ("-", -micros) if micros < 0 else ("", micros)
+    hours, micros = divmod(micros, 3_600_000_000)
+    minutes, micros = divmod(micros, 60_000_000)
+    seconds, micros = divmod(micros, 1_000_000)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    if micros:
+        parts.append(f"{seconds}.{micros:06d}".rstrip("0") + "S")
+    elif seconds or not (hours or minutes):
+        parts.append(f"{seconds}S")
+    return f"{sign}PT{''.join(parts)}"
 
 
 def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = True) -> str:

@@ -142,14 +142,14 @@ def plain(v: Any, depth: int = 0, hidden: frozenset[str] = frozenset()) -> Any:
 
 def _duration_or_decimal(v: timedelta | Decimal) -> str | float:
     """A duration as the agents send it, an ISO 8601 duration (``PT1H30M``,
-    :func:`~wfengine.applications.agents.http_json.iso_duration`); a finite Decimal as its
+    :func:`~wfengine.json_text.iso_duration`); a finite Decimal as its
     text (``12.50``, clipped as a text is); a NaN or infinite one as the float, which the
     exports write as a float's (``"NaN"``, ``"Infinity"``). Why: both were Python's repr
     (``datetime.timedelta(seconds=5400)``, ``Decimal('12.50')``) in the audit trail and its
     exports, where ``instance show --json`` writes the value."""
     if isinstance(v, timedelta):
         # (imported here: the agents' module brings the HTTP client)
-        from wfengine.applications.agents.http_json import iso_duration
+        from wfengine.json_text import iso_duration
 
         return iso_duration(v)
     if v.is_finite():
@@ -268,7 +268,7 @@ def _written_forms(value: date | time | timedelta | Decimal) -> set[str]:
     part of a date, "1980", would hide unrelated numbers).
 
     Also as the tool agents send it: a duration as an ISO 8601 duration (``PT76H``,
-    :func:`~wfengine.applications.agents.http_json.iso_duration`), a decimal as a plain
+    :func:`~wfengine.json_text.iso_duration`), a decimal as a plain
     number (``format(value, "f")``, and the JSON number ``json_default`` makes of it), and a
     date-time or time at UTC with ``Z``: a service answering 422 echoes the request, and
     the str form alone was masked (a sensitive wait of 3 days showed as ``PT76H``)."""
@@ -282,7 +282,7 @@ def _written_forms(value: date | time | timedelta | Decimal) -> set[str]:
     elif isinstance(value, timedelta):
         # (imported here: the agents' module brings the HTTP client, which masking
         # a failure of another kind does not need)
-        from wfengine.applications.agents.http_json import iso_duration
+        from wfengine.json_text import iso_duration
 
         forms.add(iso_duration(value))
     elif isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) <= 64:

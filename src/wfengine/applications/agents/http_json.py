@@ -87,6 +87,7 @@ from wfengine.applications.agents.http_policy import (
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
+from wfengine.json_text import iso_duration
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -181,24 +182,6 @@ def json_default(value: Any) -> Any:
     if isinstance(value, timedelta):
         return iso_duration(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def iso_duration(value: timedelta) -> str:
-    """``value`` as an ISO 8601 duration of hours, minutes and seconds (``PT36H0.5S``,
-    ``-PT5M``, ``PT0S``), as Java's ``Duration`` writes it: no days (ISO's day is a
-    calendar day, not always 24 hours), a negative one with a leading minus (XML Schema's
-    ``duration``)."""
-    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-    sign, micros = ("-", -micros) if micros < 0 else ("", micros)
-    hours, micros = divmod(micros, 3_600_000_000)
-    minutes, micros = divmod(micros, 60_000_000)
-    seconds, micros = divmod(micros, 1_000_000)
-    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
-    if micros:
-        parts.append(f"{seconds}.{micros:06d}".rstrip("0") + "S")
-    elif seconds or not (hours or minutes):
-        parts.append(f"{seconds}S")
-    return f"{sign}PT{''.join(parts)}"
 
 
 def json_inputs(inputs: Mapping[str, Any], where: str, *, whole: bool = True) -> str:
