@@ -86,7 +86,12 @@ class Incidents(NavigatorBase):
             ai.incident = incident.id
         self.touch(inst)
         inst.changes.append(
-            change(self.now, IncidentOpened(message), incident.activity_instance_id, activity_id)
+            change(
+                self.now,
+                IncidentOpened(message, incident.id),
+                incident.activity_instance_id,
+                activity_id,
+            )
         )
         self.step.outbox.append(incident_entry(incident, self.now, stamp=inst.call_stamp()))
 
