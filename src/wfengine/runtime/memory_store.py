@@ -279,8 +279,12 @@ class MemoryStore(StoreOutbox):
         return _listed(mine.values())
 
     def suspended_among(self, instance_ids: Collection[str]) -> set[str]:
-        found = (self._instances.get(i) for i in instance_ids)
-        return {i.id for i in found if i is not None and i.state is ProcessState.SUSPENDED}
+        instances = self._instances
+        return {
+            i
+            for i in instance_ids
+            if (inst := instances.get(i)) is not None and inst.state is ProcessState.SUSPENDED
+        }
 
     def worklist(
         self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from operator import attrgetter
 from types import MappingProxyType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -303,44 +302,52 @@ def copy_snapshot(snapshot: type[_Snapshot], source: object) -> _Snapshot:
     snapshot leaving out engine-internal fields), so one copy serves all three and a field
     added to a snapshot cannot be forgotten here.
     """
-    copy = _COPIERS.get(snapshot)
-    if copy is None:
-        copy = _COPIERS[snapshot] = _copier(snapshot)
-    made: _Snapshot = copy(source)
+    made: _Snapshot = snapshot_copier(snapshot)(source)
     return made
 
 
+def snapshot_copier(snapshot: type[_Snapshot]) -> Callable[[object], _Snapshot]:
+    """What :func:`copy_snapshot` copies a source into a ``snapshot`` with (made once per
+    snapshot class): for a listing, which copies many sources into one class."""
+    copy = _COPIERS.get(snapshot)
+    if copy is None:
+        copy = _COPIERS[snapshot] = _copier(snapshot)
+    return copy
+
+
 def _copier(snapshot: type[Any]) -> Callable[[object], Any]:
-    """How to copy a source into a ``snapshot``: its fields read in one ``attrgetter`` call
-    and, for a frozen dataclass with slots and no ``__post_init__`` (every snapshot here),
-    set through its slots. Why: a frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``, and listing an instance's work items (every person's worklist
-    page, every step of a test driving a process) made one snapshot per item, and a third
-    of the listing's time went to that."""
+    """How to copy a source into a ``snapshot``: for a frozen dataclass with slots and no
+    ``__post_init__`` (every snapshot here), a function made for it that reads each field of
+    the source and sets it through its slot, one line per field (the engine's worked-out
+    fields set to their defaults). Why: a frozen dataclass's ``__init__`` sets each field
+    through ``object.__setattr__``, and listing an instance's work items (every person's
+    worklist page, every step of a test driving a process) made one snapshot per item, and a
+    third of the listing's time went to that; a loop over the fields (an ``attrgetter`` and
+    the slots' setters zipped) still took twice the time of the lines written out."""
     every = fields(snapshot)
     names = tuple(f.name for f in every if not f.metadata.get("worked_out"))
-    read = attrgetter(*names)
     slots: dict[str, Any] = {f.name: snapshot.__dict__.get(f.name) for f in every}
     if (
         len(names) < 2
         or hasattr(snapshot, "__post_init__")
         or not all(isinstance(s, MemberDescriptorType) for s in slots.values())
+        or not all(name.isidentifier() for name in slots)
     ):
         return lambda source: snapshot(**{name: getattr(source, name) for name in names})
-    setters = tuple(slots[name].__set__ for name in names)
-    #: the fields the engine works out: their defaults (object.__new__ leaves slots unset)
-    defaults = tuple((slots[f.name].__set__, f.default) for f in every if f.name not in names)
-    new = object.__new__
-
-    def copy(source: object) -> Any:
-        made = new(snapshot)
-        for put, value in zip(setters, read(source), strict=True):
-            put(made, value)
-        for put, value in defaults:
-            put(made, value)
-        return made
-
-    return copy
+    # written out as a dataclass writes its __init__: the names are the class's own fields
+    scope: dict[str, Any] = {"_new": object.__new__, "_snapshot": snapshot}
+    lines = ["def copy(source):", "    made = _new(_snapshot)"]
+    for n, f in enumerate(every):
+        scope[f"_set{n}"] = slots[f.name].__set__
+        if f.name in names:
+            lines.append(f"    _set{n}(made, source.{f.name})")
+        else:  # worked out by the engine: its default (object.__new__ leaves slots unset)
+            scope[f"_default{n}"] = f.default
+            lines.append(f"    _set{n}(made, _default{n})")
+    lines.append("    return made")
+    exec("\n".join(lines), scope)  # (no text from outside: the snapshot's field names)
+    made: Callable[[object], Any] = scope["copy"]
+    return made
 
 
 #: snapshot class -> how to copy a source into it (see :func:`_copier`)

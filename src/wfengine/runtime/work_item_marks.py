@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from wfengine.errors import NotFoundError
-from wfengine.runtime.snapshots import WorkItemSnapshot, work_item_snapshot
+from wfengine.runtime.snapshots import WorkItemSnapshot, snapshot_copier, work_item_snapshot
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 
@@ -37,7 +37,10 @@ def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
     its instance's state, and reading history (an instance's past items, one by one) costs
     no more than it did."""
     open_in = {w.instance_id: None for w in records if w.state.is_open}
-    suspended = _suspended_among(store, list(open_in)) if open_in else set()
+    suspended = _suspended_among(store, list(open_in)) if open_in else None
+    if not suspended:  # (nearly always: one copy per item, no second look at its state)
+        copy = snapshot_copier(WorkItemSnapshot)
+        return [copy(w) for w in records]
     return [
         work_item_snapshot(w, suspended=w.state.is_open and w.instance_id in suspended)
         for w in records
@@ -49,7 +52,8 @@ def _suspended_among(store: Store, instance_ids: list[str]) -> set[str]:
     (:data:`~wfengine.runtime.store.OPTIONAL_METHODS`) is asked each instance's summary."""
     method = getattr(store, "suspended_among", None)
     if callable(method) and getattr(method, "__func__", None) is not _PROTOCOL_METHOD:
-        return set(method(instance_ids))
+        answered = method(instance_ids)  # (a set already, from the stores that ship)
+        return answered if type(answered) is set else set(answered)
     found = set()
     for instance_id in instance_ids:
         try:
