@@ -149,9 +149,9 @@ def marker(
     activity_instance_id: str | None = None,
     activity_id: str | None = None,
 ) -> Change:
-    """The change recording a kind of event that has no detail (its kind as plain text: a
-    tuple of plain values the garbage collector stops tracking, an enum member is not)."""
-    return (at, kind.value, activity_instance_id, activity_id, None)
+    """The change recording a kind of event that has no detail (its kind as plain text, by
+    ``str``: a tuple of plain values the collector stops tracking, an enum member is not)."""
+    return (at, str(kind), activity_instance_id, activity_id, None)
 
 
 #: the state an activity instance closed in -> the kind that records it
