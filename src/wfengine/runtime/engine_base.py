@@ -349,7 +349,7 @@ class EngineBase:
         two calls where there was one (see :mod:`~wfengine.runtime.command_origin`).
         """
         self._refuse_closed()
-        if not self._command_lock.acquire(blocking=False):
+        if not self._command_lock.acquire(False):  # (not waiting; positional: no keyword)
             raise self._reentry_error()
         self._command_mark = object()  # (first: what it calls, in any thread, is inside)
         self._in_command = True

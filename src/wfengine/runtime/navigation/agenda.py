@@ -179,7 +179,10 @@ class Agenda(NavigatorBase):
     def _conditions_wait(self) -> bool:
         """Does an instance this command touched have conditional events (see
         :mod:`.events`)? Checked when work runs out, after the data changed."""
-        return any(inst.compiled.conditional for inst in self.step.instances.values())
+        for inst in self.step.instances.values():  # noqa: SIM110 (no generator per drain)
+            if inst.compiled.conditional:
+                return True
+        return False
 
     def _park(self, cycle: list[str] | None = None) -> None:
         """Out of step budget, or in a cycle that makes no progress (see

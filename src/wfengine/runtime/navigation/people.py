@@ -169,7 +169,11 @@ class People(NavigatorBase):
         directory answers what is not user ids, and whatever the host's directory raises."""
         act = ai.act
         if act.assignment is None:
-            return self._members(zip(act.performers, act.participants, strict=True)), None
+            performers = act.performers
+            if len(performers) == 1 and len(act.participants) == 1:  # (most: one performer)
+                found = self._members_of(performers[0], act.participants[0])
+                return list(dict.fromkeys(found)), None
+            return self._members(zip(performers, act.participants, strict=True)), None
         return self._assign(ai, act.assignment)
 
     def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
