@@ -328,8 +328,7 @@ class Events(NavigatorBase):
             self._broadcast(name or "")
             return
         found = self._catcher(None, ai.scope, trigger, name)
-        caught = None if found is None else found.where
-        inst.changes.append(change(self.now, EventThrown(trigger, name, caught), ai.id, ca.id))
+        self._thrown(ai, trigger, name, found)
         if found is None:
             if trigger == "Escalation":
                 self._body_done(ai)  # nothing catches it: audited, and on it goes
@@ -350,11 +349,29 @@ class Events(NavigatorBase):
             return
         self._close_activity(ai, ActivityState.COMPLETED)
         inst.trace.append(ca.id)
-        if found.transition is not None and found.level is not None:
-            thrown = f"{trigger.lower()} {name or ''}".strip()
-            level = found.level
-            inst.changes.append(change(self.now, ExceptionTaken(thrown), level.id, level.act.id))
+        self._taken(found, f"{trigger.lower()} {name or ''}".strip())
         self._catch(found, name)
+
+    def _thrown(
+        self, ai: ActivityInstance, trigger: str, name: str | None, found: Catch | None
+    ) -> None:
+        """Audit that ``ai`` threw ``trigger`` ``name``, which ``found`` catches (None:
+        nothing does), as ``event.thrown`` naming the catching activity: a throw event's,
+        and an activity's failure that an enclosing level catches (:meth:`_catch_failure`)."""
+        caught = None if found is None else found.where
+        event = EventThrown(trigger, name, caught)
+        ai.scope.instance.changes.append(change(self.now, event, ai.id, ai.act.id))
+
+    def _taken(self, found: Catch, message: str) -> None:
+        """A catch by an exception transition is audited as ``activity.exception`` on the
+        activity that takes it, in that activity's own instance's trail (a synchronous
+        subflow's caller: the calling instance's), saying ``message``."""
+        level = found.level
+        if found.transition is None or level is None:
+            return  # (a boundary event or an event sub-process audits its own firing)
+        inst = level.scope.instance
+        self.touch(inst)
+        inst.changes.append(change(self.now, ExceptionTaken(message), level.id, level.act.id))
 
     def _enclosing(self, scope: Scope) -> ActivityInstance | None:
         """The activity instance that runs ``scope``: a block activity, or a synchronous
@@ -423,15 +440,27 @@ class Events(NavigatorBase):
 
     def _catch_failure(self, ai: ActivityInstance, failure: _Failure) -> bool:
         """An activity's work failed with a named error: the nearest catch (its own boundary
-        event or exception transition, else an enclosing one's) takes it. False: none does."""
+        event or exception transition, else an enclosing one's) takes it. False: none does.
+
+        Caught by the activity itself, it is audited there (``activity.exception``, the
+        failure's message). Caught further up (an enclosing block, a synchronous subflow's
+        calling activity, an event sub-process), it is audited as a throw event's error is
+        (:meth:`_thrown`, :meth:`_taken`): ``event.thrown`` on the failing activity naming
+        the one that caught it, and ``activity.exception`` on that one when its exception
+        transition did. Before, the failing activity was said to have left by an exception
+        transition it did not take, and the level that caught it recorded nothing."""
         name = failure.exception_name
         if not name:
             return False
         found = self._catcher(ai, None, "Error", name)
         if found is None:
             return False
-        inst = ai.scope.instance
-        inst.changes.append(change(self.now, ExceptionTaken(failure.message), ai.id, ai.act.id))
+        if found.sub is None and found.level is (ai.mi_parent or ai):
+            inst = ai.scope.instance
+            inst.changes.append(change(self.now, ExceptionTaken(failure.message), ai.id, ai.act.id))
+        else:
+            self._thrown(ai, "Error", name, found)
+            self._taken(found, failure.message)
         self._catch(found, name)
         return True
 
