@@ -45,7 +45,7 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
-from wfengine.runtime.navigation.messages import mi_container
+from wfengine.runtime.navigation.messages import Messages, mi_container
 from wfengine.runtime.navigation.multi import count_held
 from wfengine.runtime.navigation.signal_waiters import catches_signal as catches_signal
 from wfengine.runtime.navigation.signal_waiters import signal_waiters as signal_waiters
@@ -78,21 +78,40 @@ class Events(NavigatorBase):
         fires its event at once. A non-interrupting message event takes every kept message
         of its name, oldest first (each fires it once), as it would have had it listened when
         they came: a kept message is taken by the next catch of its name reached, and before,
-        the second one stayed kept while the event listened, overtaken by later ones."""
-        inst = ai.scope.instance
+        the second one stayed kept while the event listened, overtaken by later ones.
+
+        Kept messages fire ``ai``'s message events in the order they arrived (where the
+        first message event is listed), whichever event the definition lists first, as a
+        resume gives back those kept while suspended: until an interrupting one closes
+        ``ai``, and those after it stay kept."""
+        messages_taken = False
         for b in ai.act.boundaries:
             if ai.state.is_closed:
                 return
             if b.trigger == "Timer":
                 self._set_boundary_timer(ai, b, self.now)
             elif b.trigger == "Message":
-                while ai.state.is_open:  # (an interrupting one closes ai: one message)
-                    data = self._take_kept(inst, b.name)
-                    if data is None:
-                        break
-                    self._boundary_message(ai, b, data)
+                if not messages_taken:
+                    messages_taken = True
+                    self._take_kept_boundary_messages(ai)
             elif b.trigger == "Conditional":
                 self._test_boundary_condition(ai, b)
+
+    def _take_kept_boundary_messages(self, ai: ActivityInstance) -> None:
+        """Fire ``ai``'s message events with the messages kept for them, oldest first (the
+        first event listed of a name takes it, as :meth:`_boundary_for` finds it)."""
+        events: dict[str | None, CBoundary] = {}
+        for b in ai.act.boundaries:
+            if b.trigger == "Message":
+                events.setdefault(b.name, b)
+        # (the mixin that keeps messages is part of the same navigator)
+        messages = cast("Messages", self)
+        inst = ai.scope.instance
+        while ai.state.is_open:  # (an interrupting one closes ai: no more)
+            taken = messages._take_kept_of(inst, events)
+            if taken is None:
+                return
+            self._boundary_message(ai, events[taken[0]], taken[1])
 
     def _set_boundary_timer(
         self, ai: ActivityInstance, b: CBoundary, after: datetime, fired: int = 0

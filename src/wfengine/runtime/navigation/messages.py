@@ -4,7 +4,7 @@ next one); a signal, taken by every catch of its name waiting, else lost."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from wfengine.runtime.compiled import KIND_MESSAGE, KIND_SIGNAL
@@ -100,6 +100,18 @@ class Messages(NavigatorBase):
                 del inst.messages[n]
                 self.watch.calls += 1
                 return data
+        return None
+
+    def _take_kept_of(
+        self, inst: ProcessInstance, names: Collection[str | None]
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The name and data of the oldest message kept on ``inst`` whose name is one of
+        ``names``, taken off it (None: none waits), as :meth:`_take_kept` takes one."""
+        for n, (kept, data, _) in enumerate(inst.messages):
+            if kept in names:
+                del inst.messages[n]
+                self.watch.calls += 1
+                return kept, data
         return None
 
     def deliver_message(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> bool:
