@@ -147,6 +147,12 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
+    "parameter-index": (
+        Severity.WARNING,
+        "an XPDL 1.0 list of formal parameters has an Index it cannot follow (repeated, no "
+        "whole number, or out of order beside a parameter with none): they bind in the order "
+        "written",
+    ),
     "parameter-type": (
         Severity.WARNING,
         "a data field passed as an actual parameter and the formal parameter it meets "

@@ -317,7 +317,67 @@ def read_formal_parameters(
     ctx: ReadContext, cur: Cursor, spill: list[XmlNode]
 ) -> tuple[FormalParameter, ...]:
     items = cur.wrapped("FormalParameters", "FormalParameter", spill, kept=True)
-    return tuple(ctx.read_each(items, read_formal_parameter, spill))
+    return _in_index_order(ctx, cur, tuple(ctx.read_each(items, read_formal_parameter, spill)))
+
+
+#: what the owner of a formal parameter list is called in a message
+_OWNERS = {"Application": "application", "WorkflowProcess": "process"}
+
+
+def _in_index_order(
+    ctx: ReadContext, cur: Cursor, params: tuple[FormalParameter, ...]
+) -> tuple[FormalParameter, ...]:
+    """``params`` of an XPDL 1.0 document in the order of their ``Index`` (1.0's position of
+    a parameter) when each has a distinct whole-number one: a call's actual parameters bind
+    in that order, and the model's order is what the compiler, the checks, a positional
+    subflow call and the 2.2 writer read. Otherwise they stay in document order, with a
+    ``parameter-index`` warning where an Index given is not followed (repeated, no number,
+    or out of document order beside a parameter with none). In 2.x, where a 1.0 Index
+    survives as ``wfe:Index`` (or a 1.0-form parameter), document order is the meaning."""
+    if ctx.version != "1.0" or all(p.index is None for p in params):
+        return params
+    numbers = [_whole(p.index) for p in params]
+    order = {number: p for number, p in zip(numbers, params, strict=True) if number is not None}
+    if len(order) == len(params):  # each a whole number, none repeated
+        return tuple(order[number] for number in sorted(order))
+    given = [n for n in numbers if n is not None]
+    why = [
+        f"{quote(p.id)} has Index {quote(p.index)}, which is no whole number"
+        for p in params
+        if p.index is not None and _whole(p.index) is None
+    ]
+    holders: dict[int, list[str]] = {}
+    for number, p in zip(numbers, params, strict=True):
+        if number is not None:
+            holders.setdefault(number, []).append(quote(p.id))
+    why.extend(
+        f"Index {n} is given to {_listed(ids)}" for n, ids in holders.items() if len(ids) > 1
+    )
+    missing = [quote(p.id) for p in params if p.index is None]
+    if missing and given != sorted(given):
+        have = "has" if len(missing) == 1 else "have"
+        why.append(f"{_listed(missing)} {have} no Index, and the others are out of Index order")
+    if why:
+        owner = f"{_OWNERS.get(cur.name, cur.name)} {quote(cur.el.get('Id') or '')}"
+        ctx.warn(
+            "parameter-index",
+            f"the formal parameters of {owner} do not each have a distinct whole-number "
+            f"Index ({'; '.join(why)}): they are bound in the order written "
+            f"({', '.join(quote(p.id) for p in params)})",
+            cur.el,
+        )
+    return params
+
+
+def _listed(names: list[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    return " and ".join((", ".join(names[:-1]), names[-1])) if len(names) > 1 else names[0]
+
+
+def _whole(index: str | None) -> int | None:
+    """``index`` as a whole number (ASCII digits, spaces around them allowed), else None."""
+    text = (index or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def read_data_field(ctx: ReadContext, el: etree._Element) -> DataField:

@@ -1,0 +1,127 @@
+"""XPDL 1.0 numbers a formal parameter's position with ``Index``: a list written out of that
+order binds in Index order. It was read and kept but ignored: an Application listing
+``result`` (Index 2, OUT) before ``amount`` (Index 1, IN) was called with amount = the second
+actual, and its OUT result overwrote the first, with no finding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from wfengine import Engine, validate
+from wfengine.definition.io import dump_xpdl, load_xpdl
+
+_INTEGER = '<DataType><BasicType Type="INTEGER"/></DataType>'
+
+
+def _package(result_index: str | None, amount_index: str | None, *more: str) -> bytes:
+    """An Application ``calc`` listing ``result`` (OUT) before ``amount`` (IN), with these
+    Indexes (None: no Index), then an IN ``extra`` for each Index in ``more``, and a process
+    calling it with the actuals x (5) and y (0)."""
+
+    def index(value: str | None) -> str:
+        return "" if value is None else f' Index="{value}"'
+
+    extra = "".join(
+        f'<FormalParameter Id="extra{i}" Index="{n}" Mode="IN">{_INTEGER}</FormalParameter>'
+        for i, n in enumerate(more)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://www.wfmc.org/2002/XPDL1.0" Id="pt" Name="pt">
+  <PackageHeader><XPDLVersion>1.0</XPDLVersion><Vendor>x</Vendor><Created>2003</Created>
+  </PackageHeader>
+  <Applications><Application Id="calc"><FormalParameters>
+    <FormalParameter Id="result"{index(result_index)} Mode="OUT">{_INTEGER}</FormalParameter>
+    <FormalParameter Id="amount"{index(amount_index)} Mode="IN">{_INTEGER}</FormalParameter>
+    {extra}
+  </FormalParameters></Application></Applications>
+  <WorkflowProcesses><WorkflowProcess Id="main"><ProcessHeader/>
+    <DataFields>
+      <DataField Id="x">{_INTEGER}<InitialValue>5</InitialValue></DataField>
+      <DataField Id="y">{_INTEGER}<InitialValue>0</InitialValue></DataField>
+    </DataFields>
+    <Activities><Activity Id="tool"><Implementation>
+      <Tool Id="calc" Type="APPLICATION"><ActualParameters>
+        <ActualParameter>x</ActualParameter><ActualParameter>y</ActualParameter>
+      </ActualParameters></Tool>
+    </Implementation></Activity></Activities>
+  </WorkflowProcess></WorkflowProcesses>
+</Package>""".encode()
+
+
+def _run(xpdl: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    calls: list[dict[str, Any]] = []
+
+    def calc(**given: Any) -> dict[str, Any]:
+        calls.append(given)
+        return {"result": given["amount"] * 10}
+
+    engine = Engine()
+    engine.applications.register("calc", calc)
+    engine.deploy(load_xpdl(xpdl))
+    instance = engine.instance(engine.start_process("main"))
+    return dict(instance.data), calls
+
+
+def test_formal_parameters_bind_in_index_order_not_document_order() -> None:
+    xpdl = _package("2", "1")
+    assert validate(load_xpdl(xpdl)) == []
+    data, calls = _run(xpdl)
+    assert calls == [{"amount": 5}]  # x, the first actual, meets amount, Index 1
+    assert (data["x"], data["y"]) == (5, 50)  # result, Index 2, comes back into y
+
+
+def test_a_written_22_file_keeps_the_index_order() -> None:
+    package = load_xpdl(_package("2", "1"))
+    [app] = package.applications
+    assert [(p.id, p.index) for p in app.formal_parameters] == [("amount", "1"), ("result", "2")]
+    again = load_xpdl(dump_xpdl(package))
+    [app] = again.applications
+    assert [(p.id, p.index) for p in app.formal_parameters] == [("amount", "1"), ("result", "2")]
+    assert _run(dump_xpdl(package))[0]["y"] == 50
+
+
+@pytest.mark.parametrize(
+    ("indexes", "why"),
+    [
+        (("1", "1"), "Index 1 is given to 'result' and 'amount'"),
+        (("01", "1"), "Index 1 is given to 'result' and 'amount'"),
+        (("two", "1"), "'result' has Index 'two', which is no whole number"),
+        (("-2", "1"), "'result' has Index '-2', which is no whole number"),
+        (("3", None, "1"), "'amount' has no Index, and the others are out of Index order"),
+    ],
+)
+def test_indexes_that_give_no_order_leave_document_order_with_a_warning(
+    indexes: tuple[str | None, ...], why: str
+) -> None:
+    package = load_xpdl(_package(*indexes))  # type: ignore[arg-type]
+    [app] = package.applications
+    assert [p.id for p in app.formal_parameters][:2] == ["result", "amount"]
+    [finding] = [d for d in validate(package) if d.code == "parameter-index"]
+    assert (finding.severity.value, finding.element_id, finding.line) == ("warning", "calc", 5)
+    assert f"application 'calc' do not each have a distinct whole-number Index ({why})" in (
+        finding.message
+    )
+    assert "bound in the order written ('result', 'amount'" in finding.message
+
+
+@pytest.mark.parametrize("indexes", [(None, None), ("1", None), (None, "2"), ("0", None, "4")])
+def test_a_list_no_index_contradicts_is_read_as_written_and_not_reported(
+    indexes: tuple[str | None, ...],
+) -> None:
+    package = load_xpdl(_package(*indexes))  # type: ignore[arg-type]
+    [app] = package.applications
+    assert [p.id for p in app.formal_parameters][:2] == ["result", "amount"]
+    assert [d.code for d in validate(package) if d.code == "parameter-index"] == []
+
+
+def test_a_22_document_binds_in_document_order_whatever_its_wfe_index_says() -> None:
+    package = load_xpdl(_package("2", "1"))
+    [app] = package.applications
+    reversed_ = app.model_copy(update={"formal_parameters": app.formal_parameters[::-1]})
+    written = dump_xpdl(package.model_copy(update={"applications": (reversed_,)}))
+    assert b'wfe:Index="2"' in written or b':Index="2"' in written
+    [app] = load_xpdl(written).applications
+    assert [p.id for p in app.formal_parameters] == ["result", "amount"]
+    assert [d.code for d in validate(load_xpdl(written)) if d.code == "parameter-index"] == []
