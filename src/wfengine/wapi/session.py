@@ -73,8 +73,9 @@ class WorkList:
     handed out twice, and one that comes or goes meanwhile does not shift the others). The
     list moves forward by when items were made: a new item comes at its end and is fetched
     (one made by a command that began before the list passed its place but committed after
-    is not: items are ordered by when their command began), but an older one that joins the list after the list has passed its place (released by
-    someone else, reassigned or delegated to the user) is not; open a new list to see it.
+    is not: items are ordered by when their command began), but an older one that joins the
+    list after the list has passed its place (released by someone else, reassigned or
+    delegated to the user) is not; open a new list to see it.
     Each item is handed out as it stands when fetched: one that left the list after its
     batch was read (claimed by someone else, completed, withdrawn) is passed over. An item
     of a suspended instance is handed out marked ``suspended`` (every action on it is

@@ -48,9 +48,11 @@ _TEXT = {s: s.value for s in ProcessState}
 _RUNNING_TEXT = ProcessState.RUNNING.value
 
 #: random nonces not given yet (see :func:`_nonce`); emptied in a forked child, which must
-#: not give the ones its parent gives
+#: not give the ones its parent gives (a fork that skips Python's fork hooks, from C, or a
+#: cloned machine image, shares them: as the SQL stores' id blocks do)
 _NONCES: list[str] = []
-os.register_at_fork(after_in_child=_NONCES.clear)
+if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
+    os.register_at_fork(after_in_child=_NONCES.clear)
 
 
 def _nonce() -> str:
