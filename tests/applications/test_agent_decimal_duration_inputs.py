@@ -17,8 +17,8 @@ import pytest
 
 from wfengine import Engine, PackageBuilder, VirtualClock
 from wfengine.applications.agents import http_agent, subprocess_agent
-from wfengine.applications.agents.http_json import iso_duration
 from wfengine.errors import PermanentApplicationError
+from wfengine.json_text import iso_duration
 
 
 def _recording() -> tuple[httpx.MockTransport, list[httpx.Request]]:

@@ -1,6 +1,6 @@
 """A sensitive value in a failure's text is masked in the forms the tool agents send it in
 (a 4xx answer echoes the request): a duration as an ISO 8601 duration (``PT76H``, how
-:func:`~wfengine.applications.agents.http_json.iso_duration` writes it), a decimal as a plain
+:func:`~wfengine.json_text.iso_duration` writes it), a decimal as a plain
 number, a date-time at UTC with ``Z``. Only the ``str`` form was masked before."""
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Any
 from wfengine.applications.registry import SENSITIVE_ATTRIBUTE, exception_text
 from wfengine.definition.checks.sensitive_marks import field_flag, hidden_names
 from wfengine.definition.model import Application, DataField
+from wfengine.json_text import iso_duration
 
 #: what a redacted value reads as in the audit trail
 REDACTED = "***"
@@ -148,9 +149,6 @@ def _duration_or_decimal(v: timedelta | Decimal) -> str | float:
     (``datetime.timedelta(seconds=5400)``, ``Decimal('12.50')``) in the audit trail and its
     exports, where ``instance show --json`` writes the value."""
     if isinstance(v, timedelta):
-        # (imported here: the agents' module brings the HTTP client)
-        from wfengine.json_text import iso_duration
-
         return iso_duration(v)
     if v.is_finite():
         return _text(v, str)
@@ -280,10 +278,6 @@ def _written_forms(value: date | time | timedelta | Decimal) -> set[str]:
     if isinstance(value, datetime):
         forms.add(value.date().isoformat())
     elif isinstance(value, timedelta):
-        # (imported here: the agents' module brings the HTTP client, which masking
-        # a failure of another kind does not need)
-        from wfengine.json_text import iso_duration
-
         forms.add(iso_duration(value))
     elif isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) <= 64:
         # (bounded: Decimal("1e999999") written out is a million digits)
