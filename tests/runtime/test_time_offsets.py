@@ -12,17 +12,22 @@ from typing import Any
 import pytest
 
 from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.literals import parse_literal
+from wfengine.definition.model import BasicTypeKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions import Dialect, parse
 from wfengine.runtime.engine import Engine
 
 
-def _package(script: str = "early = now_t < opens; same = now_t == opens") -> Any:
-    """A process that waits for a person, then runs ``script`` over two TIME fields."""
+def _package(
+    script: str = "early = now_t < opens; same = now_t == opens", opens: str | None = None
+) -> Any:
+    """A process that waits for a person, then runs ``script`` over two TIME fields
+    (``opens`` with the initial value ``opens``, when given)."""
     pb = PackageBuilder("pk")
     pb.participant("clerk")
     p = pb.process("main")
-    p.data_field("opens", "TIME")
+    p.data_field("opens", "TIME", initial=opens)
     p.data_field("now_t", "TIME")
     p.data_field("early", "BOOLEAN")
     p.data_field("same", "BOOLEAN")
@@ -65,6 +70,28 @@ def test_it_reads_back_as_utc_on_every_store(engine: Engine) -> None:
     data = engine.instance(iid).data
     assert data["opens"] == time(9, 0, tzinfo=UTC) and data["opens"].utcoffset() == timedelta(0)
     assert data["now_t"] == time(8, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("opens", "now_t", "early"), [("09:00", "08:30", True), ("09:00", "09:30Z", False)]
+)
+def test_an_initial_value_without_an_offset_is_utc_too(
+    engine: Engine, opens: str, now_t: str, early: bool
+) -> None:
+    # (a TIME InitialValue was read without an offset while one given at start was UTC: the
+    # comparison of a fresh deployment was an incident blaming "an earlier wfengine")
+    assert parse_literal(opens, BasicTypeKind.TIME) == time(9, 0, tzinfo=UTC)
+    engine.deploy(_package(opens=opens))
+    iid = engine.start_process("main", {"now_t": now_t})
+    data = _compared(engine, iid)
+    assert engine.incidents() == []
+    assert data["opens"] == time(9, 0, tzinfo=UTC) and data["opens"].utcoffset() == timedelta(0)
+    assert (data["early"], data["same"]) == (early, False)
+
+
+def test_an_initial_value_with_an_offset_keeps_it() -> None:
+    zone = timezone(timedelta(hours=2))
+    assert parse_literal("09:00+02:00", BasicTypeKind.TIME).utcoffset() == zone.utcoffset(None)
 
 
 @pytest.mark.parametrize("script", ["early = now_t < opens", "same = now_t == opens"])

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
+from wfengine.definition.literals import utc_time
 from wfengine.definition.model import BasicTypeKind
 
 #: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
@@ -256,10 +257,9 @@ def _date(v: Any) -> date:
 
 
 def _time(v: Any) -> time:
-    """A time of day; one without an offset is UTC, as a DATETIME's is (``09:00`` is
-    ``09:00Z``), so two TIME values compare whichever way each was written: ``08:30Z <
-    09:00`` was Python's "can't compare offset-naive and offset-aware times", and ``09:00Z
-    == 09:00`` silently false. One in a zone (``tzinfo``) keeps it."""
+    """A time of day; one without an offset is UTC, as a DATETIME's is and an initial
+    value's (:func:`~wfengine.definition.literals.utc_time`, the one rule), so two TIME
+    values compare whichever way each was written. One in a zone (``tzinfo``) keeps it."""
     found: time | None = v if isinstance(v, time) else None
     if isinstance(v, str):
         try:
@@ -268,7 +268,7 @@ def _time(v: Any) -> time:
             found = None
     if found is None:
         raise _expected("TIME (ISO 8601)", v)
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+    return utc_time(found)
 
 
 def _performer(v: Any) -> str:
