@@ -6,8 +6,9 @@ caller kept its version (its own definition had not changed) and every new insta
 was held as an incident "... as IN, as the caller was deployed with it; ... declares it
 INOUT; nothing was started".
 
-A process that calls no other process of its package keeps the fingerprint it always had,
-so a host redeploying unchanged content makes no new versions."""
+Every process keeps the fingerprint it always had (a caller's called Modes are compared
+beside it, only when a stored version would be kept), so a host redeploying unchanged content
+after an upgrade makes no new versions."""
 
 from __future__ import annotations
 
@@ -133,3 +134,18 @@ def test_a_process_calling_no_other_process_of_its_package_keeps_its_fingerprint
     package = _fixed()
     found = {p.id: fingerprint(package, p) for p in package.workflow_processes}
     assert found == _BEFORE
+
+
+#: the fingerprints the previous release (ff88fc9) stored for ``_subs("IN")``
+_SUBS_BEFORE = {
+    "child": "f4a4348c54ba33e46d5d5f4f8a51f414fa3fe5eda1cf2ca285ec861fc763e2a7",
+    "parent": "ce8756f9f0bdcd61353ec4da1c2e50fe305dcbddf6964c5df13594b0d89baae6",
+}
+
+
+def test_a_caller_passing_values_keeps_the_fingerprint_an_earlier_release_stored() -> None:
+    """A caller passing actuals to a process of its package: its fingerprint is what the
+    previous release stored, so a host's first redeploy after the upgrade keeps its version
+    (a new one would replace a version scheduled by ValidFrom for good)."""
+    package = _subs("IN")
+    assert {p.id: fingerprint(package, p) for p in package.workflow_processes} == _SUBS_BEFORE

@@ -14,25 +14,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wfengine.definition.model import Package
+from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.errors import DeployError
 from wfengine.runtime.clock import Clock
-from wfengine.runtime.deployment import DeployedProcess, fingerprint
+from wfengine.runtime.deployment import DeployedProcess, fingerprint, same_calls
 from wfengine.runtime.store import Store
 
 
 def kept_version(
-    store: Store, latest: DeployedProcess, fingerprint: str, clock: Clock
+    store: Store,
+    latest: DeployedProcess,
+    fingerprint: str,
+    clock: Clock,
+    package: Package,
+    process: WorkflowProcess,
 ) -> DeployedProcess | None:
-    """The stored version of ``latest``'s process that a deploy of a process with
-    ``fingerprint`` keeps (``latest``: its latest stored version), or None for a new one.
+    """The stored version of ``latest``'s process that a deploy of ``process`` of
+    ``package``, of ``fingerprint``, keeps (``latest``: its latest stored version), or None for
+    a new one. A version kept is also compiled with the Modes of the same-package processes
+    its subflows call that ``process`` is (:func:`~wfengine.runtime.deployment.same_calls`):
+    the fingerprint leaves them out, so that a caller deployed before they counted keeps its
+    version when nothing changed.
 
     The latest identical costs nothing more (a host deploys at every start); else only a
     latest whose validity period does not hold now has older versions looked at, newest
     first, as a start by process id looks at them (this engine's refusals aside: a deploy
     that succeeds lifts them)."""
     if latest.fingerprint == fingerprint:
-        return latest
+        return latest if same_calls(latest, package, process) else None
     now = clock.now()
     if latest.valid_at(now):  # (no period, or one holding now: the latest starts instances)
         return None
@@ -44,7 +53,11 @@ def kept_version(
         except DeployError:  # stored by an earlier wfengine: nothing starts on it
             continue
         if found is not None and found.valid_at(now):
-            return found if found.fingerprint == fingerprint else None
+            return (
+                found
+                if found.fingerprint == fingerprint and same_calls(found, package, process)
+                else None
+            )
     return None
 
 
@@ -61,6 +74,9 @@ def kept_or_latest(
         process = next(p for p in package.workflow_processes if p.id == process_id)
         if latest is None:
             return None
-        return kept_version(store, latest, fingerprint(package, process), clock) or latest
+        return (
+            kept_version(store, latest, fingerprint(package, process), clock, package, process)
+            or latest
+        )
 
     return read

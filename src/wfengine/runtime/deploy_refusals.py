@@ -14,7 +14,7 @@ from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.definition.validation import validate_process
 from wfengine.errors import DeployError
-from wfengine.runtime.deployment import DeployedProcess, fingerprint
+from wfengine.runtime.deployment import DeployedProcess, fingerprint, same_calls
 
 
 def refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
@@ -49,7 +49,11 @@ def refused_with_the_package(
             stored = latest(process.id)
         except DeployError:
             stored = None
-        if stored is None or stored.fingerprint != fingerprint(package, process):
+        if (
+            stored is None
+            or stored.fingerprint != fingerprint(package, process)
+            or not same_calls(stored, package, process)
+        ):
             found[process.id] = DeployError(
                 f"process {process.id!r} was not deployed: deploy(strict=True) refused "
                 f"package {package.id!r}, since it cannot deploy {why}"

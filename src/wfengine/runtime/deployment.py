@@ -373,11 +373,14 @@ def fingerprint(package: Package, process: WorkflowProcess) -> str:
     lanes = _lane_performers(package, process)
     if lanes:  # only then: a process drawn in no such lane keeps the fingerprint it had
         context["lanes"] = lanes
-    called = _called_modes(package, process)
-    if called:  # only then: a process calling no other process of its package keeps its own
-        context["called"] = called
     text = json.dumps(_strip_lines(context), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def same_calls(stored: DeployedProcess, package: Package, process: WorkflowProcess) -> bool:
+    """Are the called formals' Modes ``process`` of ``package`` is compiled with those of
+    ``stored`` (a fingerprint match leaves only them to tell apart)?"""
+    return _called_modes(stored.package, stored.definition) == _called_modes(package, process)
 
 
 def _called_modes(package: Package, process: WorkflowProcess) -> list[list[Any]]:

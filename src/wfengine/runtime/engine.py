@@ -335,7 +335,7 @@ class Engine(
                 stored = latest.version if latest is not None else 0
             except DeployError:  # the latest stored version no longer compiles: a fix follows
                 latest, stored = None, max(self.store.versions(process.id), default=0)
-            kept = None if latest is None else kept_version(self.store, latest, fp, self.clock)
+            kept = latest and kept_version(self.store, latest, fp, self.clock, package, process)
             if kept is not None:  # identical to the latest, or to the version starting now
                 result.append(kept)
                 continue
