@@ -19,11 +19,16 @@ attribute is the mapping, stored as the detail itself (a script's assignments).
 from __future__ import annotations
 
 import types
+from collections.abc import Mapping, MutableMapping
 from dataclasses import fields
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from wfengine.runtime.history import PAYLOADS
+
+#: what a payload's attribute holding field values is typed as (a later payload typed
+#: ``Mapping[str, Any]`` is masked too: read as a dict would have left it in clear)
+_MAPPINGS = (dict, Mapping, MutableMapping)
 
 
 def _shape(annotation: Any) -> str | None:
@@ -35,7 +40,7 @@ def _shape(annotation: Any) -> str | None:
         annotation = inner[0]
     if annotation is Any:
         return "parameters"
-    if annotation is dict or get_origin(annotation) is dict:
+    if annotation in _MAPPINGS or get_origin(annotation) in _MAPPINGS:
         return "fields"
     return None
 
