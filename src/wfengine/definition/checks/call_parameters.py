@@ -9,7 +9,13 @@ from collections.abc import Iterator, Sequence
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.checks.parameter_types import type_findings
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
-from wfengine.definition.model import Activity, FormalParameter, ParameterMode
+from wfengine.definition.model import (
+    XPDL_NAMESPACES,
+    Activity,
+    FormalParameter,
+    ParameterMode,
+    XmlNode,
+)
 from wfengine.definition.reading import name_aliases
 
 __all__ = ["call_parameters"]
@@ -25,6 +31,7 @@ def call_parameters(
     line: int | None,
     *,
     receives: bool = True,
+    extras: Sequence[XmlNode] = (),
 ) -> Iterator[Diagnostic]:
     """Count and mode checks of one call's actual parameters against the callee's formals.
 
@@ -38,13 +45,22 @@ def call_parameters(
 
     Only a call whose counts agree is checked pair by pair: with an actual too few or too
     many, which formal each actual was meant for is not known (the engine binds none of
-    them), and findings on the pairs position gives would name the wrong ones.
+    them), and findings on the pairs position gives would name the wrong ones. A call whose
+    XPDL 2.1 DataMappings could not be read as its actuals keeps them in ``extras`` (the
+    reader's ``xpdl-unreadable`` says why) and passes none: the count finding then says what
+    the mappings map rather than "passes 0".
     """
     if len(actuals) != len(formals):
+        mappings = _data_mappings(extras) if not actuals else None
+        passes = (
+            f"passes {len(actuals)} actual parameter(s) to {callee}, which declares "
+            f"{len(formals)} formal parameter(s)"
+            if mappings is None
+            else _mapping_count(mappings, callee, formals)
+        )
         yield make(
             "parameter-count",
-            f"activity {activity.id!r} in {scope.where} passes {len(actuals)} actual "
-            f"parameter(s) to {callee}, which declares {len(formals)} formal parameter(s)",
+            f"activity {activity.id!r} in {scope.where} {passes}",
             element_id=activity.id,
             line=line,
         )
@@ -87,6 +103,45 @@ def call_parameters(
                 line=line,
             )
     yield from type_findings(ctx, scope, activity, callee, formals, actuals, line)
+
+
+def _data_mappings(extras: Sequence[XmlNode]) -> XmlNode | None:
+    """The XPDL ``DataMappings`` kept in a call's ``extras``, if any."""
+    for node in extras:
+        if node.local_name == "DataMappings" and node.namespace in (None, *XPDL_NAMESPACES):
+            return node
+    return None
+
+
+def _mapping_count(mappings: XmlNode, callee: str, formals: Sequence[FormalParameter]) -> str:
+    """What a call's unread DataMappings map of ``formals``: ``maps 1 of the 2 formal
+    parameters of application 'calc' ('log' is not mapped) ...``."""
+    named = [
+        (m.get("Formal") or "").strip()
+        for m in mappings.children
+        if m.local_name == "DataMapping" and m.namespace in (None, *XPDL_NAMESPACES)
+    ]
+    ids = [f.id for f in formals]
+    missing = [repr(i) for i in ids if i not in named]
+    unknown = [repr(n) for n in dict.fromkeys(named) if n not in ids]
+    why = []
+    if missing:
+        why.append(f"{_listed(missing)} {'is' if len(missing) == 1 else 'are'} not mapped")
+    if unknown:
+        why.append(f"{_listed(unknown)} {'names' if len(unknown) == 1 else 'name'} no formal")
+    if not why:  # (a Direction or a second mapping a call cannot say)
+        why.append("the xpdl-unreadable warning on them says why they cannot be read")
+    mapped = len(set(named) & set(ids))
+    return (
+        f"maps {mapped} of the {len(formals)} formal parameter(s) of {callee} in its "
+        f"DataMappings ({'; '.join(why)}); a call gives every formal parameter one actual "
+        "parameter, so these mappings pass none"
+    )
+
+
+def _listed(names: list[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    return " and ".join((", ".join(names[:-1]), names[-1])) if len(names) > 1 else names[0]
 
 
 def _named(ctx: Context, scope: Scope, name: str) -> str:

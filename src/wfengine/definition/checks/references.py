@@ -236,6 +236,7 @@ def check_tools(ctx: Context) -> Iterator[Diagnostic]:
                 app.formal_parameters,
                 tool.actual_parameters,
                 line,
+                extras=tool.extras,
             )
 
 
@@ -322,6 +323,7 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
             body.actual_parameters,
             line,
             receives=body.execution is not Execution.ASYNCHR,
+            extras=body.extras,
         )
 
 
