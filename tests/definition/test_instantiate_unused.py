@@ -3,39 +3,22 @@ where no message starts an instance (a way in, an activity set), or a way of suc
 to a catch no message comes to (taken only in an instance started by hand). The engine
 started nothing there and validation said nothing.
 
-The rule's function is called directly; the code is put in the catalogue here until
-``diagnostics.CODES`` lists it (then :func:`validate` runs it: the last test)."""
+The rule's function is called directly; :func:`validate` runs it too (the last test)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from wfengine import load_xpdl, validate
-from wfengine.definition import diagnostics
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.instantiating import check_instantiate_unused
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import Package
-from wfengine.definition.validation import CHECKS
 
 _CODE = "instantiate-unused"
 _GW = 'GatewayType="Exclusive" ExclusiveType="Event" Instantiate="true"'
-
-
-@pytest.fixture(autouse=True)
-def _code() -> Iterator[None]:
-    if _CODE in diagnostics.CODES:
-        yield
-        return
-    meaning = "Instantiate on an activity where no message starts an instance"
-    diagnostics.CODES[_CODE] = (Severity.WARNING, meaning)
-    try:
-        yield
-    finally:
-        del diagnostics.CODES[_CODE]
 
 
 def _package(tmp_path: Path, activities: str, transitions: str, sets: str = "") -> Package:
@@ -110,6 +93,32 @@ def test_one_with_a_way_in_starts_nothing(tmp_path: Path, starter: str) -> None:
     assert "no message starts an instance there: it has a way in ('in')" in finding.message
 
 
+def test_a_gateway_with_a_way_in_is_named_once_its_timer_way_taken_as_any_gateways(
+    tmp_path: Path,
+) -> None:
+    package = _package(
+        tmp_path,
+        f'<Activity Id="gw"><Route {_GW}/></Activity>'
+        '<Activity Id="first"><Implementation><No/></Implementation></Activity>',
+        '<Transition Id="in" From="first" To="gw"/><Transition Id="t1" From="gw" To="c_order"/>'
+        '<Transition Id="t2" From="gw" To="c_late"/>',
+    )
+    [finding] = _found(package)
+    assert (finding.code, finding.element_id) == (_CODE, "gw")
+    assert "it has a way in ('in')" in finding.message
+
+
+def test_a_gateway_no_message_comes_to_starts_nothing(tmp_path: Path) -> None:
+    package = _package(
+        tmp_path,
+        f'<Activity Id="gw"><Route {_GW}/></Activity>',
+        '<Transition Id="t2" From="gw" To="c_late"/>',
+    )
+    [finding] = _found(package)
+    assert (finding.code, finding.element_id) == (_CODE, "gw")
+    assert "none of its ways leads to a catch a message comes to" in finding.message
+
+
 def test_one_in_an_activity_set_starts_nothing(tmp_path: Path) -> None:
     sets = f"""<ActivitySets><ActivitySet Id="s"><Activities>
         <Activity Id="gw"><Route {_GW}/></Activity>
@@ -129,11 +138,6 @@ def test_one_in_an_activity_set_starts_nothing(tmp_path: Path) -> None:
     assert "only one at the process's top level does" in finding.message
 
 
-@pytest.mark.xfail(
-    check_instantiate_unused not in CHECKS,
-    reason="validation.CHECKS does not run the rule yet",
-    strict=True,
-)
 def test_validate_reports_it(tmp_path: Path) -> None:
     package = _package(
         tmp_path,

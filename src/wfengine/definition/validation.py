@@ -39,6 +39,7 @@ from wfengine.definition.checks.identity import (
     check_duplicate_ids,
 )
 from wfengine.definition.checks.instance_data_field import check_instance_data_field
+from wfengine.definition.checks.instantiating import check_instantiate_unused
 from wfengine.definition.checks.loop_constants import check_loop_constants
 from wfengine.definition.checks.read_only import check_read_only
 from wfengine.definition.checks.references import (
@@ -88,6 +89,7 @@ CHECKS: tuple[Check, ...] = (
     check_boundary_events,
     check_links,
     check_event_gateway_targets,
+    check_instantiate_unused,
     check_dead_ends_and_cycles,
     check_and_join_after_xor,
     check_otherwise,

@@ -65,7 +65,25 @@ def check_instantiate_unused(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             if not instantiating_gateway(activity):
                 continue
-            yield from _no_start(scope, activity, "event-based gateway")
+            unused = list(_no_start(scope, activity, "event-based gateway"))
+            if unused:  # reached as any other gateway: its timer way is taken as any other's
+                yield from unused
+                continue
+            ways = [
+                (t, by_id[t.to])
+                for t in scope.transitions
+                if t.from_ == activity.id and t.to in by_id
+            ]
+            if not any(_takes_a_message(target) for _, target in ways):
+                yield make(
+                    _CODE,
+                    f"event-based gateway {activity.id!r} in {scope.where} says "
+                    'Instantiate="true" but none of its ways leads to a catch a message '
+                    "comes to, so no message starts an instance there",
+                    element_id=activity.id,
+                    line=activity.line,
+                )
+                continue
             for transition in scope.transitions:
                 target = by_id.get(transition.to) if transition.from_ == activity.id else None
                 if target is None or not catches(target) or _takes_a_message(target):
