@@ -398,6 +398,11 @@ class NavigatorBase:
     def _take_kept(self, inst: ProcessInstance, name: str | None) -> dict[str, Any] | None:
         raise NotImplementedError
 
+    def _take_kept_of(
+        self, inst: ProcessInstance, names: Collection[str | None]
+    ) -> tuple[str, dict[str, Any]] | None:
+        raise NotImplementedError
+
     def _rival_waits_to_begin(self, ai: ActivityInstance) -> bool:
         raise NotImplementedError
 

@@ -45,7 +45,7 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
-from wfengine.runtime.navigation.messages import Messages, mi_container
+from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.navigation.multi import count_held
 from wfengine.runtime.navigation.signal_waiters import catches_signal as catches_signal
 from wfengine.runtime.navigation.signal_waiters import signal_waiters as signal_waiters
@@ -104,11 +104,9 @@ class Events(NavigatorBase):
         for b in ai.act.boundaries:
             if b.trigger == "Message":
                 events.setdefault(b.name, b)
-        # (the mixin that keeps messages is part of the same navigator)
-        messages = cast("Messages", self)
         inst = ai.scope.instance
         while ai.state.is_open:  # (an interrupting one closes ai: no more)
-            taken = messages._take_kept_of(inst, events)
+            taken = self._take_kept_of(inst, events)
             if taken is None:
                 return
             self._boundary_message(ai, events[taken[0]], taken[1])

@@ -95,12 +95,8 @@ class Messages(NavigatorBase):
         such message waits). Taking one is progress, as an application's call is: the
         progress watch compares no kept messages, and a loop taking one per round (a receive
         task, a catch) with the same data each time ends when they run out, not a cycle."""
-        for n, (kept, data, _) in enumerate(inst.messages):
-            if kept == name:
-                del inst.messages[n]
-                self.watch.calls += 1
-                return data
-        return None
+        taken = self._take_kept_of(inst, (name,))
+        return None if taken is None else taken[1]
 
     def _take_kept_of(
         self, inst: ProcessInstance, names: Collection[str | None]
