@@ -127,3 +127,17 @@ def test_scenario_load_names_the_start_line(tmp_path: Path) -> None:
     path.write_text("arrivals: {every: 1h}\n\nstart: 9999-12-31T00:00:00Z\n")
     with pytest.raises(ScenarioError, match=rf"^{re.escape(str(path))}:3: start: "):
         Scenario.load(path)
+
+
+def test_a_calendar_opening_past_the_last_date_stops_the_run_naming_it() -> None:
+    # before: the calendar's opening overflowed datetime.max, blamed on "the next arrival or
+    # a step's end"
+    message = _refused(
+        single_server(),
+        start="9999-12-29T20:00:00Z",
+        arrivals={"every": "1h"},
+        activities={"serve": "1h"},
+        calendars={"office": {"days": ["wed"], "hours": ["09:00-18:00"]}},
+        calendar="office",
+    )
+    assert "the next opening of server's calendar would fall " + END in message

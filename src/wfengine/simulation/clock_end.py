@@ -45,6 +45,16 @@ def period_refusal(start: datetime, horizon: float | None, said: Any = None) -> 
     return None
 
 
+class MomentPastTheClock(OverflowError):
+    """A moment the run computes (a calendar's next opening) falls past ``datetime.max``:
+    raised where it is computed, naming it (``what``), since the run's catch of a bare
+    :class:`OverflowError` can only guess "the next arrival or a step's end"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
 def past_the_clock(source: str, now: datetime, what: str) -> ScenarioError:
     """The error for ``what`` (an arrival, a step's end, ...) falling past the clock, seen at
     ``now``."""

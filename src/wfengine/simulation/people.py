@@ -21,6 +21,7 @@ from typing import Any
 
 from wfengine.runtime.outbox import OutboxKind, OutboxRecord
 from wfengine.simulation.calendar import WorkingCalendar, after, elapsed
+from wfengine.simulation.clock_end import MomentPastTheClock
 
 #: the outbox kinds that change who may take which item
 WATCHED = (
@@ -336,7 +337,10 @@ class Staff:
         now = self._now()
         if person.calendar.always or person.calendar.is_open(now):
             return True
-        opens = person.calendar.next_open(now)
+        try:
+            opens = person.calendar.next_open(now)
+        except OverflowError:  # no opening before datetime.max
+            raise MomentPastTheClock(f"the next opening of {person.id}'s calendar") from None
         person.asleep = True
         if opens is not None:
             self._schedule(opens, "wake", person.id)

@@ -50,7 +50,12 @@ from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import WorkItemState
 from wfengine.simulation.binding import Bound, refusal, step_labels
 from wfengine.simulation.calendar import after
-from wfengine.simulation.clock_end import past_the_clock, past_the_end, period_refusal
+from wfengine.simulation.clock_end import (
+    MomentPastTheClock,
+    past_the_clock,
+    past_the_end,
+    period_refusal,
+)
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.draws import Chooser as Chooser
 from wfengine.simulation.draws import Streams as Streams
@@ -455,6 +460,8 @@ class Run:
         freezing = gc.get_freeze_count() == 0
         try:
             return self._run(freezing)
+        except MomentPastTheClock as exc:  # one the run names where it computes it
+            raise self._past_the_clock(exc.what) from None
         except OverflowError:  # a moment computed past datetime.max: an arrival, a finish
             raise self._past_the_clock("the next arrival or a step's end") from None
         finally:
