@@ -121,7 +121,9 @@ def call_application(
     Every attempt gets the same idempotency ``key`` and copies of the inputs that are lists,
     dicts or tuples (see :func:`_call`). A :class:`PermanentApplicationError`
     (say an HTTP 4xx) is not retried; ``SystemExit`` and ``KeyboardInterrupt`` are recorded
-    as a failed attempt and raised, not retried. Returns the callable's answer unchecked; raises
+    as a failed attempt and raised, not retried. Returns the callable's answer, otherwise
+    unchecked, but for a mapping that is not a dict (a database row, a read-only proxy): that
+    one is read into a plain dict, once, inside the attempt (:func:`taken_answer`); raises
     :class:`ToolFailure` with the last error. ``record`` is given each attempt's
     :class:`ApplicationInvoked` and :class:`ApplicationReturned` or :class:`ApplicationFailed`.
     ``sensitive`` names the parameters whose values the events hide; ``expected``, the
