@@ -1,22 +1,29 @@
 """Two TIME fields, one given with an offset (``08:30Z``, ``09:00+01:00``) and one without
 (``09:00``): ``now_t < opens`` was an incident quoting Python's "can't compare offset-naive
 and offset-aware times", and ``now_t == opens`` silently false. A TIME without an offset is
-UTC now, as a DATETIME's is, on every store; a time stored without one (by an earlier
-wfengine) makes such a comparison an incident naming both operands and what to write."""
+UTC now, as a DATETIME's is, on every store: given, an initial value, kept so by an earlier
+wfengine or given by the host unchecked (``set_data``). One in a named zone, which has no
+offset without a date, against one with an offset is an incident naming both operands and
+what to write."""
 
 from __future__ import annotations
 
 from datetime import UTC, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
+from wfengine import VirtualClock
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import BasicTypeKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions import Dialect, parse
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.sql import schema
+from wfengine.runtime.sql.store import SqlStore
 
 
 def _package(
@@ -94,19 +101,70 @@ def test_an_initial_value_with_an_offset_keeps_it() -> None:
     assert parse_literal("09:00+02:00", BasicTypeKind.TIME).utcoffset() == zone.utcoffset(None)
 
 
-@pytest.mark.parametrize("script", ["early = now_t < opens", "same = now_t == opens"])
-def test_a_time_stored_without_an_offset_is_an_incident_naming_both(
-    engine: Engine, script: str
+def _store_without_offset(url: str, iid: str, name: str) -> None:
+    """Rewrite ``iid``'s TIME field ``name`` as a release before the UTC rule stored a TIME
+    given without an offset (``{"$wf": "time", "v": "09:00:00"}``)."""
+    table = schema.process_instances
+    store = SqlStore(url)
+    with Engine(store=store), store.sa_engine.begin() as conn:
+        data = conn.execute(sa.select(table.c.data).where(table.c.id == iid)).scalar_one()
+        text = data[name]["v"]
+        assert text.endswith("+00:00")
+        data[name] = {"$wf": "time", "v": text.removesuffix("+00:00")}
+        conn.execute(sa.update(table).where(table.c.id == iid).values(data=data))
+
+
+def test_a_time_an_earlier_wfengine_stored_without_an_offset_is_utc(db_url: str) -> None:
+    # (such an instance's next comparison with a TIME given since was an incident: 09:00 kept
+    # naive, 08:30 given now read as 08:30Z)
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        e.deploy(_package())
+        iid = e.start_process("main", {"opens": "09:00"})
+    _store_without_offset(db_url, iid, "opens")
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        assert e.instance(iid).data["opens"] == time(9, 0)  # (kept as it was stored)
+        [item] = e.work_items()
+        e.complete_work_item(item.id, {"now_t": "08:30"})
+        data = e.instance(iid).data
+        assert e.incidents() == []
+        assert (data["early"], data["same"]) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("now_t", "early", "same"), [("08:30+02:00", True, False), ("09:00Z", False, True)]
+)
+def test_a_time_the_host_gave_without_an_offset_is_utc(
+    engine: Engine, now_t: str, early: bool, same: bool
 ) -> None:
-    engine.deploy(_package(script))
-    iid = engine.start_process("main", {"now_t": "08:30+02:00"})
-    engine.set_data(iid, {"opens": time(9, 0)})  # as an earlier wfengine stored a TIME
-    _compared(engine, iid)
-    [incident] = engine.incidents()
-    message = incident.message
-    assert "now_t" in message and "opens" in message
-    assert "opens one without" in message and "'09:00Z'" in message
-    assert "offset-naive" not in message
+    engine.deploy(_package())
+    iid = engine.start_process("main", {"now_t": now_t})
+    engine.set_data(iid, {"opens": time(9, 0)})  # (set_data takes it unchecked)
+    data = _compared(engine, iid)
+    assert engine.incidents() == []
+    assert (data["early"], data["same"]) == (early, same)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text", "result"),
+    [
+        (Dialect.NATIVE, "a < b", True),
+        (Dialect.NATIVE, "b != a", True),
+        (Dialect.NATIVE, "c == b", True),
+        (Dialect.JAVASCRIPT, "a >= b", False),
+        (Dialect.JAVASCRIPT, "c <= b", True),
+        (Dialect.JAVA, "c == b", True),
+        (Dialect.JAVA, "b != c", False),
+    ],
+)
+def test_each_language_reads_a_time_without_an_offset_as_utc(
+    dialect: Dialect, text: str, result: bool
+) -> None:
+    values = {
+        "a": time(8, 30, tzinfo=timezone(timedelta(hours=1))),  # (07:30 UTC)
+        "b": time(9, 0),
+        "c": time(9, 0, tzinfo=UTC),
+    }
+    assert parse(text, dialect=dialect).evaluate(values) is result
 
 
 @pytest.mark.parametrize(
@@ -118,12 +176,17 @@ def test_a_time_stored_without_an_offset_is_an_incident_naming_both(
         (Dialect.JAVA, "a == b", "'==' in Java cannot compare a with b"),
     ],
 )
-def test_each_language_names_the_operands(dialect: Dialect, text: str, words: str) -> None:
-    values = {"a": time(8, 30, tzinfo=timezone(timedelta(hours=1))), "b": time(9, 0)}
+def test_a_time_in_a_named_zone_against_one_with_an_offset_names_both(
+    dialect: Dialect, text: str, words: str
+) -> None:
+    values = {"a": time(8, 30, tzinfo=UTC), "b": time(9, 0, tzinfo=ZoneInfo("Europe/Paris"))}
     with pytest.raises(ExpressionEvaluationError) as raised:
         parse(text, dialect=dialect).evaluate(values)
-    assert words in raised.value.message
-    assert "b one without" in raised.value.message
+    message = raised.value.message
+    assert words in message
+    assert "b is a time of day in the zone 'Europe/Paris'" in message
+    assert "give b a fixed offset" in message
+    assert "offset-naive" not in message and "earlier wfengine" not in message
 
 
 def test_two_times_without_an_offset_still_compare() -> None:

@@ -25,8 +25,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
-from wfengine.definition.literals import utc_time
 from wfengine.definition.model import BasicTypeKind
+from wfengine.expressions.utc_times import utc_time
 
 #: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
 #: (``int()`` also took ``'١٢'`` and fullwidth ``'７'``; ``'1_000'`` it took, this refused)
@@ -258,7 +258,7 @@ def _date(v: Any) -> date:
 
 def _time(v: Any) -> time:
     """A time of day; one without an offset is UTC, as a DATETIME's is and an initial
-    value's (:func:`~wfengine.definition.literals.utc_time`, the one rule), so two TIME
+    value's (:func:`~wfengine.expressions.utc_times.utc_time`, the one rule), so two TIME
     values compare whichever way each was written. One in a zone (``tzinfo``) keeps it."""
     found: time | None = v if isinstance(v, time) else None
     if isinstance(v, str):

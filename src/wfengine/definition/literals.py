@@ -5,8 +5,9 @@ A data field's ``InitialValue`` is often not an expression but the value itself:
 of the field's basic type, or says (``ValueError``) why it is not one. Date-times are read in
 the ISO 8601 forms tools write (``T`` or a space between date and time, ``Z``, ``+0000`` or
 ``+00:00``); one without an offset is taken as UTC, the zone of ``now()`` in expressions, so
-the two compare. A TIME without an offset is UTC too (:func:`utc_time`, the one rule for
-every TIME the engine reads), so ``09:00`` compares with ``08:30Z``.
+the two compare. A TIME without an offset is UTC too
+(:func:`~wfengine.expressions.utc_times.utc_time`, the one rule for every TIME the engine
+reads), so ``09:00`` compares with ``08:30Z``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
 from wfengine.definition.model import BasicTypeKind
+from wfengine.expressions.utc_times import utc_time
 
 #: most digits an INTEGER literal may have (a 4096-bit integer has 1234)
 MAX_INTEGER_DIGITS = 1_000
@@ -110,17 +112,6 @@ def _time(text: str) -> time:
         return utc_time(iso_time(text))
     except ValueError:
         raise ValueError(f"{text!r} is not a TIME (ISO 8601)") from None
-
-
-def utc_time(value: time) -> time:
-    """``value``, a time of day, in UTC when it has no zone (``09:00`` is ``09:00Z``), as a
-    DATETIME without an offset is; one with a zone keeps it. The one rule for a TIME read
-    without an offset: an initial value here, a value given at run time
-    (:mod:`wfengine.definition.coercion`), one a store kept without an offset
-    (:func:`wfengine.runtime.values.decode_value`). Why: ``08:30Z < 09:00`` was Python's
-    "can't compare offset-naive and offset-aware times", and ``09:00Z == 09:00`` silently
-    false, whichever way each TIME had been written."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 _READERS = {

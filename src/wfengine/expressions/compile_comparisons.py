@@ -30,6 +30,7 @@ from wfengine.expressions.context import (
     is_container,
 )
 from wfengine.expressions.dialects import Dialect
+from wfengine.expressions.utc_times import utc_time
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -367,8 +368,9 @@ class _Sides:
 def _charged_comparison(
     op: Callable[[Any, Any], Any], sides: _Sides
 ) -> Callable[[Any, Any, EvaluationContext], Any]:
-    """``==``, ``<``...: comparing two containers walks them (through shared parts); two
-    times of day, one with an offset and one without, are refused (:func:`_offsets_message`)."""
+    """``==``, ``<``...: comparing two containers walks them (through shared parts); of two
+    times of day, one with an offset and one without, the one without is UTC
+    (:func:`_read_as_utc`)."""
 
     def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
         if is_container(a) and is_container(b):
@@ -376,7 +378,7 @@ def _charged_comparison(
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
-            raise TypeError(_offsets_message(sides, a))
+            a, b = _read_as_utc(sides, a, b)
         return op(a, b)
 
     return compare
@@ -386,24 +388,39 @@ def _offsets_differ(a: time, b: time) -> bool:
     return (a.utcoffset() is None) is not (b.utcoffset() is None)
 
 
-def _offsets_message(sides: _Sides, left: time) -> str:
-    """Why two times of day, one with an offset and one without, do not compare, naming both
-    operands and what to write. Why refused and not Python's answer: ordering them was
-    Python's "can't compare offset-naive and offset-aware times", and ``==`` silently false
-    (``09:00Z == 09:00``). A TIME given without an offset is UTC, as a DATETIME is
-    (:func:`wfengine.definition.coercion.coerce`), so one without is a value stored so by an
-    earlier wfengine (or by the host's unchecked ``set_data``)."""
-    naive, aware = (
-        (sides.left, sides.right) if left.utcoffset() is None else (sides.right, sides.left)
-    )
+def _read_as_utc(sides: _Sides, a: time, b: time) -> tuple[time, time]:
+    """Two times of day, one with an offset and one without, as they compare: the one
+    without is UTC (:func:`~wfengine.expressions.utc_times.utc_time`), as a TIME read
+    without an offset is. Why here too: one an earlier wfengine kept without an offset
+    (``09:00``, before that rule) or a host gave unchecked (``set_data``) met one given since
+    (``08:30``, read as ``08:30Z``), and ordering them was Python's "can't compare
+    offset-naive and offset-aware times", ``==`` silently false. Read here rather than
+    rewritten where it is stored: every store gives back what it was given, alike.
+
+    One in a named zone (``zoneinfo.ZoneInfo``) has no offset without a date, and is not
+    UTC: refused, naming both operands (:func:`_zone_message`)."""
+    if a.tzinfo is not None and a.utcoffset() is None:
+        raise TypeError(_zone_message(sides, sides.left, a, sides.right))
+    if b.tzinfo is not None and b.utcoffset() is None:
+        raise TypeError(_zone_message(sides, sides.right, b, sides.left))
+    return utc_time(a), utc_time(b)
+
+
+def _zone_message(sides: _Sides, zoned: str, value: time, other: str) -> str:
+    """Why a time of day in a named zone does not compare with one that has an offset."""
     ordering = sides.symbol in _ORDERING.values()
     return (
         f"'{sides.symbol}' in {_LANGUAGE[sides.dialect]} cannot "
         f"{'order' if ordering else 'compare'} {sides.left} {'against' if ordering else 'with'} "
-        f"{sides.right}: {aware} is a time of day with an offset and {naive} one without "
-        f"(stored so by an earlier wfengine); set {naive} again with its offset written, "
-        "e.g. '09:00Z' for UTC (a TIME given without one is now read as UTC)"
+        f"{sides.right}: {zoned} is a time of day in the zone {_zone_name(value)}, whose "
+        f"offset depends on the date, and {other} one with an offset; give {zoned} a fixed "
+        "offset, e.g. '09:00+01:00'"
     )
+
+
+def _zone_name(value: time) -> str:
+    key = getattr(value.tzinfo, "key", None)
+    return repr(key) if isinstance(key, str) else repr(value.tzinfo)
 
 
 def _c_like_ordering(
@@ -421,7 +438,7 @@ def _c_like_ordering(
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
-            raise TypeError(_offsets_message(sides, a))
+            a, b = _read_as_utc(sides, a, b)
         try:
             return op(a, b)
         except TypeError:
