@@ -8,6 +8,7 @@ what to write."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from wfengine import VirtualClock
+from wfengine import ProcessState, VirtualClock
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import BasicTypeKind
@@ -24,6 +25,7 @@ from wfengine.expressions import Dialect, parse
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema
 from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.values import correlation_forms, correlation_value
 
 
 def _package(
@@ -191,3 +193,41 @@ def test_a_time_in_a_named_zone_against_one_with_an_offset_names_both(
 
 def test_two_times_without_an_offset_still_compare() -> None:
     assert parse("a < b").evaluate({"a": time(8, 30), "b": time(9, 0)}) is True
+
+
+def _slot_keyed() -> Any:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main").extended_attribute("wfengine:correlation", "slot")
+    p.data_field("slot", "TIME")
+    p.start("s").intermediate("w", message="go").end("e").sequence("s", "w", "e")
+    return pb.build()
+
+
+@pytest.mark.parametrize("sent", ["09:00", "09:00Z", time(9, 0, tzinfo=UTC)])
+def test_a_time_key_an_earlier_wfengine_stored_without_an_offset_is_found(
+    db_url: str, sent: Any
+) -> None:
+    # (correlated_instance({"slot": "09:00"}) was NotFoundError: the row held "09:00:00",
+    # the key given today is 09:00Z, and its messages were lost)
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        e.deploy(_slot_keyed())
+        started = e.start_process("main", {"slot": "09:00"})
+    _store_without_offset(db_url, started, "slot")
+    bare = correlation_value(time(9, 0))  # the row as that release wrote it
+    keys = schema.correlation_keys
+    store = SqlStore(db_url)
+    with Engine(store=store), store.sa_engine.begin() as conn:
+        row = {"value": bare, "value_sha256": hashlib.sha256(bare.encode()).hexdigest()}
+        assert conn.execute(sa.update(keys).values(**row)).rowcount == 1
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        assert e.correlated_instance({"slot": sent}, message="go") == started
+        assert e.send_message("go", {}, correlation={"slot": sent}, keep=False)
+        assert e.instance(started).state is ProcessState.COMPLETED
+
+
+def test_a_time_key_in_utc_has_its_form_without_an_offset_too() -> None:
+    utc = time(9, 0, tzinfo=UTC)
+    assert correlation_forms(utc) == (correlation_value(utc), correlation_value(time(9, 0)))
+    assert correlation_forms(time(9, 0)) == (correlation_value(time(9, 0)),)
+    plus_one = time(10, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert correlation_forms(plus_one) == (correlation_value(plus_one),)
