@@ -2,7 +2,8 @@
 whichever of its messages comes first, as BPMN tools draw it) is a way in for
 :meth:`Engine.start_by_message` and ``wfengine message send NAME --start``: the instance
 starts at the gateway with the message kept, and the gateway's catch of that message takes
-it as it begins, withdrawing the rival ways as when a message comes to a gateway reached."""
+it, beginning first: the rival ways are withdrawn before they begin (a person's task there
+is never offered, a timer never armed), where a gateway reached otherwise begins them all."""
 
 from __future__ import annotations
 
@@ -131,3 +132,84 @@ def test_message_send_start_on_the_command_line(tmp_path: Path) -> None:
         assert engine.instance(i).state is ProcessState.COMPLETED
         assert engine.instance(i).data["qty"] == 3
         assert engine.trace(i) == ["gw", "c_quote", "after_quote"]
+
+
+def _with_person(text: str) -> str:
+    """``text`` with a way from ``gw``, listed before its others, to ``call``: the clerks'
+    task (a person's task there races the catches)."""
+    call = (
+        '        <Activity Id="call"><Implementation><No/></Implementation>'
+        "<Performers><Performer>clerk</Performer></Performers></Activity>\n"
+    )
+    text = text.replace("<Activities>\n", "<Activities>\n" + call, 1)
+    way = '        <Transition Id="tc" From="gw" To="call"/>\n'
+    text = text.replace("<Transitions>\n", "<Transitions>\n" + way, 1)
+    clerk = '<Participant Id="clerk"><ParticipantType Type="ROLE"/></Participant>'
+    return text.replace(
+        "<WorkflowProcesses>", f"<Participants>{clerk}</Participants>\n  <WorkflowProcesses>"
+    )
+
+
+_STARTED_TRAIL = [
+    ("instance.created", None),
+    ("instance.state", None),
+    ("activity.started", "gw"),
+    ("activity.completed", "gw"),
+    ("activity.started", "c_order"),
+    ("message.received", "c_order"),
+    ("activity.completed", "c_order"),
+    ("activity.started", "after_order"),
+    ("activity.completed", "after_order"),
+    ("instance.state", None),
+]
+
+
+def _trail(engine: Engine, i: str) -> list[tuple[str, str | None]]:
+    return [(str(a.kind), a.activity_id) for a in engine.audit(i)]
+
+
+def test_a_message_start_never_offers_a_persons_task_its_catch_wins(
+    engine: Engine, tmp_path: Path
+) -> None:
+    engine.deploy(_load(tmp_path, _with_person(_xpdl(_ROUTE_22, timer=True))))
+    i = engine.start_by_message("order", {"qty": 3})
+    assert engine.instance(i).state is ProcessState.COMPLETED
+    assert _trail(engine, i) == _STARTED_TRAIL  # no work offered and withdrawn, nothing armed
+    assert [a.activity_id for a in engine.activity_instances(i)] == ["gw", "c_order", "after_order"]
+    assert [r.kind for r in engine.outbox.entries(instance_id=i)] == [
+        "instance.state_changed",
+        "instance.state_changed",
+    ]  # no work_item.offered / cancelled told to a notifier
+    assert engine.timers(i) == []
+
+
+def test_started_by_hand_a_persons_task_there_is_offered_and_races(
+    engine: Engine, tmp_path: Path
+) -> None:
+    engine.deploy(_load(tmp_path, _with_person(_xpdl(_ROUTE_22))))
+    i = engine.start_process("orders")
+    assert [w.activity_id for w in engine.work_items(i)] == ["call"]
+    assert engine.send_message("order", instance_id=i)
+    assert engine.work_items(i) == []
+    kinds = [k for k, a in _trail(engine, i) if a == "call"]
+    assert kinds == [
+        "activity.created",
+        "work_item.offered",
+        "work_item.cancelled",
+        "activity.aborted",
+    ]
+
+
+def test_message_send_start_on_the_command_line_offers_no_rival(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    with Engine(db_url=url) as engine:
+        engine.deploy(_load(tmp_path, _with_person(_xpdl(_ROUTE_22))))
+    started = cli("message", "send", "order", "--db", url, "--start", "--set", "qty=3")
+    assert started.exit_code == 0, started.output
+    with Engine(db_url=url) as engine:
+        i = started.stdout.split()[0]
+        engine.run_due_jobs()  # (the gateway's ways begin in a worker's job)
+        assert engine.instance(i).state is ProcessState.COMPLETED
+        trail = _trail(engine, i)
+        assert trail.pop(2) == ("instance.deferred", None)  # (left to the worker)
+        assert trail == _STARTED_TRAIL

@@ -142,8 +142,9 @@ class ActivityCommands(EngineBase):
         BPMN tools draw a process a message starts): the instance starts there and the task
         takes the message at once (``message.received`` on the task); so is an event-based
         gateway with ``Instantiate="true"`` and no way in, one of whose ways leads to a catch
-        of the message: the instance starts at the gateway and that catch takes the message,
-        withdrawing the other ways as at a gateway reached."""
+        of the message: the instance starts at the gateway and that catch begins first and
+        takes the message, the other ways withdrawn before they begin (a person's task there
+        is never offered, a timer never armed)."""
         check_trigger_name(name, "message", "start_by_message")
         check_mapping(data, "data", "start_by_message")
         values = dict(data or {})

@@ -16,14 +16,14 @@ from __future__ import annotations
 from wfengine.definition.graph import is_triggered_start
 from wfengine.definition.instantiating import instantiating_gateway, instantiating_receive
 from wfengine.runtime.compile_events import signal_name
-from wfengine.runtime.compiled import KIND_MESSAGE, CActivity, CompiledProcess
+from wfengine.runtime.compiled import KIND_MESSAGE, CActivity, CGraph, CompiledProcess, CTransition
 
 
 def instantiates(ca: CActivity) -> bool:
     """Does a message start the process at ``ca``, kept on the new instance for ``ca`` (or
     the catch it leads to) to take as it begins: a receive task with ``Instantiate="true"``,
-    or an event-based gateway with ``Instantiate="true"`` (its catch of that message takes
-    it, withdrawing the rival ways as when the message comes to a gateway reached)?"""
+    or an event-based gateway with ``Instantiate="true"`` (its catch of that message begins
+    first and takes it, the rival ways withdrawn before they begin: :func:`started_catch_first`)?"""
     if instantiating_gateway(ca.model):
         return True
     return ca.kind == KIND_MESSAGE and instantiating_receive(ca.model)
@@ -39,6 +39,27 @@ def gateway_messages(compiled: CompiledProcess, i: int) -> list[str]:
         if target.kind == KIND_MESSAGE and target.message and target.message not in found:
             found.append(target.message)
     return found
+
+
+def started_catch_first(
+    graph: CGraph, ca: CActivity, chosen: list[CTransition], kept: str
+) -> list[CTransition]:
+    """The ways ``chosen`` of event-based gateway ``ca`` of top-level ``graph`` in the order
+    they begin: when ``ca`` instantiates and has no way in, so a message started the instance
+    there (``kept``, the oldest message kept on it), the ways to a catch of ``kept`` first.
+    That catch takes the message as it begins and drops the rivals' queued begins: a person's
+    task there is never offered and withdrawn, a timer never armed and disarmed. Any other
+    gateway's ways begin in their order (a message kept before it was reached wins only for a
+    catch listed before what does not wait)."""
+    if ca.index not in graph.starts or not instantiating_gateway(ca.model):
+        return chosen
+    acts = graph.activities
+
+    def takes(ct: CTransition) -> bool:
+        target = acts[ct.target]
+        return target.kind == KIND_MESSAGE and target.message == kept
+
+    return [ct for ct in chosen if takes(ct)] + [ct for ct in chosen if not takes(ct)]
 
 
 def message_start_points(compiled: CompiledProcess, name: str) -> list[int]:
@@ -100,4 +121,5 @@ __all__ = [
     "message_start_points",
     "signal_start_names",
     "signal_starts",
+    "started_catch_first",
 ]

@@ -38,6 +38,7 @@ from wfengine.runtime.navigation.incidents import end_parked_reminders, end_park
 from wfengine.runtime.navigation.turns import turn_taken as turn_taken
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.sent_back_records import bind_sent_back, drop_sent_back, drop_unreachable
+from wfengine.runtime.start_points import started_catch_first
 from wfengine.runtime.states import ActivityState, WorkItemState
 
 if TYPE_CHECKING:
@@ -378,6 +379,8 @@ class Activities(NavigatorBase):
         if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
             return
         if ca.choice:  # an event-based gateway: its targets begin as one choice
+            if inst.messages and scope.graph is inst.compiled.graph:  # started by a message?
+                chosen = started_catch_first(scope.graph, ca, chosen, inst.messages[0][0])
             self._begin_choice(scope, ai.id, chosen)
         else:
             for ct in chosen:
