@@ -40,22 +40,38 @@ class EventSubprocesses(NavigatorBase):
     """Event sub-processes of a scope."""
 
     def _arm_scope(self, scope: Scope) -> None:
-        """``scope`` starts: set its event sub-processes' timers; a kept message starts one
-        at once, and a non-interrupting one is started by each kept message of its name,
-        oldest first (as a non-interrupting boundary event is: ``Events._arm``)."""
-        inst = scope.instance
+        """``scope`` starts: set its event sub-processes' timers; messages kept on the
+        instance start its message event sub-processes in the order they arrived (where the
+        first message one is listed), whichever the definition lists first, as a resume
+        gives back those kept while suspended and as an activity's attached events take
+        them (``Events._arm``): each starts the first event sub-process of its name (a
+        non-interrupting one is started by each kept message of its name), until an
+        interrupting one disarms the scope; those after it stay kept."""
+        messages_taken = False
         for sub in scope.graph.event_subs:
             b = sub.trigger
             if not armed(scope):  # closed, or a kept message started an interrupting one
                 return
             if b.trigger == "Timer":
                 self._set_scope_timer(scope, sub, self.now)
-            elif b.trigger == "Message":
-                while armed(scope):  # (an interrupting one disarms it: one message)
-                    data = self._take_kept(inst, b.name)
-                    if data is None:
-                        break
-                    self._scope_message(scope, sub, data)
+            elif b.trigger == "Message" and not messages_taken:
+                messages_taken = True
+                self._take_kept_scope_messages(scope)
+
+    def _take_kept_scope_messages(self, scope: Scope) -> None:
+        """Start ``scope``'s message event sub-processes with the messages kept for them,
+        oldest first (the first listed of a name takes it, as :meth:`_scope_sub_for`
+        finds it)."""
+        subs: dict[str | None, CEventSub] = {}
+        for sub in scope.graph.event_subs:
+            if sub.trigger.trigger == "Message":
+                subs.setdefault(sub.trigger.name, sub)
+        inst = scope.instance
+        while armed(scope):  # (an interrupting one disarms it: no more)
+            taken = self._take_kept_of(inst, subs)
+            if taken is None:
+                return
+            self._scope_message(scope, subs[taken[0]], taken[1])
 
     def _set_scope_timer(
         self, scope: Scope, sub: CEventSub, after: datetime, fired: int = 0
