@@ -96,8 +96,13 @@ class BoundaryFired:
 @dataclass(frozen=True, slots=True)
 class EventThrown:
     """A throw event (an error, escalation or cancel end event, an escalation or signal throw,
-    a send task) threw ``name``; ``caught_by`` names the activity whose boundary event or
-    exception transition caught it (None: nothing did, or, for a signal or message, nothing
+    a send task) threw ``name``, or an activity whose own work failed (an application or a
+    script) threw error ``name`` and a level enclosing it caught that (a block's or a
+    synchronous subflow caller's attached event or exception transition, or an event
+    sub-process; a failure the activity's own attached event or exception transition
+    catches is audited as ``activity.exception`` on it instead). ``caught_by`` names the
+    activity whose attached event or exception transition caught it, or the block running
+    the event sub-process that did (None: nothing did, or, for a signal or message, nothing
     is caught here)."""
 
     KIND: ClassVar[str] = "event.thrown"
