@@ -18,9 +18,10 @@ import sqlalchemy as sa
 
 from wfengine import ProcessState, VirtualClock
 from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.coercion import coerce
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import BasicTypeKind
-from wfengine.errors import ExpressionEvaluationError
+from wfengine.errors import DataTypeError, ExpressionEvaluationError
 from wfengine.expressions import Dialect, parse
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema
@@ -231,3 +232,19 @@ def test_a_time_key_in_utc_has_its_form_without_an_offset_too() -> None:
     assert correlation_forms(time(9, 0)) == (correlation_value(time(9, 0)),)
     plus_one = time(10, 0, tzinfo=timezone(timedelta(hours=1)))
     assert correlation_forms(plus_one) == (correlation_value(plus_one),)
+
+
+def test_a_time_in_a_named_zone_is_refused_naming_the_field(engine: Engine) -> None:
+    # (it has no offset without a date: it met every TIME read as UTC with an incident)
+    engine.deploy(_package())
+    paris = time(9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    with pytest.raises(DataTypeError) as raised:
+        engine.start_process("main", {"opens": paris})
+    message = str(raised.value)
+    assert "data field 'opens'" in message and "'Europe/Paris'" in message
+    assert "give the offset, e.g. 09:00+01:00" in message
+    assert engine.instance_summaries() == []
+    with pytest.raises(ValueError, match=r"TIME with a fixed offset"):
+        coerce(paris, BasicTypeKind.TIME)
+    fixed = time(9, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert coerce(fixed, BasicTypeKind.TIME) is fixed

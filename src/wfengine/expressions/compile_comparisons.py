@@ -30,7 +30,7 @@ from wfengine.expressions.context import (
     is_container,
 )
 from wfengine.expressions.dialects import Dialect
-from wfengine.expressions.utc_times import utc_time
+from wfengine.expressions.utc_times import utc_time, without_a_fixed_offset, zone_name
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -399,9 +399,9 @@ def _read_as_utc(sides: _Sides, a: time, b: time) -> tuple[time, time]:
 
     One in a named zone (``zoneinfo.ZoneInfo``) has no offset without a date, and is not
     UTC: refused, naming both operands (:func:`_zone_message`)."""
-    if a.tzinfo is not None and a.utcoffset() is None:
+    if without_a_fixed_offset(a):
         raise TypeError(_zone_message(sides, sides.left, a, sides.right))
-    if b.tzinfo is not None and b.utcoffset() is None:
+    if without_a_fixed_offset(b):
         raise TypeError(_zone_message(sides, sides.right, b, sides.left))
     return utc_time(a), utc_time(b)
 
@@ -412,15 +412,10 @@ def _zone_message(sides: _Sides, zoned: str, value: time, other: str) -> str:
     return (
         f"'{sides.symbol}' in {_LANGUAGE[sides.dialect]} cannot "
         f"{'order' if ordering else 'compare'} {sides.left} {'against' if ordering else 'with'} "
-        f"{sides.right}: {zoned} is a time of day in the zone {_zone_name(value)}, whose "
+        f"{sides.right}: {zoned} is a time of day in the zone {zone_name(value)}, whose "
         f"offset depends on the date, and {other} one with an offset; give {zoned} a fixed "
         "offset, e.g. '09:00+01:00'"
     )
-
-
-def _zone_name(value: time) -> str:
-    key = getattr(value.tzinfo, "key", None)
-    return repr(key) if isinstance(key, str) else repr(value.tzinfo)
 
 
 def _c_like_ordering(
