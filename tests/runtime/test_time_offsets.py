@@ -248,3 +248,14 @@ def test_a_time_in_a_named_zone_is_refused_naming_the_field(engine: Engine) -> N
         coerce(paris, BasicTypeKind.TIME)
     fixed = time(9, 0, tzinfo=timezone(timedelta(hours=1)))
     assert coerce(fixed, BasicTypeKind.TIME) is fixed
+
+
+def test_a_time_key_a_host_set_without_an_offset_is_found_on_every_store(engine: Engine) -> None:
+    # set_data keeps what the host gives: a naive time. The SQL stores found it by the key
+    # given as "09:00" (read as 09:00Z, looked up by its form without an offset too); the
+    # memory store compared the values with ==, which finds 09:00 and 09:00Z unequal
+    engine.deploy(_slot_keyed())
+    started = engine.start_process("main", {"slot": "10:00"})
+    engine.set_data(started, {"slot": time(9, 0)})
+    assert engine.correlated_instance({"slot": "09:00"}, message="go") == started
+    assert engine.correlated_instance({"slot": time(9, 0, tzinfo=UTC)}, message="go") == started
