@@ -122,22 +122,22 @@ def elapsed(a: datetime, b: datetime) -> float:
 #: unstarted since, in an activity instance that runs on (started: its state does not show
 #: the wait) of an open process instance; each with its last release
 _RELEASED_QUERY = """
-SELECT activity_id, definition_version, released FROM (
-  SELECT a.activity_id, p.definition_version,
-    (SELECT MAX(e.at) FROM audit_events AS e
-     WHERE e.instance_id = w.instance_id AND e.work_item_id = w.id
-           AND e.kind = 'work_item.released') AS released
-  FROM work_items AS w
-  JOIN activity_instances AS a ON a.id = w.activity_instance_id
-  JOIN process_instances AS p ON p.id = w.instance_id
-  WHERE a.process_id = :process_id AND w.state IN ('offered', 'allocated')
-        AND a.state LIKE 'open.%' AND a.state <> 'open.not_running.not_started'
-        AND p.state LIKE 'open.%'
-) AS open_items
-WHERE released IS NOT NULL
+SELECT a.activity_id, p.definition_version,
+  (SELECT MAX(e.at) FROM audit_events AS e
+   WHERE e.instance_id = w.instance_id AND e.work_item_id = w.id
+         AND e.kind = 'work_item.released') AS released
+FROM work_items AS w
+JOIN activity_instances AS a ON a.id = w.activity_instance_id
+JOIN process_instances AS p ON p.id = w.instance_id
+WHERE a.process_id = :process_id AND w.state IN ('offered', 'allocated')
+      AND a.state LIKE 'open.%' AND a.state <> 'open.not_running.not_started'
+      AND p.state LIKE 'open.%'
 """
-#: (each open item's release looked up through its instance's trail index: a join with
-#: audit_events was planned on PostgreSQL as a scan of the whole trail, every process's)
+#: (each open item of the process has its release looked up through its instance's trail
+#: index, as a column of the rows the joins keep: a join with audit_events was planned on
+#: PostgreSQL as a scan of the whole trail, every process's; and filtered in SQL on the
+#: release, the filter was pushed down to every open item of every process, the lookup
+#: run for each. Items never released come back with none and are passed over here.)
 
 
 def released_waiting(
@@ -156,5 +156,5 @@ def released_waiting(
         sa.column("released", time_type()),
     )
     for act, version, released in conn.execute(stmt, {"process_id": process_id}):
-        if not looped(act, version):
+        if released is not None and not looped(act, version):
             found.waiting_since.setdefault(act, []).append(released)
