@@ -1,7 +1,9 @@
-"""XPDL 1.0 numbers a formal parameter's position with ``Index``: a list written out of that
-order binds in Index order. It was read and kept but ignored: an Application listing
-``result`` (Index 2, OUT) before ``amount`` (Index 1, IN) was called with amount = the second
-actual, and its OUT result overwrote the first, with no finding."""
+"""XPDL 1.0 numbers a formal parameter's position with ``Index``. It was read and kept but
+ignored without a word: an Application listing ``result`` (Index 2, OUT) before ``amount``
+(Index 1, IN) was called with amount = the second actual, and its OUT result overwrote the
+first. The parameters still bind in the order written (as every earlier wfengine bound them,
+so that a redeploy of an unchanged file keeps the versions its running instances were compiled
+with), and ``parameter-index`` warns, saying how to list them."""
 
 from __future__ import annotations
 
@@ -64,22 +66,34 @@ def _run(xpdl: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return dict(instance.data), calls
 
 
-def test_formal_parameters_bind_in_index_order_not_document_order() -> None:
+def test_a_list_out_of_index_order_binds_as_written_with_a_warning_saying_how_to_list_it() -> None:
     xpdl = _package("2", "1")
-    assert validate(load_xpdl(xpdl)) == []
+    [finding] = [d for d in validate(load_xpdl(xpdl)) if d.code == "parameter-index"]
+    assert (finding.severity.value, finding.element_id, finding.line) == ("warning", "calc", 5)
+    assert "application 'calc' are listed out of their Index order" in finding.message
+    assert "bound in the order written ('result', 'amount')" in finding.message
+    assert "not in Index order ('amount', 'result'): list them in Index order" in finding.message
     data, calls = _run(xpdl)
-    assert calls == [{"amount": 5}]  # x, the first actual, meets amount, Index 1
-    assert (data["x"], data["y"]) == (5, 50)  # result, Index 2, comes back into y
+    assert calls == [{"amount": 0}]  # y, the second actual, meets amount, listed second
+    # listed in Index order, they bind so
+    fixed = xpdl.replace(b'<FormalParameter Id="result" Index="2" Mode="OUT">', b"@@").replace(
+        b'<FormalParameter Id="amount" Index="1" Mode="IN">',
+        b'<FormalParameter Id="result" Index="2" Mode="OUT">',
+    )
+    fixed = fixed.replace(b"@@", b'<FormalParameter Id="amount" Index="1" Mode="IN">', 1)
+    assert [d.code for d in validate(load_xpdl(fixed)) if d.code == "parameter-index"] == []
+    data, calls = _run(fixed)
+    assert calls == [{"amount": 5}]
+    assert (data["x"], data["y"]) == (5, 50)
 
 
-def test_a_written_22_file_keeps_the_index_order() -> None:
+def test_a_written_22_file_keeps_the_order_written() -> None:
     package = load_xpdl(_package("2", "1"))
     [app] = package.applications
-    assert [(p.id, p.index) for p in app.formal_parameters] == [("amount", "1"), ("result", "2")]
+    assert [(p.id, p.index) for p in app.formal_parameters] == [("result", "2"), ("amount", "1")]
     again = load_xpdl(dump_xpdl(package))
     [app] = again.applications
-    assert [(p.id, p.index) for p in app.formal_parameters] == [("amount", "1"), ("result", "2")]
-    assert _run(dump_xpdl(package))[0]["y"] == 50
+    assert [(p.id, p.index) for p in app.formal_parameters] == [("result", "2"), ("amount", "1")]
 
 
 @pytest.mark.parametrize(
@@ -117,10 +131,7 @@ def test_a_list_no_index_contradicts_is_read_as_written_and_not_reported(
 
 
 def test_a_22_document_binds_in_document_order_whatever_its_wfe_index_says() -> None:
-    package = load_xpdl(_package("2", "1"))
-    [app] = package.applications
-    reversed_ = app.model_copy(update={"formal_parameters": app.formal_parameters[::-1]})
-    written = dump_xpdl(package.model_copy(update={"applications": (reversed_,)}))
+    written = dump_xpdl(load_xpdl(_package("2", "1")))  # result (Index 2) before amount (1)
     assert b'wfe:Index="2"' in written or b':Index="2"' in written
     [app] = load_xpdl(written).applications
     assert [p.id for p in app.formal_parameters] == ["result", "amount"]

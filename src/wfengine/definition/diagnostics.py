@@ -149,9 +149,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
     "parameter-index": (
         Severity.WARNING,
-        "an XPDL 1.0 list of formal parameters has an Index it cannot follow (repeated, no "
-        "whole number, or out of order beside a parameter with none): they bind in the order "
-        "written",
+        "an XPDL 1.0 list of formal parameters has Indexes the order written does not follow "
+        "(out of Index order, repeated, or no whole number): they bind in the order written",
     ),
     "parameter-type": (
         Severity.WARNING,

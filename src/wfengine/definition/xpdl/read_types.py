@@ -327,19 +327,33 @@ _OWNERS = {"Application": "application", "WorkflowProcess": "process"}
 def _in_index_order(
     ctx: ReadContext, cur: Cursor, params: tuple[FormalParameter, ...]
 ) -> tuple[FormalParameter, ...]:
-    """``params`` of an XPDL 1.0 document in the order of their ``Index`` (1.0's position of
-    a parameter) when each has a distinct whole-number one: a call's actual parameters bind
-    in that order, and the model's order is what the compiler, the checks, a positional
-    subflow call and the 2.2 writer read. Otherwise they stay in document order, with a
-    ``parameter-index`` warning where an Index given is not followed (repeated, no number,
-    or out of document order beside a parameter with none). In 2.x, where a 1.0 Index
-    survives as ``wfe:Index`` (or a 1.0-form parameter), document order is the meaning."""
+    """``params`` of an XPDL 1.0 document as written, with a ``parameter-index`` warning
+    where an ``Index`` (1.0's position of a parameter) given is not followed: out of the
+    order written, repeated, or no whole number. A call's actual parameters bind in the order
+    written, as every earlier wfengine bound them. Why not in Index order: a stored
+    deployment of such a file is read again from its text, and its instances were compiled
+    binding as written; reordered, a redeploy of the unchanged file made new versions whose
+    Modes the running callers' positional subflow calls no longer fitted, an incident no
+    retry cleared. The warning says how to list them so both readings agree. In 2.x, where a
+    1.0 Index survives as ``wfe:Index`` (or a 1.0-form parameter), document order is the
+    meaning."""
     if ctx.version != "1.0" or all(p.index is None for p in params):
         return params
     numbers = [_whole(p.index) for p in params]
     order = {number: p for number, p in zip(numbers, params, strict=True) if number is not None}
     if len(order) == len(params):  # each a whole number, none repeated
-        return tuple(order[number] for number in sorted(order))
+        if list(order) != sorted(order):
+            owner = f"{_OWNERS.get(cur.name, cur.name)} {quote(cur.el.get('Id') or '')}"
+            ctx.warn(
+                "parameter-index",
+                f"the formal parameters of {owner} are listed out of their Index order: they "
+                f"are bound in the order written ({', '.join(quote(p.id) for p in params)}), "
+                "not in Index order ("
+                f"{', '.join(quote(order[n].id) for n in sorted(order))}): list them in Index "
+                "order to bind them so",
+                cur.el,
+            )
+        return params
     given = [n for n in numbers if n is not None]
     why = [
         f"{quote(p.id)} has Index {quote(p.index)}, which is no whole number"
