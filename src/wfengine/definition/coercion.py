@@ -26,7 +26,6 @@ from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
 from wfengine.definition.model import BasicTypeKind
-from wfengine.expressions.utc_times import utc_time, without_a_fixed_offset, zone_name
 
 #: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
 #: (``int()`` also took ``'١٢'`` and fullwidth ``'７'``; ``'1_000'`` it took, this refused)
@@ -257,26 +256,14 @@ def _date(v: Any) -> date:
 
 
 def _time(v: Any) -> time:
-    """A time of day; one without an offset is UTC, as a DATETIME's is and an initial
-    value's (:func:`~wfengine.expressions.utc_times.utc_time`, the one rule), so two TIME
-    values compare whichever way each was written. One with a fixed offset keeps it; one in
-    a named zone (``ZoneInfo``) is refused: without a date it has no offset, so it compared
-    with no time that has one (a TIME without an offset included, now UTC)."""
-    found: time | None = v if isinstance(v, time) else None
+    if isinstance(v, time):
+        return v
     if isinstance(v, str):
         try:
-            found = iso_time(v.strip())
+            return iso_time(v.strip())
         except ValueError:
-            found = None
-    if found is None:
-        raise _expected("TIME (ISO 8601)", v)
-    if without_a_fixed_offset(found):
-        raise _expected(
-            f"TIME with a fixed offset (one in the zone {zone_name(found)} has none: its "
-            "offset depends on the date; give the offset, e.g. 09:00+01:00, or UTC)",
-            v,
-        )
-    return utc_time(found)
+            pass
+    raise _expected("TIME (ISO 8601)", v)
 
 
 def _performer(v: Any) -> str:

@@ -5,9 +5,7 @@ A data field's ``InitialValue`` is often not an expression but the value itself:
 of the field's basic type, or says (``ValueError``) why it is not one. Date-times are read in
 the ISO 8601 forms tools write (``T`` or a space between date and time, ``Z``, ``+0000`` or
 ``+00:00``); one without an offset is taken as UTC, the zone of ``now()`` in expressions, so
-the two compare. A TIME without an offset is UTC too
-(:func:`~wfengine.expressions.utc_times.utc_time`, the one rule for every TIME the engine
-reads), so ``09:00`` compares with ``08:30Z``.
+the two compare.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
 from wfengine.definition.model import BasicTypeKind
-from wfengine.expressions.utc_times import utc_time
 
 #: most digits an INTEGER literal may have (a 4096-bit integer has 1234)
 MAX_INTEGER_DIGITS = 1_000
@@ -109,7 +106,7 @@ def _date(text: str) -> date:
 
 def _time(text: str) -> time:
     try:
-        return utc_time(iso_time(text))
+        return iso_time(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a TIME (ISO 8601)") from None
 

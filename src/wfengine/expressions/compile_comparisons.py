@@ -30,7 +30,6 @@ from wfengine.expressions.context import (
     is_container,
 )
 from wfengine.expressions.dialects import Dialect
-from wfengine.expressions.utc_times import utc_time, without_a_fixed_offset, zone_name
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -368,9 +367,8 @@ class _Sides:
 def _charged_comparison(
     op: Callable[[Any, Any], Any], sides: _Sides
 ) -> Callable[[Any, Any, EvaluationContext], Any]:
-    """``==``, ``<``...: comparing two containers walks them (through shared parts); of two
-    times of day, one with an offset and one without, the one without is UTC
-    (:func:`_read_as_utc`)."""
+    """``==``, ``<``...: comparing two containers walks them (through shared parts); two
+    times of day, one with an offset and one without, are refused (:func:`_offsets_message`)."""
 
     def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
         if is_container(a) and is_container(b):
@@ -378,7 +376,7 @@ def _charged_comparison(
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
-            a, b = _read_as_utc(sides, a, b)
+            raise TypeError(_offsets_message(sides, a))
         return op(a, b)
 
     return compare
@@ -388,33 +386,21 @@ def _offsets_differ(a: time, b: time) -> bool:
     return (a.utcoffset() is None) is not (b.utcoffset() is None)
 
 
-def _read_as_utc(sides: _Sides, a: time, b: time) -> tuple[time, time]:
-    """Two times of day, one with an offset and one without, as they compare: the one
-    without is UTC (:func:`~wfengine.expressions.utc_times.utc_time`), as a TIME read
-    without an offset is. Why here too: one an earlier wfengine kept without an offset
-    (``09:00``, before that rule) or a host gave unchecked (``set_data``) met one given since
-    (``08:30``, read as ``08:30Z``), and ordering them was Python's "can't compare
-    offset-naive and offset-aware times", ``==`` silently false. Read here rather than
-    rewritten where it is stored: every store gives back what it was given, alike.
-
-    One in a named zone (``zoneinfo.ZoneInfo``) has no offset without a date, and is not
-    UTC: refused, naming both operands (:func:`_zone_message`)."""
-    if without_a_fixed_offset(a):
-        raise TypeError(_zone_message(sides, sides.left, a, sides.right))
-    if without_a_fixed_offset(b):
-        raise TypeError(_zone_message(sides, sides.right, b, sides.left))
-    return utc_time(a), utc_time(b)
-
-
-def _zone_message(sides: _Sides, zoned: str, value: time, other: str) -> str:
-    """Why a time of day in a named zone does not compare with one that has an offset."""
+def _offsets_message(sides: _Sides, left: time) -> str:
+    """Why two times of day, one with an offset and one without, do not compare, naming both
+    operands and what to write. Why refused and not Python's answer: ordering them was
+    Python's "can't compare offset-naive and offset-aware times", quoted raw in the incident,
+    and ``==`` silently false (``09:00Z == 09:00``): a TIME keeps the offset it is given, or
+    none (a time in a named zone has none either: its offset depends on the date)."""
+    naive, aware = (
+        (sides.left, sides.right) if left.utcoffset() is None else (sides.right, sides.left)
+    )
     ordering = sides.symbol in _ORDERING.values()
     return (
         f"'{sides.symbol}' in {_LANGUAGE[sides.dialect]} cannot "
         f"{'order' if ordering else 'compare'} {sides.left} {'against' if ordering else 'with'} "
-        f"{sides.right}: {zoned} is a time of day in the zone {zone_name(value)}, whose "
-        f"offset depends on the date, and {other} one with an offset; give {zoned} a fixed "
-        "offset, e.g. '09:00+01:00'"
+        f"{sides.right}: {aware} is a time of day with an offset and {naive} one without; give "
+        "both with an offset (e.g. '09:00Z' for UTC) or both without"
     )
 
 
@@ -433,7 +419,7 @@ def _c_like_ordering(
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
-            a, b = _read_as_utc(sides, a, b)
+            raise TypeError(_offsets_message(sides, a))
         try:
             return op(a, b)
         except TypeError:

@@ -15,7 +15,7 @@ import dataclasses
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from itertools import chain
@@ -60,7 +60,7 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
-from wfengine.runtime.values import correlation_forms, correlation_value, owned
+from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
 
@@ -408,11 +408,9 @@ class MemoryStore(StoreOutbox):
         # as the SQL store's index compares: the values' stored forms (10.0 is not 10, True
         # is not 1), and a key without a value (None) is not in the index. ``==`` first, as
         # the cheap look; a NaN equals nothing, not even itself, but its form is its form
-        # (SQLite and PostgreSQL found an instance by it, this store did not); and a time of
-        # day in UTC matches one held without an offset (read as UTC), as the SQL stores look
-        # it up by that form too (``correlation_forms``), though ``==`` finds them unequal
-        wanted = {k: correlation_forms(v) for k, v in keys.items()}
-        unequal = {k for k, v in keys.items() if _compares_unequal(v)}
+        # (SQLite and PostgreSQL found an instance by it, this store did not)
+        wanted = {k: correlation_value(v) for k, v in keys.items()}
+        unequal = {k for k, v in keys.items() if _holds_nan(v)}
         found = (
             inst
             for inst in list(self._instances.values())
@@ -421,8 +419,8 @@ class MemoryStore(StoreOutbox):
             and all(
                 (held := inst.data.get(k)) is not None
                 and (held == keys[k] or k in unequal)
-                and correlation_value(held) in forms
-                for k, forms in wanted.items()
+                and correlation_value(held) == form
+                for k, form in wanted.items()
             )
         )
         return [inst.id for inst in _listed(found)]  # (sorted after the filter, not before)
@@ -553,18 +551,15 @@ class MemoryStore(StoreOutbox):
             self._jobs.add(job)
 
 
-def _compares_unequal(value: Any) -> bool:
-    """Whether ``value`` is or holds (in a list, tuple or dict) what ``==`` finds unequal to
-    a held value of the same stored form (:meth:`MemoryStore.correlated`): a NaN (equal to
-    nothing), a time of day (``09:00Z`` is not ``09:00``, which a TIME key reads as UTC)."""
+def _holds_nan(value: Any) -> bool:
+    """Whether ``value`` is or holds (in a list, tuple or dict) a NaN, which ``==`` finds
+    equal to nothing (:meth:`MemoryStore.correlated`)."""
     if isinstance(value, float):
         return value != value
     if isinstance(value, Decimal):
         return value.is_nan()
-    if isinstance(value, time):
-        return True
     if isinstance(value, list | tuple):
-        return any(_compares_unequal(v) for v in value)
+        return any(_holds_nan(v) for v in value)
     if isinstance(value, dict):
-        return any(_compares_unequal(v) for v in value.values())
+        return any(_holds_nan(v) for v in value.values())
     return False

@@ -100,15 +100,10 @@ def correlation_forms(value: Any) -> tuple[str, ...]:
     rewrites the rows). Why both, not a migration re-keying the rows: a migration would make
     every existing database refuse to open until upgraded, for rows that re-key themselves at
     their next commit; the old form is one more value in the same index lookup, and it can
-    only match the same instant (it holds the value's own offset or zone).
-
-    A time of day in UTC has one more form: its text without an offset, as a release before
-    a TIME without an offset was read as UTC stored ``09:00`` (``{"$wf": "time", "v":
-    "09:00:00"}``); the same key given today (``09:00``, read as ``09:00Z``) finds it."""
+    only match the same instant (it holds the value's own offset or zone)."""
     encoded = encode_value(value, "a correlation value")  # (once: _instants builds anew)
-    forms = [_canonical(_instants(encoded)), _canonical(encoded)]
-    forms.append(_canonical(_utc_times_bare(encoded)))
-    return tuple(dict.fromkeys(forms))  # (each once, in that order)
+    new, old = _canonical(_instants(encoded)), _canonical(encoded)
+    return (new,) if old == new else (new, old)
 
 
 def _canonical(encoded: Any) -> str:
@@ -135,26 +130,6 @@ def _instants(encoded: Any) -> Any:
         when = datetime.fromisoformat(encoded["v"])
         if when.utcoffset() is not None:
             return {_TAG: tag, "v": _utc_text(when)}
-    return encoded
-
-
-def _utc_times_bare(encoded: Any) -> Any:
-    """``encoded`` with each time of day in UTC in it, inside lists, tuples and dicts too,
-    written without its offset (``09:00:00+00:00`` as ``09:00:00``): how a release before
-    the UTC rule for TIME stored the same key (:func:`correlation_forms`)."""
-    if isinstance(encoded, list):
-        return [_utc_times_bare(v) for v in encoded]
-    if not isinstance(encoded, dict):
-        return encoded
-    tag = encoded.get(_TAG)
-    if tag is None:
-        return {k: _utc_times_bare(v) for k, v in encoded.items()}
-    if tag == "dict":
-        return {_TAG: tag, "v": {k: _utc_times_bare(v) for k, v in encoded["v"].items()}}
-    if tag == "tuple":
-        return {_TAG: tag, "v": _utc_times_bare(encoded["v"])}
-    if tag == "time" and encoded["v"].endswith("+00:00") and encoded.keys() <= {_TAG, "v", "fold"}:
-        return {**encoded, "v": encoded["v"].removesuffix("+00:00")}
     return encoded
 
 
