@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from wfengine import Engine, PackageBuilder, ProcessState
-from wfengine.definition.builder import multi_instance
 
 #: what runs when 'note' (non-interrupting) arrived before 'cancel' (interrupting)
 NOTE_THEN_CANCEL = ["s", "bn", "bi", "noted", "ecancel", "enote"]
@@ -178,54 +177,3 @@ def test_event_subprocesses_kept_before_the_scope_begins_as_kept_while_suspended
 def _received(engine: Engine, iid: str) -> list[str | None]:
     """The activities that took a message in instance ``iid``, in turn."""
     return [ev.activity_id for ev in engine.audit(iid) if ev.kind == "message.received"]
-
-
-# -- a receive task's own message among those kept for its attached events -----------------
-
-
-def _receive_package(mi: bool) -> PackageBuilder:
-    """After a person's task 'first', receive task 'r' (message 'reply'; two instances when
-    ``mi``) with an interrupting 'cancel' attached ('bi' -> 'ecancel')."""
-    pb = PackageBuilder("pkg")
-    pb.participant("clerk")
-    p = pb.process("main")
-    p.data_field("answer", "STRING")
-    p.activity("first", performer="clerk")
-    if mi:
-        p.intermediate("r", message="reply", loop=multi_instance("2"))
-    else:
-        p.intermediate("r", message="reply")
-    p.end("e").sequence("first", "r", "e")
-    p.intermediate("bi", message="cancel", attached_to="r").end("ecancel")
-    p.transition("bi", "ecancel")
-    return pb
-
-
-@pytest.mark.parametrize(
-    ("mi", "arrivals", "trace", "answer"),
-    [
-        (False, ("reply", "cancel"), ["first", "r", "e"], "reply"),
-        (False, ("cancel", "reply"), ["first", "bi", "ecancel"], "cancel"),
-        (True, ("reply", "reply", "cancel"), ["first", "r", "r", "e"], "reply"),
-        (True, ("cancel", "reply", "reply"), ["first", "bi", "ecancel"], "cancel"),
-    ],
-)
-def test_a_receive_task_takes_its_own_message_kept_before_a_later_event_message(
-    engine: Engine, mi: bool, arrivals: tuple[str, ...], trace: list[str], answer: str
-) -> None:
-    """The task's own message kept before its attached event's is the task's (it completes,
-    and 'cancel' stays kept), as when both are kept while suspended and given back by a
-    resume; one kept after is not."""
-    engine.deploy(_receive_package(mi).build())
-    before = engine.start_process("main")
-    suspended = engine.start_process("main")
-    engine.complete_work_item(engine.work_items(suspended)[0].id)
-    engine.suspend(suspended)
-    for name in arrivals:
-        engine.send_message(name, {"answer": name}, instance_id=before)
-        engine.send_message(name, {"answer": name}, instance_id=suspended)
-    engine.complete_work_item(engine.work_items(before)[0].id)
-    engine.resume(suspended)
-    for iid in (before, suspended):
-        assert engine.trace(iid) == trace
-        assert engine.instance(iid).data["answer"] == answer

@@ -13,7 +13,7 @@ was thrown; an escalation nothing catches is audited and its thread goes on.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -22,7 +22,6 @@ from wfengine.definition.model import MIFlowCondition
 from wfengine.runtime.compiled import (
     JOIN_PASS,
     KIND_CONDITION,
-    KIND_MESSAGE,
     CBoundary,
     CEventSub,
     CTransition,
@@ -84,8 +83,7 @@ class Events(NavigatorBase):
         Kept messages fire ``ai``'s message events in the order they arrived (where the
         first message event is listed), whichever event the definition lists first, as a
         resume gives back those kept while suspended: until an interrupting one closes
-        ``ai``, and those after it stay kept, or, for a receive task or catch, until the
-        oldest left is its own message: its own work takes that (as a resume gives it to it)."""
+        ``ai``, and those after it stay kept."""
         messages_taken = False
         for b in ai.act.boundaries:
             if ai.state.is_closed:
@@ -107,10 +105,7 @@ class Events(NavigatorBase):
             if b.trigger == "Message":
                 events.setdefault(b.name, b)
         inst = ai.scope.instance
-        own = ai.act.message if ai.act.kind == KIND_MESSAGE else None
         while ai.state.is_open:  # (an interrupting one closes ai: no more)
-            if own is not None and own not in events and _first_kept(inst, events, own):
-                return  # (its own message came first: _await_message, or its MI instances)
             taken = self._take_kept_of(inst, events)
             if taken is None:
                 return
@@ -568,13 +563,3 @@ class Events(NavigatorBase):
             queue.extend(kept)
             for item in dropped:
                 self._release(scope, item[2].index)
-
-
-def _first_kept(inst: ProcessInstance, events: Collection[str | None], own: str) -> bool:
-    """Is message ``own`` kept on ``inst`` before any of ``events``?"""
-    for kept, _, _ in inst.messages:
-        if kept == own:
-            return True
-        if kept in events:
-            return False
-    return False
