@@ -45,10 +45,12 @@ def started_catch_first(
     graph: CGraph, ca: CActivity, chosen: list[CTransition], kept: str
 ) -> list[CTransition]:
     """The ways ``chosen`` of event-based gateway ``ca`` of top-level ``graph`` in the order
-    they begin: when ``ca`` instantiates and has no way in, so a message started the instance
-    there (``kept``, the oldest message kept on it), the ways to a catch of ``kept`` first.
-    That catch takes the message as it begins and drops the rivals' queued begins: a person's
-    task there is never offered and withdrawn, a timer never armed and disarmed. Any other
+    they begin: when ``ca`` instantiates and has no way in (the instance's start: a message
+    started it there, or one came and was kept before the gateway was reached, as when an
+    instance started by hand is deferred to a worker), the ways to a catch of ``kept`` (the
+    oldest message kept on the instance) first. That catch takes the message as it begins and
+    drops the rivals' queued begins: a person's task there is never offered and withdrawn, a
+    timer never armed and disarmed, an automatic way listed first does not win. Any other
     gateway's ways begin in their order (a message kept before it was reached wins only for a
     catch listed before what does not wait)."""
     if ca.index not in graph.starts or not instantiating_gateway(ca.model):
