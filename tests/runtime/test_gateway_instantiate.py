@@ -213,3 +213,17 @@ def test_message_send_start_on_the_command_line_offers_no_rival(tmp_path: Path) 
         trail = _trail(engine, i)
         assert trail.pop(2) == ("instance.deferred", None)  # (left to the worker)
         assert trail == _STARTED_TRAIL
+
+
+def test_started_by_hand_and_deferred_a_message_kept_before_the_gateway_is_taken_first(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # the gateway is the instance's start, however it was started: a message kept before a
+    # worker reached it is taken first, its catch begun before the person's way is offered
+    engine.deploy(_load(tmp_path, _with_person(_xpdl(_ROUTE_22))))
+    i = engine.start_process("orders", defer=True)
+    engine.send_message("order", instance_id=i)
+    engine.run_due_jobs()
+    trail = _trail(engine, i)
+    assert ("message.received", "c_order") in trail
+    assert not [a for k, a in trail if k.startswith("work_item.") and a == "call"]
