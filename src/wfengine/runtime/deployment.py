@@ -5,10 +5,12 @@ version that starts instances now (a newer one may wait for its ``ValidFrom``), 
 version (:mod:`~wfengine.runtime.deploy_kept`), so deploying on every application start is
 safe; any other makes a new version. "Identical" is decided by a fingerprint of the process
 and of the package parts it depends on (the package id and script, applications,
-participants, data fields, type declarations, the pool lanes its activities are drawn in
-with the performers those lanes give them, and the Modes of the formal parameters of the
-processes of its package it calls as its subflows bind them), computed from the model with
-source line numbers left out, so reformatting a file does not make a new version.
+participants, data fields, type declarations, and the pool lanes its activities are drawn in
+with the performers those lanes give them), computed from the model with source line numbers
+left out, so reformatting a file does not make a new version; beside it, the Modes of the
+formal parameters of the processes of its package it calls, as its subflows bind them, must
+be the same too (:func:`same_calls`: not in the fingerprint, so that fingerprints stay as
+earlier releases stored them).
 """
 
 from __future__ import annotations
