@@ -120,12 +120,24 @@ def test_the_host_still_sees_the_delegates_and_the_operators_values(engine: Engi
 def test_a_payload_typed_as_any_mapping_counts_as_carrying_field_values() -> None:
     """A later payload whose values are typed ``Mapping[str, Any]`` (or ``MutableMapping``)
     is masked as a ``dict`` one is: read as a dict only, it would be shown in clear."""
+    from collections import OrderedDict
     from collections.abc import Mapping, MutableMapping
-    from typing import Any
+    from typing import Any, TypedDict
 
     from wfengine.audit.event_values import _shape
 
-    for typed in (dict[str, Any], Mapping[str, Any], MutableMapping[str, Any] | None, dict):
-        assert _shape(typed) == "fields"
+    class Shaped(TypedDict):
+        a: int
+
+    for typed in (
+        dict[str, Any],
+        Mapping[str, Any],
+        MutableMapping[str, Any] | None,
+        dict,
+        OrderedDict[str, Any],
+        Shaped,
+        dict[str, Any] | Mapping[str, Any] | None,
+    ):
+        assert _shape(typed) == "fields", typed
     assert _shape(Any) == "parameters"
     assert _shape(str | None) is None

@@ -19,28 +19,25 @@ attribute is the mapping, stored as the detail itself (a script's assignments).
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from wfengine.runtime.history import PAYLOADS
 
-#: what a payload's attribute holding field values is typed as (a later payload typed
-#: ``Mapping[str, Any]`` is masked too: read as a dict would have left it in clear)
-_MAPPINGS = (dict, Mapping, MutableMapping)
-
 
 def _shape(annotation: Any) -> str | None:
-    """``"fields"`` for a mapping, ``"parameters"`` for ``Any``, else None (``X | None``: X's)."""
-    if get_origin(annotation) in (Union, types.UnionType):
-        inner = [a for a in get_args(annotation) if a is not type(None)]
-        if len(inner) != 1:
-            return None
-        annotation = inner[0]
+    """``"fields"`` for a mapping (any kind: ``dict``, ``Mapping``, a ``TypedDict``, an
+    ``OrderedDict``...: one read as none would be shown in clear), ``"parameters"`` for
+    ``Any``, else None (a union: what any of its members holds, fields first)."""
+    if get_origin(annotation) in (Union, types.UnionType):  # the first that holds values
+        found = [_shape(a) for a in get_args(annotation) if a is not type(None)]
+        return "fields" if "fields" in found else "parameters" if "parameters" in found else None
     if annotation is Any:
         return "parameters"
-    if annotation in _MAPPINGS or get_origin(annotation) in _MAPPINGS:
+    kind = get_origin(annotation) or annotation
+    if isinstance(kind, type) and issubclass(kind, Mapping):
         return "fields"
     return None
 
