@@ -84,3 +84,14 @@ def test_a_positional_call_still_counts_its_actuals() -> None:
     )
     [count] = [d for d in validate(load_xpdl(xpdl)) if d.code == "parameter-count"]
     assert "passes 1 actual parameter(s) to application 'calc', which declares 2" in (count.message)
+
+
+def test_long_and_many_names_keep_the_message_short() -> None:
+    # a Formal of 100,000 characters made a 100,239-character error; 3,000 of them listed all
+    many = "".join(_mapping(f"f{i}", "IN", "x") for i in range(3_000))
+    for mappings in (_mapping("a" * 100_000, "IN", "x"), many):
+        [finding] = [
+            d for d in validate(load_xpdl(_package(mappings))) if d.code == "parameter-count"
+        ]
+        assert len(finding.message) < 600, len(finding.message)
+    assert "and 2,995 more name no formal" in finding.message

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.checks.parameter_types import type_findings
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import (
     XPDL_NAMESPACES,
@@ -113,6 +114,11 @@ def _data_mappings(extras: Sequence[XmlNode]) -> XmlNode | None:
     return None
 
 
+def _few(names: list[str]) -> list[str]:
+    """``names``, the first five of them and how many more (a message stays short)."""
+    return names if len(names) <= 5 else [*names[:5], f"{len(names) - 5:,} more"]
+
+
 def _mapping_count(mappings: XmlNode, callee: str, formals: Sequence[FormalParameter]) -> str:
     """What a call's unread DataMappings map of ``formals``: ``maps 1 of the 2 formal
     parameters of application 'calc' ('log' is not mapped) ...``."""
@@ -122,8 +128,8 @@ def _mapping_count(mappings: XmlNode, callee: str, formals: Sequence[FormalParam
         if m.local_name == "DataMapping" and m.namespace in (None, *XPDL_NAMESPACES)
     ]
     ids = [f.id for f in formals]
-    missing = [repr(i) for i in ids if i not in named]
-    unknown = [repr(n) for n in dict.fromkeys(named) if n not in ids]
+    missing = _few([quote(i) for i in ids if i not in named])
+    unknown = _few([quote(n) for n in dict.fromkeys(named) if n not in ids])
     why = []
     if missing:
         why.append(f"{_listed(missing)} {'is' if len(missing) == 1 else 'are'} not mapped")
