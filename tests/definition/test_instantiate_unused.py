@@ -145,3 +145,17 @@ def test_validate_reports_it(tmp_path: Path) -> None:
         '<Transition Id="t1" From="gw" To="c_order"/><Transition Id="t2" From="gw" To="c_late"/>',
     )
     assert [d.element_id for d in validate(package) if d.code == _CODE] == ["t2"]
+
+
+def test_one_in_a_process_with_start_events_starts_nothing(tmp_path: Path) -> None:
+    # an instance begins at the start events only, when there are any: the message that
+    # should have started one at the gateway was "no Message start event", validation silent
+    package = _package(
+        tmp_path,
+        f'<Activity Id="gw"><Route {_GW}/></Activity>'
+        '<Activity Id="st"><Event><StartEvent Trigger="None"/></Event></Activity>',
+        '<Transition Id="t1" From="gw" To="c_order"/><Transition Id="t0" From="st" To="c_late"/>',
+    )
+    [finding] = _found(package)
+    assert (finding.code, finding.element_id) == (_CODE, "gw")
+    assert "the process has start events ('st'), and only they start it" in finding.message

@@ -260,9 +260,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "instantiate-unused": (
         Severity.WARNING,
         'Instantiate="true" on a receive task or event-based gateway where no message starts '
-        "an instance (it has a way in, is in an activity set, or no way of the gateway leads "
-        "to a message catch), or a way of such a gateway to a catch no message comes to, "
-        "taken only in an instance started by hand",
+        "an instance (it has a way in, is in an activity set, its process has start events, or "
+        "no way of the gateway leads to a message catch), or a way of such a gateway to a "
+        "catch no message comes to, taken only in an instance started by hand",
     ),
     "condition-unused": (
         Severity.WARNING,

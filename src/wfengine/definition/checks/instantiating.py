@@ -21,7 +21,7 @@ from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.checks.event_gateways import catches
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.instantiating import instantiating_gateway, instantiating_receive
-from wfengine.definition.model import Activity, Event, TaskImplementation
+from wfengine.definition.model import Activity, Event, EventPosition, TaskImplementation
 
 _CODE = "instantiate-unused"
 
@@ -37,15 +37,23 @@ def _takes_a_message(activity: Activity) -> bool:
 
 
 def _no_start(scope: Scope, activity: Activity, what: str) -> Iterator[Diagnostic]:
-    """Why ``activity`` (``what``) starts no instance: it is in an activity set, or has a
-    way in."""
+    """Why ``activity`` (``what``) starts no instance: it is in an activity set, has a way
+    in, or its process has start events (an instance begins at them only)."""
     if scope.activity_set is not None:
         why = "only one at the process's top level does"
     else:
         ways_in = [t for t in scope.transitions if t.to == activity.id]
-        if not ways_in:
+        starts = [
+            a.id
+            for a in scope.activities
+            if isinstance(a.body, Event) and a.body.position is EventPosition.START
+        ]
+        if ways_in:
+            why = f"it has a way in ({ways_in[0].id!r}), and only one with none does"
+        elif starts:  # an instance begins at the start events only, when there are any
+            why = f"the process has start events ({starts[0]!r}), and only they start it"
+        else:
             return
-        why = f"it has a way in ({ways_in[0].id!r}), and only one with none does"
     yield make(
         _CODE,
         f'{what} {activity.id!r} in {scope.where} says Instantiate="true" but no message '
