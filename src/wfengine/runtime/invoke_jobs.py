@@ -357,11 +357,10 @@ def still_held(current: Job | None, owner: str) -> bool:
     """Is the job read back as ``current`` still there and ``owner``'s? A job carried out,
     or deleted with the activity or instance it served, reads None; one whose lease ran out
     and another claimant took, that claimant's. Its runner asks before an asynchronous
-    call, not only before applying the answer, when the job may have changed since its
-    claim (:func:`~wfengine.runtime.run_changes.read_back`): a job of the same batch run
-    before it may have cancelled its activity (an EXCEPTION transition, a boundary timer, a
-    Terminate end), and the call, made all the same, was a side effect after the process
-    had taken its failure route (a parcel shipped for an order terminated), then discarded."""
+    call, not only before applying the answer: a job of the same batch run before it may
+    have cancelled its activity (an EXCEPTION transition, a boundary timer, a Terminate
+    end), and the call, made all the same, was a side effect after the process had taken
+    its failure route (a parcel shipped for an order terminated), then discarded."""
     return current is not None and current.lock_owner == owner
 
 

@@ -30,7 +30,7 @@ from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewh
 from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.invoke_jobs import abandoned_call, own_call, stopped_calling
+from wfengine.runtime.invoke_jobs import abandoned_call, own_call, still_held, stopped_calling
 from wfengine.runtime.job_arguments import instance_names, job_filters, job_id_names, renewal
 from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
@@ -39,7 +39,6 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox_delivery import delivery_limit
 from wfengine.runtime.prepared_jobs import OUTAGE_PATIENCE, PREPARED_ROUNDS, apply_prepared
 from wfengine.runtime.queries import check_instance_filter
-from wfengine.runtime.run_changes import RunChanges, still_ours
 from wfengine.runtime.snapshots import JobSnapshot, copy_snapshot
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.stored_text import failure_text
@@ -64,7 +63,6 @@ class JobCommands(EngineBase):
     #: through an outage waits for the database (None: until a stop; :mod:`.prepared_jobs`)
     _should_stop: Callable[[], bool] | None = None
     _patience: float | None = OUTAGE_PATIENCE
-    _changes: RunChanges | None = None  # (what a run's commands cancelled: .run_changes)
     #: how many jobs this engine ran, counted as each runs: a run that raises (an outage)
     #: returns no count, and a worker still tells the jobs it committed before
     jobs_ran: int = 0
@@ -149,8 +147,6 @@ class JobCommands(EngineBase):
         at the clock's time: a clock that stands still would never fire it, and one moving
         on would fire it late."""
         super()._commit(nav, defer=defer)
-        if self._changes is not None:
-            self._changes.note(nav.step)
         if self._virtual_clock and not self._timers_waiting:
             now = nav.now
             if any(timer.due <= now for timer in nav.step.timers_set):
@@ -217,9 +213,8 @@ class JobCommands(EngineBase):
         self._jobs_begin()
         claimed: Sequence[Job] = []
         ran = 0
-        outer = self._lease, self._should_stop, self._changes  # (a long run's stretches too)
+        outer = self._lease, self._should_stop  # (a long run's stretches: as long)
         self._lease, self._should_stop = lease, should_stop
-        self._changes = self._changes or RunChanges()  # (a nested run adds to the outer's)
         try:
             now = self.clock.now()
             claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
@@ -251,7 +246,7 @@ class JobCommands(EngineBase):
                     )
                     raise
         finally:
-            self._lease, self._should_stop, self._changes = outer
+            self._lease, self._should_stop = outer
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
             self._jobs_end()
@@ -469,8 +464,9 @@ class JobCommands(EngineBase):
         if prepare is not None:
             if held_elsewhere(self):
                 raise Unrun(self._reentry_error())  # (its application is not called for nothing)
-            # deleted by a job of its batch, or taken over (lease run out): nothing is called
-            if not still_ours(self._changes, self.store, job, owner, self.clock.now()):
+            # a job run before it (of this batch, or another claimant's) may have closed its
+            # instance or activity, deleting it, or taken it over: then nothing is called
+            if not still_held(self.store.job(job.id), owner):
                 return False
             # the slow part (an application call) runs now, with no unit of work open; what
             # it gives is applied by the command below, which re-checks everything
