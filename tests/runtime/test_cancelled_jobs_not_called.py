@@ -109,3 +109,40 @@ def test_a_job_taken_over_by_another_claimant_is_not_called_by_the_first(
         for iid in ids:
             assert first.instance(iid).state.value == "closed.completed"
             assert "application.discarded" not in [e.kind for e in first.audit(iid)]
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_job_another_engine_cancelled_during_the_batch_is_not_called(
+    request: pytest.FixtureRequest, kind: str, tmp_path: Path
+) -> None:
+    """Two engines on one store (as a Worker's threads each have one): the first claims both
+    orders' calls; during the first call the other engine terminates the second order. Its
+    call is not made (reading a job back only after the claimant's own cancellations made it,
+    the answer then audited as discarded)."""
+    from wfengine.runtime.memory_store import MemoryStore
+
+    clock = VirtualClock()
+    shipped: list[int] = []
+    if kind == "memory":
+        store = MemoryStore()
+        first, other = Engine(clock=clock, store=store), Engine(clock=clock, store=store)
+    else:
+        url = store_url(request, kind, tmp_path)
+        first, other = Engine(clock=clock, db_url=url), Engine(clock=clock, db_url=url)
+    with first, other:
+
+        def ship(n: int) -> dict[str, object]:
+            shipped.append(n)
+            if n == 1:
+                other.terminate(ids[1])
+            return {}
+
+        first.applications.register("ship", ship, asynchronous=True)
+        other.applications.register("ship", ship, asynchronous=True)
+        first.deploy(_shipping().build())
+        ids = [first.start_process("order", {"n": n}) for n in (1, 2)]
+        first.run_due_jobs("first")
+
+        assert shipped == [1]
+        kinds = [e.kind for e in first.audit(ids[1])]
+        assert "application.invoked" not in kinds and "application.discarded" not in kinds
