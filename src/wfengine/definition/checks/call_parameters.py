@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.checks.parameter_types import type_findings
-from wfengine.definition.checks.readings import quote
+from wfengine.definition.checks.readings import listed, quote
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import (
     XPDL_NAMESPACES,
@@ -114,11 +114,6 @@ def _data_mappings(extras: Sequence[XmlNode]) -> XmlNode | None:
     return None
 
 
-def _few(names: list[str]) -> list[str]:
-    """``names``, the first five of them and how many more (a message stays short)."""
-    return names if len(names) <= 5 else [*names[:5], f"{len(names) - 5:,} more"]
-
-
 def _mapping_count(mappings: XmlNode, callee: str, formals: Sequence[FormalParameter]) -> str:
     """What a call's unread DataMappings map of ``formals``: ``maps 1 of the 2 formal
     parameters of application 'calc' ('log' is not mapped) ...``."""
@@ -128,13 +123,13 @@ def _mapping_count(mappings: XmlNode, callee: str, formals: Sequence[FormalParam
         if m.local_name == "DataMapping" and m.namespace in (None, *XPDL_NAMESPACES)
     ]
     ids = [f.id for f in formals]
-    missing = _few([quote(i) for i in ids if i not in named])
-    unknown = _few([quote(n) for n in dict.fromkeys(named) if n not in ids])
+    missing = [quote(i) for i in ids if i not in named]
+    unknown = [quote(n) for n in dict.fromkeys(named) if n not in ids]
     why = []
     if missing:
-        why.append(f"{_listed(missing)} {'is' if len(missing) == 1 else 'are'} not mapped")
+        why.append(f"{listed(missing)} {'is' if len(missing) == 1 else 'are'} not mapped")
     if unknown:
-        why.append(f"{_listed(unknown)} {'names' if len(unknown) == 1 else 'name'} no formal")
+        why.append(f"{listed(unknown)} {'names' if len(unknown) == 1 else 'name'} no formal")
     if not why:  # (a Direction or a second mapping a call cannot say)
         why.append("the xpdl-unreadable warning on them says why they cannot be read")
     mapped = len(set(named) & set(ids))
@@ -143,11 +138,6 @@ def _mapping_count(mappings: XmlNode, callee: str, formals: Sequence[FormalParam
         f"DataMappings ({'; '.join(why)}); a call gives every formal parameter one actual "
         "parameter, so these mappings pass none"
     )
-
-
-def _listed(names: list[str]) -> str:
-    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
-    return " and ".join((", ".join(names[:-1]), names[-1])) if len(names) > 1 else names[0]
 
 
 def _named(ctx: Context, scope: Scope, name: str) -> str:

@@ -3,7 +3,7 @@ the expression checks and the initial-value checks, so that both word them alike
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
@@ -174,3 +174,10 @@ def reading_findings(
                 element_id=element_id,
                 line=line,
             )
+
+
+def listed(names: Sequence[str], most: int = 5) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'`` (``names`` already quoted); past
+    ``most``, the first ``most`` and how many more, so that a message stays short."""
+    shown = list(names) if len(names) <= most else [*names[:most], f"{len(names) - most:,} more"]
+    return " and ".join((", ".join(shown[:-1]), shown[-1])) if len(shown) > 1 else shown[0]

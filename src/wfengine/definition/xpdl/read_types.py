@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from wfengine.definition.checks.readings import quote
+from wfengine.definition.checks.readings import listed, quote
 from wfengine.definition.model import (
     WFENGINE_NS,
     ArrayType,
@@ -347,9 +347,9 @@ def _in_index_order(
             ctx.warn(
                 "parameter-index",
                 f"the formal parameters of {owner} are listed out of their Index order: they "
-                f"are bound in the order written ({', '.join(quote(p.id) for p in params)}), "
+                f"are bound in the order written ({listed([quote(p.id) for p in params])}), "
                 "not in Index order ("
-                f"{', '.join(quote(order[n].id) for n in sorted(order))}): list them in Index "
+                f"{listed([quote(order[n].id) for n in sorted(order)])}): list them in Index "
                 "order to bind them so",
                 cur.el,
             )
@@ -364,28 +364,21 @@ def _in_index_order(
     for number, p in zip(numbers, params, strict=True):
         if number is not None:
             holders.setdefault(number, []).append(quote(p.id))
-    why.extend(
-        f"Index {n} is given to {_listed(ids)}" for n, ids in holders.items() if len(ids) > 1
-    )
+    why.extend(f"Index {n} is given to {listed(ids)}" for n, ids in holders.items() if len(ids) > 1)
     missing = [quote(p.id) for p in params if p.index is None]
     if missing and given != sorted(given):
         have = "has" if len(missing) == 1 else "have"
-        why.append(f"{_listed(missing)} {have} no Index, and the others are out of Index order")
+        why.append(f"{listed(missing)} {have} no Index, and the others are out of Index order")
     if why:
         owner = f"{_OWNERS.get(cur.name, cur.name)} {quote(cur.el.get('Id') or '')}"
         ctx.warn(
             "parameter-index",
             f"the formal parameters of {owner} do not each have a distinct whole-number "
             f"Index ({'; '.join(why)}): they are bound in the order written "
-            f"({', '.join(quote(p.id) for p in params)})",
+            f"({listed([quote(p.id) for p in params])})",
             cur.el,
         )
     return params
-
-
-def _listed(names: list[str]) -> str:
-    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
-    return " and ".join((", ".join(names[:-1]), names[-1])) if len(names) > 1 else names[0]
 
 
 def _whole(index: str | None) -> int | None:
