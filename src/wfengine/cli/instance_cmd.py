@@ -68,20 +68,15 @@ from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
 from wfengine.cli.stderr_log import logging_to_stderr
 from wfengine.one_line import one_line as o
+from wfengine.runtime.states import ProcessState
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
 
-_STATES = (
-    "open.not_running.not_started",
-    "open.running",
-    "open.not_running.suspended",
-    "closed.completed",
-    "closed.terminated",
-    "closed.aborted",
-)
-#: a state's last word (``running``, ``suspended``) for its name, as the WAPI listing takes it
-_SHORT_STATES = {name.rsplit(".", 1)[-1]: name for name in _STATES}
+#: what ``--state`` takes: each state's WfMC name, then its last word (``running``), which the
+#: engine's listing reads as the name (:func:`~wfengine.runtime.queries.state_or_last_word`)
+_STATES = tuple(s.value for s in ProcessState)
+_STATE_WORDS = (*_STATES, *(name.rsplit(".", 1)[-1] for name in _STATES))
 #: instances one ``instance start`` creates at most: each is its own transaction, so ten
 #: thousand already take a while on SQLite; a script wanting more runs the command again
 MAX_COUNT = 10_000
@@ -102,8 +97,7 @@ Examples:
 @db_option
 @click.option(
     "--state",
-    type=click.Choice([*_STATES, *_SHORT_STATES]),
-    callback=lambda _ctx, _param, given: _SHORT_STATES.get(given, given),
+    type=click.Choice(_STATE_WORDS),
     help="Only instances in this state (its WfMC name, or its last word: running).",
 )
 @click.option(
