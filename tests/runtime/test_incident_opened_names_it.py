@@ -1,26 +1,12 @@
 """The trail's ``incident.opened`` names the incident it opened (``{"incident": id,
 "message": text}``), as the answers to it do: an operator told to retry ``inc-101`` found its
 retry in the trail but not where it opened, nor which of a retried activity's incidents is
-which. (To go in tests/runtime/ once navigation/incidents.py passes the id.)"""
+which."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from tests.runtime.conftest import STORES, check_history, store_url
-from wfengine import Engine, PackageBuilder, VirtualClock, detailed_status
+from wfengine import Engine, PackageBuilder, detailed_status
 from wfengine.runtime.history import IncidentOpened
-
-
-@pytest.fixture(params=STORES)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url = store_url(request, request.param, tmp_path)
-    with Engine(clock=VirtualClock(), db_url=url) as e:
-        yield e
-        check_history(e)
 
 
 def test_each_opened_incident_is_named_in_the_trail(engine: Engine) -> None:

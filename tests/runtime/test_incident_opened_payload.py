@@ -5,13 +5,7 @@ as old SQLite databases hold it) still reads, with no id."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from tests.runtime.conftest import STORES, check_history, store_url
-from wfengine import Engine, PackageBuilder, VirtualClock
+from wfengine import Engine, PackageBuilder
 from wfengine.runtime.history import IncidentOpened, read_payload
 
 
@@ -27,14 +21,6 @@ def test_an_opened_incident_is_stored_with_its_id_and_message() -> None:
 def test_the_bare_message_written_before_reads_with_no_id() -> None:
     assert read_payload("incident.opened", "boom") == IncidentOpened("boom")
     assert IncidentOpened("boom").detail() == "boom"
-
-
-@pytest.fixture(params=STORES)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url = store_url(request, request.param, tmp_path)
-    with Engine(clock=VirtualClock(), db_url=url) as e:
-        yield e
-        check_history(e)
 
 
 def test_a_trail_reads_its_opened_incidents_either_way(engine: Engine) -> None:

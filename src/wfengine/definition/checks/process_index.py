@@ -29,8 +29,6 @@ class ProcessIndex:
             for s in process.activity_sets
             if dict(s.extra_attrs).get("TriggeredByEvent", "false") == "true"
         )
-        #: set Id -> the StartActivityId each block of the process's top level running it names
-        self.block_starts: Mapping[str, tuple[str | None, ...]] = {}
         #: every activity of the process and its sets by Id (the last one where an Id repeats)
         self.activities: Mapping[str, Activity] = {
             a.id: a
@@ -55,7 +53,10 @@ class ProcessIndex:
                     self._runs.add_edge(s.id, a.body.activity_set_id)
         #: activity sets by Id, the first one where an Id repeats (``duplicate-id`` says so)
         self.sets: Mapping[str, ActivitySet] = sets
-        self.block_starts = {k: tuple(v) for k, v in starts.items()}
+        #: set Id -> the StartActivityId each block of the process's top level running it names
+        self.block_starts: Mapping[str, tuple[str | None, ...]] = {
+            k: tuple(v) for k, v in starts.items()
+        }
         self._component: dict[str, int] | None = None
         self._nesting: dict[str, int] = {}
 
