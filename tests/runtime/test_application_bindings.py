@@ -41,27 +41,28 @@ def _package(handler: str | None = None) -> PackageBuilder:
     return pb
 
 
-#: the stand-ins below append here when they end: a call the engine abandoned has not ended
-#: when the run returns (it waits for the test's ``release``), whatever the machine's speed
-_ENDED: list[str] = []
+# The stand-ins below append to ``ended`` when they end: a call the engine abandoned has not
+# ended when the run returns (it waits for the test's ``release``), whatever the machine's
+# speed. Each test passes its own list: an earlier test's abandoned call ends when that
+# test's ``release`` is set, and appended to one shared list while the next test ran.
 
 
-def _blocking(release: threading.Event) -> Callable[..., Any]:
+def _blocking(release: threading.Event, ended: list[str]) -> Callable[..., Any]:
     async def lookup(id: int) -> dict[str, str]:
         release.wait(60)  # a synchronous client inside an async def: the loop cannot cancel it
-        _ENDED.append("blocking")
+        ended.append("blocking")
         return {"name": "late"}
 
     return lookup
 
 
-def _stubborn(release: threading.Event) -> Callable[..., Any]:
+def _stubborn(release: threading.Event, ended: list[str]) -> Callable[..., Any]:
     async def lookup(id: int) -> dict[str, str]:
         give_up = time.monotonic() + 60
         while not release.is_set() and time.monotonic() < give_up:  # swallows cancellations
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.sleep(0.02)
-        _ENDED.append("stubborn")
+        ended.append("stubborn")
         return {"name": "late"}
 
     return lookup
@@ -69,16 +70,18 @@ def _stubborn(release: threading.Event) -> Callable[..., Any]:
 
 @pytest.mark.parametrize("make", [_blocking, _stubborn], ids=["blocking", "ignoring-cancel"])
 def test_an_async_callable_that_does_not_stop_at_its_timeout_is_abandoned(
-    engine: Engine, release: threading.Event, make: Callable[[threading.Event], Any]
+    engine: Engine,
+    release: threading.Event,
+    make: Callable[[threading.Event, list[str]], Any],
 ) -> None:
     """A cancelled coroutine that goes on (it blocks, or swallows the cancellation) is
     abandoned as a blocking function is, a grace after the timeout, and fails as a timeout.
     Why by progress, not by the clock: the run must return while the call still waits for
     ``release`` (a wall-clock bound failed on a busy CI machine)."""
-    _ENDED.clear()
-    engine.applications.register("lookup", make(release), timeout=0.05)
+    ended: list[str] = []
+    engine.applications.register("lookup", make(release, ended), timeout=0.05)
     iid = run(engine, _package(handler="ApplicationTimeoutError"))
-    assert _ENDED == []  # returned without waiting for the call: it was abandoned
+    assert ended == []  # returned without waiting for the call: it was abandoned
     assert engine.trace(iid) == ["handle"]
     (failed,) = [e for e in engine.audit(iid) if e.kind == "application.failed"]
     assert failed.detail["error"].startswith("ApplicationTimeoutError: no answer within 0.05 s")
