@@ -588,8 +588,19 @@ def test_data_mappings_are_read_as_actual_parameters_in_the_formals_order() -> N
             '<DataMapping Formal="sent"><Actual>y</Actual></DataMapping></DataMappings>',
             "'whom' is no formal parameter of the callee",
         ),
+        (
+            "<DataMappings>"
+            + "".join(
+                f'<DataMapping Formal="x{i:04}"><Actual>x</Actual></DataMapping>'
+                for i in range(3000)
+            )
+            + "</DataMappings>",
+            # a message that stays short: the first five names and how many more
+            "'x0000', 'x0001', 'x0002', 'x0003', 'x0004' and 2,995 more are no formal "
+            "parameters of the callee",
+        ),
     ],
-    ids=["missing", "unknown"],
+    ids=["missing", "unknown", "many-unknown"],
 )
 def test_data_mappings_that_do_not_fit_are_kept_with_a_warning(mappings: str, why: str) -> None:
     pkg = _mapped(f'<Task><TaskApplication Id="notify">{mappings}</TaskApplication></Task>')

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wfengine.definition import diagnostics
-from wfengine.definition.checks.readings import quote
+from wfengine.definition.checks.readings import listed, quote
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
     XPDL_NAMESPACES,
@@ -188,7 +188,8 @@ def _mapped(
     names = [f.id for f in formals]
     unknown = sorted(set(given) - set(names))
     if unknown:
-        return None, f"{', '.join(map(quote, unknown))} is no formal parameter of the callee", []
+        what = "is no formal parameter" if len(unknown) == 1 else "are no formal parameters"
+        return None, f"{listed([quote(n) for n in unknown])} {what} of the callee", []
     missing = [n for n in names if n not in given]
     if missing:
         return None, f"formal parameter {missing[0]!r} is not mapped", []
