@@ -264,6 +264,9 @@ class CActivity:
     #: a task that only calls its applications: no person, loop, deadline, attached event,
     #: rival or Start assignment to see to first (the navigator goes straight to the calls)
     plain_task: bool = False
+    #: runs as it is created: no person's work first, no rival, no turn to wait for in a
+    #: sequential ad-hoc set (the navigator creates it inline; see :mod:`.fast_paths`)
+    plain_create: bool = False
     #: a person's work item comes before the activity's own work (a Manual start; for
     #: Implementation No, any Manual mode): see :mod:`wfengine.definition.modes`
     offer_first: bool = False

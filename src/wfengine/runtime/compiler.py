@@ -102,14 +102,13 @@ from wfengine.runtime.compiled import *  # noqa: F403
 from wfengine.runtime.compiled import (
     JOIN_COMPLEX,
     JOIN_OR,
-    KIND_NONE,
-    KIND_TASK,
     CActivity,
     CGraph,
     CompiledProcess,
     OrReach,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+from wfengine.runtime.fast_paths import mark_fast_paths
 
 #: where compiling a stored deployment says what it let pass (as :mod:`.compile_activity`)
 _deploy_log = logging.getLogger("wfengine.deploy")
@@ -514,28 +513,6 @@ class _GraphCompiler(ActivityCompiler):
             for ca in cancelling:
                 ca.round_upstream = _this_round(digraph, idom, ca.index, reach[ca.index])
 
-        for ca in compiled:
-            ca.instant = (
-                ca.kind == KIND_NONE
-                and not ca.offer_first
-                and ca.loop is None
-                and not ca.deadlines
-                and not ca.terminate
-                and not ca.boundaries
-                and ca.throws is None
-                and not ca.rivals
-                and not ca.assign_start
-                and not ca.assign_end
-            )
-            ca.plain_task = (
-                ca.kind == KIND_TASK
-                and not ca.offer_first
-                and ca.loop is None
-                and not ca.deadlines
-                and not ca.boundaries
-                and ca.throws is None
-                and not ca.assign_start
-            )
         subs = event_subprocesses(self.exprs, name, self.activity_sets, activities, compiled)
         if subs:  # they start on their event, not with the scope
             starts = tuple(i for i in starts if i not in {s.block for s in subs})
@@ -558,6 +535,7 @@ class _GraphCompiler(ActivityCompiler):
             event_subs=subs,
             reach=reach,
         )
+        mark_fast_paths(graph)
         self._keyed(activity_set, compiled)
         for ca in compiled:
             self.activity_graph.setdefault(ca.id, graph)

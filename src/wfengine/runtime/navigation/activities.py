@@ -22,6 +22,7 @@ from wfengine.runtime.compiler import (
     CActivity,
     CTransition,
 )
+from wfengine.runtime.fast_paths import TAKES_TURN
 from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, change, marker
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, note_closed
 from wfengine.runtime.loop_counters import own_variables
@@ -48,10 +49,6 @@ if TYPE_CHECKING:
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
-#: the kinds of activity that take their turn in a sequential ad-hoc set when they run by
-#: themselves (a person's activity takes it when its work item is started); an event that
-#: waits (a timer, a message, a signal, a condition) is no work done and holds no turn
-_TAKES_TURN = frozenset({KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_SCRIPT})
 
 
 #: the state an activity instance closed in -> the kind of event that records it, as text
@@ -98,9 +95,18 @@ class Activities(NavigatorBase):
             self._arrive(scope, nxt)
             self._release(scope, ca.index)
             return
-        ai = self._create(scope, ca, aid, activation)
-        if ai is None:
-            return
+        if ca.plain_create:  # as _create, inline: none of its tests applies (compiled)
+            now = self.now
+            ai = ActivityInstance(aid, ca, scope, _RUNNING, now)
+            if inst.sent_back:  # work sent back to its activity: the record is this reach's
+                bind_sent_back(ai)
+            inst.activities[aid] = ai
+            inst.changes.append((now, _STARTED, aid, ca.id, None))
+        else:
+            created = self._create(scope, ca, aid, activation)
+            if created is None:
+                return
+            ai = created
         # as _run_created, inline: every activity begun passes here
         if ca.instant:
             self._leave(ai)
@@ -127,7 +133,7 @@ class Activities(NavigatorBase):
             bind_sent_back(ai)
         if ca.rivals:  # an event-based gateway's target (see :meth:`_begin_choice`)
             ai.activation = activation
-        if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
+        if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
             if turn_taken(scope, self._item_state) is not None:
                 ai.state = ActivityState.NOT_STARTED

@@ -1,0 +1,62 @@
+"""The fast paths decided at compile time (:mod:`wfengine.runtime.fast_paths`): an activity
+the navigator creates inline (``plain_create``) is one that none of the tests it skips could
+ever apply to, in the graph it belongs to: a person's activity, a rival of an event-based
+gateway and a sequential ad-hoc set's activity that takes its turn take the long way."""
+
+from __future__ import annotations
+
+from wfengine import PackageBuilder
+from wfengine.runtime.compiler import CGraph, compile_process
+
+
+def _graphs() -> dict[str, CGraph]:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    pb.process("child").activity("work", performer="clerk")
+    p = pb.process("main")
+    for name, adhoc in (("seq", "Sequential"), ("par", "Parallel")):
+        s = p.activity_set(name, adhoc=adhoc)
+        s.subflow(f"{name}_sub", process="child").activity(f"{name}_auto", tool="app")
+        s.activity(f"{name}_note", performer="clerk").intermediate(f"{name}_wait", timer="P1D")
+    p.activity("ask", tool="app").route("gw", gateway="EventBased")
+    p.intermediate("reply", message="reply").intermediate("late", timer="P1D")
+    p.activity("person", performer="clerk").activity("done")
+    p.block("seq_block", activity_set="seq").block("par_block", activity_set="par")
+    p.transition("ask", "gw").transition("gw", "reply").transition("gw", "late")
+    p.transition("reply", "person").transition("late", "person").transition("person", "done")
+    p.transition("done", "seq_block").transition("seq_block", "par_block")
+    package = pb.build()
+    compiled = compile_process(package, package.process("main"))
+    blocks = {ca.id: ca.block for ca in compiled.graph.activities if ca.block is not None}
+    return {"main": compiled.graph, **{k: v for k, v in blocks.items() if v is not None}}
+
+
+def _plain(graph: CGraph) -> dict[str, bool]:
+    return {ca.id: ca.plain_create for ca in graph.activities}
+
+
+def test_only_what_runs_by_itself_at_once_is_created_inline() -> None:
+    graphs = _graphs()
+    assert _plain(graphs["main"]) == {
+        "ask": True,
+        "gw": True,
+        "reply": False,  # a rival of the gateway's other target: its activation is kept
+        "late": False,
+        "person": False,  # a person's work comes first: created, not started
+        "done": True,
+        "seq_block": True,
+        "par_block": True,
+    }
+    # in a sequential set what runs by itself may wait for its turn; an event holds none
+    assert _plain(graphs["seq_block"]) == {
+        "seq_sub": False,
+        "seq_auto": False,
+        "seq_note": False,
+        "seq_wait": True,
+    }
+    assert _plain(graphs["par_block"]) == {
+        "par_sub": True,
+        "par_auto": True,
+        "par_note": False,
+        "par_wait": True,
+    }
