@@ -364,12 +364,14 @@ class Activities(NavigatorBase):
         inst = scope.instance
         if ca.assign_end and not self._set_fields(ai, ca.assign_end, "leave"):
             return
+        nxt = ca.only_next  # what _choose finds: one way, no condition, no choice
         if chosen is not None:
-            pass
+            nxt = None
         elif ai.mi is not None and ai.mi.routed:
             chosen = []  # an MI flow condition already routed its token
-        elif ca.only_next is not None:
-            chosen = [ca.only_next]  # what _choose finds: one way, no condition, no choice
+            nxt = None
+        elif nxt is not None:
+            pass  # (taken below without a list of one)
         else:
             try:
                 chosen = self._choose(ai, counters)
@@ -384,11 +386,17 @@ class Activities(NavigatorBase):
             return
         if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
             return
-        if ca.choice:  # an event-based gateway: its targets begin as one choice
+        if nxt is not None and not ca.choice:
+            self._arrive(scope, nxt)
+        elif ca.choice:  # an event-based gateway: its targets begin as one choice
+            if chosen is None:
+                assert nxt is not None
+                chosen = [nxt]
             if inst.messages and scope.graph is inst.compiled.graph:  # started by a message?
                 chosen = started_catch_first(scope.graph, ca, chosen, inst.messages[0][0])
             self._begin_choice(scope, ai.id, chosen)
         else:
+            assert chosen is not None
             for ct in chosen:
                 self._arrive(scope, ct)
         self._release(scope, ca.index)
