@@ -70,11 +70,12 @@ class Joins(NavigatorBase):
             return
         waiting = self._hold(scope, ca, ct.slot)
         if join == JOIN_AND:
-            while all(waiting):
-                for i in range(ca.n_in):
-                    waiting[i] -= 1
-                self._consume(scope, ca, ca.n_in)
-            _drop_if_empty(scope, ca.index)
+            if all(waiting):  # (else a token was just added: the entry holds one)
+                while all(waiting):
+                    for i in range(ca.n_in):
+                        waiting[i] -= 1
+                    self._consume(scope, ca, ca.n_in)
+                _drop_if_empty(scope, ca.index)
         else:  # JOIN_OR: decided when the work runs out
             scope.pending.add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
