@@ -272,7 +272,10 @@ class Joins(NavigatorBase):
         """Open instances with tokens stuck at joins and nothing running get a deadlock incident."""
         if inst.state is not ProcessState.RUNNING or inst.parked:  # parked: work still to do
             return
-        if not any(any(w) for scope in inst.scopes.values() for w in scope.tokens.values()):
+        for scope in inst.scopes.values():  # (no generator per command: most hold no token)
+            if scope.tokens and any(map(any, scope.tokens.values())):
+                break
+        else:
             return
         if any(ai.state.is_open for ai in inst.activities.values()):
             return
