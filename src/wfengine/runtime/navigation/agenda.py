@@ -106,7 +106,7 @@ class Agenda(NavigatorBase):
         agenda = self._agenda
         begin = self._begin
         limits = self.ctx.limits
-        budget = limits.max_steps - self.spent
+        allowed = limits.max_steps - self.spent  # the last step the budget allows
         stretch = limits.commit_every
         step = 0
         watch = self.watch
@@ -115,29 +115,31 @@ class Agenda(NavigatorBase):
         take: Callable[[ProcessInstance], None] | None = getattr(
             self.ctx.store, "take_history", None
         )
+        due = _next_due(step, allowed, stretch, take is not None)
         while True:
             if defer and agenda:
                 self.defer()
                 return
             while agenda:
-                budget -= 1
-                if budget < 0:
-                    self._park()
-                    return
                 step += 1
-                if step > stretch:  # commit what is done; the rest runs in a new command
-                    if self._one_instance():
-                        self.defer(spent=self.spent + step - 1)
+                if step >= due:  # (one test per step for the four that are seldom due)
+                    if step > allowed:
+                        self._park()
                         return
-                    stretch += limits.commit_every
-                if take is not None and not step % TAKE_EVERY:
-                    for inst in self.step.instances.values():
-                        take(inst)
-                if step >= WATCH_FROM:
-                    cycle = watch.repeating(step, agenda, len(agenda))
-                    if cycle is not None:
-                        self._park(cycle)
-                        return
+                    if step > stretch:  # commit what is done; the rest runs in a new command
+                        if self._one_instance():
+                            self.defer(spent=self.spent + step - 1)
+                            return
+                        stretch += limits.commit_every
+                    if take is not None and not step % TAKE_EVERY:
+                        for inst in self.step.instances.values():
+                            take(inst)
+                    if step >= WATCH_FROM:
+                        cycle = watch.repeating(step, agenda, len(agenda))
+                        if cycle is not None:
+                            self._park(cycle)
+                            return
+                    due = _next_due(step, allowed, stretch, take is not None)
                 item = agenda.popleft()
                 op, a, b = item
                 if op == _OP_BEGIN:
@@ -253,3 +255,15 @@ class Agenda(NavigatorBase):
         scope = Scope(id=scope_id, graph=graph, instance=inst, owner=owner)
         inst.scopes[scope_id] = scope
         return scope
+
+
+def _next_due(step: int, allowed: int, stretch: int, taking: bool) -> int:
+    """The next step after ``step`` at which :meth:`Agenda.drain` has more to do than run the
+    work: the step budget runs out (past ``allowed``), a stretch ends (past ``stretch``), the
+    store takes the history (``taking``: every :data:`TAKE_EVERY` steps), the progress watch
+    looks (every step from :data:`WATCH_FROM`). Why: those four tests ran at every step of
+    every command, and are due at a few of a long run's."""
+    due = min(allowed + 1, stretch + 1, max(WATCH_FROM, step + 1))
+    if taking:
+        due = min(due, (step // TAKE_EVERY + 1) * TAKE_EVERY)
+    return due
