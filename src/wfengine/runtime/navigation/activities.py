@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
+#: read once (an enum member is a class attribute look-up through the enum's metaclass)
+_NOT_STARTED = ActivityState.NOT_STARTED
 
 
 #: the state an activity instance closed in -> the kind of event that records it, as text
@@ -126,7 +128,7 @@ class Activities(NavigatorBase):
         # a person's activity (a standard loop's too) starts when its work does; a
         # multi-instance container runs at once, its instances wait for their people
         manual = ca.offer_first and (ca.loop is None or not ca.loop.multi)
-        state = ActivityState.NOT_STARTED if manual else _RUNNING
+        state = _NOT_STARTED if manual else _RUNNING
         now = self.now
         ai = ActivityInstance(aid, ca, scope, state, now)
         if inst.sent_back:  # work sent back to its activity: the record is this reach's
@@ -136,7 +138,7 @@ class Activities(NavigatorBase):
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
             if turn_taken(scope, self._item_state) is not None:
-                ai.state = ActivityState.NOT_STARTED
+                ai.state = _NOT_STARTED
                 inst.activities[aid] = ai
                 inst.changes.append((now, _CREATED, aid, ca.id, None))
                 return None  # started by _next_turn

@@ -31,6 +31,9 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ProcessState
 
+#: read once (an enum member is a class attribute look-up through the enum's metaclass)
+_P_RUNNING = ProcessState.RUNNING
+
 
 class Joins(NavigatorBase):
     """Tokens arriving at joins."""
@@ -270,7 +273,7 @@ class Joins(NavigatorBase):
 
     def find_deadlocks(self, inst: ProcessInstance) -> None:
         """Open instances with tokens stuck at joins and nothing running get a deadlock incident."""
-        if inst.state is not ProcessState.RUNNING or inst.parked:  # parked: work still to do
+        if inst.state is not _P_RUNNING or inst.parked:  # parked: work still to do
             return
         for scope in inst.scopes.values():  # (no generator per command: most hold no token)
             if scope.tokens and any(map(any, scope.tokens.values())):

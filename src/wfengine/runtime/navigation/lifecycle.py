@@ -46,6 +46,14 @@ from wfengine.runtime.work_item_people import people_in_hand
 #: each state's text, as its records keep it (an enum member's ``.value`` is a descriptor call)
 _TEXT = {s: s.value for s in ProcessState}
 _RUNNING_TEXT = ProcessState.RUNNING.value
+#: the states every instance passes through, read once: ``ProcessState.RUNNING`` is a class
+#: attribute look-up through the enum's metaclass (some 75 ns), several per instance
+_NOT_STARTED = ProcessState.NOT_STARTED
+_P_RUNNING = ProcessState.RUNNING
+_P_COMPLETED = ProcessState.COMPLETED
+_P_ABORTED = ProcessState.ABORTED
+_A_ABORTED = ActivityState.ABORTED
+_A_TERMINATED = ActivityState.TERMINATED
 
 #: random nonces not given yet (see :func:`_nonce`); emptied in a forked child, which must
 #: not give the ones its parent gives (a fork that skips Python's fork hooks, from C, or a
@@ -152,7 +160,7 @@ class Lifecycle(NavigatorBase):
             process_id=compiled.process_id,
             version=version,
             compiled=compiled,
-            state=ProcessState.NOT_STARTED,
+            state=_NOT_STARTED,
             data=values,
             created_at=self.now,
             parent_instance=parent[0] if parent else None,
@@ -176,7 +184,7 @@ class Lifecycle(NavigatorBase):
         (:attr:`~wfengine.runtime.compiled.CGraph.plain_starts`), or (``at``) at that one only
         (a Message start event its message started); ``user``: who started it, if named."""
         previous = inst.state
-        inst.state = ProcessState.RUNNING
+        inst.state = _P_RUNNING
         inst.started_at = self.now
         # the state it left is kept even when nobody asked (a host's start, a subflow's):
         # TC-1015's state-change record carries both, and a reader should not have to guess
@@ -215,10 +223,8 @@ class Lifecycle(NavigatorBase):
         inst.messages.clear()
         if inst.incidents:
             self._resolve_incidents(inst, user)
-        cancel_state = (
-            ActivityState.ABORTED if state is ProcessState.ABORTED else ActivityState.TERMINATED
-        )
-        if state is not ProcessState.COMPLETED:  # a completed instance has nothing open
+        cancel_state = _A_ABORTED if state is _P_ABORTED else _A_TERMINATED
+        if state is not _P_COMPLETED:  # a completed instance has nothing open
             for ai in list(inst.activities.values()):
                 if ai.state.is_open:
                     self._cancel_activity(ai, cancel_state, count=False, user=user)
@@ -233,7 +239,7 @@ class Lifecycle(NavigatorBase):
         previous = inst.state
         inst.state = state
         inst.completed_at = self.now
-        if state is ProcessState.COMPLETED:  # the engine's own doing: nobody asked for it
+        if state is _P_COMPLETED:  # the engine's own doing: nobody asked for it
             closed = InstanceStateChanged(_TEXT[state], _TEXT[previous])
         else:
             closed = InstanceStateChanged(_TEXT[state], _TEXT[previous], user, by)
@@ -272,8 +278,8 @@ class Lifecycle(NavigatorBase):
         owner = scope.owner
         if owner is None:
             inst = scope.instance
-            if inst.state is ProcessState.RUNNING:
-                self.close_instance(inst, ProcessState.COMPLETED)
+            if inst.state is _P_RUNNING:
+                self.close_instance(inst, _P_COMPLETED)
             return
         note_scope_closed(scope)
         owner.child_scope = None
