@@ -60,3 +60,41 @@ def test_only_what_runs_by_itself_at_once_is_created_inline() -> None:
         "par_note": False,
         "par_wait": True,
     }
+
+
+def _ready_next(graph: CGraph) -> dict[str, str | None]:
+    return {ca.id: ca.ready_next.id if ca.ready_next else None for ca in graph.activities}
+
+
+def test_the_way_on_is_queued_at_once_only_into_an_activity_that_takes_it_as_it_comes() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a").route("split", gateway="Parallel").activity("b").activity("c")
+    p.route("join", gateway="Parallel").activity("d").route("gw", gateway="EventBased")
+    p.intermediate("reply", message="reply").activity("e")
+    p.transition("a", "split").transition("split", "b").transition("split", "c")
+    p.transition("b", "join").transition("c", "join").transition("join", "d")
+    p.transition("d", "gw").transition("gw", "reply").transition("reply", "e")
+    package = pb.build()
+    graph = compile_process(package, package.process("main")).graph
+    assert _ready_next(graph) == {
+        "a": "split",
+        "split": None,  # two ways on
+        "b": None,  # into a Parallel join, which counts its tokens
+        "c": None,
+        "join": "d",
+        "d": "gw",
+        "gw": None,  # an event-based gateway begins its targets as one choice
+        "reply": "e",
+        "e": None,
+    }
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a").route("split", gateway="Inclusive").activity("b").activity("c")
+    p.route("join", gateway="Inclusive").activity("d")
+    p.transition("a", "split").transition("split", "b").transition("split", "c")
+    p.transition("b", "join").transition("c", "join").transition("join", "d")
+    package = pb.build()
+    graph = compile_process(package, package.process("main")).graph
+    # an Inclusive join tracks the live places of its graph: every token is counted there
+    assert set(_ready_next(graph).values()) == {None}

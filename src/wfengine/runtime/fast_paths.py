@@ -10,6 +10,7 @@ tests, and the call that makes them, for every activity instance it begins. A fl
 from __future__ import annotations
 
 from wfengine.runtime.compiled import (
+    JOIN_PASS,
     KIND_BLOCK,
     KIND_NONE,
     KIND_SCRIPT,
@@ -25,9 +26,14 @@ TAKES_TURN = frozenset({KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_SCRIPT})
 
 
 def mark_fast_paths(graph: CGraph) -> None:
-    """Set :attr:`~.compiled.CActivity.instant`, :attr:`~.compiled.CActivity.plain_task` and
-    :attr:`~.compiled.CActivity.plain_create` of every activity of ``graph``."""
+    """Set :attr:`~.compiled.CActivity.instant`, :attr:`~.compiled.CActivity.plain_task`,
+    :attr:`~.compiled.CActivity.plain_create` and :attr:`~.compiled.CActivity.ready_next` of
+    every activity of ``graph``."""
     for ca in graph.activities:
+        nxt = ca.only_next
+        target = graph.activities[nxt.target] if nxt is not None else None
+        if target is not None and target.join == JOIN_PASS and not graph.tracks_places:
+            ca.ready_next = None if ca.choice else target
         ca.instant = (
             ca.kind == KIND_NONE
             and not ca.offer_first

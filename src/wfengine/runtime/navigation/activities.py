@@ -28,6 +28,7 @@ from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, 
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
+    _OP_BEGIN,
     _OP_BODY,
     _OP_START,
     _RUNNING,
@@ -94,8 +95,14 @@ class Activities(NavigatorBase):
             changes.append((now, _STARTED, aid, ca.id, None))
             changes.append((now, _DONE, aid, ca.id, None))
             inst.trace.append(ca.id)
-            self._arrive(scope, nxt)
-            self._release(scope, ca.index)
+            target = ca.ready_next
+            if target is None:
+                self._arrive(scope, nxt)
+                self._release(scope, ca.index)
+            else:  # as _arrive, _ready and _release: one token in, one out (compiled)
+                self._agenda.append((_OP_BEGIN, scope, target))
+                if scope.pending:
+                    self._pending_scopes[(inst.id, scope.id)] = scope
             return
         if ca.plain_create:  # as _create, inline: none of its tests applies (compiled)
             now = self.now
@@ -389,6 +396,12 @@ class Activities(NavigatorBase):
         if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
             return
         if nxt is not None and not ca.choice:
+            target = ca.ready_next
+            if target is not None:  # as _arrive, _ready and _release: one token in, one out
+                self._agenda.append((_OP_BEGIN, scope, target))
+                if scope.pending:
+                    self._pending_scopes[(inst.id, scope.id)] = scope
+                return
             self._arrive(scope, nxt)
         elif ca.choice:  # an event-based gateway: its targets begin as one choice
             if chosen is None:
