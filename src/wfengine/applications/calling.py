@@ -28,8 +28,6 @@ from wfengine.applications.events import (
     ApplicationReturned,
     Note,
     Record,
-    invoked_detail,
-    returned_detail,
 )
 from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
@@ -179,23 +177,35 @@ def call_noting(
     call is made at least once, even when ``first`` is past the binding's attempts.
     """
     app_id = binding.application_id
-    if IDEMPOTENCY_KEYWORD in inputs:
-        _refuse_reserved(app_id, where)
+    if inputs:  # (most calls of a workflow's steps pass nothing: no look at them then)
+        if IDEMPOTENCY_KEYWORD in inputs:
+            _refuse_reserved(app_id, where)
+        shown = audit_values(inputs, sensitive)
+        mutable = shares(inputs)
+    else:
+        shown = {}
+        mutable = False
     attempts = binding.retries + 1
-    shown = audit_values(inputs, sensitive)
     # most bindings are a plain function: called here, not through call_once's dispatch
     func = binding.func
     direct = not (binding.takes_key or binding.is_async or binding.timeout is not None)
-    mutable = shares(inputs)
     last = attempts if attempts >= first else first  # (max(): a call more, per call)
     for attempt in range(first, last + 1):
-        note(_INVOKED, invoked_detail(app_id, attempt, key, shown))
+        # (invoked_detail and returned_detail, inline: two calls less on every call's path)
+        note(_INVOKED, {"application": app_id, "attempt": attempt, "key": key, "inputs": shown})
         args = owned_values(inputs) if mutable else inputs  # copy-in: see _call
         try:
             result = func(**args) if direct else _call(binding, args, key)
-            if type(result) not in _SETTLED and inspect.isawaitable(result):  # (_answer, inline:
-                result = _settle(binding, result)  # the path of every call)
-            result, outputs = taken_answer(result, sensitive, expected)
+            # what taken_answer makes of the two answers most calls give, inline: nothing
+            # (None, shown as None), and a dict when no parameter is sensitive
+            if result is None:
+                outputs = None
+            elif type(result) is dict and not sensitive:
+                outputs = audit_values(result, sensitive)
+            else:
+                if type(result) not in _SETTLED and inspect.isawaitable(result):  # (_answer,
+                    result = _settle(binding, result)  # inline: the path of every call)
+                result, outputs = taken_answer(result, sensitive, expected)
         except (SystemExit, KeyboardInterrupt) as exc:
             error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, None).detail())
@@ -226,7 +236,7 @@ def call_noting(
             assert delay is not None
             sleep(delay)
             continue
-        note(_RETURNED, returned_detail(app_id, attempt, outputs))
+        note(_RETURNED, {"application": app_id, "attempt": attempt, "outputs": outputs})
         return result
     raise AssertionError("unreachable")  # pragma: no cover
 
