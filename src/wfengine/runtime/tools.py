@@ -46,6 +46,7 @@ from wfengine.applications.events import (
 from wfengine.applications.redaction import masked_text
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.applications.specs import ToolSpec
+from wfengine.definition.model import BasicTypeKind
 from wfengine.errors import DataNotStorableError
 from wfengine.runtime import call_stops, call_watch, job_claims
 from wfengine.runtime.evaluation import CompiledExpression
@@ -53,7 +54,7 @@ from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.invoke_jobs import InvokeJobHandler as InvokeJobHandler
 from wfengine.runtime.invoke_jobs import InvokeOutcome as InvokeOutcome
 from wfengine.runtime.invoke_jobs import JobRunner as JobRunner
-from wfengine.runtime.values import check_storable, owned_values, shares
+from wfengine.runtime.values import MAX_INT_BITS, check_storable, owned_values, shares
 
 #: evaluates an actual parameter's expression; the mapping holds outputs of earlier tools
 Evaluate = Callable[[CompiledExpression, Mapping[str, Any]], Any]
@@ -158,9 +159,14 @@ def run_tools(
             call_stops.stopped(exc)
             raise
         if result is not None or spec.required:  # (None: no outputs, and none missing)
-            secrets = [inputs[k] for k in sensitive if k in inputs] if sensitive else ()
-            optional = binding.outputs_optional
-            outputs.update(_answered(spec, result, where, inst, aid, optional, secrets))
+            try:  # (_answered, inline: the path of every call that answers)
+                kinds = inst.compiled.field_kinds
+                got = _outputs(spec, result, where, kinds, optional=binding.outputs_optional)
+            except ToolFailure as exc:
+                _unfit(exc, inst, aid, [inputs[k] for k in sensitive if k in inputs])
+                raise
+            if got:
+                outputs.update(got)
     if outputs:
         inst.data.update(outputs)
     return None
@@ -238,8 +244,17 @@ def _inputs(
         if p.value is None:
             continue
         value = evaluate(p.value, staged)
+        kind = p.kind
+        vt = type(value)
+        if (  # one coerce gives back as it is (most): not called (see _outputs)
+            (vt is int and kind is _INTEGER)
+            or (vt is str and kind is _STRING)
+            or (vt is bool and kind is _BOOLEAN)
+        ) and not p.is_array:
+            inputs[p.formal] = value
+            continue
         try:
-            inputs[p.formal] = coerce(value, p.kind, p.is_array)
+            inputs[p.formal] = coerce(value, kind, p.is_array)
         except ValueError as exc:
             raise ToolFailure(
                 f"{where()}: {p.mode.value} parameter {p.formal!r} of application "
@@ -278,11 +293,19 @@ def _answered(
     try:
         return _outputs(spec, result, where, inst.compiled.field_kinds, optional=optional)
     except ToolFailure as exc:
-        exc.attempts = _answered_attempt(inst, activity_instance_id)
-        if secrets:
-            exc.message = masked_text(exc.message, secrets)
-            exc.args = (exc.message,)
+        _unfit(exc, inst, activity_instance_id, secrets)
         raise
+
+
+def _unfit(
+    exc: ToolFailure, inst: ProcessInstance, activity_instance_id: str, secrets: Sequence[Any]
+) -> None:
+    """Make ``exc``, an answer's that does not fit (:func:`_answered`), count the attempts
+    made and show ``secrets`` as ``***``."""
+    exc.attempts = _answered_attempt(inst, activity_instance_id)
+    if secrets:
+        exc.message = masked_text(exc.message, secrets)
+        exc.args = (exc.message,)
 
 
 def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
@@ -299,6 +322,10 @@ def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
 
 _RETURNED = ApplicationReturned.KIND
 _INVOKED = ApplicationInvoked.KIND
+#: the types whose values of their own plain type :func:`coerce` gives back as they are
+_INTEGER = BasicTypeKind.INTEGER
+_STRING = BasicTypeKind.STRING
+_BOOLEAN = BasicTypeKind.BOOLEAN
 
 
 def _outputs(
@@ -344,20 +371,38 @@ def _outputs(
     if not result:
         return {}
     data: dict[str, Any] = {}
+    # every value text, a bool, None or an int a store takes (most answers): then no look
+    # after the loop (check_storable's, shares') can find anything, and none is made
+    plain = True
     for formal, value in result.items():
         p = outs[formal]
         target = p.target
         assert target is not None
-        try:
-            value = coerce(value, p.kind, p.is_array)
-        except ValueError as exc:
-            raise ToolFailure(
-                f"{where()}: application {app_id!r} returned {p.mode.value} parameter "
-                f"{formal!r}: {_why(exc, p.sensitive)}",
-                application_id=app_id,
-            ) from None
+        kind = p.kind
+        is_array = p.is_array
+        vt = type(value)
+        # a value of its formal's type as coerce gives it back (an int for an INTEGER...)
+        # is not given to coerce: the answer of nearly every call, a call less per value
+        if is_array or not (
+            (vt is int and kind is _INTEGER)
+            or (vt is str and kind is _STRING)
+            or (vt is bool and kind is _BOOLEAN)
+        ):
+            try:
+                value = coerce(value, kind, is_array)
+            except ValueError as exc:
+                raise ToolFailure(
+                    f"{where()}: application {app_id!r} returned {p.mode.value} parameter "
+                    f"{formal!r}: {_why(exc, p.sensitive)}",
+                    application_id=app_id,
+                ) from None
+            vt = type(value)
         field_kind = kinds.get(target)
-        if field_kind is not None and field_kind != (p.kind, p.is_array):
+        if (  # (the same kind, the same object: no tuple made to compare)
+            field_kind is not None
+            and (field_kind[0] is not kind or field_kind[1] is not is_array)
+            and field_kind != (kind, is_array)
+        ):
             try:  # (a field of another type than the formal's: its own type decides)
                 value = coerce(value, *field_kind)
             except ValueError as exc:
@@ -367,7 +412,17 @@ def _outputs(
                     f"{_why(exc, p.sensitive)}",
                     application_id=app_id,
                 ) from None
+            vt = type(value)
+        if plain and not (  # (runtime.values._plain: what a store takes as it is)
+            vt is str
+            or value is None
+            or vt is bool
+            or (vt is int and value.bit_length() <= MAX_INT_BITS)
+        ):
+            plain = False
         data[target] = value
+    if plain:  # (the keys are data field ids: text)
+        return data
     try:
         check_storable(data, lambda: f"{where()}: application {app_id!r} returned")
     except DataNotStorableError as exc:
