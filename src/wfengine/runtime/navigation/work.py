@@ -555,8 +555,14 @@ class Work(People):
         def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
             return self._evaluate(ai, expr, staged or None)
 
+        key = ai.call_key
+        if key is None:  # (call_key's common case inline: the next activity instance of the
+            if ai.scope.instance is self._keyed_in:  # process instance keyed last)
+                self._keyed += 1
+                key = ai.call_key = f"{self._key_prefix}{self._keyed}"
+            else:
+                key = self.call_key(ai)
         try:
-            key = self.call_key(ai)
             if resume is None:
                 request = run_tools(self.ctx.applications, ai, self.now, evaluate, call_key=key)
             else:
