@@ -144,16 +144,8 @@ def run_tools(
         # only, which the run it lost was making (job_claims.take): not of every call after
         first = 1 if job_claims.pending() is None else job_claims.take(key) + 1
         try:
-            result = call_noting(
-                binding,
-                inputs,
-                key,
-                sleep=registry.sleep,
-                note=noting,
-                sensitive=sensitive,
-                where=where,
-                expected=spec.outputs,
-                first=first,
+            result = call_noting(  # (by position: see call_noting)
+                binding, inputs, key, registry.sleep, noting, sensitive, where, spec.outputs, first
             )
         except CallStopped as exc:  # SystemExit or Ctrl-C: see call_stops
             call_stops.stopped(exc)
