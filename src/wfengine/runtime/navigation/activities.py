@@ -5,7 +5,7 @@ transitions its split chooses, fail along an exception transition.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
@@ -26,13 +26,12 @@ from wfengine.runtime.fast_paths import TAKES_TURN
 from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, change, marker
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, note_closed
 from wfengine.runtime.loop_counters import own_variables
+from wfengine.runtime.navigation.adhoc_sets import AdHocSets
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
     _OP_BEGIN,
     _OP_BODY,
-    _OP_START,
     _RUNNING,
-    NavigatorBase,
     _Failure,
     _traced_before,
 )
@@ -44,7 +43,7 @@ from wfengine.runtime.start_points import started_catch_first
 from wfengine.runtime.states import ActivityState, WorkItemState
 
 if TYPE_CHECKING:
-    from wfengine.runtime.navigation.incidents import Incidents
+    pass
 
 # the kinds the hot path records, as plain strings (no attribute lookups per activity)
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
@@ -59,7 +58,7 @@ _NOT_STARTED = ActivityState.NOT_STARTED
 _CLOSED_TEXT = {ActivityState(state): kind.value for state, kind in CLOSED_KINDS.items()}
 
 
-class Activities(NavigatorBase):
+class Activities(AdHocSets):
     """An activity instance's life."""
 
     def touch(self, inst: ProcessInstance) -> None:
@@ -416,25 +415,6 @@ class Activities(NavigatorBase):
                 self._arrive(scope, ct)
         self._release(scope, ca.index)
 
-    def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool:
-        """An activity of an ad-hoc set completed: when the set's completion condition now
-        holds, what is left of the set is withdrawn (aborted) and the set is done. ``ai``: the
-        activity that completed (or, on a retry of the incident a failed condition opened,
-        the block running the set)."""
-        condition = scope.graph.completion
-        assert condition is not None
-        try:
-            done = self._holds(ai, condition)
-        except _Failure as exc:  # as not holding: the set goes on, with an incident
-            cast("Incidents", self)._completion_failed(scope, exc.message)
-            return False
-        if not done:
-            return False
-        self._cancel_scope(scope, ActivityState.ABORTED)
-        scope.closed = False
-        self._scope_done(scope)
-        return True
-
     def _close_activity(self, ai: ActivityInstance, state: ActivityState) -> None:
         now = self.now
         ai.state = state
@@ -496,41 +476,6 @@ class Activities(NavigatorBase):
                 )
                 self.step.outbox.append(entry)
 
-    def _item_state(self, work_item_id: str) -> WorkItemState:
-        return self._work_item(work_item_id).state
-
-    def pass_turn(self, ai: ActivityInstance) -> bool:
-        """``ai``'s work item may have stopped holding its sequential ad-hoc set (a command
-        released, delegated, reassigned or escalated it: it is no longer started): when
-        nothing of the set is in progress now, what waits for its turn is queued to start,
-        as after a close (:meth:`_next_turn`). Returns whether something was: the caller
-        then runs the agenda (``drain``), or it would wait for the set's next close."""
-        scope = ai.scope
-        if not scope.graph.adhoc_sequential or scope.closed:
-            return False
-        return self._next_turn(scope)
-
-    def _next_turn(self, scope: Scope) -> bool:
-        """An activity of the sequential ad-hoc set ``scope`` closed (or its work stopped:
-        :meth:`pass_turn`): when nothing of the set is in progress now, the first activity
-        that waits for its turn (one that runs by itself, begun while another was in
-        progress) starts; returns whether one did."""
-        if turn_taken(scope, self._item_state) is not None:
-            return False
-        for ai in scope.instance.activities.values():
-            if (
-                ai.scope is scope
-                and ai.state is ActivityState.NOT_STARTED
-                and not ai.act.offer_first
-                and ai.mi_parent is None
-            ):
-                ai.state = _RUNNING
-                ai.running_at = self.now
-                scope.instance.changes.append((self.now, _STARTED, ai.id, ai.act.id, None))
-                self._agenda.append((_OP_START, ai, None))
-                return True
-        return False
-
     def _take_turn(self, ai: ActivityInstance) -> None:
         """Start ``ai``, whose turn in its sequential ad-hoc set came (see :meth:`_next_turn`)
         or which its ad-hoc set created as it began (:meth:`_start_set`), unless it was
@@ -538,35 +483,6 @@ class Activities(NavigatorBase):
         if ai.state.is_closed or ai.scope.closed or ai.scope.instance.state.is_closed:
             return
         self._run_created(ai)
-
-    def _start_set(self, scope: Scope, starts: tuple[int, ...]) -> None:
-        """Begin the activities ``starts`` (those with no way in) of the new scope ``scope``.
-
-        An ad-hoc set with a completion condition creates every one of them before any
-        runs, and offers the people's work before its automatic work runs (in definition
-        order, each unless withdrawn by then: :meth:`_take_turn`). The first to complete
-        can make the condition hold, which withdraws what is left of the set; what is left
-        must not depend on where an activity is declared (one declared after the automatic
-        ones was never created, one declared before them offered and withdrawn). Other
-        scopes begin them as ready work, one after the other."""
-        graph = scope.graph
-        if graph.completion is None:
-            for idx in starts:
-                self._ready(scope, graph.activities[idx])
-            return
-        inst = scope.instance
-        people: list[ActivityInstance] = []
-        automatic: list[ActivityInstance] = []
-        for idx in starts:
-            scope.count += 1  # held as _ready holds it, released as the activity leaves
-            if graph.tracks_places:
-                scope.places[idx] = scope.places.get(idx, 0) + 1
-            inst.seq += 1
-            ai = self._create(scope, graph.activities[idx], f"{inst.id}:{inst.seq}")
-            if ai is not None:  # (None: it waits for its turn in a sequential set)
-                (people if ai.act.offer_first else automatic).append(ai)
-        for ai in (*people, *automatic):
-            self._agenda.append((_OP_START, ai, None))
 
     def _route_only(self, ai: ActivityInstance, counters: Mapping[str, int] | None = None) -> bool:
         """Move tokens on for ``ai`` without closing it (MI flow None/One/Complex);
