@@ -141,7 +141,9 @@ def test_a_command_leaves_no_budget_for_the_collector_to_free() -> None:
     try:
         for _ in range(20):
             e.start_process("loop", {"l": [1, 2, 3]})
-        assert [o for o in gc.get_objects() if type(o) is SharedBudget] == []
+        # (the last command's budget is its mark, which the engine keeps: not garbage)
+        left = [o for o in gc.get_objects() if isinstance(o, SharedBudget)]
+        assert [o for o in left if o is not e._command_mark] == []
     finally:
         if enabled:
             gc.enable()

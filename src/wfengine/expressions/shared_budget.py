@@ -23,10 +23,10 @@ leaving the block restores the one before when it ends, however it ends.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar, Token
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from wfengine.expressions.context import EvaluationContext
 
@@ -40,6 +40,10 @@ class SharedBudget:
     spent from the outer one too when it ends. Each keeps its own measured sizes."""
 
     __slots__ = ("_named", "_outer", "_sizes", "_start", "_token", "_whose", "remaining", "total")
+
+    #: whether the budget still names the one it was entered inside once it has ended (a
+    #: command's budget, which is also the command's mark: ``wfengine.runtime.run_budget``)
+    _keeps_outer: ClassVar[bool] = False
 
     def __init__(self, total: int, whose: str, *, share_sizes: bool = True) -> None:
         """``whose``: how a statement that finds this budget spent names it, ``{total}`` for
@@ -74,12 +78,23 @@ class SharedBudget:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._token is not None:
-            _CURRENT.reset(self._token)
+        token = self._token
+        if token is not None:  # (entered: ``_outer`` is set only then)
+            _CURRENT.reset(token)
             self._token = None
-        if self._outer is not None:
-            self._outer.remaining -= self._start - self.remaining
-            self._outer = None
+            outer = self._outer
+            if outer is not None:
+                outer.remaining -= self._start - self.remaining
+                if not self._keeps_outer:
+                    self._outer = None
+
+    def enclosing(self) -> Iterator[SharedBudget]:
+        """This budget and those it was entered inside, innermost first (an outer one while
+        it is entered; a budget that keeps its outer one, :attr:`_keeps_outer`, for good)."""
+        budget: SharedBudget | None = self
+        while budget is not None:
+            yield budget
+            budget = budget._outer
 
     def charge(self, spent: int) -> None:
         """Take ``spent`` off what is left: what an earlier part of the same work spent (a

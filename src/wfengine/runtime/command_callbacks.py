@@ -12,41 +12,36 @@ parameters. The helper thread runs in a copy of the command's context
 of a command marks everything the command calls, in its thread or in such a helper. The mark
 is made afresh for each command: a thread that copied the context of an earlier command (one an
 application started, ``asyncio.to_thread``) is not inside the one running now.
+
+The mark is the command's expression budget (:class:`~wfengine.runtime.run_budget.RunBudget`),
+a context variable set for the length of the command already: code runs inside a command when
+its mark is among the budgets the context's budget was entered inside (an application may call
+another engine: that engine's command's budget is entered inside the first's). One variable
+set per command, not two: an empty command cost five times the one before the marks.
 """
 
 from __future__ import annotations
 
 import threading
-from contextvars import ContextVar, Token
 
 from wfengine.errors import EngineInUseError
-
-#: the commands (by the mark each is given as it begins) the current context runs inside,
-#: outermost first (an application may call another engine)
-_COMMANDS: ContextVar[tuple[object, ...]] = ContextVar("wfengine_commands", default=())
-
-
-def enter_command(mark: object) -> Token[tuple[object, ...]]:
-    """Mark the current context as inside the command given ``mark`` (an object of its own);
-    give the token to :func:`leave_command` when the command ends."""
-    return _COMMANDS.set((*_COMMANDS.get(), mark))
+from wfengine.expressions.shared_budget import current_budget
+from wfengine.runtime.run_budget import RunBudget
 
 
 def inside_command(mark: object) -> bool:
-    """Does the current context run inside the command given ``mark``?"""
-    return mark in _COMMANDS.get()
+    """Does the current context run inside the command given ``mark`` (its
+    :class:`~wfengine.runtime.run_budget.RunBudget`)?"""
+    budget = current_budget()
+    return budget is not None and any(b is mark for b in budget.enclosing())
 
 
 def inside_a_command() -> bool:
     """Does the current context run inside a command of some engine (in its thread, or in a
     helper thread of one)? A virtual clock's move asked there must not wait for another
     thread's move, which may be waiting for that command (:mod:`~wfengine.runtime.clock`)."""
-    return bool(_COMMANDS.get())
-
-
-def leave_command(token: Token[tuple[object, ...]]) -> None:
-    """End the mark :func:`enter_command` made."""
-    _COMMANDS.reset(token)
+    budget = current_budget()
+    return budget is not None and any(isinstance(b, RunBudget) for b in budget.enclosing())
 
 
 def reentry_error(mark: object, command_thread: int) -> EngineInUseError:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Self, TypeVar
 
 from wfengine.applications.registry import ApplicationRegistry
@@ -34,7 +34,7 @@ from wfengine.errors import (
 from wfengine.runtime import call_stops, job_claims
 from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock, VirtualClock, later
-from wfengine.runtime.command_callbacks import enter_command, leave_command, reentry_error
+from wfengine.runtime.command_callbacks import reentry_error
 from wfengine.runtime.command_origin import origin_of
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
@@ -58,11 +58,14 @@ from wfengine.runtime.lost_calls import (
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
 from wfengine.runtime.outbox_delivery import Outbox
-from wfengine.runtime.run_budget import run_budget
+from wfengine.runtime.run_budget import RunBudget
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Step, Store
 from wfengine.runtime.store_users import release
 from wfengine.runtime.tools import InvokeJobHandler
+from wfengine.runtime.validity_refusals import ended as _ended
+from wfengine.runtime.validity_refusals import not_in_its_place as _not_in_its_place
+from wfengine.runtime.validity_refusals import over as _over
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
@@ -348,26 +351,33 @@ class EngineBase:
         command committed ran it again with other keys, and the application's service saw
         two calls where there was one (see :mod:`~wfengine.runtime.command_origin`).
         """
-        self._refuse_closed()
+        if self._closed:
+            self._refuse_closed()
         if not self._command_lock.acquire(False):  # (not waiting; positional: no keyword)
             raise self._reentry_error()
-        self._command_mark = object()  # (first: what it calls, in any thread, is inside)
+        # the command's budget is its mark (first: what it calls, in any thread, is inside)
+        mark = self._command_mark = RunBudget(self.limits.max_run_work)
         self._in_command = True
         self._command_thread = threading.get_ident()
         self._origin = origin or ""
         self._origin_body = body
         # (a command run between a long run's stretches, a timer's, keeps the jobs before it)
-        outer, self._stretched = (self._stretched if self._carrying_on else []), []
-        inside = enter_command(self._command_mark)
+        outer = None
+        if self._carrying_on:
+            outer, self._stretched = self._stretched, []
+        elif self._stretched:  # (left by a command that failed after its commit)
+            self._stretched = []
+        mark.__enter__()  # (not ``with``: one method call, and none to make the budget)
         try:
             try:
-                with self.store.unit(), run_budget(self.limits):
+                with self.store.unit():
                     result = body()
             except ConcurrencyError as exc:  # the rare path, in a method of its own
-                result = self._run_again(body, exc)
+                result = self._run_again(body, exc, mark)
         finally:
-            leave_command(inside)
-            self._stretched[:0] = outer
+            mark.__exit__()
+            if outer:
+                self._stretched[:0] = outer
             self._in_command = False
             self._command_lock.release()
             # a call's SystemExit or Ctrl-C, its incident committed (the memory store cannot
@@ -380,7 +390,7 @@ class EngineBase:
             self._timers_after_command()
         return result
 
-    def _run_again(self, body: Callable[[], _T], lost: ConcurrencyError) -> _T:
+    def _run_again(self, body: Callable[[], _T], lost: ConcurrencyError, budget: RunBudget) -> _T:
         """Run the command ``body`` again, each run a unit of work, after its run lost the
         race ``lost`` (another engine changed what it read): up to ``max_conflict_retries``
         runs, then a :class:`~wfengine.errors.ConcurrencyError` saying so.
@@ -420,8 +430,9 @@ class EngineBase:
                     self._stretched = []  # (those of a rolled-back run were never stored)
                     carried: dict[str, int] = {}
                     self._carried = carried
+                    budget.again()  # (each run a budget of its own)
                     try:
-                        with self.store.unit(), run_budget(self.limits):
+                        with self.store.unit():
                             result = body()
                     except ConcurrencyError as again:
                         exc = again
@@ -556,16 +567,6 @@ class EngineBase:
         return found
 
 
-def _not_in_its_place(stored: Sequence[int], refused: DeployError) -> DeployError:
-    """``refused``, saying that the stored versions (``stored``) do not start in its place."""
-    if not stored:
-        return refused
-    return DeployError(
-        f"{refused}; the stored version {stored[-1]} is not started in its place (deploy a "
-        f"fixed version, or start version {stored[-1]} by number)"
-    )
-
-
 def _set_state(
     nav: Navigator, inst: ProcessInstance, state: ProcessState, user: str | None = None
 ) -> None:
@@ -579,20 +580,3 @@ def _set_state(
     inst.changes.append(change(nav.now, recorded))
     number = nav.ctx.ids.new(OUTBOX_ID_KIND)
     nav.step.outbox.append(instance_state_entry(inst, previous, nav.now, number))
-
-
-def _ended(deployed: DeployedProcess, now: datetime) -> bool:
-    """Whether ``deployed``'s validity period is over at ``now`` (its ValidTo passed): no
-    instance will ever start on it again, unlike one whose period begins later."""
-    return deployed.valid_to is not None and deployed.valid_to <= now
-
-
-def _over(single: bool) -> str:
-    """What a refused start adds when waiting cannot help: the period of the version asked
-    for (``single``: another version may be valid), or of every version, has ended, so only
-    a new version starts instances (a refusal naming the periods alone left the host
-    guessing what to do)."""
-    new = "deploy a new version of the process (with a later ValidTo, or none)"
-    if single:
-        return f"; its validity period is over: start the version valid now, or {new}"
-    return f"; every version's validity period is over: {new} to start instances"

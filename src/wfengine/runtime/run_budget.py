@@ -21,7 +21,6 @@ only for opening this one.
 from __future__ import annotations
 
 from wfengine.expressions.shared_budget import SharedBudget, current_budget
-from wfengine.runtime.limits import RuntimeLimits
 
 #: how an evaluation that finds the command's budget spent names it
 _RUN_BUDGET = (
@@ -31,9 +30,38 @@ _RUN_BUDGET = (
 )
 
 
-def run_budget(limits: RuntimeLimits) -> SharedBudget:
-    """The budget of one command's evaluations (a context manager, entered round its body)."""
-    return SharedBudget(limits.max_run_work, _RUN_BUDGET, share_sizes=False)
+class RunBudget(SharedBudget):
+    """The budget of one command's evaluations, entered round the command (its runs after
+    lost races each :meth:`again`), and the command's mark
+    (:mod:`~wfengine.runtime.command_callbacks`): code runs inside the command when this
+    budget is among those its context's budget was entered inside. Why one object: a mark
+    of its own in a context variable of its own cost a second variable set and reset per
+    command, and a budget made by a function and entered by ``with``, calls of their own;
+    together they were a third of an empty command.
+
+    Made afresh for each command (a thread that copied an earlier command's context is not
+    inside the one running now), it keeps the budget it was entered inside once it has
+    ended, as the context a thread copied kept every command it ran inside."""
+
+    __slots__ = ()
+
+    _keeps_outer = True
+
+    def __init__(self, total: int) -> None:
+        """``SharedBudget(total, <the run budget's name>, share_sizes=False)``, each
+        evaluation measuring afresh (the data changes between evaluations in a command), in
+        fewer steps: one is made per command."""
+        self.total = self.remaining = self._start = total
+        self._whose = _RUN_BUDGET
+        self._sizes = self._token = self._outer = self._named = None
+
+    def again(self) -> None:
+        """The budget of the command's next run (after a lost race), as a fresh one entered
+        where this one was: what this run spent is spent from the outer budget, none here."""
+        self.__exit__()
+        self.remaining = self._start = self.total
+        self._outer = self._named = None
+        self.__enter__()
 
 
 def spent() -> int:
