@@ -280,11 +280,12 @@ class MemoryStore(StoreOutbox):
 
     def suspended_among(self, instance_ids: Collection[str]) -> set[str]:
         instances = self._instances
-        return {
-            i
-            for i in instance_ids
-            if (inst := instances.get(i)) is not None and inst.state is ProcessState.SUSPENDED
-        }
+        found = set()  # (a loop: a set comprehension cost twice as much for one instance)
+        for i in instance_ids:
+            inst = instances.get(i)
+            if inst is not None and inst.state is ProcessState.SUSPENDED:
+                found.add(i)
+        return found
 
     def worklist(
         self,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from wfengine.errors import NotFoundError
 from wfengine.runtime.snapshots import WorkItemSnapshot, snapshot_copier, work_item_snapshot
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import Store
 
 if TYPE_CHECKING:
@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 #: the protocol's own stub, which a subclass that does not write the method inherits
 _PROTOCOL_METHOD = vars(Store)["suspended_among"]
 
+#: the open states (``WorkItemState.is_open``), read once: a property call per item before
+_OPEN = frozenset(state for state in WorkItemState if state.is_open)
+
+#: how a record is copied into its snapshot (made once; looked up per listing before)
+_COPY = snapshot_copier(WorkItemSnapshot)
+
 
 def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
     """Snapshots of ``records`` (just read from ``store``), in their order, each open one
@@ -36,13 +42,16 @@ def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
     instances they are in). A closed item is not looked up: no one can act on it whatever
     its instance's state, and reading history (an instance's past items, one by one) costs
     no more than it did."""
-    open_in = {w.instance_id: None for w in records if w.state.is_open}
-    suspended = _suspended_among(store, list(open_in)) if open_in else None
+    if not records:  # (every step's last look at an instance's work: none left)
+        return []
+    open_in = [w.instance_id for w in records if w.state in _OPEN]
+    if len(open_in) > 1:  # (one instance's items, or a user's: each instance once)
+        open_in = list(dict.fromkeys(open_in))
+    suspended = _suspended_among(store, open_in) if open_in else None
     if not suspended:  # (nearly always: one copy per item, no second look at its state)
-        copy = snapshot_copier(WorkItemSnapshot)
-        return [copy(w) for w in records]
+        return [_COPY(w) for w in records]
     return [
-        work_item_snapshot(w, suspended=w.state.is_open and w.instance_id in suspended)
+        work_item_snapshot(w, suspended=w.state in _OPEN and w.instance_id in suspended)
         for w in records
     ]
 
