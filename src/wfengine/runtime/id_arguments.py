@@ -13,7 +13,10 @@ memory but a bare ``UnicodeEncodeError`` on SQLite, or a ``StoreError`` saying t
 instance's row "cannot be read", as if the database were damaged; one with NUL a driver's
 error on PostgreSQL. No stored id holds either (``deploy`` refuses them in a definition's
 ids, the engine makes the others). The common case costs an ``isinstance`` and two scans of
-a short string.
+a short string: each check first asks whether the id is a plain ASCII string without NUL,
+written out (no call: a command's id nearly always is one, and calling ``text_problem`` for it
+cost more than the check); any other goes on to :func:`check_id`, which says what is wrong or
+takes it (text that is not ASCII but encodes).
 """
 
 from __future__ import annotations
@@ -40,17 +43,17 @@ def check_id(value: object, name: str, what: str, command: str) -> None:
 
 def check_instance_id(instance_id: object, command: str) -> None:
     """:func:`check_id` of a command's ``instance_id``."""
-    if not isinstance(instance_id, str) or text_problem(instance_id) is not None:
+    if type(instance_id) is not str or not instance_id.isascii() or "\x00" in instance_id:
         check_id(instance_id, "instance_id", "process instance id", command)
 
 
 def check_process_id(process_id: object, command: str) -> None:
     """:func:`check_id` of a command's ``process_id``."""
-    if not isinstance(process_id, str) or text_problem(process_id) is not None:
+    if type(process_id) is not str or not process_id.isascii() or "\x00" in process_id:
         check_id(process_id, "process_id", "process id", command)
 
 
 def check_work_item_id(work_item_id: object, command: str) -> None:
     """:func:`check_id` of a command's ``work_item_id``."""
-    if not isinstance(work_item_id, str) or text_problem(work_item_id) is not None:
+    if type(work_item_id) is not str or not work_item_id.isascii() or "\x00" in work_item_id:
         check_id(work_item_id, "work_item_id", "work item id", command)

@@ -121,12 +121,13 @@ def check_id_filter(value: object, name: str, what: str, command: str) -> None:
     neither None nor one ``what`` (a string): the stores compare the filter with one id, so
     a list was a bare ``sqlite3.ProgrammingError`` on SQLite and matched nothing in
     memory."""
-    if value is not None and not isinstance(value, str):
+    if value is None or (type(value) is str and value.isascii() and "\x00" not in value):
+        return  # (None, or an id every store holds, told without a call: see .id_arguments)
+    if not isinstance(value, str):
         raise TypeError(
             f"{command}: {name} must be one {what} (a string) or None, not {described(value)}"
         )
-    if value is not None:
-        check_id(value, name, what, command)  # one no store holds: a ValueError on each alike
+    check_id(value, name, what, command)  # one no store holds: a ValueError on each alike
 
 
 def check_instance_filter(store: Store, instance_id: str | None, command: str) -> None:
