@@ -110,6 +110,8 @@ class EngineBase:
     _command_mark: object
     #: a virtual clock moved while a command ran: fire its due timers after the commit
     _timers_waiting: bool
+    #: is the clock a :class:`~wfengine.runtime.clock.VirtualClock` (see :meth:`_commit`)
+    _virtual_clock: bool = False
     #: ``continue`` jobs committed by stretches of long runs, to run once the command ends
     _stretched: list[Job]
     _carrying_on: bool
@@ -541,6 +543,14 @@ class EngineBase:
         if carried and self._carried is not None:
             self._carried.update(carried)
         self._stretched.extend(stretched)
+        # on a virtual clock, a timer the command set already due (a zero timer, one naming no
+        # time or a time gone by) fires once the command has committed, at the clock's time:
+        # a clock that stands still would never fire it, and one moving on would fire it late
+        # (here, not in JobCommands' override of this method: a call and a super() per commit)
+        if self._virtual_clock and not self._timers_waiting and nav.step.timers_set:
+            now = nav.now
+            if any(timer.due <= now for timer in nav.step.timers_set):
+                self._timers_waiting = True
 
     def next_timer_seq(self) -> int:
         self._timer_seq += 1

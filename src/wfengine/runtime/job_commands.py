@@ -35,7 +35,6 @@ from wfengine.runtime.job_arguments import instance_names, job_filters, job_id_n
 from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
 from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER, PARKED, Job
-from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox_delivery import delivery_limit
 from wfengine.runtime.prepared_jobs import OUTAGE_PATIENCE, PREPARED_ROUNDS, apply_prepared
 from wfengine.runtime.queries import check_instance_filter
@@ -139,18 +138,6 @@ class JobCommands(EngineBase):
         self._timers_waiting = False
         if self._firing_thread != threading.get_ident():  # else its next round fires them
             self.fire_due_timers()
-
-    def _commit(self, nav: Navigator, *, defer: bool | None = None) -> None:
-        """Commit as :meth:`EngineBase._commit <wfengine.runtime.engine_base.EngineBase.
-        _commit>` does; on a virtual clock, a timer the command set already due (a zero
-        timer, one naming no time or a time gone by) fires once the command has committed,
-        at the clock's time: a clock that stands still would never fire it, and one moving
-        on would fire it late."""
-        super()._commit(nav, defer=defer)
-        if self._virtual_clock and not self._timers_waiting:
-            now = nav.now
-            if any(timer.due <= now for timer in nav.step.timers_set):
-                self._timers_waiting = True
 
     def run_due_jobs(
         self,
