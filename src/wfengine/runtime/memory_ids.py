@@ -44,19 +44,22 @@ def refuse_taken_ids(
     is free again, as on SQL) or two new ones under one id; with ``incidents``, an incident
     under the id of another instance's incident. Why jobs: the second job replaced the
     first, another instance's deadline that then never fired."""
+    with_incidents = False
     for inst in step.instances.values():
         held = instances.get(inst.id)
         if held is not None and held is not inst:
             raise IdTakenError(
                 _taken("process instance", inst.id, held.process_id, instances, step)
             )
+        if inst.incidents:
+            with_incidents = True
     for item in step.work_items:
         had = work_items.get(item.id)
         if had is not None and had is not item:
             raise IdTakenError(_taken("work item", item.id, had.instance_id, instances, step))
     if jobs is not None and (step.timers_set or step.jobs):
         _refuse_taken_jobs(jobs, instances, step)
-    if incidents is not None:
+    if incidents is not None and with_incidents:  # (no second pass over the instances)
         for inst in step.instances.values():
             for incident in inst.incidents.values():
                 other = incidents.get(incident.id)
@@ -126,5 +129,7 @@ def listing_order(record: ProcessInstance | WorkItem) -> tuple[datetime, int, st
 
 
 def listed(records: Iterable[_R]) -> list[_R]:
-    """``records`` (a copy, as of one moment: see ``MemoryStore``'s notes) in listing order."""
-    return sorted(list(records), key=listing_order)
+    """``records`` (a copy, as of one moment: see ``MemoryStore``'s notes) in listing order
+    (one record, an instance's one open work item at each step: no order to look at)."""
+    found = list(records)
+    return sorted(found, key=listing_order) if len(found) > 1 else found

@@ -47,7 +47,6 @@ from wfengine.runtime.memory_times import (
     utc_instance,
     utc_item,
     utc_job,
-    zoned,
 )
 from wfengine.runtime.memory_turn import TURN_TIMEOUT, StoreTurn
 from wfengine.runtime.outbox_memory import MemoryOutbox
@@ -479,7 +478,15 @@ class MemoryStore(StoreOutbox):
         instance the command created show once its commit stores it.
         """
         changes = inst.changes
-        if self._zoned or zoned(changes) or inst.created_at.tzinfo is not UTC:
+        # times in a zone: the first and the last change's tell (one command reads one
+        # clock, whose zone stays; once one was seen every later one is converted, _zoned);
+        # every tuple's cost a few per cent of a long automatic run, and a call of its own
+        # per commit for the answer nearly always given, no
+        if (
+            self._zoned
+            or inst.created_at.tzinfo is not UTC
+            or (changes and (changes[0][0].tzinfo is not UTC or changes[-1][0].tzinfo is not UTC))
+        ):
             self._zoned = True  # a clock in a zone: keep UTC, as the SQL stores return
             utc_instance(inst, changes)
             changes[:] = utc_changes(changes)

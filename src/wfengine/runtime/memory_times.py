@@ -34,14 +34,6 @@ def utc(when: _T) -> _T:
     return when.astimezone(UTC)
 
 
-def zoned(changes: Sequence[Change]) -> bool:
-    """Whether the change tuples of ``changes`` carry times not in UTC: the first's and the
-    last's zone tell (one command reads one clock, whose zone stays; and once a time in a
-    zone was seen the store converts every later one, see ``MemoryStore._zoned``). Why not
-    every tuple's: that check cost a few per cent of a long automatic run."""
-    return bool(changes) and (changes[0][0].tzinfo is not UTC or changes[-1][0].tzinfo is not UTC)
-
-
 def utc_changes(changes: Sequence[Change]) -> list[Change]:
     """``changes`` with their times in UTC (the rest of each tuple as it is)."""
     return [(utc(at), kind, aid, act_id, detail) for at, kind, aid, act_id, detail in changes]
