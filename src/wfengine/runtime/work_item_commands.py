@@ -35,8 +35,9 @@ from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.navigation.send_back_targets import send_back_refusal
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.performed import performer_in
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.values import check_storable, owned_values
+from wfengine.runtime.work_item_acts import COMMANDS, may_act, refuse_act, subject_of
 from wfengine.runtime.work_item_events import (
     OperationRefused,
     WorkItemAllocated,
@@ -62,18 +63,6 @@ _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.STARTED,
     WorkItemState.OFFERED,
 )
-
-#: the states each command acts on (the state machine allows more changes than one command
-#: makes: allocated -> allocated is a delegation or a reassignment, never a second claim)
-_ACTS_ON: dict[str, frozenset[WorkItemState]] = {
-    "claim": frozenset({_OFFERED}),
-    "start": frozenset({_OFFERED, _ALLOCATED}),
-    "release": frozenset({_ALLOCATED, _STARTED}),
-    "delegate": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
-    "reassign": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
-    "complete": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
-    "send back": frozenset({_ALLOCATED, _STARTED}),
-}
 
 #: what a command does once it may: change the item, return the event to record and
 #: whether the item's new holder is told (an outbox ``work_item.assigned`` entry)
@@ -460,29 +449,24 @@ class WorkItemCommands(EngineBase):
         data: Mapping[str, Any] | None = None,
         undeclared: bool = False,
     ) -> None:
-        check_work_item_id(work_item_id, f"{operation.replace(' ', '_')}_work_item")
+        check_work_item_id(work_item_id, COMMANDS[operation])
 
         def body() -> NotAuthorizedError | None:
             item = self.store.work_item(work_item_id)
             inst = self.store.instance(item.instance_id)
-            subject = (
-                f"work item {work_item_id!r} (activity {item.activity_id!r} "
-                f"of instance {inst.id!r})"
-            )
-            if item.state not in _ACTS_ON[operation]:
-                # allocated *to* its holder (whoever allocated it), started by them
-                how = " by" if item.state is WorkItemState.STARTED else " to"
-                held = f"{how} {item.holder!r}" if item.holder and item.state.is_open else ""
-                raise IllegalStateError(subject, f"{item.state.value}{held}", operation)
-            check_work_item(subject, item.state, target, operation)
-            if inst.state is not ProcessState.RUNNING:
-                raise IllegalStateError(
-                    subject, f"in an instance that is {inst.state.value}", operation
-                )
+            if not may_act(item, inst, target, operation):
+                refuse_act(subject_of(work_item_id, item, inst), item, inst, target, operation)
             nav = self._nav()
             nav.touch(inst)
             where = (item.activity_instance_id, item.activity_id)
             ai = inst.activities[item.activity_instance_id]
+            # what the errors and checks below name: made only when one of them may need it
+            # (three reprs per command before, for most commands' nothing)
+            subject = (
+                subject_of(work_item_id, item, inst)
+                if user is not None or data or ai.scope.graph.adhoc_sequential
+                else ""
+            )
             if operation in ("start", "complete") and ai.scope.graph.adhoc_sequential:
                 busy = turn_taken(ai.scope, lambda wid: self.store.work_item(wid).state, ai)
                 if busy is not None:
