@@ -63,6 +63,10 @@ from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
 
+#: the open work item states (``WorkItemState.is_open``), read once: a commit asks it of every
+#: item it stores, a property call each before
+_OPEN_ITEMS = frozenset(state for state in WorkItemState if state.is_open)
+
 
 def _events(log: Log) -> Iterable[Change]:
     """The change tuples of an instance's flat audit log (see ``MemoryStore._audit``)."""
@@ -527,7 +531,7 @@ class MemoryStore(StoreOutbox):
             if self._zoned or item.created_at.tzinfo is not UTC:
                 utc_item(item)
             self._work_items[item.id] = item
-            if item.state.is_open:
+            if item.state in _OPEN_ITEMS:
                 self._open_items[item.id] = item
                 self._open_of.setdefault(item.instance_id, {})[item.id] = item
             elif self._open_items.pop(item.id, None) is not None:
@@ -539,12 +543,13 @@ class MemoryStore(StoreOutbox):
         if step.timers_cancelled or step.timers_set or step.jobs:
             self._commit_jobs(step)
         jobs = self._jobs
-        for item in step.work_items:  # a closed item's reminders and escalation end with it
-            if not item.state.is_open and item.instance_id in jobs.of:
-                jobs.drop_of(item.instance_id, partial(reminds_of, work_item_id=item.id))
-        for inst in step.instances.values():
-            if inst.id in jobs.of and inst.state.is_closed:
-                jobs.drop_of(inst.id)
+        if jobs.of:  # (a store with no job waiting has none to end: no look per record)
+            for item in step.work_items:  # a closed item's reminders and escalation end with it
+                if item.instance_id in jobs.of and item.state not in _OPEN_ITEMS:
+                    jobs.drop_of(item.instance_id, partial(reminds_of, work_item_id=item.id))
+            for inst in step.instances.values():
+                if inst.id in jobs.of and inst.state.is_closed:
+                    jobs.drop_of(inst.id)
         if step.outbox:
             self._outbox.new.extend(step.outbox)
         self._audit_gen += 1  # last: a read that began before the commit ended is not kept
