@@ -65,8 +65,11 @@ class StoreTurn:
         self.timeout = turn_timeout(timeout)
 
     def __enter__(self) -> None:
+        lock = self._lock
+        if lock.acquire(False):  # (free, or this thread's: no wait, and no time limit to
+            return  # parse, which cost a command's turn nearly twice as much)
         timeout = self.timeout
-        if not self._lock.acquire(True, -1 if timeout is None else timeout):
+        if not lock.acquire(True, -1 if timeout is None else timeout):
             raise EngineInUseError(
                 f"another engine's command has held this MemoryStore for {timeout:g} s (engines "
                 "sharing a memory store take turns, one command at a time); if an application "
