@@ -272,7 +272,8 @@ class EngineBase:
             refused = self._refused.get(process_id)
             if refused is not None:
                 raise _not_in_its_place(self.store.versions(process_id), refused)
-        found = self.store.deployment(process_id, version) if abs(version or 0) < 2**63 else None
+        held = version is None or abs(version) < 2**63  # (past 64 bits: stored by no one)
+        found = self.store.deployment(process_id, version) if held else None
         if found is not None:
             return found
         refused = self._refused.get(process_id)
