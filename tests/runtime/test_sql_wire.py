@@ -188,3 +188,20 @@ def test_a_json_value_of_none_and_a_one_key_statement_read_back_as_sqlalchemy_wr
         assert sorted(texts) == ["by-sqlalchemy", "by-wire", "gone"]
         left = conn.execute(sa.select(o.c.key)).scalars().all()
     assert sorted(left) == ["by-sqlalchemy", "by-wire"]
+
+
+def test_each_compiled_statement_renders_its_own_keys_and_converters(store: SqlStore) -> None:
+    """A rendering is written out per statement and set of keys: two statements, and one
+    statement given rows of two key sets, each render their own columns in parameter order
+    (a later row without a key is a KeyError, as reading it always was)."""
+    wire, o = _wire(store), t.outbox
+    full = wire.render(o.insert(), [_row("a")])
+    (one,) = full
+    assert one[:3] == ("a", "work_item.offered", "pi-1")
+    assert one[3] == '{"z":1,"a":[1.5,"\\u00e9",null],"m":{"b":true,"a":false}}'
+    delete = o.delete().where(o.c.key == sa.bindparam("k"))
+    assert wire.render(delete, [{"k": "x"}, {"k": "y"}]) == [("x",), ("y",)]
+    update = o.update().where(o.c.key == sa.bindparam("k")).values(attempts=sa.bindparam("n"))
+    assert wire.render(update, [{"n": 2, "k": "x"}]) == [(2, "x")]
+    with pytest.raises(KeyError):
+        wire.render(delete, [{"k": "x"}, {"j": "y"}])

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,34 +39,40 @@ Statement = sa.Insert | sa.Update | sa.Delete
 class _Compiled:
     """A statement compiled for one set of row keys, and how a row becomes its parameters.
 
-    Why the getter and the list of converted positions: a command renders about fifteen rows,
-    and looking each key up and testing its converter per column was half the rendering; most
-    columns go to the driver as they are, so only the two or three that convert (times, JSON)
-    are visited per row."""
+    Why a function written out per statement (:func:`_renderer`): a command renders about
+    fifteen rows, and an ``itemgetter`` of the keys, then a list to convert the two or three
+    columns that convert (times, JSON) in and a tuple of it, was most of the rendering; the
+    written-out function reads each key and converts where needed in one tuple display."""
 
-    __slots__ = ("_converted", "_get", "_single", "keys", "sql")
+    __slots__ = ("keys", "render", "sql")
 
     def __init__(self, sql: str, keys: tuple[str, ...], convert: tuple[_Convert, ...]) -> None:
         self.sql = sql
         #: the rows' keys in parameter order
         self.keys = keys
-        #: (an itemgetter of one key gives the value, not a tuple; of none, it cannot be made)
-        self._get: Callable[[Mapping[str, Any]], Any] = (
-            itemgetter(*keys) if keys else (lambda row: ())
-        )
-        self._single = len(keys) == 1
-        #: (position, converter) of the keys whose value the driver takes in another form
-        self._converted = tuple((i, c) for i, c in enumerate(convert) if c is not None)
+        #: ``row``'s values in parameter order, in the driver's form
+        self.render: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _renderer(keys, convert)
 
-    def render(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
-        """``row``'s values in parameter order, in the driver's form."""
-        values = (self._get(row),) if self._single else self._get(row)
-        if not self._converted:
-            return tuple(values)
-        out = list(values)
-        for i, convert in self._converted:
-            out[i] = convert(out[i])
-        return tuple(out)
+
+def _renderer(
+    keys: tuple[str, ...], convert: tuple[_Convert, ...]
+) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """``lambda row: (row[k0], c1(row[k1]), ...)`` for ``keys`` and their converters (None:
+    the value as it is), written out once per compiled statement (see :class:`_Compiled`).
+    The keys are the statement's own parameter names, given as literals (``repr``): no text
+    from outside becomes code."""
+    scope: dict[str, Any] = {}
+    parts = []
+    for n, (key, conv) in enumerate(zip(keys, convert, strict=True)):
+        if conv is None:
+            parts.append(f"row[{key!r}]")
+        else:
+            scope[f"_c{n}"] = conv
+            parts.append(f"_c{n}(row[{key!r}])")
+    values = "".join(f"{p}, " for p in parts)
+    exec(f"def render(row):\n    return ({values})", scope)
+    made: Callable[[Mapping[str, Any]], tuple[Any, ...]] = scope["render"]
+    return made
 
 
 class Wire:
