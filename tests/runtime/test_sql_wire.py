@@ -190,38 +190,6 @@ def test_a_json_value_of_none_and_a_one_key_statement_read_back_as_sqlalchemy_wr
     assert sorted(left) == ["by-sqlalchemy", "by-wire"]
 
 
-def test_the_json_text_is_the_json_encoders_own() -> None:
-    """The C encoder called without ``encode`` (:func:`~wfengine.runtime.sql.wire._json_text`)
-    writes what ``JSONEncoder(separators=(",", ":")).encode`` writes, and refuses what it
-    refuses, with the same error."""
-    from wfengine.runtime.sql.wire import _JSON_TEXT, _json_text
-
-    text = _json_text()
-    values: list[Any] = [
-        None,
-        "plain",
-        "é\u2028\x00\"'",
-        10**30,
-        -0.0,
-        1.5e300,
-        float("nan"),
-        float("-inf"),
-        [1, "a", {"b": None, "a": [True, False]}],
-        {"z": 1, "a": {"$wf": "tuple", "v": ["é"]}, "1": 2.5},
-        {1: "int key", None: "none key"},
-    ]
-    for value in values:
-        assert text(value) == _JSON_TEXT.encode(value)
-    loop: list[Any] = []
-    loop.append(loop)
-    for bad, kind in (({"s": {1}}, TypeError), (loop, ValueError), ({(1,): 2}, TypeError)):
-        with pytest.raises(kind) as ours:
-            text(bad)
-        with pytest.raises(kind) as theirs:
-            _JSON_TEXT.encode(bad)
-        assert str(ours.value) == str(theirs.value)
-
-
 def test_each_compiled_statement_renders_its_own_keys_and_converters(store: SqlStore) -> None:
     """A rendering is written out per statement and set of keys: two statements, and one
     statement given rows of two key sets, each render their own columns in parameter order

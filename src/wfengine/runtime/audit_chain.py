@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from wfengine.runtime.json_text import one_shot
+
 #: the hash an instance's first event chains from
 GENESIS = ""
 
@@ -56,7 +58,7 @@ def hashed_time(at: datetime) -> str:
 
 def detail_text(detail: Any) -> str:
     """A stored detail as the chain hashes it: canonical JSON (sorted keys, no spaces)."""
-    return "null" if detail is None else _CANONICAL.encode(detail)
+    return "null" if detail is None else _canonical_text(detail)
 
 
 def link_hash(
@@ -90,6 +92,8 @@ def link_hash(
 
 #: the one encoder of details (json.dumps with options builds a new one per call)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: its text, by its C encoder called directly: a commit hashes a detail per event
+_canonical_text = one_shot(_CANONICAL)
 
 
 @dataclass(frozen=True, slots=True)

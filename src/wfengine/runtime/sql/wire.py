@@ -24,32 +24,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
+from wfengine.runtime.json_text import one_shot
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import Run
 from wfengine.runtime.sql.schema import UtcDateTime
 
 #: JSON text as a JSON column stores it (the keys in their order: users see a dict's order)
 _JSON_TEXT = json.JSONEncoder(separators=(",", ":"))
-
-
-def _json_text() -> Callable[[Any], str]:
-    """:data:`_JSON_TEXT`'s ``encode``, or what it does for its one-shot text without its
-    two Python-level calls: the C encoder made with the same options (the separators,
-    ASCII escapes, NaN allowed, circular references refused), its pieces joined. Why: most
-    of a short value's encoding was ``encode`` and ``iterencode`` themselves, and a command
-    encodes ten or so (details, payloads, a work item's people, the instance's document)."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    escape = getattr(json.encoder, "c_encode_basestring_ascii", None)
-    if make is None or escape is None:  # (a Python without the C accelerator)
-        return _JSON_TEXT.encode
-    e = _JSON_TEXT
-    options = (e.indent, e.key_separator, e.item_separator, e.sort_keys, e.skipkeys)
-    default, allow_nan, join = e.default, e.allow_nan, "".join
-
-    def encode(value: Any) -> str:
-        return join(make({}, default, escape, *options, allow_nan)(value, 0))
-
-    return encode
 
 
 _Convert = Callable[[Any], Any] | None
@@ -116,7 +97,7 @@ class Wire:
             return out
 
         self._time: _Convert = convert_time
-        encode = _json_text()
+        encode = one_shot(_JSON_TEXT)  # (its C encoder called directly: json_text)
 
         def convert_json(value: Any) -> Any:
             # (most details are None: the encoder's call costs thirty times the test)
