@@ -404,11 +404,13 @@ def audit_rows(
     last_at: datetime | None = None
     hashed = ""
     for n, (at, kind, ai_id, act_id, detail) in enumerate(inst.changes, first_seq):
-        stored = encode_value(detail, f"instance {iid!r}, audit {kind}")
         if at != last_at:
             last_at, hashed = at, hashed_time(at)
+        stored = user = work_item = None  # (most events have no detail: nothing to encode)
+        if detail is not None:
+            stored = encode_value(detail, f"instance {iid!r}, audit {kind}")
+            user, work_item = header_ids(stored)
         previous = link_hash(previous, iid, n, hashed, kind, ai_id, act_id, detail_text(stored))
-        user, work_item = header_ids(stored)
         found.append(
             {
                 "instance_id": iid,
