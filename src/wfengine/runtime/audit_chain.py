@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from wfengine.runtime.json_text import one_shot
+from wfengine.runtime.json_one_shot import one_shot
 
 #: the hash an instance's first event chains from
 GENESIS = ""

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
-from wfengine.runtime.json_text import one_shot
+from wfengine.runtime.json_one_shot import one_shot
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import Run
 from wfengine.runtime.sql.schema import UtcDateTime
@@ -97,7 +97,7 @@ class Wire:
             return out
 
         self._time: _Convert = convert_time
-        encode = one_shot(_JSON_TEXT)  # (its C encoder called directly: json_text)
+        encode = one_shot(_JSON_TEXT)  # (its C encoder called directly: json_one_shot)
 
         def convert_json(value: Any) -> Any:
             # (most details are None: the encoder's call costs thirty times the test)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from wfengine.runtime.audit_chain import _CANONICAL, detail_text
-from wfengine.runtime.json_text import one_shot
+from wfengine.runtime.json_one_shot import one_shot
 from wfengine.runtime.sql.wire import _JSON_TEXT
 
 VALUES: list[Any] = [
