@@ -39,15 +39,11 @@ supervisor, so killing ``wfengine worker`` outright never leaves a worker behind
 taken in the name of the supervisor (:func:`lease_owner`): whichever child runs a job, the
 jobs table names the ``wfengine worker`` process the operator started and signals.
 
-Where the parts are: the child's side and the pipe's format are in
-:mod:`wfengine.runtime.supervised_child`, the bookkeeping of the child's jobs in
-:mod:`wfengine.runtime.job_book`, the operations on the child's process in
-:mod:`wfengine.runtime.child_process`, the lease renewals' thread in
-:mod:`wfengine.runtime.supervisor_leases`; this module is the supervisor itself (its loop, and the
-database work it keeps off that loop: renewals in a thread of their own, writes waited for in
-short joins, so a lock another session holds never delays a job timeout or a stop signal), and
-re-exports the first two's names, so ``wfengine.runtime.supervisor`` stays the place to import
-them from.
+Where the parts are: the child's side and the pipe's format in :mod:`.supervised_child`, the
+child's jobs in :mod:`.job_book`, its process in :mod:`.child_process`, the lease renewals'
+thread in :mod:`.supervisor_leases`; this module is the supervisor itself (its loop, and the
+database work it keeps off that loop, so a lock another session holds never delays a job
+timeout or a stop signal), re-exporting the first two's names.
 
 What this does not cover: a host running :class:`~wfengine.runtime.worker.Worker` in its own
 process gets no supervision (there is nothing outside the process to stop it).
@@ -120,9 +116,6 @@ _FILE_LOOK = 1.0
 _DRAIN_WAIT = 2.0
 #: an event read from the child's pipe (see decode_line)
 _Event = tuple[str, str, list[str], CallInProgress | None]
-
-
-# -- the supervisor -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -294,6 +287,8 @@ class Supervisor(DeliveryWatch):
                     self._restart_later(f"could not be started: {exc}")
             return None
         if ended(child.proc):
+            self._drain(child)  # (first: a "start" its readers had not handed on yet, on a
+            # busy machine, left the programs of a job it died in running under init)
             if self.book.running() or self._deliveries:  # what its jobs started dies with
                 kill_group(child.proc)  # them, before it is reaped (its pid names the group)
             return self._ended(child, child.proc.wait())
@@ -425,6 +420,10 @@ class Supervisor(DeliveryWatch):
         child.proc.wait()
         if child.proc.stdin is not None:
             child.proc.stdin.close()
+        self._drain(child)
+
+    def _drain(self, child: _Child) -> None:
+        """Note every event the ended ``child`` wrote (its readers waited for a while)."""
         deadline = time.monotonic() + _DRAIN_WAIT
         for reader in child.readers:
             reader.join(timeout=max(0.0, deadline - time.monotonic()))
