@@ -42,6 +42,7 @@ from wfengine.runtime.states import ActivityState
 from wfengine.runtime.store import Step
 
 _RUNNING = ActivityState.RUNNING
+_NOT_BEGUN = ActivityState.NOT_STARTED
 _COMPLETED = ActivityState.COMPLETED
 
 

@@ -24,7 +24,7 @@ from wfengine.runtime.history import (
 )
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, WorkItem
 from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job, first_due
-from wfengine.runtime.navigation.base import _RUNNING, _Failure, _tool_failure
+from wfengine.runtime.navigation.base import _NOT_BEGUN, _RUNNING, _Failure, _tool_failure
 from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.performed import concerns, record_co_performer, record_performer
@@ -45,7 +45,8 @@ _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
 _SENT_BACK = OutboxKind.WORK_ITEM_SENT_BACK
-_ON_OFFER = WorkItemState.OFFERED
+#: read once (an enum member is a class attribute look-up through its metaclass, some 80 ns)
+_ON_OFFER, _DONE = WorkItemState.OFFERED, WorkItemState.COMPLETED
 
 
 class Work(People):
@@ -82,6 +83,7 @@ class Work(People):
             )
             return
         item = self._new_item(ai, assignees)
+        stamp = inst.call_stamp()
         sent_back = take_sent_back(inst, ai) if inst.sent_back else None
         if sent_back is not None and holder is None:  # (the definition's own rule first)
             holder = back_to
@@ -98,19 +100,15 @@ class Work(People):
                 item,
                 self.now,
                 number,
-                stamp=inst.call_stamp(),
+                stamp=stamp,
                 **{**sent_back, "holder": holder},
             )
             self.step.outbox.append(entry)
-        elif holder is None:
-            self.step.outbox.append(
-                work_item_entry(_OFFERED, item, self.now, stamp=inst.call_stamp())
-            )
+        elif holder is None:  # (the common case: on offer to those the definition names)
+            self.step.outbox.append(work_item_entry(_OFFERED, item, self.now, stamp=stamp))
         else:
             number = self.ctx.ids.new("as")
-            entry = work_item_entry(
-                _ASSIGNED, item, self.now, number, stamp=inst.call_stamp(), holder=holder
-            )
+            entry = work_item_entry(_ASSIGNED, item, self.now, number, stamp=stamp, holder=holder)
             self.step.outbox.append(entry)
 
     def _sent_back_to(self, ai: ActivityInstance) -> str | None:
@@ -138,7 +136,7 @@ class Work(People):
             activity_id=act.id,
             performers=act.performers,
             assignees=tuple(assignees),
-            state=WorkItemState.OFFERED,
+            state=_ON_OFFER,
             created_at=now,
             mi_index=ai.mi_index,
         )
@@ -420,7 +418,7 @@ class Work(People):
         ai = inst.activities[item.activity_instance_id]
         self.touch(inst)
         now = self.now
-        item.state = WorkItemState.COMPLETED
+        item.state = _DONE
         item.completed_at = now
         performer = ai.performer = user or item.holder
         step = self.step
@@ -438,7 +436,7 @@ class Work(People):
             written = audit_values(data, inst.sensitive_fields)
         completed = WorkItemCompleted(item.id, user, written)
         inst.changes.append(change(now, completed, ai.id, ai.act.id))
-        if ai.state is ActivityState.NOT_STARTED:
+        if ai.state is _NOT_BEGUN:
             ai.state = _RUNNING
             if ai.running_at is None:
                 ai.running_at = now
