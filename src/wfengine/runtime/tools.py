@@ -50,7 +50,7 @@ from wfengine.definition.model import BasicTypeKind
 from wfengine.errors import DataNotStorableError
 from wfengine.runtime import call_stops, call_watch, job_claims
 from wfengine.runtime.evaluation import CompiledExpression
-from wfengine.runtime.instance import ActivityInstance, ProcessInstance
+from wfengine.runtime.instance import ActivityInstance, Change, ProcessInstance
 from wfengine.runtime.invoke_jobs import InvokeJobHandler as InvokeJobHandler
 from wfengine.runtime.invoke_jobs import InvokeOutcome as InvokeOutcome
 from wfengine.runtime.invoke_jobs import JobRunner as JobRunner
@@ -96,8 +96,18 @@ def run_tools(
     act_id = act.id
     where = ai.place  # what an error names (made only for one)
 
-    def note(kind: str, detail: dict[str, Any]) -> None:  # a change, as history.change makes
-        inst.changes.append((now, kind, aid, act_id, detail))
+    # a change, as history.change makes. What it writes is bound once, as defaults: no
+    # closure cells (which every use of them here paid for too), and no look-up of
+    # inst.changes.append in each of its calls (two per call)
+    def note(
+        kind: str,
+        detail: dict[str, Any],
+        _add: Callable[[Change], None] = inst.changes.append,
+        _now: datetime = now,
+        _aid: str = aid,
+        _act: str = act_id,
+    ) -> None:
+        _add((_now, kind, _aid, _act, detail))
 
     watcher = call_watch.current()  # a job's runner may follow its calls (see call_watch)
     noting = note if watcher is None else _watched(note, watcher, aid, act_id)
