@@ -40,7 +40,7 @@ from wfengine.runtime.navigation.turns import turn_taken as turn_taken
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.sent_back_records import bind_sent_back, drop_sent_back, drop_unreachable
 from wfengine.runtime.start_points import started_catch_first
-from wfengine.runtime.states import ActivityState, WorkItemState
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 
 if TYPE_CHECKING:
     pass
@@ -51,6 +51,7 @@ _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
 #: read once (an enum member is a class attribute look-up through the enum's metaclass)
 _NOT_STARTED = ActivityState.NOT_STARTED
+_P_RUNNING = ProcessState.RUNNING
 
 
 #: the state an activity instance closed in -> the kind of event that records it, as text
@@ -197,7 +198,12 @@ class Activities(AdHocSets):
         """Do the activity's own work once (one loop iteration, one MI instance)."""
         ca = ai.act
         inst = ai.scope.instance
-        if ai.state.is_closed or inst.state.is_closed:
+        # (is_closed asked only of a state other than running: a property call each, and a
+        # running activity of a running instance, nearly every one, is neither closed)
+        state, inst_state = ai.state, inst.state
+        if (state is not _RUNNING and state.is_closed) or (
+            inst_state is not _P_RUNNING and inst_state.is_closed
+        ):
             return
         loop = ca.loop
         if loop is not None and loop.counter:  # the field the count goes to (compiled)

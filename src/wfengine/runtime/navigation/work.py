@@ -455,7 +455,7 @@ class Work(People):
             self._run_script(ai)  # (a script task's Manual start: now its assignments)
         else:
             self._body_done(ai)
-        if ai.state.is_closed and ai.work_item is None:
+        if ai.work_item is None and ai.state.is_closed:  # (the cheaper test first)
             # closed, it names the work item that was done (its snapshot, the status and the
             # exports show it), in a sequential ad-hoc set too
             ai.work_item = item.id
