@@ -24,6 +24,7 @@ from operator import le
 from typing import Any, TypeVar
 
 from wfengine.runtime.compiler import CActivity, CGraph, CompiledProcess
+from wfengine.runtime.empty_defaults import NO_TIMERS, NOT_FIRED
 from wfengine.runtime.history import Change as Change  # re-exported: stores import it here
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 
@@ -72,11 +73,13 @@ class ActivityInstance:
     late: bool = False
     child_instance: str | None = None
     child_scope: Scope | None = None
-    timers: list[str] = field(default_factory=list)
+    #: its timers' (and ``invoke`` jobs') ids; the shared :data:`NO_TIMERS` while it has none
+    timers: list[str] = NO_TIMERS
     incident: str | None = None
     #: its boundary events' state by position: how often a timer fired; 1 while a
-    #: conditional event's condition holds (it fires again only once it stopped holding)
-    fired: dict[int, int] = field(default_factory=dict)
+    #: conditional event's condition holds (it fires again only once it stopped holding);
+    #: the shared :data:`NOT_FIRED` until one fired (a writer takes :func:`own_fired`)
+    fired: dict[int, int] = NOT_FIRED
     #: what its application calls' idempotency keys are made of, given by the command that
     #: first calls one (see :meth:`NavigatorBase.call_key
     #: <wfengine.runtime.navigation.base.NavigatorBase.call_key>`); None until then
@@ -97,6 +100,15 @@ class ActivityInstance:
         """Where an error about this activity instance happened, as messages name it (a
         :data:`~wfengine.errors.Place`)."""
         return f"{self.scope.instance.place()}, activity {self.act.id!r}"
+
+
+def own_fired(ai: ActivityInstance) -> dict[int, int]:
+    """``ai``'s :attr:`~ActivityInstance.fired`, to write to: its own dict (the shared
+    :data:`NOT_FIRED` replaced by a new one first)."""
+    fired = ai.fired
+    if type(fired) is not dict:
+        fired = ai.fired = {}
+    return fired
 
 
 @dataclass(slots=True, eq=False)

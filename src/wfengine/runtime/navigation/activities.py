@@ -22,6 +22,7 @@ from wfengine.runtime.compiler import (
     CActivity,
     CTransition,
 )
+from wfengine.runtime.empty_defaults import NO_TIMERS
 from wfengine.runtime.fast_paths import TAKES_TURN
 from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, change, marker
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, note_closed
@@ -455,7 +456,7 @@ class Activities(AdHocSets):
             self.step.timers_cancelled.extend(ai.timers)
             if inst.incidents:  # (a timer of it held back past the budget goes with it)
                 end_parked_timers(self, inst, ai.timers)
-            ai.timers = []
+            ai.timers = NO_TIMERS
         if scope.graph.adhoc_sequential and not scope.closed:
             self._next_turn(scope)
 

@@ -135,7 +135,7 @@ class Deadlines(NavigatorBase):
                 return False
             dues.append((dl, due))
         for dl, due in dues:
-            ai.timers.append(self._new_timer(inst, ai.id, dl.index, due).id)
+            ai.timers = [*ai.timers, self._new_timer(inst, ai.id, dl.index, due).id]
         return True
 
     def _start_wait(self, ai: ActivityInstance) -> None:
@@ -149,7 +149,7 @@ class Deadlines(NavigatorBase):
         if isinstance(due, str):  # (it names the timer event)
             self._incident(inst, ai, ai.act.id, "run", due)
             return
-        ai.timers.append(self._new_timer(inst, ai.id, EVENT_TIMER, due).id)
+        ai.timers = [*ai.timers, self._new_timer(inst, ai.id, EVENT_TIMER, due).id]
 
     def fire_timer(self, timer: Timer) -> None:
         inst = self.instance(timer.instance_id)

@@ -41,6 +41,7 @@ from wfengine.runtime.instance import (
     ProcessInstance,
     Scope,
     Timer,
+    own_fired,
 )
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
@@ -142,7 +143,8 @@ class Events(NavigatorBase):
         ahead, skipped = next_cycle(due, after, self.now, b.repeat, fired)
         if ahead is None:
             return skipped
-        ai.timers.append(self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, ahead).id)
+        timer = self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, ahead)
+        ai.timers = [*ai.timers, timer.id]  # (its own list: see runtime.empty_defaults)
         return skipped
 
     def _retry_timer(self, inst: ProcessInstance, incident: Incident) -> None:
@@ -181,7 +183,7 @@ class Events(NavigatorBase):
         fired = ai.fired.get(b.position, 0) + 1
         if not b.interrupting and (b.repeat == 0 or fired < b.repeat):
             fired += self._set_boundary_timer(ai, b, timer.due, fired)
-        ai.fired[b.position] = fired
+        own_fired(ai)[b.position] = fired
         self._fire_boundary(ai, b)
 
     def _boundary_message(
@@ -230,7 +232,7 @@ class Events(NavigatorBase):
             self._condition_failed(ai, b, exc.message)
             holds = False
         was = ai.fired.get(b.position, 0)
-        ai.fired[b.position] = int(holds)
+        own_fired(ai)[b.position] = int(holds)
         if holds and not was:
             self._fire_boundary(ai, b)
 

@@ -583,7 +583,7 @@ class Work(People):
         )
         # held with the deadline timers: closing the activity (a deadline, termination)
         # deletes the job, and a result that comes back for it is discarded
-        ai.timers.append(job.id)
+        ai.timers = [*ai.timers, job.id]  # (its own list: see runtime.empty_defaults)
         self.step.jobs.append(job)
         queued = ApplicationQueued(request.payload["application_id"], job.key, job.id)
         ai.scope.instance.changes.append(change(self.now, queued, ai.id, ai.act.id))
