@@ -15,11 +15,14 @@ from wfengine.runtime.states import (
     check_work_item,
 )
 
+#: read once (an enum member is a class attribute look-up through the enum's metaclass, some
+#: 90 ns on Python 3.11: every work item command asks whether its instance runs)
 _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.ALLOCATED,
     WorkItemState.STARTED,
     WorkItemState.OFFERED,
 )
+_RUNNING = ProcessState.RUNNING
 
 #: the states each command acts on (the state machine allows more changes than one command
 #: makes: allocated -> allocated is a delegation or a reassignment, never a second claim)
@@ -44,7 +47,7 @@ def may_act(item: WorkItem, inst: ProcessInstance, target: WorkItemState, operat
     return (
         item.state in ACTS_ON[operation]
         and target in WORK_ITEM_TRANSITIONS[item.state]
-        and inst.state is ProcessState.RUNNING
+        and inst.state is _RUNNING
     )
 
 

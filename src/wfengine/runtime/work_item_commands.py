@@ -58,10 +58,13 @@ from wfengine.runtime.work_rules import (
     supervision_of,
 )
 
-_ALLOCATED, _STARTED, _OFFERED = (
+#: read once (an enum member is a class attribute look-up through the enum's metaclass, some
+#: 90 ns on Python 3.11: each completion names its target state)
+_ALLOCATED, _STARTED, _OFFERED, _COMPLETED = (
     WorkItemState.ALLOCATED,
     WorkItemState.STARTED,
     WorkItemState.OFFERED,
+    WorkItemState.COMPLETED,
 )
 
 #: what a command does once it may: change the item, return the event to record and
@@ -382,7 +385,7 @@ class WorkItemCommands(EngineBase):
             work_item_id,
             user,
             "complete",
-            WorkItemState.COMPLETED,
+            _COMPLETED,
             None,
             data=data,
             undeclared=allow_undeclared,
