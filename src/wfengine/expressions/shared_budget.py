@@ -127,3 +127,8 @@ _CURRENT: ContextVar[SharedBudget | None] = ContextVar("wfengine_shared_budget",
 
 #: the budget evaluations in this thread (or asyncio task) share now, if any
 current_budget = _CURRENT.get
+
+#: make a budget the one evaluations share, with none around it; returns the token its exit
+#: resets (``SharedBudget.__enter__`` when ``current_budget()`` is None, without the call:
+#: :func:`wfengine.runtime.run_budget.entered`, once per command)
+enter_budget = _CURRENT.set

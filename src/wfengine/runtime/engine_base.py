@@ -58,7 +58,7 @@ from wfengine.runtime.lost_calls import (
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
 from wfengine.runtime.outbox_delivery import Outbox
-from wfengine.runtime.run_budget import RunBudget
+from wfengine.runtime.run_budget import RunBudget, entered
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Step, Store
 from wfengine.runtime.store_users import release
@@ -358,8 +358,9 @@ class EngineBase:
             self._refuse_closed()
         if not self._command_lock.acquire(False):  # (not waiting; positional: no keyword)
             raise self._reentry_error()
-        # the command's budget is its mark (first: what it calls, in any thread, is inside)
-        mark = self._command_mark = RunBudget(self.limits.max_run_work)
+        # the command's budget is its mark (first: what it calls, in any thread, is inside),
+        # made and entered in one call (three before: see run_budget.entered)
+        mark = self._command_mark = entered(self.limits.max_run_work)
         self._in_command = True
         self._command_thread = threading.get_ident()
         self._origin = origin or ""
@@ -370,7 +371,6 @@ class EngineBase:
             outer, self._stretched = self._stretched, []
         elif self._stretched:  # (left by a command that failed after its commit)
             self._stretched = []
-        mark.__enter__()  # (not ``with``: one method call, and none to make the budget)
         try:
             try:
                 with self.store.unit():
