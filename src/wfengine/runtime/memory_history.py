@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import get_args
 
-from wfengine.runtime.instance import ActivityInstance, ProcessInstance, retire
+from wfengine.runtime.instance import ProcessInstance, retire
 from wfengine.runtime.packed_log import PACK_AT, Log, pack
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ActivityState
@@ -41,23 +41,6 @@ Kept = tuple[
     str | None,
 ]
 _KEPT_FIELDS = len(get_args(Kept))
-
-
-def kept(ai: ActivityInstance) -> Kept:
-    return (
-        ai.id,
-        ai.act.id,
-        ai.state,  # a StrEnum member is its text
-        ai.started_at,
-        ai.completed_at,
-        ai.iterations,
-        ai.mi_index,
-        ai.work_item,
-        ai.child_instance,
-        ai.incident,
-        ai.performer,
-        ai.mi_parent.id if ai.mi_parent is not None else None,
-    )
 
 
 class MemoryHistory:
@@ -87,8 +70,25 @@ class MemoryHistory:
             fields = self._retired.get(inst.id)
             if fields is None:
                 self._retired[inst.id] = fields = []
-            for ai in retired:
-                fields.extend(kept(ai))
+            add = fields.extend
+            for ai in retired:  # its :data:`Kept` fields, written out (a call each before)
+                parent = ai.mi_parent
+                add(
+                    (
+                        ai.id,
+                        ai.act.id,
+                        ai.state,  # a StrEnum member is its text
+                        ai.started_at,
+                        ai.completed_at,
+                        ai.iterations,
+                        ai.mi_index,
+                        ai.work_item,
+                        ai.child_instance,
+                        ai.incident,
+                        ai.performer,
+                        None if parent is None else parent.id,
+                    )
+                )
             if len(fields) >= PACK_AT:
                 self._retired[inst.id] = pack(fields)
 
