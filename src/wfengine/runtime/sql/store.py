@@ -154,13 +154,15 @@ class SqlStore(Reopening, StoreOutbox):
 
     @contextmanager
     def _unit_of_work(self) -> Iterator[None]:
-        self._unit.enter()
+        outer = self._threads.enter()  # (a unit of its own for another engine's command)
         try:
             yield
         finally:
             conn = self._unit.leave()
             if conn is not None:
                 self._db.give_back(conn)
+            if outer is not None:
+                self._threads.restore()
 
     def id_generator(self) -> IdGenerator:
         return BlockIds(self._reserve_ids)

@@ -27,7 +27,9 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from wfengine.expressions.shared_budget import current_budget
 from wfengine.runtime.instance import ProcessInstance, WorkItem
+from wfengine.runtime.run_budget import RunBudget
 from wfengine.runtime.states import WorkItemState
 
 
@@ -201,3 +203,38 @@ class ThreadUnits(threading.local):
         self.unit = UnitOfWork()
         #: job id -> the job's row with its instance's, from this thread's last claim
         self.claimed: dict[str, dict[str, Any]] = {}
+        #: the command (its budget, :mod:`~wfengine.runtime.run_budget`) whose unit is open
+        self.command: object = None
+        #: the units (and their commands) set aside for commands inside them, innermost last
+        self._outer: list[tuple[UnitOfWork, object]] = []
+
+    def enter(self) -> UnitOfWork | None:
+        """Open this thread's unit, or join the open one (a unit inside a command: its
+        calls' audit after a lost race); returns the unit set aside, to restore when the
+        unit entered now ends, when another engine's command starts inside the open
+        command (an application calling a second engine that shares this store).
+
+        Why such a command gets a unit of its own: joining, it read the outer command's
+        half-done instance from the identity map and committed it (the outer command's
+        application call audited as invoked, never as answered); the outer command then lost
+        its race and failed with a KeyError, the instance left half-written. On a unit of its
+        own it reads and commits what is stored, as an engine on a store of its own does,
+        and the outer command runs again if they changed the same instance."""
+        unit, command = self.unit, current_budget()
+        if not unit.depth:
+            self.command = command
+        elif (
+            command is not self.command
+            and isinstance(command, RunBudget)
+            and isinstance(self.command, RunBudget)
+        ):
+            self._outer.append((unit, self.command))
+            self.unit, self.command = UnitOfWork(), command
+            self.unit.enter()
+            return unit
+        unit.enter()
+        return None
+
+    def restore(self) -> None:
+        """The unit :meth:`enter` set aside is this thread's again (its inner one ended)."""
+        self.unit, self.command = self._outer.pop()
