@@ -390,7 +390,7 @@ class Engine(
         check_acting_user(user, "create_instance")
 
         def body() -> str:
-            deployed = self.startable(process_id, version)
+            deployed = self._startable(process_id, version)  # (process_id checked above)
             nav = self._nav()
             inst = nav.new_instance(deployed.compiled, deployed.version, data, user=user)
             self.store.commit(nav.step)
@@ -451,7 +451,7 @@ class Engine(
         check_acting_user(user, "start_process")
 
         def body() -> str:
-            deployed = self.startable(process_id, version)
+            deployed = self._startable(process_id, version)  # (process_id checked above)
             nav = self._nav()
             inst = nav.new_instance(deployed.compiled, deployed.version, data, user=user)
             self._start(nav, inst, defer, user)

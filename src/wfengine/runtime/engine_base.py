@@ -63,9 +63,8 @@ from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Step, Store
 from wfengine.runtime.store_users import release
 from wfengine.runtime.tools import InvokeJobHandler
-from wfengine.runtime.validity_refusals import ended as _ended
 from wfengine.runtime.validity_refusals import not_in_its_place as _not_in_its_place
-from wfengine.runtime.validity_refusals import over as _over
+from wfengine.runtime.validity_refusals import valid_older
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
@@ -264,6 +263,11 @@ class EngineBase:
         running on it, a start by ``version=``). Not deployed (nor is a number past 64 bits,
         which SQL drivers refused raw): a :class:`~wfengine.errors.NotFoundError` naming it."""
         check_process_id(process_id, "deployed")
+        return self._deployed(process_id, version)
+
+    def _deployed(self, process_id: str, version: int | None) -> DeployedProcess:
+        """:meth:`deployed` of a ``process_id`` checked already (start_process checks it
+        before its command: a second check per start before)."""
         if version is not None and type(version) is not int:  # ("1": "versions 1..1")
             raise TypeError(
                 f"version of {process_id!r}: a whole number (1, 2, ...), not {version!r}"
@@ -291,36 +295,18 @@ class EngineBase:
         :class:`~wfengine.errors.IllegalStateError` names the periods when none does (or
         ``version``'s does not); not deployed, or (without ``version``) refused by this
         engine's latest deploy of it: as :meth:`deployed`."""
-        deployed = self.deployed(process_id, version)
+        check_process_id(process_id, "deployed")
+        return self._startable(process_id, version)
+
+    def _startable(self, process_id: str, version: int | None) -> DeployedProcess:
+        """:meth:`startable` of a ``process_id`` checked already (start_process's)."""
+        deployed = self._deployed(process_id, version)
         if deployed.valid_from is None and deployed.valid_to is None:
             return deployed  # (most processes: no period to look at)
         now = self.clock.now()
         if deployed.valid_at(now):
             return deployed
-        if version is not None:
-            subject = f"process {process_id!r} version {version}"
-            hint = _over(single=True) if _ended(deployed, now) else ""
-            current = f"{deployed.window()}, not now ({now}){hint}"
-            raise IllegalStateError(subject, current, "start")
-        windows = [f"v{deployed.version} {deployed.window()}"]
-        over = _ended(deployed, now)  # every version's period ended (none starts later)
-        for older in reversed(self.store.versions(process_id)):
-            if older >= deployed.version:
-                continue
-            try:
-                found = self.store.deployment(process_id, older)
-            except DeployError:  # stored by an earlier wfengine: nothing starts on it
-                continue
-            if found is not None and found.valid_at(now):
-                return found
-            if found is not None and len(windows) < 5:
-                windows.append(f"v{older} {found.window()}")
-            over = over and (found is None or _ended(found, now))
-        current = f"valid at no other time than its versions' ({'; '.join(windows)})"
-        hint = _over(single=False) if over else ""
-        raise IllegalStateError(
-            f"process {process_id!r}", f"{current}, not now ({now}){hint}", "start"
-        )
+        return valid_older(self.store, process_id, version, deployed, now)
 
     @property
     def command_origin(self) -> str:
