@@ -117,7 +117,8 @@ def instance_data(
         values.update(data)
     # checked before the copy: a cyclic or too deeply nested value is refused naming its
     # place, as every other command does; the copy, first, recursed into a RecursionError
-    check_storable(values, where)
+    if check_storable(values, where):  # every value plain, so immutable; and values is
+        return values, data  # this call's own dict: no copy to make (one per start before)
     return owned_values(values), data
 
 
