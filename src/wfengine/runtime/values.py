@@ -283,8 +283,8 @@ def check_storable(values: Mapping[str, Any], where: Place) -> bool:
     """Raise :class:`DataNotStorableError` naming the field of ``values`` that cannot be
     stored; nothing is changed. A field's name must be text: a store keeps the data as a JSON
     object (the memory store kept ``{1: "one"}``, which SQLite refused). Returns whether
-    every value is plain (:func:`_plain`, written out here: a call per value before), so
-    immutable: a new instance's data then needs no copy (``lifecycle.instance_data``)."""
+    every value is plain (:func:`_plain`), so immutable: a new instance's data then needs no
+    copy (``lifecycle.instance_data``)."""
     every_plain = True
     for name, value in values.items():
         if type(name) is not str and not isinstance(name, str):
@@ -293,13 +293,7 @@ def check_storable(values: Mapping[str, Any], where: Place) -> bool:
                 name,
                 f"a data field's name must be a str, not {type(name).__name__} {name!r}",
             )
-        kind = type(value)
-        if (
-            kind is str
-            or value is None
-            or kind is bool
-            or (kind is int and value.bit_length() <= MAX_INT_BITS)
-        ):
+        if _plain(value):
             continue  # (most values: no place text to build for them)
         every_plain = False
         # as deep in as the stores' wrapping may put it: MAX_DEPTH levels are left
