@@ -15,19 +15,20 @@ XML Schema spells them.
 
 XES carries what process mining needs: one trace per instance (``concept:name`` the instance
 id, ``wfengine:process`` its process), one event per life-cycle step of an activity
-(``concept:name`` the activity id, ``concept:instance`` and ``wfengine:activity_instance``
-its activity instance, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
-kinds, each round of a Standard loop with a ``start`` and ``complete`` of its own, each
-instance of a multi-instance activity an execution, not the container that spans them,
-``time:timestamp``, ``org:resource`` who did the work when a person did), and the
-values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
-int, float, boolean, date for a DATETIME (a string, its ISO text, for one UTC cannot hold:
-near year 1 or 9999 with an offset), else string, a DATE or TIME as its ISO text, an
-integer beyond 64 bits as its digits; a
-field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it), each
-keyed by its field id, or, an id that is no XML name or has a colon, by
-``wfengine:data:`` and the id (:func:`~wfengine.audit.trace_data.xes_key`). Events
-of one trace must be contiguous in XES, so the XES writer reads instance by instance.
+(``concept:name`` the activity id, ``concept:instance`` and ``wfengine:activity_instance`` its
+activity instance, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the kinds, each
+round of a Standard loop with a ``start`` and ``complete`` of its own, each instance of a
+multi-instance activity an execution, not the container that spans them, a ``suspend`` and
+``resume`` of each activity running when its instance was suspended
+(:mod:`wfengine.audit.xes_pauses`), ``time:timestamp``, ``org:resource`` who did the work when
+a person did), and the values of the data fields marked ``wfengine:export`` = ``true`` as
+trace attributes (typed: int, float, boolean, date for a DATETIME (a string, its ISO text, for
+one UTC cannot hold: near year 1 or 9999 with an offset), else string, a DATE or TIME as its
+ISO text, an integer beyond 64 bits as its digits; a field also marked ``wfengine:sensitive``
+as ``***``, as the audit trail shows it), each keyed by its field id, or, an id that is no XML
+name or has a colon, by ``wfengine:data:`` and the id
+(:func:`~wfengine.audit.trace_data.xes_key`). Events of one trace must be contiguous in XES,
+so the XES writer reads instance by instance.
 
 XML 1.0 cannot hold every character a string may: the C0 control characters other than tab,
 line feed and carriage return (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F), lone
@@ -63,6 +64,7 @@ from wfengine.audit.export_arguments import (
 )
 from wfengine.audit.loop_rounds import LoopActivities, no_round_loops
 from wfengine.audit.trace_data import TraceData, xes_key
+from wfengine.audit.xes_pauses import XesPauses
 from wfengine.audit.xes_rounds import XesRounds
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
@@ -99,7 +101,9 @@ COLUMNS = (
     "detail",
 )
 
-#: audit kind -> XES standard life-cycle transition (kinds not listed are left out of XES);
+#: audit kind -> XES standard life-cycle transition (kinds not listed are left out of XES, but
+#: an instance's ``instance.state`` suspending or resuming it: a ``suspend``/``resume`` of
+#: each activity running then, see :mod:`wfengine.audit.xes_pauses`);
 #: an activity aborted or terminated is ``ate_abort`` (the activity instance was aborted: a
 #: boundary event interrupted it, an operator cancelled it, work was sent back), except when
 #: its whole process instance was aborted or terminated (:data:`PI_ABORT`)
@@ -426,6 +430,7 @@ def _trace(
     by_instance = _closed_by_instance(events)
     skipped = _mi_containers(events) | (idle or set())
     rounds = XesRounds(events)
+    pauses = XesPauses()
     n = 0
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
@@ -443,6 +448,10 @@ def _trace(
                     people[ai] = holder
             elif user is not None and event.kind in _WORKING_KINDS:
                 people[ai] = user
+        for paused, transition in pauses.pauses(event):
+            if keep is None or keep(paused, user):
+                _event(trace, paused, transition, user)
+                n += 1
         transitions = rounds.transitions(event, i)
         if transitions is None:
             found = XES_LIFECYCLE.get(event.kind)
@@ -453,6 +462,7 @@ def _trace(
             transitions = (PI_ABORT,)
         elif _WORKED.intersection(transitions) and ai is not None:
             user = user or people.get(ai)
+        pauses.note(event, transitions)  # (before the filters: the trace is the whole one)
         if keep is not None and not keep(event, user):
             continue
         for transition in transitions:
