@@ -29,7 +29,15 @@ def test_the_json_of_instances_and_instance_show_names_the_version(tmp_path: Pat
         {"id": new, "process_id": "p", "state": "open.running", "version": 2},
     ]
     shown = json.loads(cli("instance", "show", new, "--db", url, "--json").stdout)
-    assert list(shown) == ["id", "process_id", "state", "data", "activities", "version"]
+    assert list(shown) == [
+        "id",
+        "process_id",
+        "state",
+        "data",
+        "activities",
+        "version",
+        "kept_messages",
+    ]
     assert shown["version"] == 2
     text = cli("instance", "show", new, "--db", url).stdout
     assert text.splitlines()[0] == f"instance {new} of process p (version 2)"

@@ -25,8 +25,10 @@ The contract scripts rely on (keep it exactly):
   never deployed there exits 1 naming those deployed (not an empty listing).
 * ``wfengine instance show ID --db URL [--json]``: ``--json`` prints ``{"id", "process_id",
   "state", "data", "activities": [{"activity_id", "state", "started_at", "completed_at"},
-  ...], "version"}`` with one entry per activity instance, in the order they were created;
-  times are ISO 8601 text, or null; ``version`` is the process version the instance runs.
+  ...], "version", "kept_messages": [{"name", "data", "kept_at"}, ...]}`` with one entry per
+  activity instance, in the order they were created; times are ISO 8601 text, or null;
+  ``version`` is the process version the instance runs; ``kept_messages`` the messages sent
+  to it that no catch event has taken yet, oldest first (``InstanceSnapshot.messages``).
 * ``wfengine instance suspend|resume|terminate|abort ID --db URL [--user U]`` changes the
   instance's state and prints ``ID STATE``.
 * ``wfengine instance cancel ID --activity ACT --db URL [--user U]`` cancels the open
@@ -331,7 +333,10 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
                 }
                 for a in activities
             ],
-            "version": snap.version,  # last: keys were only ever added at the end
+            "version": snap.version,  # keys were only ever added at the end
+            "kept_messages": [
+                {"name": m.name, "data": m.data, "kept_at": iso(m.kept_at)} for m in snap.messages
+            ],
         }
         click.echo(dumps(out))
         return
@@ -348,6 +353,10 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
         click.echo(f"  {o(a.activity_id)}\t{a.state.value}\t{iso(a.started_at)}\t{done}")
     for i in incidents:
         click.echo(f"incident {o(i.id)}: {o(i.message)}")
+    if snap.messages:
+        click.echo("kept messages (no catch has taken them yet):")
+    for m in snap.messages:
+        click.echo(f"  {o(m.name)}\t{iso(m.kept_at)}\t{o(repr(m.data))}")
 
 
 def _state_command(verb: str, summary: str) -> click.Command:

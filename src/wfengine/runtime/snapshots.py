@@ -43,6 +43,24 @@ class InstanceSnapshot:
     parent_activity_instance_id: str | None
     #: ids of open incidents; an instance with incidents waits for an operator
     incidents: tuple[str, ...]
+    #: the messages sent to it that no catch event has taken yet, oldest first (kept for the
+    #: next catch of their name, or for its resumption: see ``Engine.send_message``)
+    messages: tuple[KeptMessage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeptMessage:
+    """A message an instance keeps until a catch event of its name takes it
+    (``InstanceSnapshot.messages``). Why shown: a message sent before its catch waits (or to a
+    suspended instance, or under a misspelt name a catch of the process also has) is
+    otherwise visible only as a ``message.kept`` audit event, with no way to see what is
+    still pending."""
+
+    name: str
+    #: what it carries, merged into the instance's data when a catch takes it (a copy)
+    data: dict[str, Any]
+    #: when it was kept
+    kept_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +272,7 @@ def instance_snapshot(inst: ProcessInstance) -> InstanceSnapshot:
         **{f.name: getattr(summary, f.name) for f in fields(summary)},
         data=owned_values(inst.data),
         incidents=tuple(i.id for i in inst.incidents.values() if not i.resolved),
+        messages=tuple(KeptMessage(n, owned_values(d), at) for n, d, at in inst.messages),
     )
 
 
