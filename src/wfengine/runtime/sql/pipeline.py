@@ -67,6 +67,7 @@ import itertools
 import re
 import select
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from psycopg import OperationalError, pq
@@ -79,6 +80,7 @@ from wfengine.runtime.sql.driver import (
     note_not_committed,
     note_xid,
 )
+from wfengine.runtime.sql.insert_rows import MAX_ROWS, grouped
 
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
@@ -112,13 +114,15 @@ class Sent:
     rows it read once the batch has ended; -1 when its answer never came (an earlier
     statement failed)."""
 
-    __slots__ = ("params", "result", "rowcount", "sql")
+    __slots__ = ("params", "result", "rowcount", "rows", "sql")
 
     def __init__(self, sql: str, params: Any) -> None:
         self.sql = sql
         self.params = params
         self.rowcount = -1
         self.result: Any = None
+        #: a statement of several rows (:meth:`Batch.__call__`): the SQL of one and the rows
+        self.rows: tuple[str, Sequence[Any]] | None = None
 
 
 class _Connection:
@@ -212,10 +216,29 @@ class Batch:
 
     def __call__(self, sql: str, args: Any, *, many: bool = False) -> Sent:
         """Queue ``sql`` (psycopg's format style) with ``args`` (one tuple, or with ``many``
-        a non-empty list of them); returns the last statement queued."""
-        for row in args if many else (args,):
-            sent = Sent(sql, row)
-            self._send(sent)
+        a non-empty list of them); returns the last statement queued.
+
+        Rows of an INSERT go as one statement of up to
+        :data:`~wfengine.runtime.sql.insert_rows.MAX_ROWS` rows
+        (:mod:`~wfengine.runtime.sql.insert_rows`): the server's start and end of a statement,
+        its bind and its answer, and the client's conversion and queueing, were paid per row
+        (W4: six audit events, two activities and two outbox entries a command went as ten
+        statements, now three). Only in a batch that can be sent again (no transaction was
+        open before it): when such a statement fails, the batch is sent once more one row per
+        statement (:meth:`finish`), so that what a failure does and says is what the rows one
+        by one would have done and said (the row refused; an upsert's two rows of one key,
+        which one statement may not update twice)."""
+        if many and len(args) > 1 and self._fresh and (rows := grouped(sql)) is not None:
+            chain = itertools.chain.from_iterable
+            for start in range(0, len(args), MAX_ROWS):
+                part = args[start : start + MAX_ROWS]
+                sent = Sent(rows(len(part)), tuple(chain(part)))
+                sent.rows = (sql, part)
+                self._send(sent)
+        else:
+            for row in args if many else (args,):
+                sent = Sent(sql, row)
+                self._send(sent)
         self._pg.flush()  # what fits goes now: the server works while the next rows are made
         return sent
 
@@ -247,45 +270,60 @@ class Batch:
         """Sync, then read every answer up to the sync's; leaves the connection out of pipeline
         mode. The first statement the server refused is :attr:`failed` (it skipped the rest).
 
-        A statement this connection prepared can be gone: psycopg deallocates every
-        prepared statement of its connection when it rolls a transaction back. The server
-        then refuses the batch's first use of one; when no transaction was open before the
-        batch, nothing of it was kept, so it is sent once more (after a ROLLBACK of the
-        transaction it began), every statement prepared again under a new name (some of the
-        old ones may still be there), before a failure is reported.
+        When no transaction was open before the batch, nothing of a failed one was kept, and
+        it is sent once more (after a ROLLBACK of the transaction it began) when:
+
+        * a statement this connection prepared was gone: psycopg deallocates every prepared
+          statement of its connection when it rolls a transaction back, and the server then
+          refuses the batch's first use of one. Every statement is prepared again under a
+          new name (some of the old ones may still be there);
+        * a statement of several rows failed (:meth:`__call__`): the batch goes again one
+          row per statement, and what fails then is the failure reported.
         """
+        self._read_all()
+        renamed = split = False
+        while self.failed is not None and self.ended is None and self._fresh:
+            failed = self.failed[1]
+            if not renamed and getattr(self.failed[0], "sqlstate", None) == _NO_SUCH_STATEMENT:
+                renamed = True
+                self._state.names.clear()
+            elif not split and failed.rows is not None:
+                split = True
+            else:
+                break
+            self._again(split=split)
+        if self._commits and self.failed is not None:
+            note_not_committed()  # refused, or skipped after a refused statement
+
+    def _again(self, *, split: bool) -> None:
+        """Send the batch once more (see :meth:`finish`); ``split``: a statement of several
+        rows as one per row."""
+        self.failed = None
+        sent, self._sent = self._sent, []
+        self._pg.enter_pipeline_mode()
+        if self._began:
+            self._command(b"ROLLBACK")
+            self._command(b"BEGIN")
+        if self._xid is not None:  # the new transaction's
+            self.send_xid(self._xid.sql)
+        for each in sent:
+            if split and each.rows is not None:
+                sql, part = each.rows
+                for row in part:
+                    self._send(Sent(sql, row))
+                continue
+            each.rowcount, each.result = -1, None
+            self._send(each)
+        if self._commits:
+            self._command(b"COMMIT")
+        self._read_all()
+
+    def _read_all(self) -> None:
         try:
             self._read()
         except OperationalError:
             self._note_xid()
             raise
-        if (
-            self.failed is not None
-            and self.ended is None
-            and self._fresh
-            and getattr(self.failed[0], "sqlstate", None) == _NO_SUCH_STATEMENT
-        ):
-            self.failed = None
-            self._state.names.clear()
-            sent, self._sent = self._sent, []
-            self._pg.enter_pipeline_mode()
-            if self._began:
-                self._command(b"ROLLBACK")
-                self._command(b"BEGIN")
-            if self._xid is not None:  # the new transaction's
-                self.send_xid(self._xid.sql)
-            for each in sent:
-                each.rowcount, each.result = -1, None
-                self._send(each)
-            if self._commits:
-                self._command(b"COMMIT")
-            try:
-                self._read()
-            except OperationalError:
-                self._note_xid()
-                raise
-        if self._commits and self.failed is not None:
-            note_not_committed()  # refused, or skipped after a refused statement
 
     def _note_xid(self) -> None:
         """After the connection failed: the transaction's id, when its answer came (and said

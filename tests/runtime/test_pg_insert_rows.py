@@ -1,0 +1,95 @@
+"""A PostgreSQL commit's rows of one INSERT go as one statement of several rows
+(``wfengine.runtime.sql.insert_rows``), and do and say what the rows one by one did: the same
+rows in the same order, a refused row named as before, an upsert's second row of a key
+taking its place; and one row per statement where the batch could not be sent again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.runtime.test_pg_pipeline import _count, _dialect, _ours_prepared, _outbox, _write
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.connect import create_engine
+from wfengine.runtime.sql.dialects import PostgresDialect
+from wfengine.runtime.sql.insert_rows import MAX_ROWS, grouped
+from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.sql.wire import Wire
+
+
+@pytest.fixture
+def engine(pg_url: str) -> Iterator[sa.Engine]:
+    SqlStore(pg_url).close()  # the schema
+    made = create_engine(pg_url)
+    yield made
+    made.dispose()
+
+
+def _keys(engine: sa.Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(t.outbox.c.key).order_by(t.outbox.c.id)).scalars())
+
+
+def test_an_inserts_rows_go_as_one_statement_in_their_order(engine: sa.Engine) -> None:
+    keys = [f"k{i:03d}" for i in range(MAX_ROWS + 3)]
+    _write(engine, (t.outbox.insert(), [_outbox(k) for k in keys]))
+    assert _keys(engine) == keys  # the ids (a sequence) given in the rows' order
+    with engine.connect() as conn:
+        prepared = _ours_prepared(conn)
+    # a statement of MAX_ROWS rows, and one of the three left
+    assert sorted(s.count("), (") + 1 for s in prepared) == [3, MAX_ROWS]
+
+
+def test_an_upserts_two_rows_of_one_key_end_as_one_by_one(engine: sa.Engine) -> None:
+    """One statement may not update a row twice (PostgreSQL refuses it): the batch goes again
+    one row per statement, and the later row is what is stored."""
+    upsert = PostgresDialect().upsert(t.id_blocks, ["kind"], replace=["next_value"])
+    rows = [{"kind": "a", "next_value": 1}, {"kind": "b", "next_value": 5}]
+    rows.append({"kind": "a", "next_value": 9})
+    _write(engine, (t.outbox.insert(), [_outbox("x"), _outbox("y")]), (upsert, rows))
+    with engine.connect() as conn:
+        found = conn.execute(sa.select(t.id_blocks.c.kind, t.id_blocks.c.next_value))
+        assert sorted(tuple(r) for r in found) == [("a", 9), ("b", 5)]
+    assert _keys(engine) == ["x", "y"]  # the batch's other rows once
+
+
+def test_rows_in_a_transaction_open_before_the_batch_go_one_by_one(engine: sa.Engine) -> None:
+    """Such a batch cannot be sent again (what the transaction did before it is not the
+    batch's to repeat): its rows go one per statement, a refused one named itself."""
+    dialect = _dialect(engine)
+    wire = Wire(dialect, engine.dialect)
+    blocks: list[dict[str, Any]] = [{"kind": k, "next_value": 1} for k in ("p", "q", "p")]
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")  # a transaction open
+        with pytest.raises(sa.exc.IntegrityError) as caught, dialect.batched(conn) as run:
+            wire.many(run, t.id_blocks.insert(), blocks)
+        conn.rollback()
+    assert caught.value.params == ("p", 1)
+    assert caught.value.statement is not None and "), (" not in caught.value.statement
+    assert _count(engine, t.id_blocks) == 0
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE t SET a = %s",
+        "INSERT INTO t (a) SELECT %s",
+        "INSERT INTO t (a) VALUES (%s) RETURNING t.id",
+        "INSERT INTO t (a, b) VALUES (%s, 'x (y')",
+    ],
+)
+def test_only_an_insert_of_parameter_rows_is_grouped(sql: str) -> None:
+    assert grouped(sql) is None
+
+
+def test_a_grouped_insert_repeats_the_row_and_keeps_its_clauses() -> None:
+    sql = "INSERT INTO t (a, b) VALUES (%s::VARCHAR(20), %s) ON CONFLICT (a) DO NOTHING"
+    rows = grouped(sql)
+    assert rows is not None
+    assert rows(2) == (
+        "INSERT INTO t (a, b) VALUES (%s::VARCHAR(20), %s), (%s::VARCHAR(20), %s) "
+        "ON CONFLICT (a) DO NOTHING"
+    )
