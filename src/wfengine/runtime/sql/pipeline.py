@@ -33,28 +33,30 @@ The batch is written as libpq's pipeline wants it: every statement queued withou
 connection in its non-blocking mode (psycopg's default; libpq reads what the server answers
 while it cannot write, so a batch of any size cannot stall with both ends writing), then one
 sync whose answer ends the batch; the results are read as they come, and after a failed
-statement the server skips the rest (their row counts stay -1). A connection the server ends
-(an administrator's ``pg_terminate_backend``, a fast shutdown) after it answered every
-statement, the COMMIT included, sends its FATAL error instead of the sync's answer (or libpq
-finds the connection closed with those answers already received): the batch's answers stand,
-the connection is closed, and a committed transaction is noted
+statement the server skips the rest (their row counts stay -1). What is queued goes out with
+the sync (libpq sends on its own once 64 kB have piled up): one write to the socket and one
+wake-up of the server per batch; a flush per statement cost both ends a system call and the
+server a wake-up each (W4: client and server CPU per command about 4% each). A connection the
+server ends (an administrator's ``pg_terminate_backend``, a fast shutdown) after it answered
+every statement, the COMMIT included, sends its FATAL error instead of the sync's answer (or
+libpq finds the connection closed with those answers already received): the batch's answers
+stand, the connection is closed, and a committed transaction is noted
 (:func:`~wfengine.runtime.sql.driver.note_committed`) so that the failure its end then gives is
 not taken for a failed transaction and retried (which would run it twice). When the connection
 fails before every answer came, psycopg's ``OperationalError`` is raised: a disconnect, which
 the retry policy handles (once the COMMIT was queued, whether it committed is unknown, and the
 store finds out before it tries again: :mod:`~wfengine.runtime.sql.retry`). For that, a batch
-that commits reads its transaction's id (:meth:`Batch.send_xid`, after the BEGIN, with a
-flush request so that the server sends that answer at once rather than with the last): when
-its answer came before the failure it is noted
-(:func:`~wfengine.runtime.sql.driver.note_xid`), and the store asks the server what became
-of the id. (Measured on the test server, interleaved rounds, on a machine busy with other
-work: W4's commands per second unchanged, the client's and the server's CPU per command
-within the rounds' noise of about 7%; batches of 12 inserts alone: about 20 us more of the
-server's CPU and 20-40 us more of the client's per batch, 1-3% of a command's.) When psycopg has
-dropped the connection's prepared statements (it deallocates them all when it rolls a
-transaction back) the batch is sent once more (:meth:`Batch.finish`). Statements someone
-watches (an engine with cursor-event listeners or ``echo``) go the cursor's way instead
-(:meth:`~wfengine.runtime.sql.dialects.PostgresDialect.batched` and ``fetch``).
+that commits reads its transaction's id (:meth:`Batch.send_xid`, after the BEGIN, with a flush
+request so that the server sends that answer at once rather than with the last): when its
+answer came before the failure it is noted (:func:`~wfengine.runtime.sql.driver.note_xid`), and
+the store asks the server what became of the id. (Measured on the test server, interleaved
+rounds, on a machine busy with other work: W4's commands per second unchanged, the client's and
+the server's CPU per command within the rounds' noise of about 7%; batches of 12 inserts alone:
+about 20 us more of the server's CPU and 20-40 us more of the client's per batch, 1-3% of a
+command's.) When psycopg has dropped the connection's prepared statements (it deallocates them
+all when it rolls a transaction back) the batch is sent once more (:meth:`Batch.finish`).
+Statements someone watches (an engine with cursor-event listeners or ``echo``) go the cursor's
+way instead (:meth:`~wfengine.runtime.sql.dialects.PostgresDialect.batched` and ``fetch``).
 
 Measured (W4 on one PostgreSQL worker, the throwaway server of the tests, interleaved rounds):
 the commit's batch here: client CPU per command 1,242 -> 998 us, commands per second x1.06;
@@ -191,8 +193,9 @@ class Batch:
         driver`'s :func:`~wfengine.runtime.sql.driver.note_xid`), and a flush request: the
         server sends its answer at once instead of with the batch's last, so that it is
         here, most likely, before the COMMIT that follows runs (one answer more to read,
-        no round trip). Unnamed: not among the statements psycopg may drop (:meth:`finish`),
-        and one parse of a call is little."""
+        no round trip; the request goes out with the batch, whose statements the server runs
+        in order: the answer leaves before the COMMIT runs). Unnamed: not among the
+        statements psycopg may drop (:meth:`finish`), and one parse of a call is little."""
         sent = self._xid = Sent(sql, ())
         pg = self._pg
         self._pid: int = pg.backend_pid
@@ -200,7 +203,6 @@ class Batch:
         self._queue.append(sent)
         if _FLUSH_REQUEST:  # else the answer comes with the others
             pg.send_flush_request()
-        pg.flush()
 
     def send_commit(self) -> None:
         """Queue a COMMIT (last; the server skips it when a statement before it failed). From
@@ -239,7 +241,6 @@ class Batch:
             for row in args if many else (args,):
                 sent = Sent(sql, row)
                 self._send(sent)
-        self._pg.flush()  # what fits goes now: the server works while the next rows are made
         return sent
 
     def _send(self, sent: Sent) -> None:
