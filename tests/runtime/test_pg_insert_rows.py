@@ -38,7 +38,7 @@ def test_an_inserts_rows_go_as_one_statement_in_their_order(engine: sa.Engine) -
     _write(engine, (t.outbox.insert(), [_outbox(k) for k in keys]))
     assert _keys(engine) == keys  # the ids (a sequence) given in the rows' order
     with engine.connect() as conn:
-        prepared = _ours_prepared(conn)
+        prepared = [s for s in _ours_prepared(conn) if s.startswith("INSERT")]
     # a statement of MAX_ROWS rows, and one of the three left
     assert sorted(s.count("), (") + 1 for s in prepared) == [3, MAX_ROWS]
 
