@@ -16,7 +16,8 @@ one psycopg would have raised:
 
 * each value is converted by psycopg's own text dumpers (:class:`psycopg.adapt.Transformer`),
   the server working out the types from the statement, as it does for psycopg's text
-  parameters; each value read by psycopg's loader for its column type (the same
+  parameters (an aware time by its binary dumper, :mod:`~wfengine.runtime.sql.parameters`);
+  each value read by psycopg's loader for its column type (the same
   Transformer, whose loaders include those SQLAlchemy registered on the connection);
 * a failed statement's error is psycopg's exception for its SQLSTATE
   (:func:`psycopg.errors.error_from_result`), and a connection that fails while the batch is
@@ -66,7 +67,6 @@ the reads too: x1.06 more. The wait for the server's answers is most of what is 
 from __future__ import annotations
 
 import itertools
-import re
 import select
 from collections import deque
 from collections.abc import Sequence
@@ -83,6 +83,7 @@ from wfengine.runtime.sql.driver import (
     note_xid,
 )
 from wfengine.runtime.sql.insert_rows import MAX_ROWS, grouped
+from wfengine.runtime.sql.parameters import formats, numbered
 
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
@@ -94,21 +95,12 @@ _FLUSH_REQUEST = pq.version() >= 140000
 #: SQLSTATE invalid_sql_statement_name: a prepared statement the server does not know
 _NO_SUCH_STATEMENT = "26000"
 
-#: a format-style parameter (``%s``) or an escaped percent sign (``%%``)
-_FORMAT = re.compile(r"%[s%]")
 #: SQL in psycopg's format style -> the same with numbered parameters
 _NUMBERED: dict[str, bytes] = {}
 #: prepared statements' names: new ones never meet one a connection of this process has
 _NAMES = itertools.count(1)
 #: the key of a connection's :class:`_Connection` in SQLAlchemy's per-connection ``info``
 INFO_KEY = "wfengine.pipeline"
-
-
-def numbered(sql: str) -> str:
-    """``sql`` with psycopg's ``%s`` parameters as libpq's ``$1, $2...`` (and ``%%`` as
-    ``%``)."""
-    counter = itertools.count(1)
-    return _FORMAT.sub(lambda m: "%" if m.group() == "%%" else f"${next(counter)}", sql)
 
 
 class Sent:
@@ -171,7 +163,6 @@ class Batch:
         #: every statement queued, in order (sent again when the server lost what was
         #: prepared, see :meth:`finish`)
         self._sent: list[Sent] = []
-        self._formats: dict[int, list[PyFormat]] = {}
         self._began = self._commits = False
         #: the SELECT of the transaction's id (:meth:`send_xid`)
         self._xid: Sent | None = None
@@ -267,9 +258,6 @@ class Batch:
         pg = self._pg
         sql = sent.sql
         row = sent.params
-        formats = self._formats.get(len(row))
-        if formats is None:
-            formats = self._formats[len(row)] = [PyFormat.TEXT] * len(row)
         names = self._state.names
         name = names.get(sql)
         if name is None:
@@ -280,12 +268,28 @@ class Batch:
                 name = names[sql] = f"wfengine_{next(_NAMES)}".encode()
                 pg.send_prepare(name, text)
                 self._queue.append(_Prepare(sql, name))  # forgotten if the server skips it
+        values, kinds = self._values(sql, row)
         if name is None:  # the unnamed statement, parsed with its parameters
-            pg.send_query_params(text, self._dump(row, formats))
+            pg.send_query_params(text, values, param_formats=kinds)
         else:
-            pg.send_query_prepared(name, self._dump(row, formats))
+            pg.send_query_prepared(name, values, param_formats=kinds)
         self._queue.append(sent)
         self._sent.append(sent)
+
+    def _values(self, sql: str, row: Any) -> tuple[Any, Any]:
+        """``row``'s values as psycopg dumps them, and their formats (None: all text); times
+        in binary where they may be (:mod:`~wfengine.runtime.sql.parameters`)."""
+        known = formats(sql, PyFormat.TEXT, PyFormat.BINARY)
+        if len(row) != len(known.text):  # (never: the SQL's parameters are the row's)
+            return self._dump(row, [PyFormat.TEXT] * len(row)), None
+        if not known.binary:
+            return self._dump(row, known.text), None
+        values = self._dump(row, known.mixed)
+        transformer = self._state.transformer
+        types = transformer.types
+        if types is not None and known.times_only(row, types):
+            return values, transformer.formats
+        return self._dump(row, known.text), None
 
     def finish(self) -> None:
         """Sync, then read every answer up to the sync's; leaves the connection out of pipeline
