@@ -148,13 +148,13 @@ class Engine(
             store = sql_store(db_url)
         self.store: Store = store if store is not None else MemoryStore()
         use(self.store, self)  # (reopened if closed; closed when its last engine closes)
+        self._turned = self.store if hasattr(self.store, "turn_lock") else None  # (_command)
         self.clock: Clock = clock if clock is not None else SystemClock()
         # (a host's generator's ids are checked as each is taken: strings, non-empty)
         self.ids: IdGenerator = checked_ids(ids) if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()
         self.directory: Directory = adapted
-        #: jobs made by this engine are numbered after those already stored (the tie-breaker
-        #: of jobs due at the same instant)
+        #: jobs this engine makes are numbered after those stored (ties of one due time)
         self._timer_seq = self.store.last_job_seq()
         #: what one instance or command may cost (see :mod:`wfengine.runtime.limits`)
         self.limits = limits if limits is not None else DEFAULT_RUNTIME_LIMITS

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import timedelta
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.errors import (
@@ -58,7 +58,7 @@ from wfengine.runtime.lost_calls import (
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
 from wfengine.runtime.outbox_delivery import Outbox
-from wfengine.runtime.run_budget import RunBudget, entered
+from wfengine.runtime.run_budget import RunBudget, entered, leave_budget
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Step, Store
 from wfengine.runtime.store_users import release
@@ -103,6 +103,9 @@ class EngineBase:
     _origin_body: Callable[[], object] | None = None
     #: held while a command runs (a second one is refused, not queued)
     _command_lock: threading.Lock
+    #: the store when its ``unit()`` is only a re-entrant lock, its ``turn_lock`` (the memory
+    #: store's), which a command takes without waiting (read per command); else None
+    _turned: Any
     #: the thread running the current command (meaningful while ``_in_command``)
     _command_thread: int
     #: the current command's mark (:mod:`~wfengine.runtime.command_callbacks`)
@@ -359,12 +362,27 @@ class EngineBase:
             self._stretched = []
         try:
             try:
-                with self.store.unit():
-                    result = body()
+                # the memory store's turn taken as its unit() takes it when free, without
+                # three Python calls (unit, __enter__, __exit__); else (held by another
+                # engine's thread: a wait with a limit) and on any other store, its unit()
+                turned = self._turned
+                if turned is not None and (turn := turned.turn_lock).acquire(False):
+                    try:
+                        result = body()
+                    finally:
+                        turn.release()
+                else:
+                    with self.store.unit():
+                        result = body()
             except ConcurrencyError as exc:  # the rare path, in a method of its own
                 result = self._run_again(body, exc, mark)
         finally:
-            mark.__exit__()
+            token = mark._token
+            if token is not None and mark._outer is None:  # (its __exit__, inline: a call)
+                leave_budget(token)
+                mark._token = None
+            else:
+                mark.__exit__()
             if outer:
                 self._stretched[:0] = outer
             self._in_command = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -164,6 +165,13 @@ class MemoryStore(StoreOutbox):
         too (:mod:`~wfengine.runtime.call_stops`); an exception that still escapes is a bug,
         and leaves the command's changes as far as it got."""
         return self._turn
+
+    @property
+    def turn_lock(self) -> threading.RLock:
+        """The re-entrant lock under :meth:`unit`: an engine's command takes it without
+        waiting (one call, where ``with unit()`` made three) and enters :meth:`unit` only when
+        another thread holds it, to wait with the limit."""
+        return self._turn._lock
 
     def id_generator(self) -> IdGenerator:
         """The store's one id sequence: engines sharing this store never hand out one id

@@ -20,7 +20,12 @@ only for opening this one.
 
 from __future__ import annotations
 
-from wfengine.expressions.shared_budget import SharedBudget, current_budget, enter_budget
+from wfengine.expressions.shared_budget import _CURRENT, SharedBudget, current_budget, enter_budget
+
+#: undo :func:`entered`'s ``enter_budget`` with its token: what a command's budget's
+#: ``__exit__`` does when it was entered with none around it, without the call (once per
+#: command: ``EngineBase._command``)
+leave_budget = _CURRENT.reset
 
 #: how an evaluation that finds the command's budget spent names it
 _RUN_BUDGET = (
