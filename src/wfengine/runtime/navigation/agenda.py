@@ -114,7 +114,6 @@ class Agenda(NavigatorBase):
         allowed = limits.max_steps - self.spent  # the last step the budget allows
         stretch = limits.commit_every
         step = 0
-        watch = self.watch
         # the store takes the history of a long run as it goes (see TAKE_EVERY); a store
         # without take_history (a host's own) is given it at the commit only
         take: Callable[[ProcessInstance], None] | None = getattr(
@@ -144,7 +143,7 @@ class Agenda(NavigatorBase):
                         for inst in self.step.instances.values():
                             take(inst)
                     if step >= WATCH_FROM:
-                        cycle = watch.repeating(step, agenda, len(agenda))
+                        cycle = self.watch.repeating(step, agenda, len(agenda))
                         if cycle is not None:
                             self._park(cycle)
                             return

@@ -112,17 +112,42 @@ class _JobReads(Protocol):
     def job(self, job_id: str) -> Job | None: ...
 
 
+class _Watch:
+    """A navigator's :class:`~wfengine.runtime.progress.ProgressWatch`, made when first asked
+    (at the command's first application call, or at the step the watch starts looking) and
+    kept in the navigator from then on (a non-data descriptor: the instance's own attribute
+    wins). Why: most commands make a few steps and call nothing, and made one all the same
+    (with the Step's dataclass ``__init__``, half of a navigator's making)."""
+
+    def __get__(self, nav: NavigatorBase, owner: object = None) -> ProgressWatch:
+        watch = nav.__dict__["watch"] = ProgressWatch()
+        return watch
+
+
+#: makes an object without its class's ``__init__`` (a Step whose fields are set at once)
+_new = object.__new__
+
+
 class NavigatorBase:
     """The state of one command's navigation (see :mod:`wfengine.runtime.navigation`)."""
+
+    #: the command's progress watch, made when first asked (see :class:`_Watch`)
+    watch: ProgressWatch = cast(ProgressWatch, _Watch())
 
     def __init__(self, ctx: NavigationContext, now: datetime) -> None:
         self.ctx = ctx
         self.now = now
-        self.step = Step()
+        self.step = step = _new(Step)  # (the fields set here: no dataclass __init__ call)
+        step.instances = {}
+        step.work_items = []
+        step.timers_set = []
+        step.timers_cancelled = []
+        step.outbox = []
+        step.jobs = []
+        step.job_done = step.job_again_at = None
         self._agenda: deque[Work] = deque()
         self._pending_scopes: dict[tuple[str, int], Scope] = {}
         self._new_items: dict[str, WorkItem] = {}
-        self.watch = ProgressWatch()
         #: process instances this command created (bounded: a recursive fan-out), the
         #: stretches of its run before it included
         self.created = 0
