@@ -260,7 +260,7 @@ class Agenda(NavigatorBase):
     ) -> Scope:
         scope_id = inst.next_scope
         inst.next_scope = scope_id + 1
-        scope = Scope(id=scope_id, graph=graph, instance=inst, owner=owner)
+        scope = Scope(scope_id, graph, inst, owner)  # (by position: no keyword look-ups)
         inst.scopes[scope_id] = scope
         return scope
 

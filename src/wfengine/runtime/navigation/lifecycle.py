@@ -156,21 +156,25 @@ class Lifecycle(NavigatorBase):
         where = f"a new instance of process {compiled.process_id!r}"
         sensitive = sensitive - compiled.sensitive_fields if sensitive else sensitive
         values, data = instance_data(compiled, data, self._clock, where, sensitive)
+        # (its first fields by position, and of the rest only those that differ from their
+        # defaults: each keyword is looked for among the 34 parameters, a third of the call)
         inst = ProcessInstance(
-            id=iid,
-            process_id=compiled.process_id,
-            version=version,
-            compiled=compiled,
-            state=_NOT_STARTED,
-            data=values,
-            created_at=self.now,
-            parent_instance=parent[0] if parent else None,
-            parent_activity_instance=parent[1] if parent else None,
-            parent_waits=parent_waits,
+            iid,
+            compiled.process_id,
+            version,
+            compiled,
+            _NOT_STARTED,
+            values,
+            self.now,
             nonce=_nonce(),
-            sensitive_extra=sensitive,
             closing={},  # nothing in it yet: its commits look only at what closes
         )
+        if parent:  # a subflow's
+            inst.parent_instance, inst.parent_activity_instance = parent
+        if parent_waits:
+            inst.parent_waits = parent_waits
+        if sensitive:
+            inst.sensitive_extra = sensitive
         # what the starter gave, as the instance holds it (converted to the fields' types) and
         # as the trail keeps values (secrets hidden)
         given = audit_values(data, inst.sensitive_fields) if data else None
