@@ -184,15 +184,13 @@ class InstanceCreated:
     parent_activity_instance_id: str | None = None
 
     def detail(self) -> Any:
-        found: dict[str, Any] = {"version": self.version}
-        if self.data is not None:
-            found["data"] = self.data
-        if self.user is not None:
-            found["user"] = self.user
-        if self.parent_instance_id is not None:
-            found["parent_instance_id"] = self.parent_instance_id
-            found["parent_activity_instance_id"] = self.parent_activity_instance_id
-        return found
+        return _created_detail(
+            self.version,
+            self.data,
+            self.user,
+            self.parent_instance_id,
+            self.parent_activity_instance_id,
+        )
 
     @classmethod
     def of(cls, detail: Any) -> Self:
@@ -226,18 +224,68 @@ class InstanceStateChanged:
     by: str | None = None
 
     def detail(self) -> Any:
-        if self.previous is None and self.user is None and self.by is None:
-            return self.state
-        found = {"state": self.state, "previous": self.previous, "user": self.user}
-        if self.by is not None:
-            found["by"] = self.by
-        return found
+        return _state_detail(self.state, self.previous, self.user, self.by)
 
     @classmethod
     def of(cls, detail: Any) -> Self:
         if isinstance(detail, str):
             return cls(detail)
         return cls(detail["state"], detail.get("previous"), detail.get("user"), detail.get("by"))
+
+
+def _created_detail(
+    version: int,
+    data: dict[str, Any] | None,
+    user: str | None,
+    parent_instance_id: str | None,
+    parent_activity_instance_id: str | None,
+) -> dict[str, Any]:
+    """:meth:`InstanceCreated.detail` (and :func:`instance_created`'s)."""
+    found: dict[str, Any] = {"version": version}
+    if data is not None:
+        found["data"] = data
+    if user is not None:
+        found["user"] = user
+    if parent_instance_id is not None:
+        found["parent_instance_id"] = parent_instance_id
+        found["parent_activity_instance_id"] = parent_activity_instance_id
+    return found
+
+
+def _state_detail(state: str, previous: str | None, user: str | None, by: str | None) -> Any:
+    """:meth:`InstanceStateChanged.detail` (and :func:`state_changed`'s)."""
+    if previous is None and user is None and by is None:
+        return state
+    found = {"state": state, "previous": previous, "user": user}
+    if by is not None:
+        found["by"] = by
+    return found
+
+
+#: the kinds :func:`instance_created` and :func:`state_changed` record, as plain text
+_CREATED_TEXT: str = EventKind.INSTANCE_CREATED.value
+_STATE_TEXT: str = EventKind.INSTANCE_STATE.value
+
+
+def instance_created(
+    at: datetime, version: int, data: dict[str, Any] | None, user: str | None
+) -> Change:
+    """``change(at, InstanceCreated(version, data, user))`` without making the payload: a
+    frozen dataclass sets each field through ``object.__setattr__`` (the payload and its
+    change some 800 ns, of every start)."""
+    return (at, _CREATED_TEXT, None, None, _created_detail(version, data, user, None, None))
+
+
+def state_changed(
+    at: datetime,
+    state: str,
+    previous: str | None = None,
+    user: str | None = None,
+    by: str | None = None,
+) -> Change:
+    """``change(at, InstanceStateChanged(state, previous, user, by))`` without making the
+    payload (see :func:`instance_created`): every instance's start and close record one."""
+    return (at, _STATE_TEXT, None, None, _state_detail(state, previous, user, by))
 
 
 def state_entered(detail: Any) -> str | None:

@@ -15,9 +15,9 @@ from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import CompiledProcess, FittedInitial
 from wfengine.runtime.history import (
     IncidentAborted,
-    InstanceCreated,
-    InstanceStateChanged,
     change,
+    instance_created,
+    state_changed,
 )
 from wfengine.runtime.instance import (
     ActivityInstance,
@@ -178,7 +178,7 @@ class Lifecycle(NavigatorBase):
         # what the starter gave, as the instance holds it (converted to the fields' types) and
         # as the trail keeps values (secrets hidden)
         given = audit_values(data, inst.sensitive_fields) if data else None
-        inst.changes.append(change(self.now, InstanceCreated(version, given, user)))
+        inst.changes.append(instance_created(self.now, version, given, user))
         self.touch(inst)
         return inst
 
@@ -193,8 +193,7 @@ class Lifecycle(NavigatorBase):
         inst.started_at = self.now
         # the state it left is kept even when nobody asked (a host's start, a subflow's):
         # TC-1015's state-change record carries both, and a reader should not have to guess
-        started = InstanceStateChanged(_RUNNING_TEXT, _TEXT[previous], user)
-        inst.changes.append(change(self.now, started))
+        inst.changes.append(state_changed(self.now, _RUNNING_TEXT, _TEXT[previous], user))
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         self.touch(inst)
         root = self._new_scope(inst, inst.compiled.graph, None)
@@ -245,10 +244,10 @@ class Lifecycle(NavigatorBase):
         inst.state = state
         inst.completed_at = self.now
         if state is _P_COMPLETED:  # the engine's own doing: nobody asked for it
-            closed = InstanceStateChanged(_TEXT[state], _TEXT[previous])
+            closed = state_changed(self.now, _TEXT[state], _TEXT[previous])
         else:
-            closed = InstanceStateChanged(_TEXT[state], _TEXT[previous], user, by)
-        inst.changes.append(change(self.now, closed))
+            closed = state_changed(self.now, _TEXT[state], _TEXT[previous], user, by)
+        inst.changes.append(closed)
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         if inst.parent_waits and inst.parent_instance is not None:
             self._subflow_closed(inst)
