@@ -22,6 +22,7 @@ from wfengine.runtime.history import BoundaryFired, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
+from wfengine.runtime.scope_empties import NO_SCOPE_TIMERS
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.values import owned_values
 
@@ -96,7 +97,7 @@ class EventSubprocesses(NavigatorBase):
         if ahead is None:
             return skipped
         index = SCOPE_TIMER - (scope.id * SCOPE_TIMERS + sub.trigger.position)
-        scope.timers.append(self._new_timer(inst, inst.id, index, ahead).id)
+        scope.timers = [*scope.timers, self._new_timer(inst, inst.id, index, ahead).id]
         return skipped
 
     def _scope_timer_fired(self, inst: ProcessInstance, timer: Timer) -> None:
@@ -109,7 +110,8 @@ class EventSubprocesses(NavigatorBase):
         sub = scope.graph.event_subs[position]
         if not self._may_fire(inst, scope.owner, scope.graph.activities[sub.block].id, timer.id):
             return  # (held back: it stays the scope's, withdrawn as the scope closes)
-        scope.timers.remove(timer.id)
+        scope.timers = [t for t in scope.timers if t != timer.id]  # (its own list: the
+        # shared empty one is never changed, see runtime.scope_empties; ids are unique)
         b = sub.trigger
         fired = scope.fired.get(position, 0) + 1
         if not b.interrupting and (b.repeat == 0 or fired < b.repeat):
@@ -152,4 +154,4 @@ class EventSubprocesses(NavigatorBase):
     def _disarm_scope(self, scope: Scope) -> None:
         if scope.timers:
             self.step.timers_cancelled.extend(scope.timers)
-            scope.timers = []
+            scope.timers = NO_SCOPE_TIMERS

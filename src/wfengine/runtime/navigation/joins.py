@@ -51,7 +51,7 @@ class Joins(NavigatorBase):
                 rnd = scope.rounds[ca.index] = [0, 0, 0]
             elif len(rnd) < 3:  # a round stored before the branches were kept
                 rnd.append(0)
-            scope.pending.add(ca.index)
+            own_pending(scope).add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
             came = rnd[2] >> ct.slot & 1
             if rnd[1] and came and ca.n_in > 1:
@@ -80,7 +80,7 @@ class Joins(NavigatorBase):
                     self._consume(scope, ca, ca.n_in)
                 _drop_if_empty(scope, ca.index)
         else:  # JOIN_OR: decided when the work runs out
-            scope.pending.add(ca.index)
+            own_pending(scope).add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
 
     def branch_lost(self, ai: ActivityInstance) -> None:
@@ -240,7 +240,7 @@ class Joins(NavigatorBase):
                 if _blocked(scope.graph, ca, scope.places, filled):
                     continue  # a token can still arrive
                 if ca.join == JOIN_OR:
-                    scope.pending.discard(index)
+                    _unpend(scope, index)
                     if waiting is None:
                         continue
                     n = 0
@@ -249,14 +249,14 @@ class Joins(NavigatorBase):
                             waiting[i] = c - 1
                             n += 1
                     if any(waiting):
-                        scope.pending.add(index)
+                        own_pending(scope).add(index)
                         self._pending_scopes[(scope.instance.id, scope.id)] = scope
                     else:
                         del scope.tokens[index]
                     if n:
                         self._consume(scope, ca, n)
                 else:  # Complex: the round is over
-                    scope.pending.discard(index)
+                    _unpend(scope, index)
                     rnd = scope.rounds.get(index)
                     if rnd is not None and not rnd[1] and waiting is not None and any(waiting):
                         self._never_held(scope, ca, rnd[0])  # the tokens wait
@@ -379,3 +379,20 @@ def _open_join_incidents(scope: Scope, ca: CActivity) -> Iterator[Incident]:
         here = incident.join_index == ca.index and incident.scope_id == scope.id
         if here and not incident.resolved:
             yield incident
+
+
+def own_pending(scope: Scope) -> set[int]:
+    """``scope``'s pending joins, to add to: its own set (the shared empty
+    :data:`~wfengine.runtime.scope_empties.NO_PENDING` replaced by a new one first)."""
+    pending = scope.pending
+    if type(pending) is not set:
+        pending = scope.pending = set()
+    return pending
+
+
+def _unpend(scope: Scope, index: int) -> None:
+    """Join ``index`` of ``scope`` is no longer pending (a look first: the scope may have been
+    emptied meanwhile, its pending joins then the shared empty set, never changed)."""
+    pending = scope.pending
+    if index in pending:
+        pending.discard(index)

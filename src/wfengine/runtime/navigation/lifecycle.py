@@ -38,6 +38,7 @@ from wfengine.runtime.outbox import (
     instance_state_entry,
     work_item_entry,
 )
+from wfengine.runtime.scope_empties import NO_PENDING
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import WorkItemCancelled
@@ -238,7 +239,7 @@ class Lifecycle(NavigatorBase):
             scope.closed = True
             scope.tokens.clear()
             scope.places.clear()
-            scope.pending.clear()
+            scope.pending = NO_PENDING  # (the shared empty one: see runtime.scope_empties)
             scope.count = 0
         previous = inst.state
         inst.state = state
@@ -355,7 +356,7 @@ class Lifecycle(NavigatorBase):
                 self._cancel_activity(ai, state, count=False, user=user)  # its MI instances too
         scope.tokens.clear()
         scope.places.clear()
-        scope.pending.clear()
+        scope.pending = NO_PENDING
         scope.rounds.clear()
         scope.count = 0
         self._unready(scope)
