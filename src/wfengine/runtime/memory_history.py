@@ -15,7 +15,7 @@ flat took an in-memory run of 100-activity instances from 63,000 to 73,000 activ
 from __future__ import annotations
 
 from datetime import datetime
-from typing import get_args
+from typing import Any, get_args
 
 from wfengine.runtime.instance import ProcessInstance, retire
 from wfengine.runtime.packed_log import PACK_AT, Log, pack
@@ -43,33 +43,55 @@ Kept = tuple[
 _KEPT_FIELDS = len(get_args(Kept))
 
 
+#: each state's text, as a retired activity instance keeps it
+_TEXT = {state: state.value for state in ActivityState}
+
+
+def _sealed(logs: dict[str, Log | tuple[Any, ...]], instance_id: str) -> None:
+    """Keep the log of a closed instance, a list while short, as a tuple. Why: the garbage
+    collector tracks every list for as long as it lives, and rescans it on each full pass,
+    which comes sooner the more such objects a run leaves behind; a tuple of plain values
+    (text, times, numbers, None) it stops tracking at its first look. A closed instance's log
+    rarely grows again; one that does is a list again first."""
+    log = logs.get(instance_id)
+    if type(log) is list:
+        logs[instance_id] = tuple(log)
+
+
 class MemoryHistory:
     """The history of every instance of one memory store."""
 
     def __init__(self) -> None:
         #: per instance, the fields of its retired activity instances (:data:`Kept`), flat
-        #: (a long run's packed as they grow: see :mod:`wfengine.runtime.packed_log`)
-        self._retired: dict[str, Log] = {}
-        self._traces: dict[str, Log] = {}
+        #: (a long run's packed as they grow: see :mod:`wfengine.runtime.packed_log`; a
+        #: closed instance's a tuple: see :func:`_sealed`)
+        self._retired: dict[str, Log | tuple[Any, ...]] = {}
+        self._traces: dict[str, Log | tuple[Any, ...]] = {}
 
     def take(self, inst: ProcessInstance) -> None:
-        """At a commit of ``inst``: take its trace entries and closed activity instances."""
+        """At a commit of ``inst``: take its trace entries and closed activity instances.
+        Those of a closed instance are sealed (:func:`_sealed`)."""
+        iid = inst.id
         trace = inst.trace
         if trace:
-            known = self._traces.get(inst.id)
+            known = self._traces.get(iid)
             if known is None:
-                self._traces[inst.id] = trace
+                self._traces[iid] = trace
             else:
+                if isinstance(known, tuple):  # sealed, and changed again (see _sealed)
+                    known = self._traces[iid] = list(known)
                 known.extend(trace)
                 if len(known) >= PACK_AT:
-                    self._traces[inst.id] = pack(known)
+                    self._traces[iid] = pack(known)
             inst.trace_base += len(trace)
             inst.trace = []
         retired = retire(inst)
         if retired:
-            fields = self._retired.get(inst.id)
+            fields = self._retired.get(iid)
             if fields is None:
-                self._retired[inst.id] = fields = []
+                self._retired[iid] = fields = []
+            elif isinstance(fields, tuple):
+                fields = self._retired[iid] = list(fields)
             add = fields.extend
             for ai in retired:  # its :data:`Kept` fields, written out (a call each before)
                 parent = ai.mi_parent
@@ -77,7 +99,7 @@ class MemoryHistory:
                     (
                         ai.id,
                         ai.act.id,
-                        ai.state,  # a StrEnum member is its text
+                        _TEXT[ai.state],  # (plain text: an enum member is tracked)
                         ai.started_at,
                         ai.completed_at,
                         ai.iterations,
@@ -90,7 +112,10 @@ class MemoryHistory:
                     )
                 )
             if len(fields) >= PACK_AT:
-                self._retired[inst.id] = pack(fields)
+                self._retired[iid] = pack(fields)
+        if inst.state.is_closed:
+            _sealed(self._traces, iid)
+            _sealed(self._retired, iid)
 
     def activities(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         # the kept fields are the snapshot's, in its order, but the instance id (and what an
