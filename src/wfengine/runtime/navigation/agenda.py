@@ -72,7 +72,7 @@ class Agenda(NavigatorBase):
             if spent is not None:  # (and the instances it created, the expressions' work:
                 # the same run's counts)
                 job.payload = {"steps": spent, "created": self.created, "work": run_spent()}
-                self.stretched.append(job)
+                self.stretched = [*self.stretched, job]  # (see NavigatorBase.stretched)
             self.step.jobs.append(job)
             self.touch(inst)
             inst.changes.append(change(self.now, InstanceDeferred(job.id)))

@@ -10,7 +10,7 @@ its own and the type checker sees every call.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from enum import IntEnum
 from typing import Any, Protocol, cast
@@ -133,6 +133,23 @@ class NavigatorBase:
 
     #: the command's progress watch, made when first asked (see :class:`_Watch`)
     watch: ProgressWatch = cast(ProgressWatch, _Watch())
+    # the counts and marks below start as these class attributes, set on the navigator only
+    # once written (plain values: nothing shared is changed): a navigator is made per command
+    #: process instances this command created (bounded: a recursive fan-out), the
+    #: stretches of its run before it included
+    created: int = 0
+    #: activity instances this command gave a call key (see :meth:`call_key`)
+    _keyed: int = 0
+    #: the process instance keyed last, and its keys' first part (``origin@mark.``)
+    _keyed_in: object = None
+    _key_prefix: str = ""
+    #: automatic steps run before this command in the same run (earlier stretches):
+    #: counted against the step budget
+    spent: int = 0
+    #: the ``continue`` jobs this command left for the rest of a long run (see
+    #: ``RuntimeLimits.commit_every``); the engine runs them once it committed (a new
+    #: sequence each time one is added: this empty one is every navigator's first)
+    stretched: Sequence[Job] = ()
 
     def __init__(self, ctx: NavigationContext, now: datetime) -> None:
         self.ctx = ctx
@@ -148,24 +165,10 @@ class NavigatorBase:
         self._agenda: deque[Work] = deque()
         self._pending_scopes: dict[tuple[str, int], Scope] = {}
         self._new_items: dict[str, WorkItem] = {}
-        #: process instances this command created (bounded: a recursive fan-out), the
-        #: stretches of its run before it included
-        self.created = 0
-        #: activity instances this command gave a call key (see :meth:`call_key`)
-        self._keyed = 0
-        #: the process instance keyed last, and its keys' first part (``origin@mark.``)
-        self._keyed_in: object = None
-        self._key_prefix = ""
         #: multi-instance activities this command started: their flow condition is not
         #: tested again for a data change before an instance of theirs completed (see
         #: ``Events._test_mi_flow``)
         self.started_mi: set[str] = set()
-        #: automatic steps run before this command in the same run (earlier stretches):
-        #: counted against the step budget
-        self.spent = 0
-        #: the ``continue`` jobs this command left for the rest of a long run (see
-        #: ``RuntimeLimits.commit_every``); the engine runs them once it committed
-        self.stretched: list[Job] = []
 
     def call_key(self, ai: ActivityInstance) -> str:
         """The first part of the idempotency keys of ``ai``'s application calls: the
