@@ -115,14 +115,15 @@ class Agenda(NavigatorBase):
         stretch = limits.commit_every
         step = 0
         # the store takes the history of a long run as it goes (see TAKE_EVERY); a store
-        # without take_history (a host's own) is given it at the commit only
-        take: Callable[[ProcessInstance], None] | None = getattr(
-            self.ctx.store, "take_history", None
-        )
+        # without take_history (a host's own) is given it at the commit only. Looked up once
+        # a step is due that may take it: most commands end before (a bound method made and
+        # dropped per command)
+        take: Callable[[ProcessInstance], None] | None = None
         # (a due step earlier than needed is harmless: each test below is exact)
         if allowed >= _FIRST_DUE and stretch >= _FIRST_DUE:
             due = _FIRST_DUE
         else:
+            take = getattr(self.ctx.store, "take_history", None)
             due = _next_due(step, allowed, stretch, take is not None)
         while True:
             if defer and agenda:
@@ -131,6 +132,8 @@ class Agenda(NavigatorBase):
             while agenda:
                 step += 1
                 if step >= due:  # (one test per step for the four that are seldom due)
+                    if take is None:
+                        take = getattr(self.ctx.store, "take_history", None)
                     if step > allowed:
                         self._park()
                         return
