@@ -20,7 +20,7 @@ from typing import Any, get_args
 from wfengine.runtime.instance import ProcessInstance, retire
 from wfengine.runtime.packed_log import PACK_AT, Log, pack
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
-from wfengine.runtime.states import ActivityState
+from wfengine.runtime.states import ActivityState, ProcessState
 
 #: the fields of a retired activity instance: id, activity id, state, started, completed,
 #: iterations, multi-instance index, work item, subflow, incident, performer, multi-instance
@@ -45,6 +45,8 @@ _KEPT_FIELDS = len(get_args(Kept))
 
 #: each state's text, as a retired activity instance keeps it
 _TEXT = {state: state.value for state in ActivityState}
+#: the closed process states, read once (``is_closed`` is a property call per commit)
+_CLOSED = frozenset(state for state in ProcessState if state.is_closed)
 
 
 def _sealed(logs: dict[str, Log | tuple[Any, ...]], instance_id: str) -> None:
@@ -113,7 +115,7 @@ class MemoryHistory:
                 )
             if len(fields) >= PACK_AT:
                 self._retired[iid] = pack(fields)
-        if inst.state.is_closed:
+        if inst.state in _CLOSED:
             _sealed(self._traces, iid)
             _sealed(self._retired, iid)
 
