@@ -70,3 +70,49 @@ def test_a_job_snapshot_copies_its_fields() -> None:
     assert {f.name: getattr(shown, f.name) for f in dataclasses.fields(JobSnapshot)} == {
         f.name: getattr(job, f.name) for f in dataclasses.fields(JobSnapshot)
     }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Base:
+    a: str
+    b: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Derived(_Base):
+    """A snapshot class whose layout has its base's slots: no plain twin of it may become
+    one (Python refuses the ``__class__`` change), so it is copied through its setters."""
+
+    c: str
+    d: bool = dataclasses.field(default=False, metadata=WORKED_OUT)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Plain:
+    a: str
+    b: int
+    d: bool = dataclasses.field(default=False, metadata=WORKED_OUT)
+
+
+@pytest.mark.parametrize("kind", [_Plain, _Derived])
+def test_a_copy_is_the_snapshot_class_itself_frozen_whichever_way_it_is_made(kind: type) -> None:
+    class Source:
+        a, b, c, d = "x", 3, "y", True  # (d is worked out: never read from the source)
+
+    shown = copy_snapshot(kind, Source())
+    assert type(shown) is kind and shown.a == "x" and shown.b == 3 and shown.d is False
+    assert shown == kind(**{f.name: getattr(shown, f.name) for f in dataclasses.fields(kind)})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        shown.a = "z"
+    if kind is _Derived:
+        assert shown.c == "y"
+    assert copy_snapshot(kind, Source()) is not shown  # (a new copy each time)
+
+
+def test_a_work_item_snapshot_pickles_as_one_built_by_its_constructor() -> None:
+    import pickle
+
+    engine = Engine()
+    (shown,) = engine.work_items(_offered(engine))
+    again = pickle.loads(pickle.dumps(shown))
+    assert again == shown and type(again) is WorkItemSnapshot
