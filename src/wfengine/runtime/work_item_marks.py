@@ -44,13 +44,14 @@ def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
     no more than it did."""
     if not records:  # (every step's last look at an instance's work: none left)
         return []
-    if len(records) == 1:  # (an instance's one item, at most steps: no comprehension's call)
-        one = records[0]
-        open_in = [one.instance_id] if one.state in _OPEN else []
-    else:
-        open_in = [w.instance_id for w in records if w.state in _OPEN]
-        if len(open_in) > 1:  # (one instance's items, or a user's: each instance once)
-            open_in = list(dict.fromkeys(open_in))
+    if len(records) == 1:  # (an instance's one item, at most steps: no comprehension's call,
+        one = records[0]  # no list of the instances to look up but the store's argument)
+        if one.state in _OPEN and _suspended_among(store, [one.instance_id]):
+            return [work_item_snapshot(one, suspended=True)]
+        return [_COPY(one)]
+    open_in = [w.instance_id for w in records if w.state in _OPEN]
+    if len(open_in) > 1:  # (one instance's items, or a user's: each instance once)
+        open_in = list(dict.fromkeys(open_in))
     suspended = _suspended_among(store, open_in) if open_in else None
     if not suspended:  # (nearly always: one copy per item, no second look at its state)
         return [_COPY(w) for w in records]
