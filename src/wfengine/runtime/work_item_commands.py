@@ -523,7 +523,7 @@ class WorkItemCommands(EngineBase):
             if change_item is None:  # complete: navigation records it and moves on
                 if user is not None and item.holder is None:
                     item.holder = user
-                nav.complete_work_item(item, values, user)
+                nav.complete_work_item(ai, item, values, user)  # (ai: touched above)
                 self._commit(nav)
                 return None
             had = (item.holder, item.owner)  # (who has it in hand: see _taken_from)

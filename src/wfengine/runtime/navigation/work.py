@@ -417,11 +417,16 @@ class Work(People):
             self._four_eyes_now(inst, key, copies, but=item.activity_instance_id)
 
     def complete_work_item(
-        self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
+        self,
+        ai: ActivityInstance,
+        item: WorkItem,
+        data: Mapping[str, Any] | None,
+        user: str | None = None,
     ) -> None:
-        inst = self.instance(item.instance_id)
-        ai = inst.activities[item.activity_instance_id]
-        self.touch(inst)
+        """``item``, the work item of ``ai``, is done. ``ai`` as the command found it, in an
+        instance it has touched: not looked up again here (the instance, the activity
+        instance and the touch were each twice per completion)."""
+        inst = ai.scope.instance
         now = self.now
         item.state = _DONE
         item.completed_at = now
