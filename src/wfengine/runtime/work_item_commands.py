@@ -452,7 +452,8 @@ class WorkItemCommands(EngineBase):
         data: Mapping[str, Any] | None = None,
         undeclared: bool = False,
     ) -> None:
-        check_work_item_id(work_item_id, COMMANDS[operation])
+        if operation != "complete":  # (complete_work_item checked it first, before its data)
+            check_work_item_id(work_item_id, COMMANDS[operation])
 
         def body() -> NotAuthorizedError | None:
             item = self.store.work_item(work_item_id)
