@@ -433,8 +433,11 @@ class Work(People):
         performer = ai.performer = user or item.holder
         step = self.step
         step.work_items.append(item)
-        entry = work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp(), **in_hand(item))
-        step.outbox.append(entry)  # (its holder and owner hear of it with its assignees)
+        if item.holder is None and item.owner is None:  # (nobody had it in hand: no call)
+            entry = work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp())
+        else:  # its holder and owner hear of it with its assignees
+            entry = work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp(), **in_hand(item))
+        step.outbox.append(entry)
         # the activity names the item done on it, open or closed, until another is offered
         # on it (a loop's next round): closed later (an incident's retry, an asynchronous
         # application's answer), it named none. Readers of open work look at the item's
