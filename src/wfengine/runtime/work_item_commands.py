@@ -456,22 +456,22 @@ class WorkItemCommands(EngineBase):
             check_work_item_id(work_item_id, COMMANDS[operation])
 
         def body() -> NotAuthorizedError | None:
-            item = self.store.work_item(work_item_id)
-            inst = self.store.instance(item.instance_id)
+            store = self.store
+            item = store.work_item(work_item_id)
+            inst = store.instance(item.instance_id)
             if not may_act(item, inst, target, operation):
                 refuse_act(subject_of(work_item_id, item, inst), item, inst, target, operation)
             nav = self._nav()
             nav.touch(inst)
             where = (item.activity_instance_id, item.activity_id)
             ai = inst.activities[item.activity_instance_id]
+            adhoc = ai.scope.graph.adhoc_sequential  # (read once: asked twice below)
             # what the errors and checks below name: made only when one of them may need it
             # (three reprs per command before, for most commands' nothing)
             subject = (
-                subject_of(work_item_id, item, inst)
-                if user is not None or data or ai.scope.graph.adhoc_sequential
-                else ""
+                subject_of(work_item_id, item, inst) if user is not None or data or adhoc else ""
             )
-            if operation in ("start", "complete") and ai.scope.graph.adhoc_sequential:
+            if adhoc and operation in ("start", "complete"):  # (the cheaper test first)
                 busy = turn_taken(ai.scope, lambda wid: self.store.work_item(wid).state, ai)
                 if busy is not None:
                     raise IllegalStateError(
