@@ -135,8 +135,6 @@ if _typing.TYPE_CHECKING:
         ScriptAssigned,
         SignalReceived,
         SubflowStarted,
-        WorkItemCompleted,
-        WorkItemOffered,
     )
     from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
     from wfengine.runtime.limits import RuntimeLimits
@@ -172,8 +170,10 @@ if _typing.TYPE_CHECKING:
         ReminderDue,
         WorkItemAllocated,
         WorkItemCancelled,
+        WorkItemCompleted,
         WorkItemDelegated,
         WorkItemEscalated,
+        WorkItemOffered,
         WorkItemReassigned,
         WorkItemReleased,
         WorkItemReturned,
@@ -490,11 +490,11 @@ _LAZY: dict[str, str] = {
     "WayOn": "wfengine.runtime.snapshots",
     "WorkItemAllocated": "wfengine.runtime.work_item_events",
     "WorkItemCancelled": "wfengine.runtime.work_item_events",
-    "WorkItemCompleted": "wfengine.runtime.history",
+    "WorkItemCompleted": "wfengine.runtime.work_item_events",
     "WorkItemData": "wfengine.runtime.snapshots",
     "WorkItemDelegated": "wfengine.runtime.work_item_events",
     "WorkItemEscalated": "wfengine.runtime.work_item_events",
-    "WorkItemOffered": "wfengine.runtime.history",
+    "WorkItemOffered": "wfengine.runtime.work_item_events",
     "WorkItemReassigned": "wfengine.runtime.work_item_events",
     "WorkItemReleased": "wfengine.runtime.work_item_events",
     "WorkItemReturned": "wfengine.runtime.work_item_events",

@@ -20,7 +20,7 @@ from wfengine import (
     write_csv,
     write_jsonl,
 )
-from wfengine.runtime import history
+from wfengine.runtime import history, work_item_events
 
 ORG = {"users": [{"id": "alice", "roles": ["clerk"]}]}
 
@@ -52,11 +52,11 @@ def test_a_completion_with_no_user_names_its_item(store: str, tmp_path: Path) ->
     assert json.loads(jsonl_out.getvalue())["work_item_id"] == item
 
 
-def _old_detail(self: history.WorkItemCompleted) -> Any:
+def _old_detail(work_item_id: str, user: str | None, data: dict[str, Any] | None) -> Any:
     """What the writer recorded before: the bare id for a completion with no user or data."""
-    if self.user is None and self.data is None:
-        return self.work_item_id
-    return {"work_item": self.work_item_id, "user": self.user, "data": self.data}
+    if user is None and data is None:
+        return work_item_id
+    return {"work_item": work_item_id, "user": user, "data": data}
 
 
 def test_an_old_bare_id_completion_still_verifies_names_its_item_and_counts(
@@ -64,7 +64,7 @@ def test_an_old_bare_id_completion_still_verifies_names_its_item_and_counts(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'wf.db'}"
     with monkeypatch.context() as old:
-        old.setattr(history.WorkItemCompleted, "detail", _old_detail)
+        old.setattr(work_item_events, "_completed_detail", _old_detail)
         with Engine(db_url=url, directory=Organisation.from_data(ORG)) as e:
             iid, item = _started(e)
             e.claim_work_item(item, "alice")

@@ -1,7 +1,9 @@
-"""The changes a start and a close record without making their payloads
-(:func:`~wfengine.runtime.history.instance_created`,
-:func:`~wfengine.runtime.history.state_changed`) are those ``change`` makes of the payloads,
-and read back as them."""
+"""The changes a start, a close, an offer and a completion record without making their
+payloads (:func:`~wfengine.runtime.history.instance_created`,
+:func:`~wfengine.runtime.history.state_changed`,
+:func:`~wfengine.runtime.work_item_events.item_offered`,
+:func:`~wfengine.runtime.work_item_events.item_completed`) are those ``change`` makes of the
+payloads, and read back as them."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from datetime import UTC, datetime
 from wfengine.runtime.history import (
     InstanceCreated,
     InstanceStateChanged,
+    WorkItemCompleted,
+    WorkItemOffered,
     change,
     instance_created,
     read_payload,
     state_changed,
 )
+from wfengine.runtime.work_item_events import item_completed, item_offered
 
 AT = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
 
@@ -35,4 +40,20 @@ def test_instance_created_is_the_payloads_change() -> None:
             made = instance_created(AT, 3, data, user)
             payload = InstanceCreated(3, data, user)
             assert made == change(AT, payload)
+            assert read_payload(made[1], made[4]) == payload
+
+
+def test_item_offered_is_the_payloads_change() -> None:
+    made = item_offered(AT, "wi-3", "pi-1:4", "review")
+    payload = WorkItemOffered("wi-3")
+    assert made == change(AT, payload, "pi-1:4", "review")
+    assert read_payload(made[1], made[4]) == payload
+
+
+def test_item_completed_is_the_payloads_change() -> None:
+    for user in (None, "ann"):
+        for data in (None, {"x": 1, "secret": "***"}):
+            made = item_completed(AT, "wi-3", user, data, "pi-1:4", "review")
+            payload = WorkItemCompleted("wi-3", user, data)
+            assert made == change(AT, payload, "pi-1:4", "review")
             assert read_payload(made[1], made[4]) == payload

@@ -48,9 +48,10 @@ from typing import TYPE_CHECKING, Any
 from wfengine.runtime.activity_durations import ActivityDurations, Rounds, Span
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deadline_events import ended_activity
-from wfengine.runtime.history import EventKind, WorkItemCompleted
+from wfengine.runtime.history import EventKind
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
+from wfengine.runtime.work_item_events import WorkItemCompleted
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine

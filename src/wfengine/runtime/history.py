@@ -44,8 +44,10 @@ from wfengine.runtime.work_item_events import (
     ReminderDue,
     WorkItemAllocated,
     WorkItemCancelled,
+    WorkItemCompleted,
     WorkItemDelegated,
     WorkItemEscalated,
+    WorkItemOffered,
     WorkItemReassigned,
     WorkItemReleased,
     WorkItemReturned,
@@ -417,53 +419,6 @@ class SubflowStarted:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail)
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItemOffered:
-    """Work item ``work_item_id`` was offered to its performer.
-
-    Its detail names the item as ``work_item`` (what the trail's ``work_item_id`` column and
-    an export's grouping by item read); an event written before that is the bare id."""
-
-    KIND: ClassVar[str] = EventKind.WORK_ITEM_OFFERED
-    work_item_id: str
-
-    def detail(self) -> Any:
-        return {"work_item": self.work_item_id}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail if isinstance(detail, str) else detail["work_item"])
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItemCompleted:
-    """Work item ``work_item_id`` was completed, by ``user`` when one was named (the host's
-    own code and ``wfengine run`` complete items without one), writing ``data`` into the
-    instance (a sensitive field's as ``"***"``; None when it wrote nothing): the WfMC audit
-    data's attributes assigned by a person."""
-
-    KIND: ClassVar[str] = EventKind.WORK_ITEM_COMPLETED
-    work_item_id: str
-    user: str | None = None
-    data: dict[str, Any] | None = None
-
-    def detail(self) -> Any:
-        # always an object naming the item, so the trail's work_item_id says which item
-        # (rows written before kept a completion with no user and no data as the bare id,
-        # which :meth:`of` and :func:`wfengine.runtime.store.header_ids` still read)
-        if self.data is not None:
-            return {"work_item": self.work_item_id, "user": self.user, "data": self.data}
-        if self.user is None:
-            return {"work_item": self.work_item_id}
-        return {"work_item": self.work_item_id, "user": self.user}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        if isinstance(detail, str):  # a row written before the detail always named its item
-            return cls(detail)
-        return cls(detail["work_item"], detail.get("user"), detail.get("data"))
 
 
 @dataclass(frozen=True, slots=True)

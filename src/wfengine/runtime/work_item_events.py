@@ -9,6 +9,7 @@ that changes nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Self
 
 
@@ -275,3 +276,81 @@ class OperationRefused:
             detail["reason"],
             detail.get("work_item"),
         )
+
+
+_OFFERED_TEXT = "work_item.offered"
+_COMPLETED_TEXT = "work_item.completed"
+
+
+def item_offered(
+    at: datetime, work_item_id: str, activity_instance_id: str, activity_id: str
+) -> tuple[datetime, str, str | None, str | None, Any]:
+    """``change(at, WorkItemOffered(work_item_id), ...)`` without making the payload (see
+    :func:`wfengine.runtime.history.instance_created`): every offer of work records one."""
+    return (at, _OFFERED_TEXT, activity_instance_id, activity_id, {"work_item": work_item_id})
+
+
+def item_completed(
+    at: datetime,
+    work_item_id: str,
+    user: str | None,
+    data: dict[str, Any] | None,
+    activity_instance_id: str,
+    activity_id: str,
+) -> tuple[datetime, str, str | None, str | None, Any]:
+    """``change(at, WorkItemCompleted(work_item_id, user, data), ...)`` without making the
+    payload (see :func:`wfengine.runtime.history.instance_created`): every completion
+    records one."""
+    detail = _completed_detail(work_item_id, user, data)
+    return (at, _COMPLETED_TEXT, activity_instance_id, activity_id, detail)
+
+
+def _completed_detail(work_item_id: str, user: str | None, data: dict[str, Any] | None) -> Any:
+    # always an object naming the item, so the trail's work_item_id says which item
+    # (rows written before kept a completion with no user and no data as the bare id,
+    # which WorkItemCompleted.of and wfengine.runtime.store.header_ids still read)
+    if data is not None:
+        return {"work_item": work_item_id, "user": user, "data": data}
+    if user is None:
+        return {"work_item": work_item_id}
+    return {"work_item": work_item_id, "user": user}
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemOffered:
+    """Work item ``work_item_id`` was offered to its performer.
+
+    Its detail names the item as ``work_item`` (what the trail's ``work_item_id`` column and
+    an export's grouping by item read); an event written before that is the bare id."""
+
+    KIND: ClassVar[str] = _OFFERED_TEXT
+    work_item_id: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail if isinstance(detail, str) else detail["work_item"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemCompleted:
+    """Work item ``work_item_id`` was completed, by ``user`` when one was named (the host's
+    own code and ``wfengine run`` complete items without one), writing ``data`` into the
+    instance (a sensitive field's as ``"***"``; None when it wrote nothing): the WfMC audit
+    data's attributes assigned by a person."""
+
+    KIND: ClassVar[str] = _COMPLETED_TEXT
+    work_item_id: str
+    user: str | None = None
+    data: dict[str, Any] | None = None
+
+    def detail(self) -> Any:
+        return _completed_detail(self.work_item_id, self.user, self.data)
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        if isinstance(detail, str):  # a row written before the detail always named its item
+            return cls(detail)
+        return cls(detail["work_item"], detail.get("user"), detail.get("data"))

@@ -15,8 +15,6 @@ from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.history import (
     ApplicationQueued,
     EventKind,
-    WorkItemCompleted,
-    WorkItemOffered,
     change,
     marker,
 )
@@ -30,7 +28,7 @@ from wfengine.runtime.sent_back_records import take_sent_back
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
-from wfengine.runtime.work_item_events import WorkItemAllocated
+from wfengine.runtime.work_item_events import WorkItemAllocated, item_completed, item_offered
 from wfengine.runtime.work_item_people import people_in_hand as in_hand
 from wfengine.runtime.work_rules import (
     OFFER,
@@ -146,7 +144,7 @@ class Work(Reminders):
         ai.work_item = item.id
         self._new_items[item.id] = item
         self.step.work_items.append(item)
-        inst.changes.append(change(now, WorkItemOffered(item.id), ai.id, act.id))
+        inst.changes.append(item_offered(now, item.id, ai.id, act.id))
         reminders = act.reminders
         if reminders is not None:
             if reminders.first is not None:
@@ -276,8 +274,7 @@ class Work(Reminders):
         if data:
             inst.data.update(owned_values(data))
             written = audit_values(data, inst.sensitive_fields)
-        completed = WorkItemCompleted(item.id, user, written)
-        inst.changes.append(change(now, completed, ai.id, ai.act.id))
+        inst.changes.append(item_completed(now, item.id, user, written, ai.id, ai.act.id))
         if ai.state is _NOT_BEGUN:
             ai.state = _RUNNING
             if ai.running_at is None:
