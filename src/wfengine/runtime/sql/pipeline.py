@@ -82,8 +82,9 @@ from wfengine.runtime.sql.driver import (
     note_not_committed,
     note_xid,
 )
-from wfengine.runtime.sql.insert_rows import MAX_ROWS, grouped
+from wfengine.runtime.sql.insert_rows import grouped, pieces, rows_refused
 from wfengine.runtime.sql.parameters import formats, numbered
+from wfengine.runtime.sql.server_gone import ended_already
 
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
@@ -202,10 +203,11 @@ class Batch:
             pg.send_flush_request()
 
     def send_commit(self) -> None:
-        """Queue a COMMIT (last; the server skips it when a statement before it failed). From
-        here on a failed connection leaves unknown whether it committed
-        (:func:`~wfengine.runtime.sql.driver.note_commit_sent`)."""
+        """Queue a COMMIT (last; skipped when a statement before it failed), after a server
+        that went away is told (:mod:`~wfengine.runtime.sql.server_gone`). From here on a
+        failed connection leaves unknown whether it committed (``note_commit_sent``)."""
         self._commits = True
+        ended_already(self._pg)
         note_commit_sent()
         self._command(b"COMMIT")
 
@@ -231,20 +233,19 @@ class Batch:
         """Queue ``sql`` (psycopg's format style) with ``args`` (one tuple, or with ``many``
         a non-empty list of them); returns the last statement queued.
 
-        Rows of an INSERT go as one statement of up to
-        :data:`~wfengine.runtime.sql.insert_rows.MAX_ROWS` rows
-        (:mod:`~wfengine.runtime.sql.insert_rows`): the server's start and end of a statement,
-        its bind and its answer, and the client's conversion and queueing, were paid per row
-        (W4: six audit events, two activities and two outbox entries a command went as ten
-        statements, now three). Only in a batch that can be sent again (no transaction was
-        open before it): when such a statement fails, the batch is sent once more one row per
-        statement (:meth:`finish`), so that what a failure does and says is what the rows one
-        by one would have done and said (the row refused; an upsert's two rows of one key,
-        which one statement may not update twice)."""
+        Rows of an INSERT go as statements of several rows (``insert_rows.pieces``): the
+        server's start, bind, end and answer of a statement, and the client's conversion and
+        queueing, were paid per row (W4: six audit events, two activities and two outbox
+        entries a command went as ten statements, now four). Only in a batch that can be
+        sent again (no transaction was open before it): when such a statement fails for its
+        rows, the batch is sent once more one row per statement (:meth:`finish`), so that
+        what a failure does and says is what the rows one by one would have done and said
+        (the row refused; an upsert's two rows of one key, which one statement may not
+        update twice)."""
         if many and len(args) > 1 and self._fresh and (rows := grouped(sql)) is not None:
             chain = itertools.chain.from_iterable
-            for start in range(0, len(args), MAX_ROWS):
-                part = args[start : start + MAX_ROWS]
+            for start, size in pieces(len(args)):
+                part = args[start : start + size]
                 sent = Sent(rows(len(part)), tuple(chain(part)))
                 sent.rows = (sql, part)
                 self._send(sent)
@@ -302,8 +303,8 @@ class Batch:
           statement of its connection when it rolls a transaction back, and the server then
           refuses the batch's first use of one. Every statement is prepared again under a
           new name (some of the old ones may still be there);
-        * a statement of several rows failed (:meth:`__call__`): the batch goes again one
-          row per statement, and what fails then is the failure reported.
+        * a statement of several rows failed for its rows (:func:`rows_refused`): the batch
+          goes again one row per statement, and what fails then is the failure reported.
         """
         self._read_all()
         renamed = split = False
@@ -312,7 +313,7 @@ class Batch:
             if not renamed and getattr(self.failed[0], "sqlstate", None) == _NO_SUCH_STATEMENT:
                 renamed = True
                 self._state.names.clear()
-            elif not split and failed.rows is not None:
+            elif not split and failed.rows is not None and rows_refused(self.failed[0]):
                 split = True
             else:
                 break
