@@ -148,7 +148,10 @@ class Engine(
             store = sql_store(db_url)
         self.store: Store = store if store is not None else MemoryStore()
         use(self.store, self)  # (reopened if closed; closed when its last engine closes)
-        self._turned = self.store if hasattr(self.store, "turn_lock") else None  # (_command)
+        # (_command; a store whose class has a unit() of its own, a subclass or a wrapper,
+        # is entered through it)
+        plain = getattr(type(self.store), "unit", None) is MemoryStore.unit
+        self._turned = self.store if plain and hasattr(self.store, "turn_lock") else None
         self.clock: Clock = clock if clock is not None else SystemClock()
         # (a host's generator's ids are checked as each is taken: strings, non-empty)
         self.ids: IdGenerator = checked_ids(ids) if ids is not None else self.store.id_generator()

@@ -46,7 +46,7 @@ def marked(store: Store, records: Sequence[WorkItem]) -> list[WorkItemSnapshot]:
         return []
     if len(records) == 1:  # (an instance's one item, at most steps: no comprehension's call,
         one = records[0]  # no list of the instances to look up but the store's argument)
-        if one.state in _OPEN and _suspended_among(store, [one.instance_id]):
+        if one.state in _OPEN and one.instance_id in _suspended_among(store, [one.instance_id]):
             return [work_item_snapshot(one, suspended=True)]
         return [_COPY(one)]
     open_in = [w.instance_id for w in records if w.state in _OPEN]

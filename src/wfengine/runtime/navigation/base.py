@@ -119,8 +119,13 @@ class _Watch:
     wins). Why: most commands make a few steps and call nothing, and made one all the same
     (with the Step's dataclass ``__init__``, half of a navigator's making)."""
 
-    def __get__(self, nav: NavigatorBase, owner: object = None) -> ProgressWatch:
-        watch = nav.__dict__["watch"] = ProgressWatch()
+    def __get__(self, nav: NavigatorBase | None, owner: object = None) -> ProgressWatch:
+        if nav is None:  # (read on the class)
+            return self  # type: ignore[return-value]
+        # set as an attribute, not through nav.__dict__: Python 3.11 keeps an object's
+        # attributes inline until its __dict__ is asked for, which made every later read
+        # of a navigator's attributes slower
+        watch = nav.watch = ProgressWatch()
         return watch
 
 
