@@ -122,9 +122,8 @@ class _Watch:
     def __get__(self, nav: NavigatorBase | None, owner: object = None) -> ProgressWatch:
         if nav is None:  # (read on the class)
             return self  # type: ignore[return-value]
-        # set as an attribute, not through nav.__dict__: Python 3.11 keeps an object's
-        # attributes inline until its __dict__ is asked for, which made every later read
-        # of a navigator's attributes slower
+        # (an attribute set, not nav.__dict__: asking for an object's __dict__ ends Python
+        # 3.11's inline attributes, and every later read of the navigator's was slower)
         watch = nav.watch = ProgressWatch()
         return watch
 
