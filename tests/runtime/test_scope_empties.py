@@ -1,5 +1,5 @@
 """Scopes share one empty set of pending joins and one empty list of timers until they have
-some (:mod:`wfengine.runtime.scope_empties`): a writer gives its scope its own, and nothing
+some (:mod:`wfengine.runtime.empty_defaults`): a writer gives its scope its own, and nothing
 changes the shared ones."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from wfengine import Engine, PackageBuilder
+from wfengine.runtime.empty_defaults import NO_PENDING, NO_SCOPE_TIMERS
 from wfengine.runtime.navigation.joins import own_pending
-from wfengine.runtime.scope_empties import NO_PENDING, NO_SCOPE_TIMERS
 
 
 def _or_join() -> PackageBuilder:

@@ -24,9 +24,8 @@ from operator import le
 from typing import Any, TypeVar
 
 from wfengine.runtime.compiler import CActivity, CGraph, CompiledProcess
-from wfengine.runtime.empty_defaults import NO_TIMERS, NOT_FIRED
+from wfengine.runtime.empty_defaults import NO_PENDING, NO_SCOPE_TIMERS, NO_TIMERS, NOT_FIRED
 from wfengine.runtime.history import Change as Change  # re-exported: stores import it here
-from wfengine.runtime.scope_empties import NO_PENDING, NO_SCOPE_TIMERS
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 
 #: a summary's value: who performed an activity, or the delegates who wrote it
@@ -125,11 +124,11 @@ class Scope:
     #: Complex joins: activity index -> [arrived this round, fired this round (0/1)]
     rounds: dict[int, list[int]] = field(default_factory=dict)
     #: Inclusive/Complex joins that may have become enabled; checked when work runs out
-    #: (the shared :data:`~wfengine.runtime.scope_empties.NO_PENDING` while there are none)
+    #: (the shared :data:`~wfengine.runtime.empty_defaults.NO_PENDING` while there are none)
     pending: set[int] = NO_PENDING
     closed: bool = False
     #: the timers of its event sub-processes (see :data:`SCOPE_TIMER`; the shared
-    #: :data:`~wfengine.runtime.scope_empties.NO_SCOPE_TIMERS` while there are none)
+    #: :data:`~wfengine.runtime.empty_defaults.NO_SCOPE_TIMERS` while there are none)
     timers: list[str] = NO_SCOPE_TIMERS
     #: how often each of its event sub-processes' timers fired, by position
     fired: dict[int, int] = field(default_factory=dict)

@@ -18,11 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from wfengine.runtime.compiled import CEventSub
+from wfengine.runtime.empty_defaults import NO_SCOPE_TIMERS
 from wfengine.runtime.history import BoundaryFired, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
-from wfengine.runtime.scope_empties import NO_SCOPE_TIMERS
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.values import owned_values
 
@@ -111,7 +111,7 @@ class EventSubprocesses(NavigatorBase):
         if not self._may_fire(inst, scope.owner, scope.graph.activities[sub.block].id, timer.id):
             return  # (held back: it stays the scope's, withdrawn as the scope closes)
         scope.timers = [t for t in scope.timers if t != timer.id]  # (its own list: the
-        # shared empty one is never changed, see runtime.scope_empties; ids are unique)
+        # shared empty one is never changed, see runtime.empty_defaults; ids are unique)
         b = sub.trigger
         fired = scope.fired.get(position, 0) + 1
         if not b.interrupting and (b.repeat == 0 or fired < b.repeat):

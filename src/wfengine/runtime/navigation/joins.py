@@ -383,7 +383,7 @@ def _open_join_incidents(scope: Scope, ca: CActivity) -> Iterator[Incident]:
 
 def own_pending(scope: Scope) -> set[int]:
     """``scope``'s pending joins, to add to: its own set (the shared empty
-    :data:`~wfengine.runtime.scope_empties.NO_PENDING` replaced by a new one first)."""
+    :data:`~wfengine.runtime.empty_defaults.NO_PENDING` replaced by a new one first)."""
     pending = scope.pending
     if type(pending) is not set:
         pending = scope.pending = set()

@@ -13,6 +13,7 @@ from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.errors import DataTypeError, LimitError
 from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import CompiledProcess, FittedInitial
+from wfengine.runtime.empty_defaults import NO_PENDING
 from wfengine.runtime.history import (
     IncidentAborted,
     change,
@@ -38,7 +39,6 @@ from wfengine.runtime.outbox import (
     instance_state_entry,
     work_item_entry,
 )
-from wfengine.runtime.scope_empties import NO_PENDING
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import WorkItemCancelled
@@ -239,7 +239,7 @@ class Lifecycle(NavigatorBase):
             scope.closed = True
             scope.tokens.clear()
             scope.places.clear()
-            scope.pending = NO_PENDING  # (the shared empty one: see runtime.scope_empties)
+            scope.pending = NO_PENDING  # (the shared empty one: see runtime.empty_defaults)
             scope.count = 0
         previous = inst.state
         inst.state = state
