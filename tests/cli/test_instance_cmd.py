@@ -85,7 +85,8 @@ def test_show_json_has_one_entry_per_activity_instance(xpdl: str, url: str) -> N
     result = cli("instance", "show", iid, "--db", url, "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert list(out) == ["id", "process_id", "state", "data", "activities", "version"]
+    keys = ["id", "process_id", "state", "data", "activities", "version", "kept_messages"]
+    assert list(out) == keys
     assert (out["id"], out["process_id"], out["state"]) == (iid, "main", "closed.completed")
     assert out["data"] == {"v": 6}
     assert [a["activity_id"] for a in out["activities"]] == [
