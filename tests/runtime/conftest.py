@@ -131,6 +131,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def pg_sa(pg_url: str) -> Iterator[sa.Engine]:
+    """A SQLAlchemy engine on a PostgreSQL database that has the store's schema (for tests
+    of the SQL layer's statements below the store)."""
+    from wfengine.runtime.sql.connect import create_engine
+    from wfengine.runtime.sql.store import SqlStore
+
+    SqlStore(pg_url).close()  # the schema
+    made = create_engine(pg_url)
+    yield made
+    made.dispose()
+
+
+@pytest.fixture
 def sql_engine(db_url: str) -> Iterator[Engine]:
     """An engine on each SQL store (SQLite file, PostgreSQL), on a virtual clock."""
     from wfengine.runtime.sql.store import SqlStore

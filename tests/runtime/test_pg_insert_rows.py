@@ -7,7 +7,6 @@ batch could not be sent again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,28 +17,19 @@ from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.connect import create_engine
 from wfengine.runtime.sql.dialects import PostgresDialect
 from wfengine.runtime.sql.insert_rows import MAX_ROWS, grouped, pieces, rows_refused
-from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.sql.wire import Wire
 
 
-@pytest.fixture
-def engine(pg_url: str) -> Iterator[sa.Engine]:
-    SqlStore(pg_url).close()  # the schema
-    made = create_engine(pg_url)
-    yield made
-    made.dispose()
-
-
-def _keys(engine: sa.Engine) -> list[str]:
-    with engine.connect() as conn:
+def _keys(pg_sa: sa.Engine) -> list[str]:
+    with pg_sa.connect() as conn:
         return list(conn.execute(sa.select(t.outbox.c.key).order_by(t.outbox.c.id)).scalars())
 
 
-def test_an_inserts_rows_go_as_one_statement_in_their_order(engine: sa.Engine) -> None:
+def test_an_inserts_rows_go_as_one_statement_in_their_order(pg_sa: sa.Engine) -> None:
     keys = [f"k{i:03d}" for i in range(MAX_ROWS + 3)]
-    _write(engine, (t.outbox.insert(), [_outbox(k) for k in keys]))
-    assert _keys(engine) == keys  # the ids (a sequence) given in the rows' order
-    with engine.connect() as conn:
+    _write(pg_sa, (t.outbox.insert(), [_outbox(k) for k in keys]))
+    assert _keys(pg_sa) == keys  # the ids (a sequence) given in the rows' order
+    with pg_sa.connect() as conn:
         prepared = [s for s in _ours_prepared(conn) if s.startswith("INSERT")]
     # a statement of MAX_ROWS rows, and the three left as two and one
     assert sorted(s.count("), (") + 1 for s in prepared) == [1, 2, MAX_ROWS]
@@ -77,7 +67,7 @@ def _lock_timeout(conn: Any, _record: Any) -> None:
 
 
 def test_a_lock_timeout_is_reported_as_it_came_not_sent_again(
-    engine: sa.Engine, pg_url: str
+    pg_sa: sa.Engine, pg_url: str
 ) -> None:
     """Sent again one row per statement, a statement that waited for a lock waited twice,
     and a lock released during the second wait turned the timeout into a success."""
@@ -86,7 +76,7 @@ def test_a_lock_timeout_is_reported_as_it_came_not_sent_again(
     try:
         # the statement prepared first (a Parse waits for the lock too, before any row)
         _write(waiting, (t.outbox.insert(), [_outbox("a"), _outbox("b")]))
-        with engine.connect() as holder:
+        with pg_sa.connect() as holder:
             holder.exec_driver_sql("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
             with pytest.raises(sa.exc.OperationalError) as caught:
                 _write(waiting, (t.outbox.insert(), [_outbox("x"), _outbox("y")]))
@@ -97,36 +87,36 @@ def test_a_lock_timeout_is_reported_as_it_came_not_sent_again(
     assert getattr(caught.value.orig, "sqlstate", None) == "55P03"
     # the grouped statement's own failure, not that of a row sent again on its own
     assert caught.value.statement is not None and "), (" in caught.value.statement
-    assert _keys(engine) == ["a", "b"]
+    assert _keys(pg_sa) == ["a", "b"]
 
 
-def test_an_upserts_two_rows_of_one_key_end_as_one_by_one(engine: sa.Engine) -> None:
+def test_an_upserts_two_rows_of_one_key_end_as_one_by_one(pg_sa: sa.Engine) -> None:
     """One statement may not update a row twice (PostgreSQL refuses it): the batch goes again
     one row per statement, and the later row is what is stored."""
     upsert = PostgresDialect().upsert(t.id_blocks, ["kind"], replace=["next_value"])
     rows = [{"kind": "a", "next_value": 1}, {"kind": "b", "next_value": 5}]
     rows.append({"kind": "a", "next_value": 9})
-    _write(engine, (t.outbox.insert(), [_outbox("x"), _outbox("y")]), (upsert, rows))
-    with engine.connect() as conn:
+    _write(pg_sa, (t.outbox.insert(), [_outbox("x"), _outbox("y")]), (upsert, rows))
+    with pg_sa.connect() as conn:
         found = conn.execute(sa.select(t.id_blocks.c.kind, t.id_blocks.c.next_value))
         assert sorted(tuple(r) for r in found) == [("a", 9), ("b", 5)]
-    assert _keys(engine) == ["x", "y"]  # the batch's other rows once
+    assert _keys(pg_sa) == ["x", "y"]  # the batch's other rows once
 
 
-def test_rows_in_a_transaction_open_before_the_batch_go_one_by_one(engine: sa.Engine) -> None:
+def test_rows_in_a_transaction_open_before_the_batch_go_one_by_one(pg_sa: sa.Engine) -> None:
     """Such a batch cannot be sent again (what the transaction did before it is not the
     batch's to repeat): its rows go one per statement, a refused one named itself."""
-    dialect = _dialect(engine)
-    wire = Wire(dialect, engine.dialect)
+    dialect = _dialect(pg_sa)
+    wire = Wire(dialect, pg_sa.dialect)
     blocks: list[dict[str, Any]] = [{"kind": k, "next_value": 1} for k in ("p", "q", "p")]
-    with engine.connect() as conn:
+    with pg_sa.connect() as conn:
         conn.exec_driver_sql("SELECT 1")  # a transaction open
         with pytest.raises(sa.exc.IntegrityError) as caught, dialect.batched(conn) as run:
             wire.many(run, t.id_blocks.insert(), blocks)
         conn.rollback()
     assert caught.value.params == ("p", 1)
     assert caught.value.statement is not None and "), (" not in caught.value.statement
-    assert _count(engine, t.id_blocks) == 0
+    assert _count(pg_sa, t.id_blocks) == 0
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ cursor's way whenever someone watches the statements."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,16 +23,8 @@ from wfengine.runtime.sql.wire import Wire
 WHEN = datetime(2027, 1, 4, 9, 30, 15, 123456, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(pg_url: str) -> Iterator[sa.Engine]:
-    SqlStore(pg_url).close()  # the schema
-    made = create_engine(pg_url)
-    yield made
-    made.dispose()
-
-
-def _dialect(engine: sa.Engine) -> Dialect:
-    found = dialect_for(engine.url)
+def _dialect(pg_sa: sa.Engine) -> Dialect:
+    found = dialect_for(pg_sa.url)
     assert found is not None
     return found
 
@@ -55,13 +46,13 @@ def _block(kind: str) -> dict[str, Any]:
     return {"kind": kind, "next_value": 1}
 
 
-def _write(engine: sa.Engine, *batches: tuple[sa.Insert, list[dict[str, Any]]]) -> None:
+def _write(pg_sa: sa.Engine, *batches: tuple[sa.Insert, list[dict[str, Any]]]) -> None:
     """One commit's transaction, as the store writes it: each statement's rows in one
     batch."""
-    dialect = _dialect(engine)
-    wire = Wire(dialect, engine.dialect)
+    dialect = _dialect(pg_sa)
+    wire = Wire(dialect, pg_sa.dialect)
     with (
-        engine.connect() as conn,
+        pg_sa.connect() as conn,
         dialect.transaction(conn, batched=True),
         dialect.batched(conn) as run,
     ):
@@ -69,8 +60,8 @@ def _write(engine: sa.Engine, *batches: tuple[sa.Insert, list[dict[str, Any]]]) 
             wire.many(run, statement, rows)
 
 
-def _count(engine: sa.Engine, table: sa.Table) -> int:
-    with engine.connect() as conn:
+def _count(pg_sa: sa.Engine, table: sa.Table) -> int:
+    with pg_sa.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
@@ -81,65 +72,65 @@ def _ours_prepared(conn: sa.Connection) -> list[str]:
     return sorted(found.scalars())
 
 
-def test_a_batch_of_any_size_commits_without_stalling(engine: sa.Engine) -> None:
+def test_a_batch_of_any_size_commits_without_stalling(pg_sa: sa.Engine) -> None:
     """Megabytes of rows going out while their answers come back, far more than the sockets
     buffer (libpq reads while it cannot write; the batch waits for either)."""
     rows = [_outbox(f"k{i:06d}") for i in range(40_000)]
-    _write(engine, (t.outbox.insert(), rows))
-    assert _count(engine, t.outbox) == 40_000
+    _write(pg_sa, (t.outbox.insert(), rows))
+    assert _count(pg_sa, t.outbox) == 40_000
 
 
 def test_a_refused_statement_keeps_nothing_and_is_named_in_sqlalchemys_error(
-    engine: sa.Engine,
+    pg_sa: sa.Engine,
 ) -> None:
-    _write(engine, (t.id_blocks.insert(), [_block("kept")]))
+    _write(pg_sa, (t.id_blocks.insert(), [_block("kept")]))
     with pytest.raises(sa.exc.IntegrityError) as caught:
         _write(
-            engine,
+            pg_sa,
             (t.outbox.insert(), [_outbox("a"), _outbox("b")]),
             (t.id_blocks.insert(), [_block("new"), _block("kept"), _block("after")]),
         )
     assert "INSERT INTO id_blocks" in str(caught.value)
     assert caught.value.params == ("kept", 1)  # the row refused
     assert not caught.value.connection_invalidated  # a clean failure: the connection stays
-    assert _count(engine, t.outbox) == 0  # the batch's earlier rows went with it
-    with engine.connect() as conn:
+    assert _count(pg_sa, t.outbox) == 0  # the batch's earlier rows went with it
+    with pg_sa.connect() as conn:
         blocks = conn.execute(sa.select(t.id_blocks.c.kind)).scalars().all()
     assert blocks == ["kept"]
-    _write(engine, (t.outbox.insert(), [_outbox("c")]))  # the next batch runs as usual
-    assert _count(engine, t.outbox) == 1
+    _write(pg_sa, (t.outbox.insert(), [_outbox("c")]))  # the next batch runs as usual
+    assert _count(pg_sa, t.outbox) == 1
 
 
-def test_statements_are_prepared_once_per_connection(engine: sa.Engine) -> None:
+def test_statements_are_prepared_once_per_connection(pg_sa: sa.Engine) -> None:
     """The batch's statements, its BEGIN and the SELECT of its transaction's id (its COMMIT
     goes unnamed: the tests' proxies cut a connection at it)."""
     for key in ("a", "b", "c"):
-        _write(engine, (t.outbox.insert(), [_outbox(key), _outbox(key + "2")]))
-    with engine.connect() as conn:  # the pool's one connection: the batches ran on it
+        _write(pg_sa, (t.outbox.insert(), [_outbox(key), _outbox(key + "2")]))
+    with pg_sa.connect() as conn:  # the pool's one connection: the batches ran on it
         prepared = _ours_prepared(conn)
     assert len(prepared) == 3
     begin, insert, xid = prepared
     assert begin == "BEGIN" and insert.startswith("INSERT INTO outbox")
     assert xid.startswith("SELECT ") and ("xact_id" in xid or "txid" in xid)
-    assert _count(engine, t.outbox) == 6
+    assert _count(pg_sa, t.outbox) == 6
 
 
 def test_statements_psycopg_dropped_are_prepared_again_and_nothing_is_written_twice(
-    engine: sa.Engine,
+    pg_sa: sa.Engine,
 ) -> None:
     """psycopg deallocates every prepared statement of its connection when it rolls back a
     transaction (after it prepared some of its own): the next batch meets a statement the
     server no longer knows, and sends itself once more, prepared again, including the
     statement it had just prepared before that failure (under a new name)."""
-    _write(engine, (t.outbox.insert(), [_outbox("a")]))
-    with engine.connect() as conn:
+    _write(pg_sa, (t.outbox.insert(), [_outbox("a")]))
+    with pg_sa.connect() as conn:
         conn.exec_driver_sql("DEALLOCATE ALL")
         assert _ours_prepared(conn) == []
-    _write(engine, (t.id_blocks.insert(), [_block("x")]), (t.outbox.insert(), [_outbox("b")]))
-    with engine.connect() as conn:
+    _write(pg_sa, (t.id_blocks.insert(), [_block("x")]), (t.outbox.insert(), [_outbox("b")]))
+    with pg_sa.connect() as conn:
         kept = _ours_prepared(conn)
-    _write(engine, (t.id_blocks.insert(), [_block("y")]), (t.outbox.insert(), [_outbox("c")]))
-    with engine.connect() as conn:
+    _write(pg_sa, (t.id_blocks.insert(), [_block("y")]), (t.outbox.insert(), [_outbox("c")]))
+    with pg_sa.connect() as conn:
         keys = conn.execute(sa.select(t.outbox.c.key).order_by(t.outbox.c.id)).scalars()
         assert list(keys) == ["a", "b", "c"]
         kinds = conn.execute(sa.select(t.id_blocks.c.kind).order_by(t.id_blocks.c.kind))
@@ -177,25 +168,25 @@ def test_watched_statements_go_through_psycopgs_cursors(pg_url: str) -> None:
     """A host's statement log (a cursor-event listener) sees every statement of a commit;
     nothing is prepared by wfengine then."""
     SqlStore(pg_url).close()
-    engine = create_engine(pg_url)
+    pg_sa = create_engine(pg_url)
     seen: list[str] = []
-    sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    sa.event.listen(pg_sa, "before_cursor_execute", lambda *a: seen.append(a[2]))
     try:
-        _write(engine, (t.outbox.insert(), [_outbox("a"), _outbox("b")]))
+        _write(pg_sa, (t.outbox.insert(), [_outbox("a"), _outbox("b")]))
         assert [s for s in seen if s.startswith("INSERT INTO outbox")]
-        with engine.connect() as conn:
+        with pg_sa.connect() as conn:
             assert _ours_prepared(conn) == []
-        assert _count(engine, t.outbox) == 2
+        assert _count(pg_sa, t.outbox) == 2
     finally:
-        engine.dispose()
+        pg_sa.dispose()
 
 
-def test_a_batch_left_in_the_middle_drops_its_connection(engine: sa.Engine) -> None:
+def test_a_batch_left_in_the_middle_drops_its_connection(pg_sa: sa.Engine) -> None:
     """An error raised while the batch is being made leaves answers unread: that connection
     is never used again, and nothing of the batch is kept."""
-    dialect = _dialect(engine)
-    wire = Wire(dialect, engine.dialect)
-    with engine.connect() as conn:
+    dialect = _dialect(pg_sa)
+    wire = Wire(dialect, pg_sa.dialect)
+    with pg_sa.connect() as conn:
         with (
             pytest.raises(RuntimeError, match="made up"),
             dialect.transaction(conn, batched=True),
@@ -204,17 +195,17 @@ def test_a_batch_left_in_the_middle_drops_its_connection(engine: sa.Engine) -> N
             wire.many(run, t.outbox.insert(), [_outbox("a")])
             raise RuntimeError("made up")
         assert conn.invalidated
-    assert _count(engine, t.outbox) == 0
-    _write(engine, (t.outbox.insert(), [_outbox("b")]))
-    assert _count(engine, t.outbox) == 1
+    assert _count(pg_sa, t.outbox) == 0
+    _write(pg_sa, (t.outbox.insert(), [_outbox("b")]))
+    assert _count(pg_sa, t.outbox) == 1
 
 
 def test_a_connection_the_server_drops_mid_batch_is_a_transient_error(
-    engine: sa.Engine,
+    pg_sa: sa.Engine,
 ) -> None:
-    dialect = _dialect(engine)
-    wire = Wire(dialect, engine.dialect)
-    with engine.connect() as conn:
+    dialect = _dialect(pg_sa)
+    wire = Wire(dialect, pg_sa.dialect)
+    with pg_sa.connect() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         conn.commit()
         with (
@@ -223,25 +214,25 @@ def test_a_connection_the_server_drops_mid_batch_is_a_transient_error(
             dialect.batched(conn) as run,
         ):
             wire.many(run, t.outbox.insert(), [_outbox("a")])
-            with engine.connect() as admin:
+            with pg_sa.connect() as admin:
                 admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
                 admin.commit()
     assert caught.value.connection_invalidated
     assert is_transient(caught.value)  # the retry policy runs the transaction again
-    assert _count(engine, t.outbox) == 0
+    assert _count(pg_sa, t.outbox) == 0
 
 
 def test_a_read_runs_on_libpq_and_finds_its_statement_again_after_psycopg_dropped_it(
-    engine: sa.Engine,
+    pg_sa: sa.Engine,
 ) -> None:
     """The store's reads (one statement in autocommit) go the same way: prepared once, each
     value as psycopg's cursor loads it, and sent again when the statement was lost."""
-    _write(engine, (t.outbox.insert(), [_outbox("a"), _outbox("b")]))
-    dialect = _dialect(engine)
+    _write(pg_sa, (t.outbox.insert(), [_outbox("a"), _outbox("b")]))
+    dialect = _dialect(pg_sa)
     sql = (
         "SELECT key, payload, created_at, next_attempt_at FROM outbox WHERE key >= %s ORDER BY key"
     )
-    with engine.connect() as conn:
+    with pg_sa.connect() as conn:
         with dialect.reading(conn):
             rows, codes = dialect.fetch(conn, sql, ("a",))
             conn.exec_driver_sql("DEALLOCATE ALL")
