@@ -4,12 +4,8 @@ the holder as ``org:resource``, as ``stats`` credits them, and ``user=`` keeps i
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
-from lxml import etree
-
-from wfengine import Engine, Organisation, PackageBuilder, process_metrics, write_xes
+from tests.audit.xes_log import xes_steps
+from wfengine import Engine, Organisation, PackageBuilder, process_metrics
 
 ORG = {
     "users": [
@@ -19,22 +15,6 @@ ORG = {
     ],
     "units": [{"id": "management"}, {"id": "sales", "supervisor": "carol", "parent": "management"}],
 }
-
-
-def _steps(engine: Engine, **filters: Any) -> list[tuple[str, str, str | None]]:
-    out = io.BytesIO()
-    write_xes(engine, out, **filters)
-    found = []
-    for event in etree.fromstring(out.getvalue()).iter("event"):
-        attrs = {x.get("key"): x.get("value") for x in event}
-        found.append(
-            (
-                str(attrs["concept:name"]),
-                str(attrs["lifecycle:transition"]),
-                attrs.get("org:resource"),
-            )
-        )
-    return found
 
 
 def test_work_reassigned_or_delegated_is_credited_to_whom_it_went() -> None:
@@ -54,8 +34,8 @@ def test_work_reassigned_or_delegated_is_credited_to_whom_it_went() -> None:
         e.claim_work_item(b.id, "alice")
         e.delegate_work_item(b.id, "alice", "bob")
         e.complete_work_item(b.id)
-        steps = _steps(e)
-        bobs = _steps(e, user="bob")
+        steps = xes_steps(e)
+        bobs = xes_steps(e, user="bob")
         users = [(u.user, u.completed) for u in process_metrics(e, "p").users]
     assert steps == [
         ("a", "schedule", None),

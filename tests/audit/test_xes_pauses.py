@@ -4,15 +4,14 @@ activity's service time; offered work nobody started has nothing to pause."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import etree
 
-from wfengine import Engine, PackageBuilder, VirtualClock, write_xes
+from tests.audit.xes_log import xes_events
+from wfengine import Engine, PackageBuilder, VirtualClock
 
 
 def _package() -> PackageBuilder:
@@ -27,20 +26,16 @@ def _package() -> PackageBuilder:
 
 
 def _steps(engine: Engine, **filters: Any) -> list[tuple[str, str, str | None, str]]:
-    out = io.BytesIO()
-    write_xes(engine, out, **filters)
-    steps = []
-    for event in etree.fromstring(out.getvalue()).iter("event"):
-        attrs = {x.get("key"): x.get("value") for x in event}
-        steps.append(
-            (
-                str(attrs["concept:name"]),
-                str(attrs["lifecycle:transition"]),
-                attrs.get("org:resource"),
-                str(attrs["time:timestamp"])[11:16],  # HH:MM
-            )
+    """Each event's step and its time:timestamp's HH:MM."""
+    return [
+        (
+            ev["concept:name"],
+            ev["lifecycle:transition"],
+            ev.get("org:resource"),
+            ev["time:timestamp"][11:16],
         )
-    return steps
+        for ev in xes_events(engine, **filters)
+    ]
 
 
 def _held(tmp_path: Path, store: str) -> tuple[Engine, str]:

@@ -5,20 +5,18 @@ incident. Those were credited with work they did not do, and ``user=`` selected 
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import etree
 
+from tests.audit.xes_log import xes_steps
 from wfengine import (
     Engine,
     NotAuthorizedError,
     Organisation,
     PackageBuilder,
     process_metrics,
-    write_xes,
 )
 
 ORG = {"users": [{"id": "alice", "roles": ["clerk"]}, {"id": "mallory"}, {"id": "ops"}]}
@@ -29,22 +27,6 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     url = None if request.param == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
     with Engine(db_url=url, directory=Organisation.from_data(ORG)) as e:
         yield e
-
-
-def _steps(engine: Engine, **filters: Any) -> list[tuple[str, str, str | None]]:
-    out = io.BytesIO()
-    write_xes(engine, out, **filters)
-    found = []
-    for event in etree.fromstring(out.getvalue()).iter("event"):
-        attrs = {x.get("key"): x.get("value") for x in event}
-        found.append(
-            (
-                str(attrs["concept:name"]),
-                str(attrs["lifecycle:transition"]),
-                attrs.get("org:resource"),
-            )
-        )
-    return found
 
 
 def _one_step(engine: Engine) -> str:
@@ -63,13 +45,13 @@ def test_a_refused_completion_credits_nobody_with_the_holders_work(engine: Engin
     with pytest.raises(NotAuthorizedError):
         engine.complete_work_item(item.id, user="mallory")
     engine.complete_work_item(item.id)  # the host's code completes alice's work
-    assert _steps(engine) == [
+    assert xes_steps(engine) == [
         ("a", "schedule", None),
         ("a", "assign", "alice"),
         ("a", "start", "alice"),
         ("a", "complete", "alice"),
     ]
-    assert _steps(engine, user="mallory") == []
+    assert xes_steps(engine, user="mallory") == []
     assert [(u.user, u.completed) for u in process_metrics(engine, "p").users] == [("alice", 1)]
 
 
@@ -79,7 +61,7 @@ def test_a_refused_user_is_no_resource_of_work_nobody_held(engine: Engine) -> No
     with pytest.raises(NotAuthorizedError):
         engine.complete_work_item(item.id, user="mallory")  # not offered to mallory
     engine.complete_work_item(item.id)
-    assert _steps(engine) == [
+    assert xes_steps(engine) == [
         ("a", "schedule", None),
         ("a", "start", None),
         ("a", "complete", None),
@@ -107,5 +89,5 @@ def test_an_operator_who_retried_an_incident_is_no_resource_of_the_activity(
     (incident,) = list(engine.instance(iid).incidents)
     engine.retry_incident(incident, user="ops")  # the operator only answered the incident
     engine.run_due_jobs()
-    assert _steps(engine) == [("auto", "start", None), ("auto", "complete", None)]
-    assert _steps(engine, user="ops") == []
+    assert xes_steps(engine) == [("auto", "start", None), ("auto", "complete", None)]
+    assert xes_steps(engine, user="ops") == []
