@@ -84,6 +84,7 @@ from wfengine.applications.agents.http_policy import (
     definition_header_policy,
     merge_headers,
 )
+from wfengine.applications.agents.http_proxies import environment_mounts, proxy_urls
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -152,6 +153,8 @@ class _SharedClient:
                 self._client = httpx.Client(
                     timeout=self._timeout,
                     transport=self._transport or watched_transport(),
+                    # the environment's proxies, which httpx reads only without a transport
+                    mounts=environment_mounts() if self._transport is None else None,
                     follow_redirects=False,  # a redirect could leave the allowed prefixes
                     cookies=CookieJar(policy=_NoCookies()),
                 )
@@ -232,7 +235,10 @@ def http_agent(
     connection is shut and the call raises ApplicationTimeoutError
     (:mod:`~wfengine.applications.agents.http_deadline`). A binding's shorter timeout takes
     its place (the connection is closed then, not left open in an abandoned thread,
-    :mod:`wfengine.applications.stoppable`). ``transport`` is for tests and proxies. An answer
+    :mod:`wfengine.applications.stoppable`). Requests go through the proxies the environment
+    names (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, except the hosts ``NO_PROXY`` names:
+    :mod:`~wfengine.applications.agents.http_proxies`), as httpx's and the webhook notifier's
+    do, unless a ``transport`` is given (for tests, or a proxy set up by the host). An answer
     whose body passes ``max_answer`` bytes (16 MiB) is read no further: a
     :class:`~wfengine.errors.PermanentApplicationError` saying so.
 
@@ -290,6 +296,7 @@ def http_agent(
                     f"{where}: no complete answer within {timeout:g} s"
                 ) from exc
             told = _without_urls(str(exc), (str(target), url), where.partition(" ")[2])
+            told = _without_urls(told, proxy_urls(), "the proxy")  # (it may hold a password)
             raise ApplicationError(f"{where}: {type(exc).__name__}: {told}") from exc
         if body is None:
             raise ApplicationTimeoutError(f"{where}: no complete answer within {timeout:g} s")

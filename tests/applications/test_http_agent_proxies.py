@@ -1,0 +1,177 @@
+"""The HTTP agent goes through the proxies the host's environment names (``HTTP_PROXY``,
+``HTTPS_PROXY``, ``ALL_PROXY``), except to the hosts ``NO_PROXY`` names, as httpx's own clients
+and the webhook notifier do. It gave its client a transport of its own (the one the
+whole-request deadline watches), and httpx reads the environment only for a client without
+one: on a host that reaches services only through a proxy every call failed to connect.
+
+The proxy here is a small forward proxy that answers itself and notes the absolute URL each
+request named; the service it "forwards" to does not exist (``.invalid``), so an answer at all
+shows the request went through the proxy."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from wfengine.applications.agents import http_agent, http_agent_factory
+from wfengine.applications.agents.http_proxies import bypass_pattern, environment_mounts
+from wfengine.errors import ApplicationError
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
+
+
+class _Answering(ThreadingHTTPServer):
+    """Answers every request with ``{"via": name}``, noting (request target, JSON body)."""
+
+    daemon_threads = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.seen: list[tuple[str, object]] = []
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Answering
+
+    def do_POST(self) -> None:
+        size = int(self.headers.get("Content-Length") or 0)
+        self.server.seen.append((self.path, json.loads(self.rfile.read(size) or b"null")))
+        body = json.dumps({"via": self.server.name}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serving(name: str) -> Iterator[_Answering]:
+    server = _Answering(name)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[_Answering]:
+    yield from _serving("proxy")
+
+
+@pytest.fixture
+def service() -> Iterator[_Answering]:
+    yield from _serving("service")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+def test_a_call_goes_through_the_proxy_the_environment_names(
+    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    call = http_agent("http://service.invalid/api/orders", timeout=10)
+    assert call(amount=5) == {"via": "proxy"}
+    assert proxy.seen == [("http://service.invalid/api/orders", {"amount": 5})]
+
+
+def test_an_untrusted_definitions_agent_goes_through_it_too(
+    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("http_proxy", proxy.url)  # (either case, as curl and httpx read them)
+    factory = http_agent_factory(["http://service.invalid/api"], timeout=10)
+    assert factory({"url": "http://service.invalid/api/orders"})(n=1) == {"via": "proxy"}
+    assert [target for target, _ in proxy.seen] == ["http://service.invalid/api/orders"]
+
+
+def test_the_hosts_no_proxy_names_are_called_directly(
+    proxy: _Answering, service: _Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "example.org, 127.0.0.1")
+    assert http_agent(f"{service.url}/x", timeout=10)(n=1) == {"via": "service"}
+    assert proxy.seen == []
+    assert [target for target, _ in service.seen] == ["/x"]
+
+
+def test_no_proxy_star_turns_proxies_off(
+    proxy: _Answering, service: _Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALL_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "*")
+    assert environment_mounts() == {}
+    assert http_agent(f"{service.url}/x", timeout=10)(n=1) == {"via": "service"}
+    assert proxy.seen == []
+
+
+def test_a_transport_the_host_gives_is_used_as_it_is(
+    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, json={"via": "transport"})
+
+    call = http_agent("http://service.invalid/x", transport=httpx.MockTransport(answer))
+    assert call() == {"via": "transport"}
+    assert asked == ["http://service.invalid/x"] and proxy.seen == []
+
+
+def test_a_failure_through_a_proxy_never_quotes_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    closed = _Answering("gone")  # a port nobody listens on once closed
+    port = closed.server_address[1]
+    closed.server_close()
+    proxy_url = f"http://clerk:s3cret-pw@127.0.0.1:{port}"
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    with pytest.raises(ApplicationError) as failed:
+        http_agent("http://service.invalid/x", timeout=10)()
+    assert "s3cret-pw" not in str(failed.value)
+    assert str(failed.value).startswith("POST http://service.invalid/x: ")
+
+
+@pytest.mark.parametrize(
+    ("entry", "url", "bypassed"),
+    [
+        ("example.com", "http://example.com/", True),
+        ("example.com", "https://api.example.com/", True),
+        ("example.com", "http://badexample.com/", False),
+        (".example.com", "http://example.com/", False),
+        (".example.com", "http://api.example.com/", True),
+        ("127.0.0.1", "http://127.0.0.1:8080/", True),
+        ("::1", "http://[::1]:8080/", True),
+        ("[::1]", "http://[::1]/", True),
+        ("localhost", "http://localhost/", True),
+        ("http://internal", "http://internal/", True),
+        ("http://internal", "https://internal/", False),
+    ],
+)
+def test_no_proxy_entries_are_read_as_curl_reads_them(
+    entry: str, url: str, bypassed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALL_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", entry)
+    assert bypass_pattern(entry) in environment_mounts()
+    with httpx.Client(mounts=environment_mounts(), trust_env=False) as client:
+        transport = client._transport_for_url(httpx.URL(url))
+        assert (transport is client._transport) is bypassed
