@@ -7,7 +7,8 @@ import pytest
 
 from tests.runtime.conftest import run
 from wfengine.definition.builder import PackageBuilder
-from wfengine.definition.model import StandardLoop, TestTime
+from wfengine.definition.model import StandardLoop
+from wfengine.definition.model import TestTime as LoopTestTime  # (pytest collects Test*)
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.progress import WATCH_FROM
 from wfengine.runtime.states import ProcessState
@@ -30,7 +31,7 @@ def _looping(loop: StandardLoop) -> PackageBuilder:
         StandardLoop(condition="true"),
         # a condition only a person could change, tested before each round or after it
         StandardLoop(condition="approved == false"),
-        StandardLoop(condition="approved == false", test_time=TestTime.BEFORE),
+        StandardLoop(condition="approved == false", test_time=LoopTestTime.BEFORE),
     ],
     ids=["true", "after", "before"],
 )
