@@ -76,7 +76,7 @@ from wfengine.runtime.sql import driver, xact_ids
 from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
 from wfengine.runtime.sql.sqlite_file import FileGuard, file_path
-from wfengine.runtime.sql.sqlite_memory import OneMemoryConnection, private_memory
+from wfengine.runtime.sql.sqlite_memory import OneMemoryConnection, private_memory, with_memory_pool
 from wfengine.runtime.sql.sqlite_uri import created_file
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class SqliteDialect(Dialect):
             raise StoreError(
                 f"cannot make the database {path}: the directory {Path(path).parent} does not exist"
             )
-        engine = sa.create_engine(url, **kwargs)
+        engine = sa.create_engine(url, **with_memory_pool(url, kwargs))
         # a pool event: SQLAlchemy dispatches no connection events per statement (see the
         # module notes; the BEGIN a "begin" listener would issue is transaction()'s)
         event.listen(engine, "connect", _sqlite_connect)
