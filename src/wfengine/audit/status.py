@@ -33,7 +33,7 @@ from wfengine.runtime.snapshots import (
     InstanceSnapshot,
     WorkItemSnapshot,
 )
-from wfengine.runtime.states import ActivityState, ProcessState
+from wfengine.runtime.states import A_COMPLETED, ProcessState
 from wfengine.runtime.store import AuditEvent
 
 if TYPE_CHECKING:
@@ -210,7 +210,6 @@ def public_declarations(
     return name, milestones, fields
 
 
-_DONE = ActivityState.COMPLETED
 _BRIEF_STATE = {
     ProcessState.COMPLETED: "completed",
     ProcessState.TERMINATED: "closed",
@@ -237,7 +236,7 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
         # activity, which completes when its multi-instance does, is
         if a.activity_id in labels
         and a.completed_at is not None
-        and a.state is _DONE
+        and a.state is A_COMPLETED
         and a.mi_index is None
         and a.id not in withdrawn
     )

@@ -58,7 +58,7 @@ from wfengine.runtime.snapshots import (
     InstanceSummary,
     summarise,
 )
-from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.states import P_RUNNING, P_SUSPENDED, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 from wfengine.runtime.values import correlation_value, owned
 
@@ -70,7 +70,7 @@ _OPEN_ITEMS = frozenset(state for state in WorkItemState if state.is_open)
 
 #: read once (an enum member is a class attribute look-up through the enum's metaclass, some
 #: 90 ns on Python 3.11: a commit's filing of each item and a listing's marks ask one)
-_SUSPENDED, _RUNNING, _OFFERED = ProcessState.SUSPENDED, ProcessState.RUNNING, WorkItemState.OFFERED
+_OFFERED = WorkItemState.OFFERED
 
 
 def _events(log: Log) -> Iterable[Change]:
@@ -298,7 +298,7 @@ class MemoryStore(StoreOutbox):
         found = set()  # (a loop: a set comprehension cost twice as much for one instance)
         for i in instance_ids:
             inst = instances.get(i)
-            if inst is not None and inst.state is _SUSPENDED:
+            if inst is not None and inst.state is P_SUSPENDED:
                 found.add(i)
         return found
 
@@ -356,7 +356,7 @@ class MemoryStore(StoreOutbox):
 
     def _runnable(self, job: Job) -> bool:
         inst = self._instances.get(job.instance_id)
-        return inst is not None and inst.state is _RUNNING
+        return inst is not None and inst.state is P_RUNNING
 
     def claim_jobs(
         self,

@@ -63,7 +63,7 @@ from typing import Any, NamedTuple, NotRequired, TypedDict
 from wfengine.runtime.call_shapes import unfit_signature
 from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
 from wfengine.runtime.job_arguments import MAX_LEASE
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import P_RUNNING, P_SUSPENDED, ProcessState
 
 
 class OutboxKind(StrEnum):
@@ -157,8 +157,6 @@ OUTBOX_ID_KIND = "ob"
 #: keyword-parsing ``__new__`` (half the cost of an entry, measured)
 _entry = tuple.__new__
 _STATE_CHANGED = OutboxKind.INSTANCE_STATE_CHANGED.value
-_STARTED = ProcessState.RUNNING
-_SUSPENDED = ProcessState.SUSPENDED
 #: each state's text (reading an enum member's ``.value`` costs a descriptor call)
 _STATE_TEXT = {s: s.value for s in ProcessState}
 
@@ -172,8 +170,8 @@ def instance_state_entry(
     iid = inst.id
     stamp = inst.call_stamp()
     if number is not None:
-        key = f"{iid}{stamp}/{'suspended' if state is _SUSPENDED else 'resumed'}/{number}"
-    elif state is _STARTED:
+        key = f"{iid}{stamp}/{'suspended' if state is P_SUSPENDED else 'resumed'}/{number}"
+    elif state is P_RUNNING:
         key = f"{iid}{stamp}/started"
     else:
         key = f"{iid}{stamp}/closed"

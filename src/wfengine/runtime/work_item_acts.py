@@ -9,6 +9,7 @@ from __future__ import annotations
 from wfengine.errors import IllegalStateError
 from wfengine.runtime.instance import ProcessInstance, WorkItem
 from wfengine.runtime.states import (
+    P_RUNNING,
     WORK_ITEM_TRANSITIONS,
     ProcessState,
     WorkItemState,
@@ -22,7 +23,6 @@ _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.STARTED,
     WorkItemState.OFFERED,
 )
-_RUNNING = ProcessState.RUNNING
 
 #: the states each command acts on (the state machine allows more changes than one command
 #: makes: allocated -> allocated is a delegation or a reassignment, never a second claim)
@@ -47,7 +47,7 @@ def may_act(item: WorkItem, inst: ProcessInstance, target: WorkItemState, operat
     return (
         item.state in ACTS_ON[operation]
         and target in WORK_ITEM_TRANSITIONS[item.state]
-        and inst.state is _RUNNING
+        and inst.state is P_RUNNING
     )
 
 

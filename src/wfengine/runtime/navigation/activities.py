@@ -28,20 +28,20 @@ from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, 
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, note_closed
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.adhoc_sets import AdHocSets
-from wfengine.runtime.navigation.base import (
-    _COMPLETED,
-    _OP_BEGIN,
-    _OP_BODY,
-    _RUNNING,
-    _Failure,
-    _traced_before,
-)
+from wfengine.runtime.navigation.base import _OP_BEGIN, _OP_BODY, _Failure, _traced_before
 from wfengine.runtime.navigation.incidents import end_parked_reminders, end_parked_timers
 from wfengine.runtime.navigation.turns import turn_taken as turn_taken
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.sent_back_records import bind_sent_back, drop_sent_back, drop_unreachable
 from wfengine.runtime.start_points import started_catch_first
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.states import (
+    A_COMPLETED,
+    A_NOT_STARTED,
+    A_RUNNING,
+    P_RUNNING,
+    ActivityState,
+    WorkItemState,
+)
 
 if TYPE_CHECKING:
     pass
@@ -50,9 +50,6 @@ if TYPE_CHECKING:
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
-#: read once (an enum member is a class attribute look-up through the enum's metaclass)
-_NOT_STARTED = ActivityState.NOT_STARTED
-_P_RUNNING = ProcessState.RUNNING
 
 
 #: the state an activity instance closed in -> the kind of event that records it, as text
@@ -86,7 +83,7 @@ class Activities(AdHocSets):
         if nxt is not None and ca.instant:
             # the hot path: nothing to run, one unconditional way on
             now = self.now
-            done = ActivityInstance(aid, ca, scope, _COMPLETED, now, now)
+            done = ActivityInstance(aid, ca, scope, A_COMPLETED, now, now)
             inst.activities[aid] = done
             closing = inst.closing
             if closing is not None:  # closed already: the next retire takes it
@@ -107,7 +104,7 @@ class Activities(AdHocSets):
             return
         if ca.plain_create:  # as _create, inline: none of its tests applies (compiled)
             now = self.now
-            ai = ActivityInstance(aid, ca, scope, _RUNNING, now)
+            ai = ActivityInstance(aid, ca, scope, A_RUNNING, now)
             if inst.sent_back:  # work sent back to its activity: the record is this reach's
                 bind_sent_back(ai)
             inst.activities[aid] = ai
@@ -136,7 +133,7 @@ class Activities(AdHocSets):
         # a person's activity (a standard loop's too) starts when its work does; a
         # multi-instance container runs at once, its instances wait for their people
         manual = ca.offer_first and (ca.loop is None or not ca.loop.multi)
-        state = _NOT_STARTED if manual else _RUNNING
+        state = A_NOT_STARTED if manual else A_RUNNING
         now = self.now
         ai = ActivityInstance(aid, ca, scope, state, now)
         if inst.sent_back:  # work sent back to its activity: the record is this reach's
@@ -146,7 +143,7 @@ class Activities(AdHocSets):
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
             if turn_taken(scope, self._item_state) is not None:
-                ai.state = _NOT_STARTED
+                ai.state = A_NOT_STARTED
                 inst.activities[aid] = ai
                 inst.changes.append((now, _CREATED, aid, ca.id, None))
                 return None  # started by _next_turn
@@ -202,8 +199,8 @@ class Activities(AdHocSets):
         # (is_closed asked only of a state other than running: a property call each, and a
         # running activity of a running instance, nearly every one, is neither closed)
         state, inst_state = ai.state, inst.state
-        if (state is not _RUNNING and state.is_closed) or (
-            inst_state is not _P_RUNNING and inst_state.is_closed
+        if (state is not A_RUNNING and state.is_closed) or (
+            inst_state is not P_RUNNING and inst_state.is_closed
         ):
             return
         loop = ca.loop
@@ -393,7 +390,7 @@ class Activities(AdHocSets):
             except _Failure as exc:
                 self._incident(inst, ai, ca.id, "leave", exc.message)
                 return
-        self._close_activity(ai, _COMPLETED)
+        self._close_activity(ai, A_COMPLETED)
         if not traced:
             inst.trace.append(ca.id)
         if ca.terminate:
@@ -434,7 +431,7 @@ class Activities(AdHocSets):
             closing[ai.id] = ai
             if ai.mi is not None:  # and at its instances, kept while it was open
                 note_closed(ai)
-        if state is _COMPLETED:
+        if state is A_COMPLETED:
             scope.done |= 1 << act.index
         if inst.sent_back:  # (a record of work sent back to it, not taken: nobody got it)
             drop_sent_back(ai)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, cast
 
 from wfengine.runtime.history import EventKind
 from wfengine.runtime.instance import ActivityInstance, Scope
-from wfengine.runtime.navigation.base import _OP_START, _RUNNING, NavigatorBase, _Failure
+from wfengine.runtime.navigation.base import _OP_START, NavigatorBase, _Failure
 from wfengine.runtime.navigation.turns import turn_taken
-from wfengine.runtime.states import ActivityState, WorkItemState
+from wfengine.runtime.states import A_RUNNING, ActivityState, WorkItemState
 
 if TYPE_CHECKING:
     from wfengine.runtime.navigation.incidents import Incidents
@@ -72,7 +72,7 @@ class AdHocSets(NavigatorBase):
                 and not ai.act.offer_first
                 and ai.mi_parent is None
             ):
-                ai.state = _RUNNING
+                ai.state = A_RUNNING
                 ai.running_at = self.now
                 scope.instance.changes.append((self.now, _STARTED, ai.id, ai.act.id, None))
                 self._agenda.append((_OP_START, ai, None))

@@ -41,10 +41,6 @@ from wfengine.runtime.progress import ProgressWatch
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.store import Step
 
-_RUNNING = ActivityState.RUNNING
-_NOT_BEGUN = ActivityState.NOT_STARTED
-_COMPLETED = ActivityState.COMPLETED
-
 
 class Op(IntEnum):
     """What a piece of queued work does."""

@@ -29,10 +29,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
-from wfengine.runtime.states import ProcessState
-
-#: read once (an enum member is a class attribute look-up through the enum's metaclass)
-_P_RUNNING = ProcessState.RUNNING
+from wfengine.runtime.states import P_RUNNING
 
 
 class Joins(NavigatorBase):
@@ -273,7 +270,7 @@ class Joins(NavigatorBase):
 
     def find_deadlocks(self, inst: ProcessInstance) -> None:
         """Open instances with tokens stuck at joins and nothing running get a deadlock incident."""
-        if inst.state is not _P_RUNNING or inst.parked:  # parked: work still to do
+        if inst.state is not P_RUNNING or inst.parked:  # parked: work still to do
             return
         for scope in inst.scopes.values():  # (no generator per command: most hold no token)
             if scope.tokens and any(map(any, scope.tokens.values())):

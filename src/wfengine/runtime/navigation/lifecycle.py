@@ -39,7 +39,17 @@ from wfengine.runtime.outbox import (
     instance_state_entry,
     work_item_entry,
 )
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.states import (
+    A_ABORTED,
+    A_TERMINATED,
+    P_ABORTED,
+    P_COMPLETED,
+    P_NOT_STARTED,
+    P_RUNNING,
+    ActivityState,
+    ProcessState,
+    WorkItemState,
+)
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import WorkItemCancelled
 from wfengine.runtime.work_item_people import people_in_hand
@@ -47,14 +57,6 @@ from wfengine.runtime.work_item_people import people_in_hand
 #: each state's text, as its records keep it (an enum member's ``.value`` is a descriptor call)
 _TEXT = {s: s.value for s in ProcessState}
 _RUNNING_TEXT = ProcessState.RUNNING.value
-#: the states every instance passes through, read once: ``ProcessState.RUNNING`` is a class
-#: attribute look-up through the enum's metaclass (some 75 ns), several per instance
-_NOT_STARTED = ProcessState.NOT_STARTED
-_P_RUNNING = ProcessState.RUNNING
-_P_COMPLETED = ProcessState.COMPLETED
-_P_ABORTED = ProcessState.ABORTED
-_A_ABORTED = ActivityState.ABORTED
-_A_TERMINATED = ActivityState.TERMINATED
 
 #: random nonces not given yet (see :func:`_nonce`); emptied in a forked child, which must
 #: not give the ones its parent gives (a fork that skips Python's fork hooks, from C, or a
@@ -164,7 +166,7 @@ class Lifecycle(NavigatorBase):
             compiled.process_id,
             version,
             compiled,
-            _NOT_STARTED,
+            P_NOT_STARTED,
             values,
             self.now,
             nonce=_nonce(),
@@ -190,7 +192,7 @@ class Lifecycle(NavigatorBase):
         (:attr:`~wfengine.runtime.compiled.CGraph.plain_starts`), or (``at``) at that one only
         (a Message start event its message started); ``user``: who started it, if named."""
         previous = inst.state
-        inst.state = _P_RUNNING
+        inst.state = P_RUNNING
         inst.started_at = self.now
         # the state it left is kept even when nobody asked (a host's start, a subflow's):
         # TC-1015's state-change record carries both, and a reader should not have to guess
@@ -228,8 +230,8 @@ class Lifecycle(NavigatorBase):
         inst.messages.clear()
         if inst.incidents:
             self._resolve_incidents(inst, user)
-        cancel_state = _A_ABORTED if state is _P_ABORTED else _A_TERMINATED
-        if state is not _P_COMPLETED:  # a completed instance has nothing open
+        cancel_state = A_ABORTED if state is P_ABORTED else A_TERMINATED
+        if state is not P_COMPLETED:  # a completed instance has nothing open
             for ai in list(inst.activities.values()):
                 if ai.state.is_open:
                     self._cancel_activity(ai, cancel_state, count=False, user=user)
@@ -244,7 +246,7 @@ class Lifecycle(NavigatorBase):
         previous = inst.state
         inst.state = state
         inst.completed_at = self.now
-        if state is _P_COMPLETED:  # the engine's own doing: nobody asked for it
+        if state is P_COMPLETED:  # the engine's own doing: nobody asked for it
             closed = state_changed(self.now, _TEXT[state], _TEXT[previous])
         else:
             closed = state_changed(self.now, _TEXT[state], _TEXT[previous], user, by)
@@ -283,8 +285,8 @@ class Lifecycle(NavigatorBase):
         owner = scope.owner
         if owner is None:
             inst = scope.instance
-            if inst.state is _P_RUNNING:
-                self.close_instance(inst, _P_COMPLETED)
+            if inst.state is P_RUNNING:
+                self.close_instance(inst, P_COMPLETED)
             return
         note_scope_closed(scope)
         owner.child_scope = None

@@ -18,14 +18,8 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     MultiInstanceState,
 )
-from wfengine.runtime.navigation.base import (
-    _COMPLETED,
-    _OP_BODY,
-    _RUNNING,
-    NavigatorBase,
-    _Failure,
-)
-from wfengine.runtime.states import ActivityState
+from wfengine.runtime.navigation.base import _OP_BODY, NavigatorBase, _Failure
+from wfengine.runtime.states import A_COMPLETED, A_RUNNING, ActivityState
 
 
 class MultiInstance(NavigatorBase):
@@ -116,7 +110,7 @@ class MultiInstance(NavigatorBase):
             f"{inst.id}:{inst.seq}",
             container.act,
             container.scope,
-            ActivityState.NOT_STARTED if container.act.offer_first else _RUNNING,
+            ActivityState.NOT_STARTED if container.act.offer_first else A_RUNNING,
             self.now,
             mi_parent=container,
             mi_index=mi.started,
@@ -154,7 +148,7 @@ class MultiInstance(NavigatorBase):
                 if not self._ends_here(container, child):
                     self._incident(inst, child, child.act.id, "leave", exc.message)
                     return
-        self._close_activity(child, _COMPLETED)
+        self._close_activity(child, A_COMPLETED)
         inst.trace.append(child.act.id)
         mi.completed += 1
         self._mi_progress(container, child)

@@ -20,12 +20,12 @@ from wfengine.runtime.history import (
 )
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, WorkItem
 from wfengine.runtime.jobs import JOB_INVOKE, Job
-from wfengine.runtime.navigation.base import _NOT_BEGUN, _RUNNING, _Failure, _tool_failure
+from wfengine.runtime.navigation.base import _Failure, _tool_failure
 from wfengine.runtime.navigation.reminders import Reminders
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.performed import concerns, record_co_performer, record_performer
 from wfengine.runtime.sent_back_records import take_sent_back
-from wfengine.runtime.states import ActivityState, WorkItemState
+from wfengine.runtime.states import A_NOT_STARTED, A_RUNNING, ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
 from wfengine.runtime.work_item_events import WorkItemAllocated, item_completed, item_offered
@@ -275,8 +275,8 @@ class Work(Reminders):
             inst.data.update(owned_values(data))
             written = audit_values(data, inst.sensitive_fields)
         inst.changes.append(item_completed(now, item.id, user, written, ai.id, ai.act.id))
-        if ai.state is _NOT_BEGUN:
-            ai.state = _RUNNING
+        if ai.state is A_NOT_STARTED:
+            ai.state = A_RUNNING
             if ai.running_at is None:
                 ai.running_at = now
             inst.changes.append(marker(now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
