@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import wfengine.runtime.reoffer as reoffer
-import wfengine.runtime.sql.dialects as dialects
+import wfengine.runtime.sql.sqlite_pragmas as sqlite_pragmas
 import wfengine.worklist.org_store as org_store
 from tests.cli.databases import cli
 from tests.cli.test_worker_org_reload import _desk, _load, _org
@@ -37,7 +37,7 @@ TICKETS = 5
 def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A database whose organisation has the clerk ann, five tickets offered to her; a
     locked database is given up on at once (no waits between attempts)."""
-    monkeypatch.setattr(dialects, "SQLITE_BUSY_TIMEOUT_MS", 1)
+    monkeypatch.setattr(sqlite_pragmas, "SQLITE_BUSY_TIMEOUT_MS", 1)
     monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _failures: 0.0)
     url = f"sqlite:///{tmp_path / 'wf.db'}"
     _load(url, _org("ann"))

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from wfengine.errors import StoreError
-from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, Dialect, dialect_for
+from wfengine.runtime.sql.dialects import Dialect, dialect_for
 from wfengine.runtime.sql.sqlite_file import file_path
 from wfengine.runtime.sql.sqlite_memory import shown_url
+from wfengine.runtime.sql.sqlite_pragmas import SQLITE_BUSY_TIMEOUT_MS
 from wfengine.runtime.sql.sqlite_uri import created_file, refuse_unseen_wal
 
 __all__ = [

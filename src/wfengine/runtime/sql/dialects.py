@@ -4,12 +4,12 @@ The store's logic is written once against :class:`Dialect`; nothing else asks wh
 it talks to. A dialect knows:
 
 * **connection settings** (:meth:`Dialect.create_engine`). SQLite: WAL journal (readers never
-  block the writer), ``busy_timeout`` (a writer waits for the lock instead of failing at once),
-  foreign keys on, ``synchronous=NORMAL`` (durable at each checkpoint; WAL keeps the database
-  consistent after a crash). pysqlite's own transaction handling is switched off and BEGIN is
-  issued by :meth:`Dialect.transaction`, so a write transaction takes the write lock at its
-  start (``BEGIN IMMEDIATE``): two engines then queue for the lock rather than both reading and
-  one failing on upgrade. No SQLAlchemy connection event is listened to: one listener makes
+  block the writer), ``busy_timeout``, foreign keys on, ``synchronous=NORMAL``, a bounded WAL
+  file (:mod:`~wfengine.runtime.sql.sqlite_pragmas` says why each). pysqlite's own transaction
+  handling is switched off and BEGIN is issued by :meth:`Dialect.transaction`, so a write
+  transaction takes the write lock at its start (``BEGIN IMMEDIATE``): two engines then queue
+  for the lock rather than both reading and one failing on upgrade. No SQLAlchemy connection
+  event is listened to: one listener makes
   SQLAlchemy dispatch every connection event of every statement (a tenth of a SQLite command's
   time, measured). So ``engine.begin()`` on a SQLite engine runs each statement on its own:
   every transaction goes through :meth:`Dialect.transaction` (or
@@ -77,13 +77,11 @@ from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
 from wfengine.runtime.sql.sqlite_file import FileGuard, file_path
 from wfengine.runtime.sql.sqlite_memory import OneMemoryConnection, private_memory, with_memory_pool
+from wfengine.runtime.sql.sqlite_pragmas import sqlite_connect
 from wfengine.runtime.sql.sqlite_uri import created_file
 
 if TYPE_CHECKING:
     from wfengine.runtime.sql.pipeline import Batch
-
-#: how long (ms) a SQLite writer waits for another's lock before the store retries
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 #: what SqliteDialect.transaction opens a write and a read transaction with
 _BEGIN_WRITE = "BEGIN IMMEDIATE"
@@ -230,7 +228,7 @@ class SqliteDialect(Dialect):
         engine = sa.create_engine(url, **with_memory_pool(url, kwargs))
         # a pool event: SQLAlchemy dispatches no connection events per statement (see the
         # module notes; the BEGIN a "begin" listener would issue is transaction()'s)
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", sqlite_connect)
         if private_memory(url):
             event.listen(engine, "connect", OneMemoryConnection(url))
         if (path := file_path(url)) is not None:
@@ -248,7 +246,7 @@ class SqliteDialect(Dialect):
     def transaction(
         self, conn: sa.Connection, *, batched: bool = False, write: bool = True
     ) -> Iterator[None]:
-        # pysqlite issues no BEGIN of its own (_sqlite_connect); its commit() and rollback()
+        # pysqlite issues no BEGIN of its own (sqlite_connect); its commit() and rollback()
         # end the transaction this opens, when SQLAlchemy's does. A write takes the write
         # lock from the start.
         with conn.begin():
@@ -485,15 +483,3 @@ def dialect_for(url: URL) -> Dialect | None:
     """The dialect serving ``url``'s database; None for a database wfengine cannot store in."""
     found = _DIALECTS.get(url.get_backend_name())
     return None if found is None else found()
-
-
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None  # no implicit BEGIN: _sqlite_begin issues it
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
