@@ -20,7 +20,7 @@ import pytest
 
 from wfengine.applications.agents import http_agent, http_agent_factory
 from wfengine.applications.agents.http_proxies import bypass_pattern, environment_mounts
-from wfengine.errors import ApplicationError
+from wfengine.errors import ApplicationError, PermanentApplicationError
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
 
@@ -175,3 +175,16 @@ def test_no_proxy_entries_are_read_as_curl_reads_them(
     with httpx.Client(mounts=environment_mounts(), trust_env=False) as client:
         transport = client._transport_for_url(httpx.URL(url))
         assert (transport is client._transport) is bypassed
+
+
+@pytest.mark.parametrize(
+    "proxy_url", ["http://clerk:s3cret-pw@proxy:port", "ftp://clerk:s3cret-pw@proxy"]
+)
+def test_a_proxy_that_is_no_url_fails_for_good_naming_the_variable_not_its_value(
+    proxy_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", proxy_url)
+    with pytest.raises(PermanentApplicationError) as failed:
+        http_agent("https://service.invalid/x", timeout=10)()
+    assert "HTTPS_PROXY" in str(failed.value)
+    assert "s3cret-pw" not in str(failed.value) and "proxy:port" not in str(failed.value)

@@ -23,6 +23,8 @@ from urllib.request import getproxies
 
 import httpx
 
+from wfengine.errors import PermanentApplicationError
+
 #: the schemes whose proxy the environment may name, most specific first
 _SCHEMES = ("http", "https", "all")
 
@@ -30,7 +32,10 @@ _SCHEMES = ("http", "https", "all")
 def environment_mounts() -> dict[str, httpx.HTTPTransport | None]:
     """httpx ``mounts`` for the environment's proxies: a pattern such as ``"https://"`` to a
     transport through its proxy, and each ``NO_PROXY`` host's pattern to None (the client's
-    own transport). Empty when no proxy is named, or when ``NO_PROXY`` is ``*``."""
+    own transport). Empty when no proxy is named, or when ``NO_PROXY`` is ``*``. A proxy that
+    is no URL httpx can use (a port that is no number, a scheme such as ``ftp``) is a
+    :class:`~wfengine.errors.PermanentApplicationError` naming the variable, never its value
+    (which may hold a password)."""
     found = getproxies()
     proxies = {scheme: found[scheme] for scheme in _SCHEMES if found.get(scheme)}
     if not proxies:
@@ -38,10 +43,20 @@ def environment_mounts() -> dict[str, httpx.HTTPTransport | None]:
     bypass = [host.strip() for host in found.get("no", "").split(",") if host.strip()]
     if "*" in bypass:
         return {}
-    mounts: dict[str, httpx.HTTPTransport | None] = {
-        f"{scheme}://": httpx.HTTPTransport(proxy=url if "://" in url else f"http://{url}")
-        for scheme, url in proxies.items()
-    }
+    mounts: dict[str, httpx.HTTPTransport | None] = {}
+    for scheme, url in proxies.items():
+        try:
+            mounts[f"{scheme}://"] = httpx.HTTPTransport(
+                proxy=url if "://" in url else f"http://{url}"
+            )
+        except (httpx.InvalidURL, ValueError) as exc:  # (its text may quote the URL: not kept)
+            for made in mounts.values():
+                if made is not None:
+                    made.close()
+            raise PermanentApplicationError(
+                f"{scheme.upper()}_PROXY in the environment names no proxy the HTTP agent can "
+                f"use ({type(exc).__name__}): give it as http://host:port, or unset it"
+            ) from None
     for host in bypass:
         mounts[bypass_pattern(host)] = None
     return mounts
