@@ -188,3 +188,13 @@ def test_a_proxy_that_is_no_url_fails_for_good_naming_the_variable_not_its_value
         http_agent("https://service.invalid/x", timeout=10)()
     assert "HTTPS_PROXY" in str(failed.value)
     assert "s3cret-pw" not in str(failed.value) and "proxy:port" not in str(failed.value)
+
+
+def test_a_no_proxy_entry_that_is_no_host_fails_for_good_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "example.com, ::1]:80")
+    with pytest.raises(PermanentApplicationError) as failed:
+        http_agent("http://service.invalid/x", timeout=10)()
+    assert "NO_PROXY" in str(failed.value) and "'::1]:80'" in str(failed.value)

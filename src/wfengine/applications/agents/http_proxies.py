@@ -35,14 +35,15 @@ def environment_mounts() -> dict[str, httpx.HTTPTransport | None]:
     own transport). Empty when no proxy is named, or when ``NO_PROXY`` is ``*``. A proxy that
     is no URL httpx can use (a port that is no number, a scheme such as ``ftp``) is a
     :class:`~wfengine.errors.PermanentApplicationError` naming the variable, never its value
-    (which may hold a password)."""
+    (which may hold a password); so is a ``NO_PROXY`` entry that is no host."""
     found = getproxies()
-    proxies = {scheme: found[scheme] for scheme in _SCHEMES if found.get(scheme)}
+    proxies = _named(found)
     if not proxies:
         return {}
     bypass = [host.strip() for host in found.get("no", "").split(",") if host.strip()]
     if "*" in bypass:
         return {}
+    patterns = [_bypass_checked(host) for host in bypass]  # (before any transport is made)
     mounts: dict[str, httpx.HTTPTransport | None] = {}
     for scheme, url in proxies.items():
         try:
@@ -57,9 +58,28 @@ def environment_mounts() -> dict[str, httpx.HTTPTransport | None]:
                 f"{scheme.upper()}_PROXY in the environment names no proxy the HTTP agent can "
                 f"use ({type(exc).__name__}): give it as http://host:port, or unset it"
             ) from None
-    for host in bypass:
-        mounts[bypass_pattern(host)] = None
+    mounts.update(dict.fromkeys(patterns))
     return mounts
+
+
+def _named(found: dict[str, str]) -> dict[str, str]:
+    """The proxy URL of each scheme :func:`urllib.request.getproxies` found one for."""
+    return {scheme: found[scheme] for scheme in _SCHEMES if found.get(scheme)}
+
+
+def _bypass_checked(host: str) -> str:
+    """:func:`bypass_pattern` of a ``NO_PROXY`` entry httpx can read as a host; a
+    :class:`~wfengine.errors.PermanentApplicationError` naming any other (``::1]:80``), where
+    httpx's raw ``InvalidURL`` escaped the agent's call."""
+    pattern = bypass_pattern(host)
+    try:
+        httpx.URL(pattern)
+    except httpx.InvalidURL:
+        raise PermanentApplicationError(
+            f"NO_PROXY in the environment names {host!r}, which is no host: give hosts, "
+            "domains or addresses, separated by commas"
+        ) from None
+    return pattern
 
 
 def bypass_pattern(host: str) -> str:
@@ -78,5 +98,4 @@ def bypass_pattern(host: str) -> str:
 def proxy_urls() -> list[str]:
     """The proxy URLs the environment names, as written: failures must not quote them (a
     proxy's URL may carry its credentials), so the agent removes them from what it reports."""
-    found = getproxies()
-    return [found[scheme] for scheme in _SCHEMES if found.get(scheme)]
+    return list(_named(getproxies()).values())

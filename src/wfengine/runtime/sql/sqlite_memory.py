@@ -45,9 +45,13 @@ def with_memory_pool(url: URL, given: dict[str, Any]) -> dict[str, Any]:
     command's transaction would be shared with a reader's or a lease keeper's in another
     thread, which :class:`OneMemoryConnection` exists to refuse (it sees only connections
     opened, not connections passed on). Named here, the behaviour does not change with the
-    release, and the warning is not printed to every program opening such a database."""
-    memory = not url.database or url.database == ":memory:" or url.query.get("mode") == "memory"
-    if not memory or "poolclass" in given or "pool" in given:
+    release, and the warning is not printed to every program opening such a database.
+
+    The URLs are the ones SQLAlchemy gives that pool today (its pysqlite dialect's test), not
+    :func:`~wfengine.runtime.sql.in_memory.sqlite_in_memory`'s wider set: a
+    ``file::memory:`` path without ``mode=memory`` has SQLAlchemy's queue pool, and keeps it."""
+    singleton = not url.database or url.database == ":memory:" or url.query.get("mode") == "memory"
+    if not singleton or "poolclass" in given or "pool" in given:
         return given
     return {**given, "poolclass": SingletonThreadPool}
 
