@@ -3,10 +3,11 @@
 DBOS is a durable-execution library: every step's outcome is checkpointed in its system
 database before the workflow goes on, so it has no in-memory mode to set beside W1-W5 in
 memory; it is measured on the durable side only, on SQLite with the settings wfengine uses
-(``journal_mode=WAL``, ``synchronous=NORMAL``; DBOS's own SQLite engine leaves SQLite's
-defaults, a rollback journal and ``synchronous=FULL``, so the driver hands DBOS a SQLAlchemy
-engine that sets them, keeping DBOS's own ``BEGIN IMMEDIATE`` and ``busy_timeout``). Each job
-gets a fresh database file; ``DBOS.launch()`` and the schema are done before the clock starts.
+(``journal_mode=WAL``, ``synchronous=NORMAL``, ``wal_autocheckpoint=4000``; DBOS's own SQLite
+engine leaves SQLite's defaults, a rollback journal and ``synchronous=FULL``, so the driver hands
+DBOS a SQLAlchemy engine that sets them, keeping DBOS's own ``BEGIN IMMEDIATE`` and
+``busy_timeout``). Each job gets a fresh database file; ``DBOS.launch()`` and the schema are
+done before the clock starts.
 
 Jobs (see ``peerwork.serve``), ``{"workload": ..., "instances": N, "real_work": bool}``:
 
@@ -40,6 +41,9 @@ from peerwork import Job, Result, WorkCounter, satisfied, serve, timed
 from sqlalchemy import event
 
 STEPS = 100
+#: wfengine's ``sqlite_pragmas.WAL_CHECKPOINT_PAGES`` (this driver runs without wfengine
+#: installed; tests/bench/test_bench_dbos_settings.py keeps the two equal)
+WAL_CHECKPOINT_PAGES = 4_000
 WORK = WorkCounter(False)
 
 
@@ -94,6 +98,7 @@ def _engine(url: str) -> sa.Engine:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA journal_mode=WAL")  # as wfengine's
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
 
     return engine
 
@@ -182,13 +187,16 @@ def handle(job: Job) -> Result:
             with engine.connect() as conn:
                 mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
                 sync = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+                pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
         finally:
             DBOS.destroy(destroy_registry=False)
             engine.dispose()
     if success != n:
         raise AssertionError(f"{workload}: {success} of {n} workflows ended SUCCESS")
-    if (mode, sync) != ("wal", 1):
-        raise AssertionError(f"SQLite settings: journal_mode={mode}, synchronous={sync}")
+    if (mode, sync, pages) != ("wal", 1, WAL_CHECKPOINT_PAGES):
+        raise AssertionError(
+            f"SQLite settings: journal_mode={mode}, synchronous={sync}, wal_autocheckpoint={pages}"
+        )
     if workload == "DBOS-STEPS":
         steps = names.get(work_step.__qualname__, 0)
         want = {"steps": n * STEPS, "app_calls": n * STEPS}
