@@ -76,7 +76,9 @@ def test_the_table_puts_a_replacement_character_for_a_lone_surrogate_in_a_user()
         kind="instance.state",
         activity_id=None,
         user=user,
+        detail={"state": "closed.terminated", "previous": "open.running", "user": user},
     )
     out = io.StringIO()
     _table([old], out)
-    assert "ann\ufffd" in out.getvalue().encode("utf-8").decode("utf-8")
+    text = out.getvalue().encode("utf-8").decode("utf-8")
+    assert "ann\ufffd" in text and text.rstrip().endswith("user=ann\ufffd")

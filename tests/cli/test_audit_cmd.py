@@ -75,6 +75,20 @@ def test_table_for_people(url: str) -> None:
     assert all(" ship " in line for line in lines[1:]) and len(lines) > 2
 
 
+def test_the_table_says_what_each_event_recorded(url: str) -> None:
+    """The DETAIL column: which state an instance went to, which version it was made of;
+    events that record nothing show a dash."""
+    out = cli("audit", "--db", url, "--instance", _second(url))
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["AT", "INSTANCE", "SEQ", "KIND", "ACTIVITY", "USER", "DETAIL"]
+    cells = [line.split(None, 6) for line in lines[1:]]
+    details = {(c[3], c[6]) for c in cells}
+    assert ("instance.created", "version=1") in details
+    assert ("instance.state", "open.running -> closed.completed") in details
+    assert {d for kind, d in details if kind.startswith("activity.")} == {"-"}
+
+
 def test_xes_has_a_trace_per_instance_in_activity_order(url: str, tmp_path: Path) -> None:
     target = tmp_path / "log.xes"
     assert cli("audit", "--db", url, "--format", "xes", "-o", str(target)).exit_code == 0

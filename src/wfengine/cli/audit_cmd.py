@@ -5,7 +5,8 @@ A contract (scripts rely on these exactly):
 * ``wfengine audit --db URL [--instance ID] [--process P] [--activity A] [--user U]
   [--kind K]... [--since T] [--until T] [--format table|csv|jsonl|xes] [-o FILE]`` writes the
   events the filters select, oldest first (by time, then instance, then seq), to FILE or
-  stdout (also ``-o -``). ``table`` (the default) is for people; ``csv`` and ``jsonl`` carry
+  stdout (also ``-o -``). ``table`` (the default) is for people, each event's detail
+  cut to one line (:mod:`wfengine.audit.detail_line`); ``csv`` and ``jsonl`` carry
   the columns of :data:`wfengine.audit.COLUMNS`; ``xes`` is an IEEE 1849 event log for
   process-mining tools (:mod:`wfengine.audit.exports`). T is an ISO 8601 time (without a
   zone: UTC); ``--since`` is inclusive, ``--until`` exclusive (an ``--until`` not after
@@ -217,15 +218,22 @@ def _table(events: Any, out: IO[str]) -> None:
     from users and definitions (ids, user) have their control characters escaped
     (:func:`~wfengine.one_line.one_line`): a user id holding a line break would otherwise
     print a forged row of its choosing."""
+    from wfengine.audit.detail_line import detail_line
     from wfengine.audit.exports import utf8_text
     from wfengine.one_line import one_line
 
-    out.write(f"{'AT':<32} {'INSTANCE':<16} {'SEQ':>4}  {'KIND':<24} {'ACTIVITY':<20} USER\n")
+    out.write(
+        f"{'AT':<32} {'INSTANCE':<16} {'SEQ':>4}  {'KIND':<24} {'ACTIVITY':<20} {'USER':<12}"
+        " DETAIL\n"
+    )
     for e in events:
         at = e.at.astimezone(UTC).isoformat(timespec="seconds")
         instance, kind = one_line(e.instance_id), one_line(e.kind)
         activity, user = one_line(e.activity_id or "-"), one_line(e.user or "-")
-        line = f"{at:<32} {instance:<16} {e.seq:>4}  {kind:<24} {activity:<20} {user}\n"
+        detail = detail_line(e.detail)
+        line = (
+            f"{at:<32} {instance:<16} {e.seq:>4}  {kind:<24} {activity:<20} {user:<12} {detail}\n"
+        )
         out.write(utf8_text(line))
 
 
