@@ -48,16 +48,14 @@ counted as told in the transaction that records it.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import inspect
 import itertools
 import re
-import sys
+import runpy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -68,22 +66,13 @@ from sqlalchemy.exc import IntegrityError
 from wfengine import ApplicationRegistry, PermanentApplicationError
 from wfengine.errors import DataTypeError
 
+#: the example's loader: each of its modules loaded once, by path (``siblings.py``)
+sibling = runpy.run_path(str(Path(__file__).with_name("siblings.py")))["sibling"]
 
-def _sibling(name: str) -> ModuleType:
-    """The example's module ``name`` beside this one (they are plain files, loaded by path)."""
-    spec = importlib.util.spec_from_file_location(
-        f"crm_complaint_{name}", Path(__file__).parent / f"{name}.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)  # (registered first: its dataclasses look it up)
-    return module
-
-
-schema = _sibling("schema")
-phones = _sibling("phones")
+schema = sibling("schema")
+phones = sibling("phones")
 #: the intake, the people's forms and the customers' replies (``intake.py``), re-exported
-intake = _sibling("intake")
+intake = sibling("intake")
 email_address, check_agent = intake.email_address, intake.check_agent
 submit_form, take_complaint, customer_reply = (
     intake.submit_form, intake.take_complaint, intake.customer_reply)  # fmt: skip

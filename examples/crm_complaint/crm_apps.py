@@ -24,15 +24,14 @@ not recorded in the history (that needs the engine: ``crm.CrmApps.subscribe``).
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import os
+import runpy
 import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from wfengine import ApplicationRegistry
@@ -41,16 +40,8 @@ from wfengine import ApplicationRegistry
 ENV = "WFENGINE_CRM_DB"
 
 
-def _crm() -> ModuleType:
-    """``crm.py`` beside this file (loaded by path, as its own siblings are)."""
-    name = "crm_complaint_crm"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("crm.py"))
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.setdefault(name, importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
+#: the example's loader: each of its modules loaded once, by path (``siblings.py``)
+sibling = runpy.run_path(str(Path(__file__).with_name("siblings.py")))["sibling"]
 
 
 def database() -> str:
@@ -74,7 +65,7 @@ class _FirstCall:
     def apps(self) -> Any:
         with self._lock:
             if self._apps is None:
-                self._apps = _crm().CrmApps(database())
+                self._apps = sibling("crm").CrmApps(database())
             return self._apps
 
     def method(self, bound: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,7 +94,7 @@ class _Bindings:
 def register(registry: ApplicationRegistry) -> None:
     """Bind ``complaint.xpdl``'s applications to the CRM in :func:`database`, as
     ``CrmApps.register`` binds them; the database is opened at the first call."""
-    crm_apps = _crm().CrmApps
+    crm_apps = sibling("crm").CrmApps
     shape = crm_apps.__new__(crm_apps)  # its methods' names and signatures only: no database
     bindings = _Bindings()
     crm_apps.register(shape, bindings)

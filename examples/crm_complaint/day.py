@@ -25,31 +25,22 @@ handle a case ends a planned sequence early) is in the audit trail, which the re
 from __future__ import annotations
 
 import heapq
-import importlib.util
 import itertools
 import math
 import random
-import sys
+import runpy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from wfengine import Engine, VirtualClock
 
-
-def _crm() -> ModuleType:
-    """``crm.py`` beside this file (the intake the web form and the hotline use)."""
-    name = "wfengine_demo_crm_crm"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("crm.py"))
-        assert spec is not None and spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
+#: the example's loader: each of its modules loaded once, by path (``siblings.py``)
+sibling = runpy.run_path(str(Path(__file__).with_name("siblings.py")))["sibling"]
+#: the intake the web form and the hotline use, and the people's forms (``intake.py``)
+intake = sibling("intake")
 
 DEPARTMENTS = ("billing", "network", "sales", "after_sales")
 #: mean minutes a person takes per step
@@ -254,7 +245,7 @@ class Day:
             elif kind == "done":
                 person, item_id, iid, activity = payload
                 self.busy[person] = False
-                _crm().submit_form(self.engine, item_id, self.data_for(iid, activity), user=person)
+                intake.submit_form(self.engine, item_id, self.data_for(iid, activity), user=person)
                 self.after_command(iid)
             elif kind == "reply" and payload in self.waiting_customer:
                 self.engine.send_message(
@@ -282,7 +273,7 @@ class Day:
         phone = f"+86 138 {self.rng.randrange(10_000):04d} {self.rng.randrange(10_000):04d}"
         instant = plan.path == "instant answer"
         channel = self.rng.choice(("web", "hotline"))
-        iid: str = _crm().take_complaint(
+        iid: str = intake.take_complaint(
             self.engine,
             {
                 "phone": phone,

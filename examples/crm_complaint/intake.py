@@ -10,12 +10,10 @@ instances), while ``crm.py`` holds the CRM's database and the applications the p
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
+import runpy
 from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import idna
@@ -57,21 +55,12 @@ def email_address(text: str | None) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
-def _beside(name: str) -> ModuleType:
-    """The example's module ``name`` beside this one, as ``crm.py`` loads it (the example's
-    modules are plain files, loaded by path): the one already loaded, else loaded now."""
-    module_name = f"crm_complaint_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).parent / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.setdefault(module_name, importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
+#: the example's loader: each of its modules loaded once, by path (``siblings.py``)
+sibling = runpy.run_path(str(Path(__file__).with_name("siblings.py")))["sibling"]
 
 
 #: how the CRM keys a phone number (``phones.py``: the intake refuses one it cannot key)
-phones = _beside("phones")
+phones = sibling("phones")
 
 
 def check_phone(values: Mapping[str, Any]) -> None:

@@ -27,11 +27,10 @@ or in the environment (``key_from_env``, ``WFENGINE_CRM_EXPORT_KEY``, base64).
 from __future__ import annotations
 
 import base64
-import importlib.util
 import os
 import re
+import runpy
 import struct
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,19 +52,11 @@ KEY_ENV = "WFENGINE_CRM_EXPORT_KEY"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _crm() -> Any:
-    """The CRM module beside this one (the example's modules are plain files, loaded by
-    path): its ``phone_key``, so both sides key a phone alike, and its ``schema``."""
-    path = Path(__file__).with_name("crm.py")
-    spec = importlib.util.spec_from_file_location("crm_complaint_phone_key", path)
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)  # (registered first: its dataclasses look it up)
-    return module
-
-
-_crm_module = _crm()
-phone_key = _crm_module.phone_key
+#: the example's loader: each of its modules loaded once, by path (``siblings.py``)
+sibling = runpy.run_path(str(Path(__file__).with_name("siblings.py")))["sibling"]
+#: how the CRM keys a phone (``phones.py``: both sides key one alike) and its tables' versions
+phones, schema = sibling("phones"), sibling("schema")
+phone_key = phones.phone_key
 
 
 def xml_text(value: Any) -> str:
@@ -155,7 +146,7 @@ web_meta = sa.MetaData()
 web_cases = sa.Table(
     "web_case_status",
     web_meta,
-    sa.Column("phone", sa.String(_crm_module.phones.KEY_LENGTH), primary_key=True),
+    sa.Column("phone", sa.String(phones.KEY_LENGTH), primary_key=True),
     sa.Column("acceptance_no", sa.String(40), primary_key=True),
     sa.Column("state", sa.String(20), nullable=False),
     sa.Column("stage", sa.String(200), nullable=False),
@@ -168,7 +159,7 @@ web_imports = sa.Table(
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
 )
 #: the version of the web centre's tables (``schema.web_schema``)
-web_schema_version = _crm_module.schema.version_table(web_meta, "web_schema_version")
+web_schema_version = schema.version_table(web_meta, "web_schema_version")
 
 
 def _parser() -> etree.XMLParser:
@@ -182,7 +173,7 @@ class WebDesk:
 
     def __init__(self, url: str, key: bytes) -> None:
         self.db = sa.create_engine(url)
-        _crm_module.schema.web_schema(web_meta, web_schema_version).open(self.db)
+        schema.web_schema(web_meta, web_schema_version).open(self.db)
         self._aead = AESGCM(key)
 
     def open(self, data: bytes) -> tuple[int, bytes]:
@@ -238,7 +229,7 @@ class WebDesk:
         ``phones.acceptance_key``: ``０１０１－０００１`` is ``0101-0001``)."""
         query = sa.select(web_cases).where(web_cases.c.phone == phone_key(phone))
         if acceptance_no is not None:
-            number = _crm_module.phones.acceptance_key(acceptance_no)
+            number = phones.acceptance_key(acceptance_no)
             query = query.where(web_cases.c.acceptance_no == number)
         with self.db.connect() as conn:
             return [

@@ -1,23 +1,22 @@
 """Loading the CRM example's modules (``examples/crm_complaint/*.py``, not a package) the way
-its README runs them, each test module under a name of its own so that module-level state
-(a CRM's tables, registered applications) is not shared between test modules."""
+the example loads them itself and tells a host to: through its ``siblings.py``, each file once
+per process under ``crm_complaint_NAME``. Why the example's own loader: a test loading a file
+under a name of its own ran a second copy beside the one the example's other modules load
+(``crm.py`` loads ``intake.py``, ``day.py`` loads ``intake.py``), so a test could pass on a
+copy no host runs. The modules keep no state between test modules: their tables are
+descriptions, the databases each test's own."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import runpy
+from collections.abc import Callable
 from types import ModuleType
 
 from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "examples" / "crm_complaint"
 
-
-def example_module(name: str, prefix: str) -> ModuleType:
-    """``examples/crm_complaint/NAME.py`` imported as ``PREFIX_NAME``."""
-    spec = importlib.util.spec_from_file_location(f"{prefix}_{name}", EXAMPLE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+#: ``examples/crm_complaint/NAME.py`` as the example loads it (``siblings.sibling``)
+example_module: Callable[[str], ModuleType] = runpy.run_path(str(EXAMPLE / "siblings.py"))[
+    "sibling"
+]

@@ -26,7 +26,7 @@ PHONE = "+86 138 0000 0101"
 
 
 def _module(name: str) -> ModuleType:
-    return example_module(name, "crm_example")
+    return example_module(name)
 
 
 definition = _module("definition")
@@ -446,12 +446,10 @@ def test_keys_come_from_a_file_or_the_environment(
 
 
 _INTAKE_SCRIPT = """
-import importlib.util, sys
+import runpy, sys
 from wfengine import Engine
 example, url, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-spec = importlib.util.spec_from_file_location("crm", example + "/crm.py")
-crm = importlib.util.module_from_spec(spec); sys.modules["crm"] = crm
-spec.loader.exec_module(crm)
+crm = runpy.run_path(example + "/siblings.py")["sibling"]("crm")
 with Engine(db_url=url) as engine:
     crm.CrmApps(url).register(engine.applications)
     for n in range(count):

@@ -25,7 +25,7 @@ T1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
 def _module(name: str) -> ModuleType:
-    return example_module(name, "crm_once")
+    return example_module(name)
 
 
 crm = _module("crm")

@@ -28,7 +28,7 @@ COMPLAINT = {"phone": PHONE, "channel": "hotline", "category": "billing", "sever
 
 
 def _module(name: str) -> ModuleType:
-    return example_module(name, "crm_messages_once")
+    return example_module(name)
 
 
 crm = _module("crm")

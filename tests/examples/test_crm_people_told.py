@@ -7,7 +7,7 @@ from tests.examples.example_modules import example_module
 from wfengine.worklist.notifiers import Notification
 from wfengine.worklist.org_model import OrgUser
 
-notices = example_module("notices", "crm_people_told")
+notices = example_module("notices")
 
 
 def test_one_offer_to_three_desks_is_three_people_told_by_each_channel() -> None:

@@ -21,7 +21,7 @@ PHONE = "+86 138 0000 0101"
 
 
 def _module(name: str) -> ModuleType:
-    return example_module(name, "crm_scripts")
+    return example_module(name)
 
 
 crm = _module("crm")

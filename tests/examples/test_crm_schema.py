@@ -32,7 +32,7 @@ T1, T2, T3 = (datetime(2026, 12, 1, h, tzinfo=UTC) for h in (9, 10, 11))
 
 
 def _module(name: str) -> ModuleType:
-    return example_module(name, "crm_schema")
+    return example_module(name)
 
 
 crm = _module("crm")

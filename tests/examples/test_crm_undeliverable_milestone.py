@@ -14,7 +14,7 @@ from tests.examples.test_crm_complaint import Desk, crm_module, desk
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 
-report = example_module("report", "crm_undeliverable")
+report = example_module("report")
 LANDLINE = "010 5550 0101"
 REVIEWED, HANDLED = "Reviewed by the coordinator", "Handled by a department"
 

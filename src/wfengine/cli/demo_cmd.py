@@ -29,7 +29,7 @@ command says where to point (exit 2).
 
 from __future__ import annotations
 
-import importlib.util
+import runpy
 import shlex
 import sys
 import tempfile
@@ -100,14 +100,18 @@ def demo() -> None:
 
 
 def _load(directory: Path, name: str) -> ModuleType:
-    path = directory / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"wfengine_demo_crm_{name}", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has one
-        raise click.UsageError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """The example's module ``name`` as its own loader loads it (``siblings.py``: each file
+    once, under ``crm_complaint_NAME``), so the demo and the example's modules share one
+    copy of each: ``day.py``'s intake is the one the demo's CRM was made with, and a second
+    day in one process runs the files loaded for the first."""
+    loader = directory / "siblings.py"
+    if not loader.is_file():
+        raise click.UsageError(
+            f"{directory}: no siblings.py (the example's loader): copy it from the "
+            f"{EXAMPLE_UNDER} directory of a source checkout of wfengine"
+        )
+    sibling: Callable[[str], ModuleType] = runpy.run_path(str(loader))["sibling"]
+    return sibling(name)
 
 
 def _refuse_used(engine: Engine, url: str) -> None:
