@@ -12,12 +12,14 @@ counts how often each file of the example is executed."""
 from __future__ import annotations
 
 import json
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.databases import cli
 from tests.examples.example_modules import EXAMPLE, example_module
 from wfengine.cli import demo_cmd
 
@@ -90,8 +92,16 @@ def test_another_copy_of_the_example_in_one_process_is_refused(tmp_path: Path) -
     for name in ("siblings.py", "phones.py"):
         (copy / name).write_text((EXAMPLE / name).read_text(encoding="utf-8"), encoding="utf-8")
     example_module("phones")  # the checkout's, loaded in this process
-    import runpy
-
     sibling = runpy.run_path(str(copy / "siblings.py"))["sibling"]
     with pytest.raises(ImportError, match=r"crm_complaint_phones is loaded from .* already"):
         sibling("phones")
+
+
+def test_the_demo_names_an_example_copy_without_its_loader(tmp_path: Path) -> None:
+    """A copy of the example made before ``siblings.py`` existed: exit 2 naming the file,
+    before any database is made."""
+    (tmp_path / "day.py").write_text((EXAMPLE / "day.py").read_text(encoding="utf-8"))
+    result = cli("demo", "crm", "--complaints", "1", "--example", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path}: no siblings.py (the example's loader)" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["day.py"]
