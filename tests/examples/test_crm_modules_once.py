@@ -59,10 +59,10 @@ def test_each_file_runs_once_in_one_module_whichever_comes_first(first: str) -> 
         capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip
     counts = json.loads(done.stdout)
-    loaded = {f"{m}.py" for m in _MODULES} | {"schema.py", "phones.py"}
-    assert set(counts["runs"]) == loaded, counts
-    assert counts["runs"] == dict.fromkeys(loaded, 1), counts["runs"]
-    assert counts["modules"] == dict.fromkeys(loaded, 1), counts["modules"]
+    ran = set(counts["runs"])
+    assert ran >= {f"{m}.py" for m in _MODULES} | {"schema.py", "phones.py"}, counts
+    assert counts["runs"] == dict.fromkeys(ran, 1), counts["runs"]
+    assert counts["modules"] == dict.fromkeys(ran, 1), counts["modules"]
 
 
 def test_the_modules_share_their_siblings() -> None:
