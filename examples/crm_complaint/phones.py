@@ -19,7 +19,7 @@ _NATIONAL = re.compile(r"1\d{10}|(?:10|2\d|[3-9]\d\d)\d{7,8}")
 #: a mobile number (what takes an SMS): 11 digits, 13x to 19x
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 #: the longest phone key (:func:`phone_key`) the CRM keeps: the length of the phone columns
-#: of its tables (``crm.py``) and of the web centre's (``status_export.py``). A longer key
+#: of its tables (``tables.py``) and of the web centre's (``status_export.py``). A longer key
 #: (an extension or a note pasted into the phone field) is refused at intake: PostgreSQL
 #: refuses to store it (SQLite stores it), so ``accept`` failed, retried, into an incident
 KEY_LENGTH = 32

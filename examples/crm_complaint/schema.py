@@ -224,7 +224,7 @@ def _exclusive(db: sa.Engine) -> Iterator[sa.Connection]:
         conn.commit()
 
 
-# -- the CRM's tables (crm.py) ---------------------------------------------------------------
+# -- the CRM's tables (tables.py) ------------------------------------------------------------
 
 
 def crm_schema(
