@@ -26,6 +26,16 @@ How a POST ends, and why:
 Failures and ``repr`` name the webhook ``scheme://host[:port]`` alone: a webhook's URL often
 holds its secret, in the userinfo, the query or the path itself (``/services/T…/B…/token``),
 and what a failure says is stored in the outbox entry and logged.
+
+A POST goes through the proxies the environment names (``HTTP_PROXY``, ``HTTPS_PROXY``,
+``ALL_PROXY``, but to the hosts ``NO_PROXY`` names), read as the HTTP agent reads them:
+:func:`~wfengine.applications.agents.http_proxies.environment_mounts`. httpx's own reading
+(a client without a transport of its own) raised ``InvalidURL`` for a ``NO_PROXY`` entry it
+cannot parse (``[::1]``) when the client was made, so every delivery failed for hours on such
+a host while the HTTP agent worked; and the two readings were two meanings of one setting. A
+proxy that is no URL, or a ``NO_PROXY`` entry that is no host, fails the delivery for good
+(:class:`~wfengine.errors.PermanentApplicationError`) naming the variable, never a proxy's
+URL, which may hold its password (a failure never quotes one).
 """
 
 from __future__ import annotations
@@ -44,6 +54,7 @@ import httpx
 from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_deadline import Deadline
 from wfengine.applications.agents.http_json import service_name
+from wfengine.applications.agents.http_proxies import environment_mounts, proxy_urls
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.worklist.notification import Notification
 from wfengine.worklist.org_model import OrgUser
@@ -112,8 +123,15 @@ class WebhookNotifier:
         """POST ``body``, the answer's status and headers within the timeout; its body is not
         read (the response is closed, and its connection with it)."""
         deadline = Deadline(self._timeout)
+        mounts = self._proxies()
         try:
-            with httpx.Client(timeout=self._timeout, follow_redirects=False) as client:
+            with httpx.Client(
+                timeout=self._timeout,
+                follow_redirects=False,
+                # a transport of its own: httpx then leaves the environment to environment_mounts
+                transport=httpx.HTTPTransport(),
+                mounts=mounts,
+            ) as client:
                 request = client.build_request(
                     "POST",
                     self.url,
@@ -132,8 +150,19 @@ class WebhookNotifier:
             told = str(exc)
             for form in (self.url, str(httpx.URL(self.url))):  # (as given, as httpx writes it)
                 told = told.replace(form, self._where)
+            for proxy in proxy_urls():  # (a proxy's URL may hold its password)
+                told = told.replace(proxy, "the proxy")
             raise ApplicationError(f"webhook {self._where}: {type(exc).__name__}: {told}") from exc
         return answer
+
+    def _proxies(self) -> dict[str, httpx.HTTPTransport | None]:
+        """The environment's proxies as httpx ``mounts`` (see the module notes); a proxy or
+        ``NO_PROXY`` entry that cannot work fails the delivery for good, naming this webhook
+        and the variable."""
+        try:
+            return environment_mounts()
+        except PermanentApplicationError as exc:
+            raise PermanentApplicationError(f"webhook {self._where}: {exc}") from None
 
     def _judge(self, answer: httpx.Response) -> None:
         """Return for a 2xx; otherwise raise what the status means (see the module notes)."""

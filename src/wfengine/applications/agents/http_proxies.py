@@ -1,10 +1,13 @@
-"""The proxies the host's environment names, for the HTTP agent's own client.
+"""The proxies the host's environment names, for the HTTP agent's and the webhook notifier's
+clients (one reading of those variables for both).
 
 httpx reads ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` only for a client
 made without a transport of its own, and the agent gives its client one (the pool whose
 connections the whole-request deadline watches: :func:`~.http_deadline.watched_transport`).
 So the agent's calls went straight to the service on a host that can reach the outside only
-through a proxy, while the webhook notifier's (a plain httpx client) went through it.
+through a proxy, while the webhook notifier's (a plain httpx client) went through it; the
+notifier now gives its client a transport too and reads the proxies here, where httpx's own
+reading made every delivery fail on a ``NO_PROXY`` entry it cannot parse (``[::1]``).
 :func:`environment_mounts` turns what the environment says into httpx's ``mounts``: a proxied
 transport per scheme (its connections bounded by the deadline through httpcore's ``trace``
 hook, as for any transport), and no proxy for the hosts ``NO_PROXY`` names, read as curl reads
@@ -55,8 +58,8 @@ def environment_mounts() -> dict[str, httpx.HTTPTransport | None]:
                 if made is not None:
                     made.close()
             raise PermanentApplicationError(
-                f"{scheme.upper()}_PROXY in the environment names no proxy the HTTP agent can "
-                f"use ({type(exc).__name__}): give it as http://host:port, or unset it"
+                f"{scheme.upper()}_PROXY in the environment names no proxy httpx can use "
+                f"({type(exc).__name__}): give it as http://host:port, or unset it"
             ) from None
     mounts.update(dict.fromkeys(patterns))
     return mounts
