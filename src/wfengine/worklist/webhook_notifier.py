@@ -36,6 +36,15 @@ a host while the HTTP agent worked; and the two readings were two meanings of on
 proxy that is no URL, or a ``NO_PROXY`` entry that is no host, fails the delivery for good
 (:class:`~wfengine.errors.PermanentApplicationError`) naming the variable, never a proxy's
 URL, which may hold its password (a failure never quotes one).
+
+One client per notifier, made at its first delivery (the environment is read then) and kept:
+making an ``httpx.Client`` makes an SSL context per transport, one for the receiver and one per
+proxy named, which cost 20 ms of a 21 ms delivery to a local receiver, 76 ms with two proxies
+named, where a kept client's POST took 0.3 ms. Threads delivering at once share it (httpx's
+client is made for that); a forked process makes its own (parent and child must not share
+connections); :meth:`WebhookNotifier.close` closes it, for a host done with the notifier, and
+a delivery after that makes a new one. A cookie a receiver sets is never kept, as no
+per-POST client kept one.
 """
 
 from __future__ import annotations
@@ -44,15 +53,18 @@ import hashlib
 import hmac
 import json
 import math
+import os
+import threading
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
-from wfengine.applications.agents.http_deadline import Deadline
+from wfengine.applications.agents.http_deadline import Deadline, watched_transport
 from wfengine.applications.agents.http_json import service_name
 from wfengine.applications.agents.http_proxies import environment_mounts, proxy_urls
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -106,6 +118,7 @@ class WebhookNotifier:
         self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
         self._timeout = timeout
         self._where = _webhook_name(url)
+        self._client = _KeptClient(timeout)
 
     def __repr__(self) -> str:
         return f"webhook {self._where}"
@@ -119,28 +132,35 @@ class WebhookNotifier:
         }
         self._judge(self._post(body, headers))
 
+    def close(self) -> None:
+        """Close the notifier's client and its connections (see the module notes): a POST
+        running in another thread meanwhile may fail (an
+        :class:`~wfengine.errors.ApplicationError`, which the outbox retries)."""
+        self._client.close()
+
     def _post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST ``body``, the answer's status and headers within the timeout; its body is not
         read (the response is closed, and its connection with it)."""
-        deadline = Deadline(self._timeout)
-        mounts = self._proxies()
         try:
-            with httpx.Client(
-                timeout=self._timeout,
-                follow_redirects=False,
-                # a transport of its own: httpx then leaves the environment to environment_mounts
-                transport=httpx.HTTPTransport(),
-                mounts=mounts,
-            ) as client:
-                request = client.build_request(
-                    "POST",
-                    self.url,
-                    content=body,
-                    headers=headers,
-                    extensions={"trace": deadline.trace},
-                )
+            client = self._client.get()
+        except PermanentApplicationError as exc:  # (the environment's proxies: module notes)
+            raise PermanentApplicationError(f"webhook {self._where}: {exc}") from None
+        deadline = Deadline(self._timeout)
+        answer: httpx.Response | None = None
+        try:
+            request = client.build_request(
+                "POST",
+                self.url,
+                content=body,
+                headers=headers,
+                extensions={"trace": deadline.trace},
+            )
+            try:
                 with deadline.watching():
                     answer = client.send(request, stream=True)
+            finally:  # the deadline's timer is stopped: the connection may go back to the pool
+                if answer is not None:
+                    deadline.discard()  # unless the deadline shut it
                     answer.close()
         except httpx.HTTPError as exc:  # (some messages quote the URL)
             if deadline.passed or isinstance(exc, httpx.TimeoutException):
@@ -153,16 +173,13 @@ class WebhookNotifier:
             for proxy in proxy_urls():  # (a proxy's URL may hold its password)
                 told = told.replace(proxy, "the proxy")
             raise ApplicationError(f"webhook {self._where}: {type(exc).__name__}: {told}") from exc
+        except RuntimeError as exc:  # (httpx's word for a client closed before the send)
+            if not client.is_closed:
+                raise
+            raise ApplicationError(
+                f"webhook {self._where}: the notifier was closed as it posted: not sent"
+            ) from exc
         return answer
-
-    def _proxies(self) -> dict[str, httpx.HTTPTransport | None]:
-        """The environment's proxies as httpx ``mounts`` (see the module notes); a proxy or
-        ``NO_PROXY`` entry that cannot work fails the delivery for good, naming this webhook
-        and the variable."""
-        try:
-            return environment_mounts()
-        except PermanentApplicationError as exc:
-            raise PermanentApplicationError(f"webhook {self._where}: {exc}") from None
 
     def _judge(self, answer: httpx.Response) -> None:
         """Return for a 2xx; otherwise raise what the status means (see the module notes)."""
@@ -202,6 +219,46 @@ class WebhookNotifier:
             return f"to {_webhook_name(str(httpx.URL(self.url).join(location)))}"
         except (httpx.InvalidURL, ValueError):
             return "to a Location that is not a URL"
+
+
+class _KeptClient:
+    """A notifier's one ``httpx.Client`` (see the module notes for why and how long)."""
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._client: httpx.Client | None = None
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+
+    def get(self) -> httpx.Client:
+        """The client, made on the first call in this process: through the environment's
+        proxies (a :class:`~wfengine.errors.PermanentApplicationError` for one that cannot
+        work, and no client kept, so a fixed environment is read again)."""
+        client, pid = self._client, os.getpid()
+        if client is not None and self._pid == pid:
+            return client
+        if self._pid != pid:  # forked: the parent's client and lock (maybe held) are its own
+            self._pid, self._client, self._lock = pid, None, threading.Lock()
+        with self._lock:
+            if self._client is None:
+                mounts = environment_mounts()  # (first: it may refuse the environment)
+                self._client = httpx.Client(
+                    timeout=self._timeout,
+                    # a transport of its own, so httpx leaves the environment to the mounts;
+                    # the agent's, whose reused connections the deadline watches too
+                    transport=watched_transport(),
+                    mounts=mounts,
+                    follow_redirects=False,
+                    cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # (none kept)
+                )
+            return self._client
+
+    def close(self) -> None:
+        """Close the client, if this process made it; the next :meth:`get` makes another."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None and self._pid == os.getpid():
+            client.close()
 
 
 def _asked_wait(answer: httpx.Response) -> timedelta | None:
