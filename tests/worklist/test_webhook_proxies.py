@@ -12,14 +12,17 @@ shows the POST went through the proxy."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 
 from tests.applications.test_http_agent_proxies import PROXY_VARIABLES, _Answering, _serving
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
-from wfengine.errors import ApplicationError, PermanentApplicationError
+from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.runtime.outbox import OutboxStatus
 from wfengine.worklist import notifiers as n
 
@@ -144,3 +147,44 @@ def test_a_failure_quoting_the_proxy_does_not_show_its_password(
     assert str(failed.value) == (
         "webhook http://hooks.invalid: ProxyError: cannot reach the proxy for http://hooks.invalid"
     )
+
+
+class _TricklingProxy(BaseHTTPRequestHandler):
+    """A proxy answering a header byte at a time, far longer than the notifier's timeout;
+    :attr:`cut` is set once it finds the notifier has gone."""
+
+    cut: ClassVar[threading.Event] = threading.Event()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(400):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                type(self).cut.wait(0.02)  # (paces the trickle; never set while it runs)
+        except OSError:
+            type(self).cut.set()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_timeout_bounds_the_whole_post_through_a_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _TricklingProxy.cut = threading.Event()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TricklingProxy)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+        hook = n.WebhookNotifier(HOOK, secret="s", timeout=0.3)
+        with pytest.raises(ApplicationTimeoutError, match=r"no answer within 0\.3 s"):
+            hook.notify(NOTE, [])
+        assert _TricklingProxy.cut.wait(60)  # the proxy found its connection shut
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
