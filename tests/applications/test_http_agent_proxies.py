@@ -10,70 +10,25 @@ shows the request went through the proxy."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
+from tests.applications.forward_proxy import PROXY_VARIABLES, Answering, serving
 from wfengine.applications.agents import http_agent, http_agent_factory
 from wfengine.applications.agents.http_proxies import bypass_pattern, environment_mounts
 from wfengine.errors import ApplicationError, PermanentApplicationError
 
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
 
-
-class _Answering(ThreadingHTTPServer):
-    """Answers every request with ``{"via": name}``, noting (request target, JSON body)."""
-
-    daemon_threads = True
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.seen: list[tuple[str, object]] = []
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Answering
-
-    def do_POST(self) -> None:
-        size = int(self.headers.get("Content-Length") or 0)
-        self.server.seen.append((self.path, json.loads(self.rfile.read(size) or b"null")))
-        body = json.dumps({"via": self.server.name}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def _serving(name: str) -> Iterator[_Answering]:
-    server = _Answering(name)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+@pytest.fixture
+def proxy() -> Iterator[Answering]:
+    yield from serving("proxy")
 
 
 @pytest.fixture
-def proxy() -> Iterator[_Answering]:
-    yield from _serving("proxy")
-
-
-@pytest.fixture
-def service() -> Iterator[_Answering]:
-    yield from _serving("service")
+def service() -> Iterator[Answering]:
+    yield from serving("service")
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +39,7 @@ def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_call_goes_through_the_proxy_the_environment_names(
-    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     call = http_agent("http://service.invalid/api/orders", timeout=10)
@@ -93,7 +48,7 @@ def test_a_call_goes_through_the_proxy_the_environment_names(
 
 
 def test_an_untrusted_definitions_agent_goes_through_it_too(
-    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("http_proxy", proxy.url)  # (either case, as curl and httpx read them)
     factory = http_agent_factory(["http://service.invalid/api"], timeout=10)
@@ -102,7 +57,7 @@ def test_an_untrusted_definitions_agent_goes_through_it_too(
 
 
 def test_the_hosts_no_proxy_names_are_called_directly(
-    proxy: _Answering, service: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, service: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", "example.org, 127.0.0.1")
@@ -112,7 +67,7 @@ def test_the_hosts_no_proxy_names_are_called_directly(
 
 
 def test_no_proxy_star_turns_proxies_off(
-    proxy: _Answering, service: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, service: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALL_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", "*")
@@ -122,7 +77,7 @@ def test_no_proxy_star_turns_proxies_off(
 
 
 def test_a_transport_the_host_gives_is_used_as_it_is(
-    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     asked: list[str] = []
@@ -139,7 +94,7 @@ def test_a_transport_the_host_gives_is_used_as_it_is(
 def test_a_failure_through_a_proxy_never_quotes_its_password(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    closed = _Answering("gone")  # a port nobody listens on once closed
+    closed = Answering("gone")  # a port nobody listens on once closed
     port = closed.server_address[1]
     closed.server_close()
     proxy_url = f"http://clerk:s3cret-pw@127.0.0.1:{port}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from wfengine.applications.agents import http_agent, http_json
+from wfengine.applications.agents import http_agent, kept_client
 from wfengine.errors import ApplicationTimeoutError
 
 #: /slow sends a header byte per PACE, its head taking far longer than TIMEOUT
@@ -153,8 +153,8 @@ def test_a_forked_process_makes_its_own_client(
 ) -> None:
     call = http_agent(f"{service.url}/quick")
     call(x=1)
-    real = http_json.os.getpid()
-    monkeypatch.setattr(http_json.os, "getpid", lambda: real + 1)  # as in a forked child
+    real = kept_client.os.getpid()
+    monkeypatch.setattr(kept_client.os, "getpid", lambda: real + 1)  # as in a forked child
     call(x=2)
     call(x=3)
     assert [n for n, _, _ in service.requests] == [1, 2, 2]

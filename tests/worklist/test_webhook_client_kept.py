@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.applications.test_http_agent_proxies import PROXY_VARIABLES, _Answering, _serving
+from tests.applications.forward_proxy import PROXY_VARIABLES, Answering, serving
+from wfengine.applications.agents import kept_client
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.worklist import notifiers as n
-from wfengine.worklist import webhook_notifier
 
 NOTE = n.Notification("k", "offered", "wi-1", "pi-1", "quote", ("alice",))
 
@@ -66,8 +66,8 @@ def receiver() -> Iterator[_Receiver]:
 
 
 @pytest.fixture
-def proxy() -> Iterator[_Answering]:
-    yield from _serving("proxy")
+def proxy() -> Iterator[Answering]:
+    yield from serving("proxy")
 
 
 @pytest.fixture(autouse=True)
@@ -165,8 +165,8 @@ def test_a_forked_process_makes_its_own(
 ) -> None:
     hook = n.WebhookNotifier(receiver.url, secret="s")
     hook.notify(NOTE, [])
-    real = webhook_notifier.os.getpid()
-    monkeypatch.setattr(webhook_notifier.os, "getpid", lambda: real + 1)  # as in a forked child
+    real = kept_client.os.getpid()
+    monkeypatch.setattr(kept_client.os, "getpid", lambda: real + 1)  # as in a forked child
     hook.notify(NOTE, [])
     hook.notify(NOTE, [])
     assert len(made) == 2 and len(receiver.cookies) == 3
@@ -175,7 +175,7 @@ def test_a_forked_process_makes_its_own(
 
 
 def test_an_environment_refused_is_read_again_at_the_next_delivery(
-    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hook = n.WebhookNotifier("http://hooks.invalid/hook", secret="s")
     monkeypatch.setenv("HTTP_PROXY", "http://proxy:port")

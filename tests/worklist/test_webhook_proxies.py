@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from tests.applications.test_http_agent_proxies import PROXY_VARIABLES, _Answering, _serving
+from tests.applications.forward_proxy import PROXY_VARIABLES, Answering, serving
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.runtime.outbox import OutboxStatus
@@ -34,13 +34,13 @@ PASSWORD = "s3cret-pw"
 
 
 @pytest.fixture
-def proxy() -> Iterator[_Answering]:
-    yield from _serving("proxy")
+def proxy() -> Iterator[Answering]:
+    yield from serving("proxy")
 
 
 @pytest.fixture
-def receiver() -> Iterator[_Answering]:
-    yield from _serving("receiver")
+def receiver() -> Iterator[Answering]:
+    yield from serving("receiver")
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
 def test_a_notification_goes_through_the_proxy_the_environment_names(
-    variable: str, proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+    variable: str, proxy: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(variable, proxy.url)  # (either case, as curl and httpx read them)
     n.WebhookNotifier(HOOK, secret="s").notify(NOTE, [])
@@ -62,7 +62,7 @@ def test_a_notification_goes_through_the_proxy_the_environment_names(
 
 @pytest.mark.parametrize("no_proxy", ["[::1]", "::1]:80", "example.com, [::1]"])
 def test_a_no_proxy_httpx_cannot_parse_no_longer_fails_every_delivery(
-    no_proxy: str, receiver: _Answering, monkeypatch: pytest.MonkeyPatch
+    no_proxy: str, receiver: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_PROXY", no_proxy)  # (no proxy named: NO_PROXY says nothing)
     n.WebhookNotifier(f"{receiver.url}/hook", secret="s").notify(NOTE, [])
@@ -73,7 +73,7 @@ def test_a_no_proxy_httpx_cannot_parse_no_longer_fails_every_delivery(
     "no_proxy", ["127.0.0.1", "[::1], 127.0.0.1", "example.org,http://127.0.0.1", "*"]
 )
 def test_the_hosts_no_proxy_names_are_posted_to_directly(
-    no_proxy: str, proxy: _Answering, receiver: _Answering, monkeypatch: pytest.MonkeyPatch
+    no_proxy: str, proxy: Answering, receiver: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALL_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", no_proxy)
@@ -83,7 +83,7 @@ def test_the_hosts_no_proxy_names_are_posted_to_directly(
 
 
 def test_other_hosts_still_go_through_the_proxy(
-    proxy: _Answering, monkeypatch: pytest.MonkeyPatch
+    proxy: Answering, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", ".hooks.invalid, [::1], 127.0.0.1")  # (subdomains only)

@@ -37,14 +37,14 @@ proxy that is no URL, or a ``NO_PROXY`` entry that is no host, fails the deliver
 (:class:`~wfengine.errors.PermanentApplicationError`) naming the variable, never a proxy's
 URL, which may hold its password (a failure never quotes one).
 
-One client per notifier, made at its first delivery (the environment is read then) and kept:
+One client per notifier, made at its first delivery (the environment is read then) and kept,
+as the HTTP agent keeps its own (:class:`~wfengine.applications.agents.kept_client.KeptClient`):
 making an ``httpx.Client`` makes an SSL context per transport, one for the receiver and one per
 proxy named, which cost 20 ms of a 21 ms delivery to a local receiver, 76 ms with two proxies
-named, where a kept client's POST took 0.3 ms. Threads delivering at once share it (httpx's
-client is made for that); a forked process makes its own (parent and child must not share
-connections); :meth:`WebhookNotifier.close` closes it, for a host done with the notifier, and
-a delivery after that makes a new one. A cookie a receiver sets is never kept, as no
-per-POST client kept one.
+named, where a kept client's POST took 0.3 ms. Threads delivering at once share it; a forked
+process makes its own; :meth:`WebhookNotifier.close` closes it, for a host done with the
+notifier, and a delivery after that makes a new one. A cookie a receiver sets is never kept,
+as no per-POST client kept one.
 """
 
 from __future__ import annotations
@@ -53,20 +53,18 @@ import hashlib
 import hmac
 import json
 import math
-import os
-import threading
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
-from wfengine.applications.agents.http_deadline import Deadline, watched_transport
+from wfengine.applications.agents.http_deadline import Deadline
 from wfengine.applications.agents.http_json import service_name
-from wfengine.applications.agents.http_proxies import environment_mounts, proxy_urls
+from wfengine.applications.agents.http_proxies import proxy_urls
+from wfengine.applications.agents.kept_client import KeptClient
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.worklist.notification import Notification
 from wfengine.worklist.org_model import OrgUser
@@ -118,7 +116,7 @@ class WebhookNotifier:
         self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
         self._timeout = timeout
         self._where = _webhook_name(url)
-        self._client = _KeptClient(timeout)
+        self._client = KeptClient(timeout)
 
     def __repr__(self) -> str:
         return f"webhook {self._where}"
@@ -219,46 +217,6 @@ class WebhookNotifier:
             return f"to {_webhook_name(str(httpx.URL(self.url).join(location)))}"
         except (httpx.InvalidURL, ValueError):
             return "to a Location that is not a URL"
-
-
-class _KeptClient:
-    """A notifier's one ``httpx.Client`` (see the module notes for why and how long)."""
-
-    def __init__(self, timeout: float) -> None:
-        self._timeout = timeout
-        self._client: httpx.Client | None = None
-        self._pid = os.getpid()
-        self._lock = threading.Lock()
-
-    def get(self) -> httpx.Client:
-        """The client, made on the first call in this process: through the environment's
-        proxies (a :class:`~wfengine.errors.PermanentApplicationError` for one that cannot
-        work, and no client kept, so a fixed environment is read again)."""
-        client, pid = self._client, os.getpid()
-        if client is not None and self._pid == pid:
-            return client
-        if self._pid != pid:  # forked: the parent's client and lock (maybe held) are its own
-            self._pid, self._client, self._lock = pid, None, threading.Lock()
-        with self._lock:
-            if self._client is None:
-                mounts = environment_mounts()  # (first: it may refuse the environment)
-                self._client = httpx.Client(
-                    timeout=self._timeout,
-                    # a transport of its own, so httpx leaves the environment to the mounts;
-                    # the agent's, whose reused connections the deadline watches too
-                    transport=watched_transport(),
-                    mounts=mounts,
-                    follow_redirects=False,
-                    cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # (none kept)
-                )
-            return self._client
-
-    def close(self) -> None:
-        """Close the client, if this process made it; the next :meth:`get` makes another."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None and self._pid == os.getpid():
-            client.close()
 
 
 def _asked_wait(answer: httpx.Response) -> timedelta | None:

@@ -61,20 +61,17 @@ Headers (``wfengine:header:NAME``)
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
-from wfengine.applications.agents.http_deadline import Deadline, watched_transport
+from wfengine.applications.agents.http_deadline import Deadline
 from wfengine.applications.agents.http_policy import (
     DEFAULT_DEFINITION_HEADERS,
     URLPrefix,
@@ -84,7 +81,8 @@ from wfengine.applications.agents.http_policy import (
     definition_header_policy,
     merge_headers,
 )
-from wfengine.applications.agents.http_proxies import environment_mounts, proxy_urls
+from wfengine.applications.agents.http_proxies import proxy_urls
+from wfengine.applications.agents.kept_client import KeptClient
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -114,51 +112,6 @@ class HttpServerError(ApplicationError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
-
-
-class _NoCookies(DefaultCookiePolicy):
-    """Never stores a cookie: calls belong to different instances and users, so a cookie one
-    service answer sets must not travel with the next call through the shared client."""
-
-    def set_ok(self, cookie: Any, request: Any) -> bool:
-        return False
-
-
-class _SharedClient:
-    """One agent's ``httpx.Client``, made on its first call and kept, so that later calls
-    reuse its TLS context and kept-alive connections (a client per call cost tens of
-    milliseconds, mostly loading certificates, and a new connection each time).
-
-    httpx's client serves requests from many threads at once; making it is guarded by a lock.
-    A process forked after it was made gets its own (parent and child must not share
-    connections): the owning process id is checked on every call, and the lock is made anew
-    too, as a fork may copy it held by a thread that does not exist in the child.
-    """
-
-    def __init__(self, timeout: float, transport: httpx.BaseTransport | None) -> None:
-        self._timeout = timeout
-        self._transport = transport
-        self._client: httpx.Client | None = None
-        self._pid = os.getpid()
-        self._lock = threading.Lock()
-
-    def get(self) -> httpx.Client:
-        client, pid = self._client, os.getpid()
-        if client is not None and self._pid == pid:
-            return client
-        if self._pid != pid:  # forked: the parent's client and lock are the parent's
-            self._pid, self._client, self._lock = pid, None, threading.Lock()
-        with self._lock:
-            if self._client is None:
-                self._client = httpx.Client(
-                    timeout=self._timeout,
-                    transport=self._transport or watched_transport(),
-                    # the environment's proxies, which httpx reads only without a transport
-                    mounts=environment_mounts() if self._transport is None else None,
-                    follow_redirects=False,  # a redirect could leave the allowed prefixes
-                    cookies=CookieJar(policy=_NoCookies()),
-                )
-            return self._client
 
 
 class _NotFinite(ValueError):
@@ -260,7 +213,7 @@ def http_agent(
             f"(write [{outputs!r}])"
         )
     keep = frozenset(outputs) if outputs is not None else None
-    shared = _SharedClient(timeout, transport)
+    shared = KeptClient(timeout, transport)
     where = f"{verb} {service_name(url)}"  # what failures name: the query may hold a key
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
