@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.applications.forward_proxy import no_machine_proxies, proxy  # noqa: F401  (fixtures)
 from tests.pg import pg_server_url, pg_url  # noqa: F401  (fixtures for every test package)
 
 settings.register_profile(

@@ -2,7 +2,11 @@
 an HTTP server that answers every request itself, ``{"via": name}``, and notes the request
 target (a proxy is sent the absolute URL) and the JSON body. The service a test names through
 it need not exist (``.invalid``): an answer at all shows the request went through the proxy.
-The same server, named ``service``, stands for a service called directly."""
+The same server, named ``service``, stands for a service called directly.
+
+Its fixtures serve every test package (``tests/conftest.py`` imports them): ``proxy``, a
+forward proxy, and ``no_machine_proxies``, the machine's own proxy variables cleared (a module
+takes it for all its tests with ``pytestmark = pytest.mark.usefixtures("no_machine_proxies")``)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 #: the variables a test clears (either case) so the machine's own proxies stay out of it
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
@@ -56,3 +62,15 @@ def serving(name: str) -> Iterator[Answering]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[Answering]:
+    yield from serving("proxy")
+
+
+@pytest.fixture
+def no_machine_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)

@@ -15,15 +15,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.applications.forward_proxy import PROXY_VARIABLES, Answering, serving
+from tests.applications.forward_proxy import Answering, serving
 from wfengine.applications.agents import http_agent, http_agent_factory
 from wfengine.applications.agents.http_proxies import bypass_pattern, environment_mounts
 from wfengine.errors import ApplicationError, PermanentApplicationError
-
-
-@pytest.fixture
-def proxy() -> Iterator[Answering]:
-    yield from serving("proxy")
 
 
 @pytest.fixture
@@ -31,11 +26,7 @@ def service() -> Iterator[Answering]:
     yield from serving("service")
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+pytestmark = pytest.mark.usefixtures("no_machine_proxies")
 
 
 def test_a_call_goes_through_the_proxy_the_environment_names(

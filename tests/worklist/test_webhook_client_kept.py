@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.applications.forward_proxy import PROXY_VARIABLES, Answering, serving
+from tests.applications.forward_proxy import Answering
 from wfengine.applications.agents import kept_client
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.worklist import notifiers as n
@@ -65,16 +65,7 @@ def receiver() -> Iterator[_Receiver]:
     thread.join()
 
 
-@pytest.fixture
-def proxy() -> Iterator[Answering]:
-    yield from serving("proxy")
-
-
-@pytest.fixture(autouse=True)
-def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+pytestmark = pytest.mark.usefixtures("no_machine_proxies")
 
 
 @pytest.fixture

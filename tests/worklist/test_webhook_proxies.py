@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from tests.applications.forward_proxy import PROXY_VARIABLES, Answering, serving
+from tests.applications.forward_proxy import Answering, serving
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.runtime.outbox import OutboxStatus
@@ -34,20 +34,11 @@ PASSWORD = "s3cret-pw"
 
 
 @pytest.fixture
-def proxy() -> Iterator[Answering]:
-    yield from serving("proxy")
-
-
-@pytest.fixture
 def receiver() -> Iterator[Answering]:
     yield from serving("receiver")
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+pytestmark = pytest.mark.usefixtures("no_machine_proxies")
 
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
