@@ -296,13 +296,45 @@ def organisation_from_data(data: Any, where: str = "organisation") -> Organisati
         raise OrganisationError(f"{where}: " + "; ".join(_problems(exc))) from None
 
 
+#: what a file's author is asked for where pydantic says "Input should be a valid tuple" or
+#: "... dictionary or instance of OrgUser": YAML and JSON have no tuples, and the model's
+#: class names are none of the author's business
+_WANTED = {
+    "tuple_type": "should be a list",
+    "list_type": "should be a list",
+    "model_type": "should be a mapping (key: value)",
+    "model_attributes_type": "should be a mapping (key: value)",
+    "dict_type": "should be a mapping (key: value)",
+    "string_type": "should be text",
+}
+
+
 def _problems(exc: ValidationError) -> list[str]:
     found = []
     for error in exc.errors(include_url=False):
         place = _place(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
+        wanted = _WANTED.get(error["type"])
+        if wanted is not None:
+            message = f"{wanted}, not {_kind(error.get('input'))}"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
         found.append(f"{place}: {message}" if place else message)
     return found
+
+
+def _kind(value: object) -> str:
+    """What a file holds where something else was due, in a file author's words."""
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}" + ("..." if len(value) > 40 else "")
+    if isinstance(value, bool):
+        return str(value).lower()  # (as YAML and JSON write it)
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "nothing" if value is None else type(value).__name__
 
 
 def _place(loc: tuple[int | str, ...]) -> str:
