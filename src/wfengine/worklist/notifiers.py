@@ -417,6 +417,7 @@ NOTIFIERS: dict[str, NotifierFactory] = {
 def notifier(name: str, options: Mapping[str, Any] | None = None) -> Notifier:
     """The notifier ``name`` made with ``options`` (keyword arguments of its factory): a
     built-in one, or one a package registers under :data:`ENTRY_POINT_GROUP`."""
+    _check_arguments(name, options)
     factory = NOTIFIERS.get(name)
     if factory is None:
         for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -445,6 +446,49 @@ def notifier(name: str, options: Mapping[str, Any] | None = None) -> Notifier:
         shown = _settings(signature) if signature is not None else "settings it did not list"
         kind = TypeError if isinstance(exc, TypeError) else ValueError
         raise kind(f"notifier {name!r}: {exc} (it takes {shown})") from exc
+
+
+def _check_arguments(name: object, options: object) -> None:
+    """Refuse a ``name`` that is not text, ``options`` that are not a mapping (or None), and
+    a setting's name that is not text, saying what was given and what ``notifier`` takes (the
+    arguments swapped, when they are): they failed as "unhashable type: 'dict'", "dictionary
+    update sequence element #0" or "'int' object is not iterable", naming neither. What was
+    given is shown without the settings' values (a webhook's secret, an e-mail password)."""
+    if isinstance(name, str) and (options is None or isinstance(options, Mapping)):
+        odd = [k for k in (options or {}) if not isinstance(k, str)]
+        if odd:
+            raise TypeError(
+                f"notifier {name!r}: a setting's name is text (a keyword of the notifier), "
+                f"not {odd[0]!r:.40} ({type(odd[0]).__name__})"
+            )
+        return
+    swapped = (name is None or isinstance(name, Mapping)) and isinstance(options, str)
+    if swapped:
+        problem = "the arguments are swapped"
+    elif not isinstance(name, str):
+        problem = "the name is not text"
+    else:
+        problem = "the settings are not a mapping"
+    raise TypeError(
+        f"notifier({_given(name, name=True)}, {_given(options, name=swapped)}): {problem}: "
+        "the order is notifier(name, settings), the name text such as 'email' or 'webhook', "
+        "the settings a mapping of the notifier's settings such as {'path': 'sms.log'} "
+        "(or None for none)"
+    )
+
+
+def _given(value: object, *, name: bool) -> str:
+    """An argument of :func:`notifier` as its refusal shows it: a mapping by its keys alone,
+    text only where it is a name (text given as settings may hold a secret: a webhook URL),
+    a number or None as it is, anything else by its type."""
+    if isinstance(value, Mapping):
+        keys = [repr(k)[:40] for k in list(value)[:5]]
+        more = ", ..." if len(value) > 5 else ""
+        return "{" + ", ".join(f"{k}: ..." for k in keys) + more + "}"
+    if value is None or isinstance(value, int | float) or (name and isinstance(value, str)):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return f"<{type(value).__name__}>"
 
 
 def _check_settings(name: str, signature: inspect.Signature, settings: dict[str, Any]) -> None:
