@@ -18,9 +18,12 @@ the entry up; a gateway down still costs one call per attempt.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
@@ -30,6 +33,8 @@ from wfengine.worklist.notification import REMEMBERED, Notification, describe
 from wfengine.worklist.org_model import OrgUser
 
 _T = TypeVar("_T")
+
+_log = logging.getLogger("wfengine.notifications")
 
 
 class PerKey(Generic[_T]):
@@ -71,10 +76,14 @@ class SmsGateway(Protocol):
 
 class FileSmsGateway:
     """An SMS gateway adapter that appends one JSON line per message to a file (for tests,
-    demos, and gateways that pick messages up from a spool file)."""
+    demos, and gateways that pick messages up from a spool file).
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    A ``path`` that can never be a file to append to is refused when it is made (see
+    :func:`_file_path`); one whose directory does not exist yet is taken, with a warning: a
+    spool directory may be made, or mounted, after the engine starts."""
+
+    def __init__(self, path: str | PathLike[str]) -> None:
+        self.path = _file_path(path)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -84,6 +93,45 @@ class FileSmsGateway:
         line = json.dumps({"key": key, "phone": phone, "text": text}, sort_keys=True)
         with self._lock, self.path.open("a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+def _file_path(path: object) -> Path:
+    """``path`` as the file an ``sms-file`` gateway appends to; a ``TypeError`` or
+    ``ValueError`` naming the notifier and the setting when it can never be one: no path, an
+    empty one (the current directory), one ending in a separator or naming an existing
+    directory, one holding NUL, one under a file. Each was taken, and every text then failed,
+    20 attempts an entry ("IsADirectoryError: '.'"). A directory missing yet is logged on
+    ``wfengine.notifications`` (the texts fail until it exists)."""
+    given = os.fspath(path) if isinstance(path, str | PathLike) else path
+    if not isinstance(given, str):
+        kind = type(given).__name__
+        raise TypeError(f"sms-file notifier: path must be a file's path (text), not {kind}")
+    if not given.strip():
+        raise ValueError(
+            f"sms-file notifier: path is empty ({given!r}, the current directory when opened); "
+            "give the file to append the texts to (sms.jsonl)"
+        )
+    if "\0" in given:
+        raise ValueError(f"sms-file notifier: path {given!r:.200} holds a NUL character")
+    found = Path(given)
+    seps = (os.sep, os.altsep) if os.altsep else (os.sep,)
+    if given.endswith(seps) or found.is_dir():
+        raise ValueError(
+            f"sms-file notifier: path {given!r:.200} names a directory; give a file in it to "
+            "append the texts to (sms.jsonl)"
+        )
+    above = next((p for p in found.absolute().parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise ValueError(
+            f"sms-file notifier: path {given!r:.200} is under {str(above)!r:.200}, a file, "
+            "not a directory"
+        )
+    if above != found.absolute().parent:
+        _log.warning(
+            "sms-file notifier: the directory of %r does not exist (yet): texts fail until it does",
+            given,
+        )
+    return found
 
 
 @dataclass(slots=True)
@@ -200,7 +248,7 @@ def _not_texted_yet(
     )
 
 
-def sms_file(path: str | Path) -> SmsNotifier:
+def sms_file(path: str | PathLike[str]) -> SmsNotifier:
     """The ``sms-file`` notifier: SMS lines appended to the file at ``path``.
 
     A named function rather than a lambda, so a mistaken setting is refused naming it and
