@@ -9,12 +9,14 @@ part's failure does.
 from __future__ import annotations
 
 import logging
+import smtplib
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from email.utils import getaddresses
 
-from wfengine.applications.agents.mail import email_agent, readable_recipients
+from wfengine.applications.agents.agent_timeouts import check_timeout
+from wfengine.applications.agents.mail import SmtpFactory, email_agent, readable_recipients
 from wfengine.applications.agents.mail_refusals import (
     RecipientsDeferredError,
     RecipientsRefusedError,
@@ -59,20 +61,47 @@ class EmailNotifier:
     def __init__(
         self,
         host: str,
-        port: int = 25,
+        port: int | str = 25,
         *,
         sender: str,
         per_message: int = PER_MESSAGE,
-        **options: Any,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        allowed_recipients: Collection[str] | None = None,
+        max_recipients: int | None = None,
+        smtp_class: SmtpFactory = smtplib.SMTP,
     ) -> None:
-        _check_text("email", "host", host)
-        _check_text("email", "sender", sender)  # (None failed every delivery, in the agent)
+        # the e-mail agent's settings, listed (not **options) so that notifier("email", ...)
+        # names them when it refuses one, and each refused here when it could never work
+        # (it was taken, and failed every delivery, 20 attempts an entry)
+        _check_host(host)
+        port = _port(port)
+        _check_sender(sender)  # (None failed every delivery, in the agent)
         if type(per_message) is not int or per_message < 1:
             raise ValueError(
                 f"email notifier: per_message must be a whole number >= 1, not {per_message!r}"
             )
-        self._send = email_agent(host, port, sender=sender, **options)
-        self._per_message = min(per_message, options.get("max_recipients") or per_message)
+        _check_login(starttls, username, password, smtp_class)
+        check_timeout("email notifier", timeout)
+        try:
+            self._send = email_agent(
+                host,
+                port,
+                sender=sender,
+                smtp_class=smtp_class,
+                starttls=starttls,
+                username=username,
+                password=password,
+                timeout=timeout,
+                allowed_recipients=allowed_recipients,
+                max_recipients=max_recipients,
+            )
+        except (TypeError, ValueError) as exc:  # (the recipient bounds: named as the agent's)
+            told = str(exc).removeprefix("email_agent: ")
+            raise type(exc)(f"email notifier: {told}") from None
+        self._per_message = min(per_message, max_recipients or per_message)
         self._server = f"{host}:{port}"
         #: notification key -> the addresses told (see :class:`_Told`)
         self._told = PerKey(_Told)
@@ -238,3 +267,80 @@ def _check_text(notifier: str, setting: str, value: object) -> None:
         raise TypeError(f"{notifier} notifier: {setting} must be text, not {value!r}")
     if not value.strip():
         raise ValueError(f"{notifier} notifier: {setting} is empty")
+
+
+def _check_host(host: object) -> None:
+    """Refuse a ``host`` no server can have: not text, blank, holding a blank or control
+    character (no name resolves with one), or a ``:`` that is not an IPv6 address's (a port
+    or a scheme given in it, ``mail:2525``, ``smtp://mail``: the agent connects to
+    ``port``, so every delivery failed to resolve it). One that does not resolve now is
+    taken: it may later."""
+    _check_text("email", "host", host)
+    assert isinstance(host, str)  # (checked)
+    if any(c.isspace() or not c.isprintable() for c in host):
+        raise ValueError(
+            f"email notifier: host {host!r:.200} holds a blank or control character; give "
+            "the mail server's name or address (mail.example.com)"
+        )
+    if host.count(":") == 1:
+        raise ValueError(
+            f"email notifier: host {host!r:.200} holds a ':'; give the server's name alone "
+            "(mail.example.com) and its port as port"
+        )
+
+
+def _port(port: object) -> int:
+    """``port`` as the TCP port the agent connects to: a whole number from 1 to 65535, or
+    text of one (a settings file's ``"587"``, which worked). Refused, naming the setting,
+    otherwise: ``"25x"`` failed every delivery as an unresolvable address, and 99999 or -1 as
+    "Connection refused", which hid that the port is no port; 0 is none either."""
+    takes = "a whole number from 1 to 65535 (25, 465, 587)"
+    number = port
+    if isinstance(port, str):
+        if not (port.strip().isascii() and port.strip().isdigit()):
+            raise ValueError(f"email notifier: port must be {takes}, not {port!r:.40}")
+        number = int(port)
+    if type(number) is not int:
+        raise TypeError(f"email notifier: port must be {takes}, not {port!r:.40}")
+    if not 1 <= number <= 65535:
+        raise ValueError(f"email notifier: port must be {takes}, not {port!r}")
+    return number
+
+
+def _check_sender(sender: object) -> None:
+    """Refuse a ``sender`` that is not one e-mail address as the agent reads one (no line
+    break, no list): a message's From cannot hold a line break, so every message was refused
+    when built, every delivery."""
+    _check_text("email", "sender", sender)
+    assert isinstance(sender, str)  # (checked)
+    found = [address for _, address in getaddresses([sender]) if address]
+    if not readable_recipients(sender) or len(found) != 1:
+        raise ValueError(
+            f"email notifier: sender {sender!r:.200} is not one e-mail address; give the "
+            "address notifications come from (wf@example.com, or Workflow <wf@example.com>)"
+        )
+
+
+def _check_login(starttls: object, username: object, password: object, smtp: object) -> None:
+    """Refuse the connection settings that could never do what they say: a ``starttls``
+    that is not True or False (the text ``"false"`` turned it on), a ``username`` or
+    ``password`` that is not text, a blank ``username``, a ``password`` without a
+    ``username`` (the agent logs in only with one: it was never used), an ``smtp_class``
+    that cannot be called."""
+    if not isinstance(starttls, bool):
+        raise TypeError(f"email notifier: starttls must be True or False, not {starttls!r:.40}")
+    if username is not None:
+        _check_text("email", "username", username)
+    if password is not None and not isinstance(password, str):  # (never its value)
+        kind = type(password).__name__
+        raise TypeError(f"email notifier: password must be text, not {kind}")
+    if password is not None and username is None:
+        raise ValueError(
+            "email notifier: password given without username: the notifier logs in only "
+            "with a username, so the password would never be used"
+        )
+    if not callable(smtp):
+        raise TypeError(
+            f"email notifier: smtp_class must make an SMTP connection (smtplib.SMTP), not "
+            f"{smtp!r:.40}"
+        )
