@@ -56,7 +56,7 @@ import math
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
@@ -247,9 +247,19 @@ def _webhook_name(url: str) -> str:
     return service_name(f"{parts.scheme}://{parts.netloc}")
 
 
+#: what no host name holds (the WHATWG URL standard's forbidden domain code points, but
+#: those httpx takes out of a host: # / : ? @ [ ]): httpx percent-encodes some into the host
+#: and posts to that name, which never resolves
+_NOT_IN_HOSTS = frozenset(" <>\\^|%\x7f") | frozenset(map(chr, range(0x20)))  # (and controls)
+
+
 def _check_url(url: object) -> None:
     """Refuse a webhook URL httpx cannot post to, here rather than at every delivery for
-    eight hours; the URL is not shown (it may hold the webhook's secret)."""
+    eight hours; the URL is not shown (it may hold the webhook's secret), its host and port
+    are (as failures name the webhook). So are a port out of range (``:99999``, httpx takes
+    it, and every POST failed to connect) and a host with a character no host name holds
+    (``ex ample.com``, which httpx takes as ``ex%20ample.com``); a host that does not resolve
+    now is taken: it may later."""
     if not isinstance(url, str):
         raise TypeError(f"webhook notifier: url must be text (an http(s) URL), not {url!r}")
     try:
@@ -261,3 +271,16 @@ def _check_url(url: object) -> None:
         raise ValueError(f"webhook notifier: url must start with http:// or https:// ({has})")
     if not parts.host:
         raise ValueError("webhook notifier: url names no host")
+    if parts.port is not None and not 1 <= parts.port <= 65535:
+        raise ValueError(
+            f"webhook notifier: url's port {parts.port} is out of range: a port is from 1 to 65535"
+        )
+    host = unquote(parts.host)  # (as given: httpx percent-encodes what it refuses in one)
+    odd = sorted({c for c in host if c in _NOT_IN_HOSTS})
+    if not odd and "%" in parts.host:  # (given percent-encoded: httpx posts to "ex%41mple")
+        host, odd = parts.host, ["%"]
+    if odd and not parts.netloc.startswith(b"["):  # (an IPv6 address's zone may hold "%")
+        raise ValueError(
+            f"webhook notifier: url's host {host!r:.200} holds {', '.join(map(repr, odd))}, "
+            "which no host name holds; give the receiver's name or address (hooks.example.com)"
+        )
