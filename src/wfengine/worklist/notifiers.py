@@ -469,15 +469,16 @@ def _check_arguments(name: object, options: object) -> None:
         problem = "the name is not text"
     else:
         problem = "the settings are not a mapping"
+    given = f"{_shown_argument(name, name=True)}, {_shown_argument(options, name=swapped)}"
     raise TypeError(
-        f"notifier({_given(name, name=True)}, {_given(options, name=swapped)}): {problem}: "
+        f"notifier({given}): {problem}: "
         "the order is notifier(name, settings), the name text such as 'email' or 'webhook', "
         "the settings a mapping of the notifier's settings such as {'path': 'sms.log'} "
         "(or None for none)"
     )
 
 
-def _given(value: object, *, name: bool) -> str:
+def _shown_argument(value: object, *, name: bool) -> str:
     """An argument of :func:`notifier` as its refusal shows it: a mapping by its keys alone,
     text only where it is a name (text given as settings may hold a secret: a webhook URL),
     a number or None as it is, anything else by its type."""
