@@ -55,6 +55,8 @@ def test_json_gives_the_performers_and_the_lane_they_come_from(tmp_path: Path) -
         "performer_lane",
         "join",
         "split",
+        "attached_to",
+        "interrupting",
     }
 
 

@@ -32,7 +32,9 @@ def show(source: str, as_json: bool) -> None:
     participants, applications and data fields of the package and of each process. An
     activity that names no performer and is drawn in a pool lane that names some is shown
     with the lane's performers, as it runs: `by ROLE (lane LANE)`; JSON gives the lane as
-    `performer_lane`. FILE may be `-`.
+    `performer_lane`. An event attached to an activity says so: `attached to ACTIVITY,
+    interrupting` (or `non-interrupting`); JSON gives `attached_to` and `interrupting`. FILE
+    may be `-`.
 
     Exit status: 0 when shown, 1 when FILE cannot be loaded as XPDL, 2 when it cannot be
     read or on usage errors.

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wfengine.cli.declared_data import type_name
+from wfengine.definition.graph import is_boundary_event
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
@@ -97,10 +98,23 @@ def _activity_detail(activity: Activity) -> str | None:
     return None
 
 
+def _attachment(activity: Activity) -> Summary:
+    """``attached_to``: the activity a boundary event is attached to (its ``Target``), and
+    ``interrupting``: whether catching it ends that activity, as the engine runs it (an Error
+    or Cancel always does); both None for any other activity. Why: such an event has no
+    transition in, so without them it read as a dangling event nothing leads to, where
+    ``render`` draws it hanging off its activity."""
+    event = activity.event
+    if event is None or not is_boundary_event(activity):
+        return {"attached_to": None, "interrupting": None}
+    return {"attached_to": event.target, "interrupting": event.interrupts}
+
+
 def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity]) -> Summary:
     """One activity as it runs: an activity that names no performer and is drawn in a pool
     lane that names some has the lane's performers (and a person's mode), as the runtime
-    gives it them; ``performer_lane`` then names the lane they come from."""
+    gives it them; ``performer_lane`` then names the lane they come from. A boundary event
+    says what it is attached to (:func:`_attachment`)."""
     a, lane = lanes.shown(a, named)
     return {
         "id": a.id,
@@ -111,6 +125,7 @@ def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity])
         "performer_lane": lane,
         "join": a.join.type.value if a.join is not None else None,
         "split": a.split.type.value if a.split is not None else None,
+        **_attachment(a),
     }
 
 
@@ -230,6 +245,9 @@ def _flow_sections(
     for a in flow["activities"]:
         row = f"{_named(a)}  [{a['kind']}"
         row += f": {a['detail']}]" if a["detail"] else "]"
+        if a["attached_to"] is not None:
+            how = "interrupting" if a["interrupting"] else "non-interrupting"
+            row += f"  attached to {a['attached_to']}, {how}"
         if a["performers"]:
             row += f"  by {', '.join(a['performers'])}"
             if a["performer_lane"]:
