@@ -8,7 +8,7 @@ Task, SubFlow, Reference, BlockActivity and Event).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -241,12 +241,20 @@ Loop = Annotated[StandardLoop | MultiInstanceLoop, Field(discriminator="kind")]
 
 
 class Activity(Extensible):
+    _uncompared: ClassVar[frozenset[str]] = Node._uncompared | {"performer_lines"}
+
     id: str
     name: str | None = None
     description: str | None = None
     body: ActivityBody = Field(default_factory=NoImplementation)
     #: participant ids or performer expressions, in order
     performers: tuple[str, ...] = ()
+    #: where each performer was read: (performer, the line of its ``<Performer>``), so a
+    #: finding about one points at it rather than at the ``<Activity>`` tag. Bookkeeping like
+    #: ``line``: not compared, and not dumped (a deployment's fingerprint and the stored
+    #: model's JSON are what they were); pairs, not lines, so a copy given other performers
+    #: (a lane's) finds none of theirs here rather than the wrong line
+    performer_lines: tuple[tuple[str, int], ...] = Field(default=(), exclude=True)
     start_mode: Mode | None = None
     finish_mode: Mode | None = None
     priority: str | None = None
@@ -258,6 +266,14 @@ class Activity(Extensible):
     data_fields: tuple[DataField, ...] = ()
     #: NodeGraphicsInfos children, verbatim
     graphics: tuple[XmlNode, ...] = ()
+
+    def performer_line(self, performer: str) -> int | None:
+        """The line ``performer`` (one of :attr:`performers`) was read at, else the
+        activity's own line (an activity built in code, or a performer read from a lane)."""
+        for name, line in self.performer_lines:
+            if name == performer:
+                return line
+        return self.line
 
     @property
     def is_route(self) -> bool:

@@ -22,7 +22,7 @@ from wfengine.definition.durations import (
     parse_duration,
     too_long_to_remind,
 )
-from wfengine.definition.model import Activity
+from wfengine.definition.model import Activity, ExtendedAttribute
 
 REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
 ESCALATE_AFTER, ESCALATE_TO = "wfengine:escalate-after", "wfengine:escalate-to"
@@ -34,11 +34,17 @@ NOT_ASSIGN_TO = "DoNotAssignToPerformerOfActivity"
 
 def attribute_values(a: Activity, *names: str) -> list[str]:
     """Every value of the extended attributes ``names`` (repeatable, comma-separated)."""
-    found: list[str] = []
+    return [value for value, _ in attribute_entries(a, *names)]
+
+
+def attribute_entries(a: Activity, *names: str) -> list[tuple[str, ExtendedAttribute]]:
+    """:func:`attribute_values`, each with the extended attribute that gives it: a finding
+    about one value points at that element's line, not at the activity's."""
+    found: list[tuple[str, ExtendedAttribute]] = []
     for ea in a.extended_attributes:
         if ea.name in names:
             text = ea.value if ea.value is not None else ea.text
-            found.extend(v.strip() for v in (text or "").split(",") if v.strip())
+            found.extend((v.strip(), ea) for v in (text or "").split(",") if v.strip())
     return found
 
 

@@ -6,7 +6,8 @@ The engine takes those names as given (an instance may carry data its definition
 declare), so a misspelt one deploys: the work item then shows nothing under the name it meant,
 and a completion giving the field meant (``amount``) is refused, since the activity lets its
 person write only the misspelt one (``amout``). A warning, not an error, as the runtime does
-run it; it names the activity, the list and the name, and a declared field it may have meant.
+run it; it names the activity, the list and the name, and a declared field it may have meant,
+at the line of the ``<ExtendedAttribute>`` that lists the name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from difflib import get_close_matches
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.reading import name_aliases
-from wfengine.definition.work_rules import attribute_values
+from wfengine.definition.work_rules import attribute_entries
 
 #: the extended attributes listing what a work item may read, and what it may write (the runtime
 #: compiler reads them as :func:`wfengine.runtime.compile_people.data_access`), and what a
@@ -47,7 +48,7 @@ def check_data_access(ctx: Context) -> Iterator[Diagnostic]:
             known = ctx.data_names(process, activity)
             seen: set[tuple[str, str]] = set()
             for attribute, verb, effect in _LISTS:
-                for name in attribute_values(activity, attribute):
+                for name, element in attribute_entries(activity, attribute):
                     if name in known or name in aliases or (verb, name) in seen:
                         continue
                     seen.add((verb, name))
@@ -59,6 +60,6 @@ def check_data_access(ctx: Context) -> Iterator[Diagnostic]:
                         f"{name!r} ({attribute}), which is no data field or formal parameter "
                         f"of the process or package{meant}: {effect}",
                         element_id=activity.id,
-                        line=activity.line,
+                        line=element.line if element.line is not None else activity.line,
                         severity=Severity.WARNING,
                     )

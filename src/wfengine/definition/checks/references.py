@@ -52,7 +52,8 @@ def check_performers(ctx: Context) -> Iterator[Diagnostic]:
 
     Performers may also be expressions evaluated at run time (or the name of a data field that
     holds a user), so only bare identifiers that are neither participants nor data fields are
-    reported. Nothing is reported for a package that declares ExternalPackages: sharing
+    reported, at the line of the ``<Performer>`` that names it. Nothing is reported for a
+    package that declares ExternalPackages: sharing
     participants through a repository package is common (JaWE's examples do it), and this
     package alone cannot tell a typo from a participant defined there.
     """
@@ -70,7 +71,7 @@ def check_performers(ctx: Context) -> Iterator[Diagnostic]:
                 f"activity {activity.id!r} in {scope.where} has performer {name!r}, which is "
                 "no participant of the process or package",
                 element_id=activity.id,
-                line=activity.line,
+                line=activity.performer_line(performer),
             )
 
 

@@ -13,7 +13,7 @@ This is where XPDL 1.0 and 2.x differ most, and where both are mapped onto one m
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from lxml import etree
 
@@ -62,7 +62,7 @@ from wfengine.definition.xpdl.read_nodes import (
     text_around,
     to_xml_node,
 )
-from wfengine.definition.xpdl.read_package_parts import read_graphics, read_performer_list
+from wfengine.definition.xpdl.read_package_parts import read_graphics, read_performers
 from wfengine.definition.xpdl.read_types import read_data_fields, read_extended_attributes
 
 _MODES = {m.value: m for m in Mode}
@@ -104,7 +104,7 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
         name=cur.attr("Name"),
         description=cur.prose("Description"),
         body=body,
-        performers=_performers(ctx, cur, spill, task_performers),
+        **_performers(ctx, cur, spill, task_performers),
         start_mode=_read_mode(ctx, cur, "StartMode", spill),
         finish_mode=_read_mode(ctx, cur, "FinishMode", spill),
         priority=cur.text("Priority"),
@@ -120,13 +120,23 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
     )
 
 
+class _Performers(TypedDict):
+    performers: tuple[str, ...]
+    performer_lines: tuple[tuple[str, int], ...]
+
+
 def _performers(
     ctx: ReadContext, cur: Cursor, spill: list[XmlNode], task: TaskPerformers
-) -> tuple[str, ...]:
+) -> _Performers:
     """The activity's performers: its own, else those its TaskUser or TaskManual names (lifted
-    only when it names none of its own; its own Performers are read either way)."""
-    own = read_performer_list(ctx, cur, spill)
-    return tuple(task.lifted) or own
+    only when it names none of its own; its own Performers are read either way), and the
+    line each was read at."""
+    own = read_performers(ctx, cur, spill)
+    found = tuple(task.lifted) or own
+    return {
+        "performers": tuple(name for name, _ in found),
+        "performer_lines": tuple((name, line) for name, line in found if line is not None),
+    }
 
 
 def _with_activity_parameters(

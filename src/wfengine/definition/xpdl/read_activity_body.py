@@ -51,7 +51,7 @@ from wfengine.definition.xpdl.read_nodes import (
     text_around,
     to_xml_node,
 )
-from wfengine.definition.xpdl.read_package_parts import read_performer_list
+from wfengine.definition.xpdl.read_package_parts import read_performers
 from wfengine.definition.xpdl.read_types import read_extended_attributes
 
 #: every spelling of a gateway/join/split type across XPDL versions
@@ -107,7 +107,8 @@ class TaskPerformers:
     """
 
     own: tuple[str, ...]
-    lifted: list[str] = field(default_factory=list)
+    #: the task's performers with the line each was read at, when they are the activity's
+    lifted: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 def performer_names(el: etree._Element) -> tuple[str, ...]:
@@ -354,8 +355,8 @@ def _task_performers(
                 element_id=_activity_id(inner),
             )
         return detail
-    lifted = read_performer_list(ctx, Cursor(ctx, inner), spill)
-    performers.lifted.extend(p for p in lifted if p != _ACTIVITY_PERFORMER_PLACEHOLDER)
+    lifted = read_performers(ctx, Cursor(ctx, inner), spill)
+    performers.lifted.extend(p for p in lifted if p[0] != _ACTIVITY_PERFORMER_PLACEHOLDER)
     kept = tuple(c for c in detail.children if c.tag not in _PERFORMER_TAGS)
     return detail.model_copy(update={"children": kept})
 

@@ -203,7 +203,15 @@ def _external_reference(
 
 def read_performer_list(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
     """Performers as 2.x writes them (``Performers/Performer``) and 1.0 (a single ``Performer``)."""
-    performers: list[str] = []
+    return tuple(name for name, _ in read_performers(ctx, cur, spill))
+
+
+def read_performers(
+    ctx: ReadContext, cur: Cursor, spill: list[XmlNode]
+) -> tuple[tuple[str, int | None], ...]:
+    """:func:`read_performer_list` with the line of each ``<Performer>``, which an activity
+    keeps (``Activity.performer_lines``) for the findings about that performer."""
+    performers: list[tuple[str, int | None]] = []
     for el in cur.children("Performers", "Performer"):
         items = [el]
         if local_name(el) == "Performers":
@@ -213,7 +221,7 @@ def read_performer_list(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> 
         for p in items:
             text = element_text(p)
             if text:
-                performers.append(text)
+                performers.append((text, line_of(p)))
             Cursor(ctx, p).drop_attrs()
     return tuple(performers)
 
