@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,7 @@ from wfengine.definition.model import (
     ListType,
     Package,
     WorkflowProcess,
+    XmlNode,
 )
 
 #: how many declared names an "undeclared" message lists before it says "and N more"
@@ -120,7 +122,7 @@ def declared_values(
     data: dict[str, Any] = {}
     given_as: dict[str, str] = {}
     for name, text in raw.items():
-        target = _resolve_name(name, declared, process.id, allow_undeclared, option)
+        target = _resolve_name(name, declared, allow_undeclared, option, package, process)
         if target is None:  # undeclared and allowed
             data[name] = parse_value(text, name=name, option=option)
             continue
@@ -162,7 +164,7 @@ def declared_target(name: str, declared: Mapping[str, Declaration]) -> Declarati
     """The declaration ``name`` refers to (by id, else by a Name exactly one carries), or
     None: for a caller that lets the engine refuse what is not declared."""
     try:
-        return _resolve_name(name, declared, "", True, "--set")
+        return _resolve_name(name, declared, True, "--set")
     except click.BadParameter:  # a Name several declarations carry
         return None
 
@@ -170,10 +172,14 @@ def declared_target(name: str, declared: Mapping[str, Declaration]) -> Declarati
 def _resolve_name(
     name: str,
     declared: Mapping[str, Declaration],
-    process_id: str,
     allow_undeclared: bool,
     option: str,
+    package: Package | None = None,
+    process: WorkflowProcess | None = None,
 ) -> Declaration | None:
+    """The declaration ``name`` gives (see :func:`declared_target`), None for an undeclared
+    name when ``allow_undeclared``; else a :class:`click.BadParameter` naming ``process``'s
+    declarations, or the one it holds that could not be read (:func:`unread_declaration`)."""
     if name in declared:
         return declared[name]
     named = [d for d in declared.values() if d.name == name]
@@ -189,12 +195,64 @@ def _resolve_name(
         if not is_identifier(name):  # (no expression could read it: kept, it would be lost)
             raise click.BadParameter(not_a_name(name), param_hint=option)
         return None
+    assert package is not None and process is not None  # (only declared_target gives none)
+    unread = unread_declaration(name, package, process)
+    if unread is not None:
+        raise click.BadParameter(unread, param_hint=option)
     raise click.BadParameter(
-        f"{name!r} is not declared by process {process_id!r}; its data fields and formal "
+        f"{name!r} is not declared by process {process.id!r}; its data fields and formal "
         f"parameters are: {_listing(declared.values())} (use --allow-undeclared to set it "
         "anyway)",
         param_hint=option,
     )
+
+
+#: the declarations a NAME may give, as elements, with what a message calls them
+_DECLARING = {"DataField": "data field", "FormalParameter": "formal parameter"}
+#: the reader's words for an element it kept as XML (``ReadContext.unreadable``): the reason
+_KEPT_BECAUSE = re.compile(r"could not be read \((.*)\); it is kept as XML$", re.DOTALL)
+
+
+def unread_declaration(name: str, package: Package, process: WorkflowProcess) -> str | None:
+    """Why ``name``, which ``process`` (or its package) declares, is not among its
+    declarations: a DataField or FormalParameter, of that Id or Name, that the reader could
+    not read (a misspelt BasicType ``INTEGR``) and kept as XML, with a warning only. Told as
+    such, with its line and the reader's reason: "not declared" sent the author looking for
+    a declaration that is there. None when no such element is kept."""
+    owners = ((f"process {process.id!r}", process), (f"package {package.id!r}", package))
+    for owner, holder in owners:
+        for node in _kept_declarations(holder.extras):
+            if name not in (node.get("Id"), node.get("Name")):
+                continue
+            at = f" at line {node.line}" if node.line is not None else ""
+            return (
+                f"{name!r} is declared by {owner} (the {_DECLARING[node.local_name]}{at}), "
+                f"but that declaration could not be read{_reason(package, node)}, so its type "
+                "is not known: correct it (wfengine validate shows it), or use "
+                "--allow-undeclared to set it anyway"
+            )
+    return None
+
+
+def _kept_declarations(extras: Iterable[XmlNode]) -> Iterable[XmlNode]:
+    """The DataFields and FormalParameters among a process's or package's kept XML: kept
+    alone, or in their list kept whole. (Those inside another element kept whole, an
+    activity's or an application's, are not the process's declarations.)"""
+    for node in extras:
+        if node.local_name in _DECLARING:
+            yield node
+        elif node.local_name in ("DataFields", "FormalParameters"):
+            yield from (c for c in node.children if c.local_name in _DECLARING)
+
+
+def _reason(package: Package, node: XmlNode) -> str:
+    """`` (REASON)``: why the reader kept ``node`` as XML, from its ``xpdl-unreadable``
+    warning at the node's line (empty when the package has none: a model built in code)."""
+    for d in package.load_diagnostics:
+        if d.code == "xpdl-unreadable" and d.line == node.line:
+            found = _KEPT_BECAUSE.search(d.message)
+            return f" ({found.group(1) if found else d.message})"
+    return ""
 
 
 def _listing(declared: Iterable[Declaration]) -> str:
@@ -376,7 +434,7 @@ def declared_json(
     given_as: dict[str, str] = {}
     for name, value in values.items():
         try:
-            target = _resolve_name(name, declared, process.id, allow_undeclared, option)
+            target = _resolve_name(name, declared, allow_undeclared, option, package, process)
             if target is not None:
                 given_once(given_as, name, target, option)
         except click.BadParameter as exc:
