@@ -18,7 +18,6 @@ SHAPES = {
     5: "d70942af978de714",  # ExtendedAttribute.namespaces
     6: "715b64dd654cdd6d",  # Deadline.duration_extras
     7: "0a4985303d3fb125",  # ToolCall and SubFlowImplementation.actual_parameter_attrs
-    8: "07e8909e1e11218b",  # Activity.performer_lines (not dumped: the JSON reads the same)
 }
 
 

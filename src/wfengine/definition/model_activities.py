@@ -11,6 +11,7 @@ import re
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from wfengine.definition.model_enums import (
     EventPosition,
@@ -253,8 +254,11 @@ class Activity(Extensible):
     #: finding about one points at it rather than at the ``<Activity>`` tag. Bookkeeping like
     #: ``line``: not compared, and not dumped (a deployment's fingerprint and the stored
     #: model's JSON are what they were); pairs, not lines, so a copy given other performers
-    #: (a lane's) finds none of theirs here rather than the wrong line
-    performer_lines: tuple[tuple[str, int], ...] = Field(default=(), exclude=True)
+    #: (a lane's) finds none of theirs here rather than the wrong line. Out of the JSON
+    #: schema too, so the model's format (``model_format.MODEL_FORMAT``) is unchanged: a
+    #: format change makes every stored deployment's model be read again from its XPDL, in
+    #: every engine process, for a field no stored model needs (it reads back empty)
+    performer_lines: SkipJsonSchema[tuple[tuple[str, int], ...]] = Field(default=(), exclude=True)
     start_mode: Mode | None = None
     finish_mode: Mode | None = None
     priority: str | None = None
