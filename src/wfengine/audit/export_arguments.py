@@ -18,6 +18,7 @@ from typing import Any
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.host_arguments import described
+from wfengine.runtime.queries import check_audit_filters
 from wfengine.runtime.store import AuditEvent
 
 #: the filters :func:`~wfengine.audit.exports.write_xes` applies to a trace's XES events
@@ -36,6 +37,39 @@ def check_filter_names(filters: Mapping[str, object], caller: str) -> None:
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise TypeError(f"{caller}: no filter {unknown[0]!r} (the filters: {', '.join(FILTERS)})")
+
+
+#: the filters ``Engine.audit_events`` takes as one id each (or None)
+_ID_FILTERS = ("instance_id", "process_id", "activity_id", "user")
+
+
+def checked_query(filters: Mapping[str, Any], caller: str) -> AuditQuery:
+    """The query ``Engine.audit_events`` makes of the listing's ``filters``, each checked
+    there and then by the engine's own checks (:func:`~wfengine.runtime.queries.
+    check_audit_filters`, :func:`~wfengine.runtime.audit_kinds.audit_kinds`, and
+    :class:`~wfengine.runtime.audit_query.AuditQuery` for the times), each refusal naming
+    ``caller``.
+
+    Why one place: ``write_xes`` matched its own copy of the query and never checked an id
+    filter (``activity_id=["submit"]``, ``user=5`` wrote an empty log, ``instance_id=5``
+    failed after the XML header), and ``iter_events``, which reads lazily, left the times to
+    its first read, after ``write_csv`` had written its header. The writers and the reader
+    call this before they write or read anything, so they refuse what the listing refuses."""
+    check_filter_names(filters, caller)
+    check_audit_filters(caller, **{name: filters.get(name) for name in _ID_FILTERS})
+    kinds = audit_kinds(filters.get("kind"), caller)
+    try:
+        return AuditQuery(
+            instance_id=filters.get("instance_id"),
+            process_id=filters.get("process_id"),
+            activity_id=filters.get("activity_id"),
+            user=filters.get("user"),
+            kinds=kinds,
+            since=filters.get("since"),
+            until=filters.get("until"),
+        )
+    except (TypeError, ValueError) as exc:  # (a time: its words name the argument)
+        raise type(exc)(f"{caller}: {exc}") from None
 
 
 #: what pages the listing (``Engine.audit_events``, ``iter_events``), which XES cannot be
@@ -104,12 +138,15 @@ class Selected:
     """Which XES events of a trace the listing's filters select (every one without filters):
     an event's activity, audit kind and time, and its ``org:resource`` for ``user``.
 
-    The filters are checked as ``Engine.audit_events`` checks them (a misspelt kind, a time
-    that is text or has no timezone), before the XML header is written; ``limit`` and
+    The filters are checked as ``Engine.audit_events`` checks them (:func:`checked_query`: an
+    id filter that is not one id, a misspelt kind, a time that is text or has no timezone),
+    before the XML header is written; ``process_id`` and ``instance_id``, which choose the
+    traces, are held in :attr:`query` too, but a trace's events are not matched on them;
+    ``limit`` and
     ``after``, which page the listing, are refused: an XES log holds whole traces, one
     instance after another, so it is chosen by instance and time instead."""
 
-    __slots__ = ("_query",)
+    __slots__ = ("query",)
 
     def __init__(self, filters: Mapping[str, Any]) -> None:
         paging = [k for k in _PAGING if k in filters]
@@ -120,23 +157,10 @@ class Selected:
                 "listing is; choose the instances with process_id or instance_id and the "
                 "events with since and until"
             )
-        check_filter_names(filters, "write_xes")
-        try:
-            self._query = AuditQuery(
-                activity_id=filters.get("activity_id"),
-                user=filters.get("user"),
-                # a misspelt kind is refused, as the listing refuses it, not an empty log
-                kinds=audit_kinds(filters.get("kind"), "write_xes"),
-                since=filters.get("since"),
-                until=filters.get("until"),
-            )
-        except (TypeError, ValueError) as exc:
-            if str(exc).startswith("write_xes"):
-                raise
-            raise type(exc)(f"write_xes: {exc}") from None
+        self.query = checked_query(filters, "write_xes")
 
     def __call__(self, event: AuditEvent, resource: str | None) -> bool:
-        q = self._query
+        q = self.query
         return (
             (q.activity_id is None or event.activity_id == q.activity_id)
             and (not q.kinds or event.kind in q.kinds)

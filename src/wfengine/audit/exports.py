@@ -59,18 +59,16 @@ from wfengine.audit.export_arguments import (
     check_binary,
     check_engine,
     check_events,
-    check_filter_names,
     check_text,
+    checked_query,
 )
 from wfengine.audit.loop_rounds import LoopActivities, no_round_loops
 from wfengine.audit.trace_data import TraceData, xes_key
 from wfengine.audit.xes_pauses import XesPauses
 from wfengine.audit.xes_rounds import XesRounds
 from wfengine.json_text import dumps
-from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import EventKind, state_entered
 from wfengine.runtime.host_arguments import check_after, described, page_size
-from wfengine.runtime.queries import check_audit_filters
 from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.work_item_events import (
     WorkItemAllocated,
@@ -169,10 +167,7 @@ def iter_events(
         raise ValueError(f"iter_events: page is at least 1 event per read ({page})")
     check_after(after, AuditEvent, "the last AuditEvent an earlier read gave")
     most = page_size(limit, "events")
-    check_filter_names(filters, "iter_events")  # a misspelt name, as write_xes says it
-    audit_kinds(filters.get("kind"), "iter_events")
-    ids = ("instance_id", "process_id", "activity_id", "user")
-    check_audit_filters("iter_events", **{k: filters.get(k) for k in ids})
+    checked_query(filters, "iter_events")  # as audit_events checks them (names as write_xes)
     return _pages(engine, page, after, most, filters)
 
 
@@ -326,10 +321,10 @@ def write_xes(
     starts and completions they worked, which the trail records without a user)."""
     check_engine(engine, out)
     check_binary(out, "write_xes")
-    instance_id = filters.pop("instance_id", None)
-    keep = Selected(filters)  # checked as the listing checks them, before the XML header
+    # every filter checked as the listing checks it, before the XML header
+    keep = Selected({**filters, "process_id": process_id})
     written = 0
-    found = _instances(engine, process_id, instance_id)
+    found = _instances(engine, process_id, keep.query.instance_id)
     instance_ids: Iterable[str] = found if progress is None else progress(found)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
