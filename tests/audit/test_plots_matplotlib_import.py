@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from wfengine import Engine
+from wfengine import Engine, PackageBuilder
 from wfengine.audit.plots import PlottingUnavailable, write_plot
 
 
@@ -39,8 +39,12 @@ def _without_matplotlib(monkeypatch: pytest.MonkeyPatch, error: Exception) -> No
 
 
 def _plot(tmp_path: Path) -> str:
-    with Engine() as engine, pytest.raises(PlottingUnavailable) as raised:
-        write_plot(engine, "p", str(tmp_path / "p.png"))
+    with Engine() as engine:
+        pb = PackageBuilder("pkg")
+        pb.process("p").activity("a")
+        engine.deploy(pb.build())  # (a process never deployed is refused before the import)
+        with pytest.raises(PlottingUnavailable) as raised:
+            write_plot(engine, "p", str(tmp_path / "p.png"))
     assert not (tmp_path / "p.png").exists()
     return str(raised.value)
 

@@ -400,19 +400,20 @@ def check_window(since: datetime | None, until: datetime | None) -> None:
         raise ValueError(f"until: {reason}")
 
 
-def _check_process(engine: Engine, process_id: object) -> None:
+def check_process(engine: Engine, process_id: object, caller: str = "process_metrics") -> None:
     """Refuse a ``process_id`` that is not text (None read every process on the memory
-    store, none on SQLite) or names no deployed process (zeros, silently)."""
+    store, none on SQLite) or names no deployed process (zeros, silently), naming
+    ``caller`` for the first; the plots (:mod:`wfengine.audit.plots`) refuse with it too,
+    so a typo is told in one message wherever the figures are asked for."""
     if not isinstance(process_id, str):
         raise TypeError(
-            f"process_metrics: process_id is the id of a deployed process (text), "
-            f"not {process_id!r}"
+            f"{caller}: process_id is the id of a deployed process (text), not {process_id!r}"
         )
     store: Any = engine.store
     if not store.versions(process_id):
         from wfengine.errors import NotFoundError
 
-        known = ", ".join(store.deployed_process_ids()) or "none"
+        known = ", ".join(sorted(store.deployed_process_ids())) or "none"
         raise NotFoundError("deployed process", process_id, f"deployed: {known}")
 
 
@@ -431,7 +432,7 @@ def process_metrics(
     ``process_id`` must name a deployed process: an unknown one is a
     :class:`~wfengine.errors.NotFoundError` naming those deployed (as ``wfengine stats
     --process`` refuses it), not figures of zero that read as a process nobody used."""
-    _check_process(engine, process_id)
+    check_process(engine, process_id)
     check_window(since, until)
     store: Any = engine.store
     if hasattr(store, "activity_durations"):  # the SQL store: read in the database

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from wfengine.audit.exports import xml_text
 from wfengine.audit.metrics import (
     ProcessMetrics,
     activity_durations_of,
+    check_process,
     check_window,
     nearest_rank,
     short_duration,
@@ -135,7 +137,7 @@ def write_plot(
     until)`` (all time by default) to ``path`` (the format by its suffix: .png or .svg);
     ``since`` and ``until`` are times with a timezone, as :func:`~wfengine.audit.metrics.
     process_metrics` takes them."""
-    _draw(engine, process_id, since, until, lambda fig: fig.savefig(str(path)))
+    _draw(engine, process_id, since, until, lambda fig: fig.savefig(str(path)), "write_plot")
 
 
 def plot_bytes(
@@ -151,8 +153,12 @@ def plot_bytes(
     is there (a SQLite database named ``x.svg`` by mistake) and leaves a partial file when
     interrupted; the caller writes these through its own file handling."""
     buffer = io.BytesIO()
-    _draw(engine, process_id, since, until, lambda fig: fig.savefig(buffer, format=fmt))
+    _draw(engine, process_id, since, until, partial(_save, buffer, fmt), "plot_bytes")
     return buffer.getvalue()
+
+
+def _save(buffer: io.BytesIO, fmt: str, fig: Any) -> None:
+    fig.savefig(buffer, format=fmt)
 
 
 def _draw(
@@ -161,8 +167,14 @@ def _draw(
     since: datetime | None,
     until: datetime | None,
     save: Callable[[Any], None],
+    caller: str,
 ) -> None:
-    """Draw the figure of :func:`write_plot` and hand it to ``save``."""
+    """Draw the figure of :func:`write_plot` and hand it to ``save``.
+
+    ``process_id`` is checked first, as :func:`~wfengine.audit.metrics.process_metrics`
+    checks it (a process never deployed is a ``NotFoundError`` naming those deployed): a
+    typo drew an empty chart, and ``write_plot`` wrote it over the file."""
+    check_process(engine, process_id, caller)
     check_window(since, until)
     plt = _pyplot()
     durations = durations_by_activity(engine, process_id, since, until)
