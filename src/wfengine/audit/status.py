@@ -7,7 +7,9 @@ What is public is declared with extended attributes:
 
 * on an activity, ``wfengine:milestone`` = the label outsiders see once it has completed
   ("Complaint received", "Answer sent");
-* on a data field (of the process or its package), ``wfengine:public`` = ``true``: its value
+* on a data field (of the process or its package), ``wfengine:public`` = ``true`` (or ``yes``
+  or ``1``, as every yes/no mark of a field is read: :mod:`wfengine.definition.checks.
+  field_marks`; any other word is refused at deploy, ``field-mark``): its value
   is shown (as ``***`` when the field is also ``wfengine:sensitive``, as the audit trail and
   the XES export show it, or took a sensitive value from a calling process);
 * on the process, ``wfengine:public-name`` = how outsiders call it (none: no name is shown).
@@ -24,6 +26,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wfengine.audit.event_values import value_keys
+from wfengine.definition.checks.field_marks import PUBLIC, marked
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
 from wfengine.runtime.engine_check import check_engine
 from wfengine.runtime.host_arguments import check_acting_user
@@ -41,7 +44,6 @@ if TYPE_CHECKING:
     from wfengine.worklist.notes import Attachment, Comment
 
 MILESTONE = "wfengine:milestone"
-PUBLIC = "wfengine:public"
 PUBLIC_NAME = "wfengine:public-name"
 
 
@@ -204,7 +206,7 @@ def public_declarations(
     fields = frozenset(
         f.id
         for f in (*package.data_fields, *process.data_fields)
-        if (f.extended_attribute(PUBLIC) or "").strip().lower() == "true"
+        if marked(f, PUBLIC)  # (true/yes/1, as wfengine:sensitive is read)
     )
     name = (process.extended_attribute(PUBLIC_NAME) or "").strip() or None
     return name, milestones, fields

@@ -1,5 +1,7 @@
 """The instance data an XES trace carries (:func:`~wfengine.audit.exports.write_xes`): the
-data fields a definition marks ``wfengine:export`` = ``true``, read per process version."""
+data fields a definition marks ``wfengine:export`` = ``true`` (or ``yes`` or ``1``, as every
+yes/no mark of a field is read: :mod:`wfengine.definition.checks.field_marks`), read per
+process version."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from wfengine.applications.redaction import REDACTED
+from wfengine.definition.checks.field_marks import EXPORT, marked
 from wfengine.errors import DeployError
 
 if TYPE_CHECKING:
@@ -48,11 +51,8 @@ class TraceData:
         if found is None:
             deployed = self.engine.deployed(*key)
             declared = (*deployed.package.data_fields, *deployed.definition.data_fields)
-            names = frozenset(
-                f.id
-                for f in declared
-                if (f.extended_attribute(EXPORT) or "").strip().lower() == "true"
-            )
+            # (true/yes/1, as wfengine:sensitive is read: the fields' marks read alike)
+            names = frozenset(f.id for f in declared if marked(f, EXPORT))
             found = self.fields[key] = (names, deployed.compiled.sensitive_fields)
         names, hidden = found
         return {
@@ -61,9 +61,6 @@ class TraceData:
             if k in names and v is not None
         }
 
-
-#: the data-field extended attribute that puts a field's value on its instances' XES traces
-EXPORT = "wfengine:export"
 
 #: what the key of a field whose id cannot be one as it stands starts with
 DATA_PREFIX = "wfengine:data:"

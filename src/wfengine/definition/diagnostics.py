@@ -182,6 +182,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "space around it (`WFEngine:sensitive`), which wfengine does not read: the value goes "
         "into the audit trail in clear",
     ),
+    "field-mark": (
+        Severity.ERROR,
+        "a DataField's `wfengine:public` or `wfengine:export` that is neither true nor false "
+        "(true/false, yes/no or 1/0, in any case, as `wfengine:sensitive` takes them): the "
+        "field would be left out of the brief status or of the XES log without a word",
+    ),
     "application-undeclared": (
         Severity.WARNING,
         "an application is bound in code or by `--apps` but the package does not declare it "

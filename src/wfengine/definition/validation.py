@@ -25,6 +25,7 @@ from wfengine.definition.checks.event_flows import check_event_flows
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.extensions import check_unknown_extensions
+from wfengine.definition.checks.field_marks import check_field_marks
 from wfengine.definition.checks.flow import (
     check_and_join_after_xor,
     check_boundary_events,
@@ -81,6 +82,7 @@ CHECKS: tuple[Check, ...] = (
     check_duplicate_extended_attributes,
     check_unknown_extensions,
     check_sensitive_marks,
+    check_field_marks,
     check_dangling_transitions,
     check_split_refs,
     check_start_and_end,

@@ -17,7 +17,8 @@ known and nothing is refused.
 
 How the attribute is read lives here, once, for validation and for the runtime's redaction
 (:mod:`wfengine.applications.redaction` imports it), so the two cannot disagree on a
-separator or a word.
+separator or a word; a DataField's value is read as its other yes/no marks are
+(:func:`~wfengine.definition.checks.field_marks.mark_flag`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from wfengine.definition.checks.context import Context
+from wfengine.definition.checks.field_marks import mark_flag
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.expression_words import names_in
 from wfengine.definition.model import (
@@ -55,9 +57,6 @@ _OLD_SEPARATORS = re.compile(r"[\s,]+")
 #: what a name that is no id may be several ids joined by (``card|other``, ``card/other``)
 _PUNCTUATION = re.compile(r"\W+")
 
-_YES = frozenset({"true", "yes", "1"})
-_NO = frozenset({"false", "no", "0"})
-
 
 def listed_names(text: str | None) -> list[str]:
     """The formal parameter ids an Application's ``wfengine:sensitive`` text lists, in order."""
@@ -72,17 +71,10 @@ def hidden_names(text: str | None) -> frozenset[str]:
     return frozenset((*listed_names(text), *old))
 
 
-def field_flag(attribute: ExtendedAttribute) -> bool | None:
-    """A DataField's ``wfengine:sensitive`` as read: True for ``true``/``yes``/``1`` in any
-    case, and for the attribute given with no value; False for ``false``/``no``/``0``; None
-    for anything else (which validation reports)."""
-    text = attribute.value if attribute.value is not None else attribute.text
-    value = (text or "true").strip().lower()
-    if value in _YES:
-        return True
-    if value in _NO:
-        return False
-    return None
+#: a DataField's ``wfengine:sensitive`` as read (True, False, or None for a value validation
+#: reports): the reading of every yes/no mark of a DataField, shared with ``wfengine:public``
+#: and ``wfengine:export``, so the three take the same words
+field_flag = mark_flag
 
 
 def check_sensitive_marks(ctx: Context) -> Iterator[Diagnostic]:
