@@ -6,7 +6,9 @@ Why: a mistake met part-way through an export left a file holding a header and a
 ``write_csv(engine, f)`` (called as ``write_xes`` is) failed with "'Engine' object is not
 iterable" after the CSV header, a binary file with "a bytes-like object is required",
 ``write_xes(engine, f, since="2024-01-01")`` after the XML header, and ``limit=5`` out of a
-private class. Each is now refused first, naming the writer and the argument.
+private class; ``write_xes(engine, f, activity_id=["a"])`` wrote an empty log. Each is now
+refused first, naming the writer and the argument; the filters by the engine's own checks
+(:func:`checked_query`), so the writers refuse what ``Engine.audit_events`` refuses.
 """
 
 from __future__ import annotations
@@ -142,9 +144,8 @@ class Selected:
     id filter that is not one id, a misspelt kind, a time that is text or has no timezone),
     before the XML header is written; ``process_id`` and ``instance_id``, which choose the
     traces, are held in :attr:`query` too, but a trace's events are not matched on them;
-    ``limit`` and
-    ``after``, which page the listing, are refused: an XES log holds whole traces, one
-    instance after another, so it is chosen by instance and time instead."""
+    ``limit`` and ``after``, which page the listing, are refused: an XES log holds whole
+    traces, one instance after another, so it is chosen by instance and time instead."""
 
     __slots__ = ("query",)
 
