@@ -23,7 +23,7 @@ from wfengine.definition.checks.sensitive_marks import field_flag
 from wfengine.definition.diagnostics import CODES, Severity
 from wfengine.definition.model import DataField, ExtendedAttribute, Package
 
-YES = ["true", "TRUE", " true ", "yes", "Yes", "1", ""]
+YES = ["true", "TRUE", " true ", "yes", "Yes", "1"]
 NO = ["false", "False", "no", "NO", "0"]
 NEITHER = ["treu", "on", "y", "public", "2", "  "]
 
@@ -90,10 +90,25 @@ def _field(marks: tuple[ExtendedAttribute, ...]) -> DataField:
     return built.model_copy(update={"extended_attributes": marks})
 
 
-def test_a_mark_with_no_value_is_yes_as_sensitive_is() -> None:
-    bare = (ExtendedAttribute(name=PUBLIC), ExtendedAttribute(name=EXPORT))
-    field = _field(bare)
-    assert marked(field, PUBLIC) and marked(field, EXPORT)
+@pytest.mark.parametrize("value", [None, ""], ids=["absent", "empty"])
+def test_a_mark_with_no_value_is_yes_for_sensitive_and_refused_for_public_and_export(
+    value: str | None,
+) -> None:
+    """A bare ``wfengine:sensitive`` hides the field (it always did: a bare mark hides more,
+    never less); a bare ``public`` or ``export`` would show a value to outsiders or write it
+    into a log that leaves the engine, so it takes a word said on purpose: refused, and
+    read as no where an earlier wfengine stored it."""
+    bare = (
+        ExtendedAttribute(name=PUBLIC, value=value),
+        ExtendedAttribute(name=EXPORT, value=value),
+    )
+    field = _field((*bare, ExtendedAttribute(name="wfengine:sensitive", value=value)))
+    assert not marked(field, PUBLIC) and not marked(field, EXPORT)
+    assert is_sensitive_field(field)
+    for name in (PUBLIC, EXPORT):
+        [(code, _, element, message)] = _findings(_package({name: value or ""}))
+        assert (code, element) == ("field-mark", "ref")
+        assert f"{name} with no value, which is neither true nor false" in message
 
 
 def test_validate_reports_the_qa_file_at_the_marks_line(tmp_path: Path) -> None:

@@ -185,8 +185,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "field-mark": (
         Severity.ERROR,
         "a DataField's `wfengine:public` or `wfengine:export` that is neither true nor false "
-        "(true/false, yes/no or 1/0, in any case, as `wfengine:sensitive` takes them): the "
-        "field would be left out of the brief status or of the XES log without a word",
+        "(true/false, yes/no or 1/0, in any case, as `wfengine:sensitive` takes them), or "
+        "given with no value (a bare `wfengine:sensitive` is yes; these two show or export a "
+        "value, so they take a word said on purpose): the field would be left out of the "
+        "brief status or of the XES log without a word",
     ),
     "application-undeclared": (
         Severity.WARNING,

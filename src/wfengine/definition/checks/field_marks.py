@@ -6,7 +6,10 @@ A DataField carries three yes/no marks: ``wfengine:sensitive`` (its values show 
 :mod:`wfengine.audit.status`) and ``wfengine:export`` (its value goes on its instances' XES
 traces, :mod:`wfengine.audit.trace_data`). They are read one way, here (:func:`mark_flag`):
 ``true``/``yes``/``1`` and ``false``/``no``/``0`` in any case, white space around them
-ignored; the mark given with no value is yes. Why one reading: ``sensitive`` took
+ignored. The mark given with no value is yes for ``sensitive`` (as it always was: a bare mark
+hides more, never less) but neither yes nor no for ``public`` and ``export``: those show a
+value to outsiders or write it into a log that leaves the engine, so they take a word said on
+purpose. Why one reading: ``sensitive`` took
 ``yes`` and ``1`` while ``public`` and ``export`` took only ``true``, so a field its author
 marked ``wfengine:public="yes"`` was hidden from the customers it was meant for, and one
 marked ``wfengine:export="1"`` was left out of the process-mining log, with no word.
@@ -42,12 +45,15 @@ _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0"})
 
 
-def mark_flag(attribute: ExtendedAttribute) -> bool | None:
+def mark_flag(attribute: ExtendedAttribute, *, bare: bool | None = True) -> bool | None:
     """A DataField's yes/no mark as read: True for ``true``/``yes``/``1`` in any case (white
-    space around it ignored), and for the mark given with no value; False for
-    ``false``/``no``/``0``; None for anything else (which validation reports)."""
+    space around it ignored); False for ``false``/``no``/``0``; ``bare`` for the mark given
+    with no value (yes for ``sensitive``; None, no word, for ``public`` and ``export``: see
+    the module notes); None for anything else (which validation reports)."""
     text = attribute.value if attribute.value is not None else attribute.text
-    value = (text or "true").strip().lower()
+    if not text:
+        return bare
+    value = text.strip().lower()  # (blanks alone are neither: as they always were)
     if value in _YES:
         return True
     if value in _NO:
@@ -68,7 +74,7 @@ def marked(data_field: DataField, name: str) -> bool:
     """Whether ``data_field``'s ``wfengine:public`` or ``wfengine:export`` (``name``) says
     yes; absent, no, or unreadable (a definition deployed before ``field-mark``): not."""
     ea = first_mark(data_field, name)
-    return ea is not None and mark_flag(ea) is True
+    return ea is not None and mark_flag(ea, bare=None) is True
 
 
 def check_field_marks(ctx: Context) -> Iterator[Diagnostic]:
@@ -79,7 +85,7 @@ def check_field_marks(ctx: Context) -> Iterator[Diagnostic]:
         for data_field in _data_fields(ctx.package, process):
             for name in (PUBLIC, EXPORT):
                 ea = first_mark(data_field, name)
-                if ea is not None and mark_flag(ea) is None:
+                if ea is not None and mark_flag(ea, bare=None) is None:
                     yield _finding(data_field, name, ea)
 
 
@@ -98,9 +104,10 @@ def _data_fields(package: Package, process: WorkflowProcess | None) -> Iterator[
 
 def _finding(data_field: DataField, name: str, ea: ExtendedAttribute) -> Diagnostic:
     text = ea.value if ea.value is not None else ea.text
+    said = f"{text!r}, which is" if text else "with no value, which is"
     return make(
         "field-mark",
-        f"DataField {data_field.id!r} has {name} {text!r}, which is neither true nor false "
+        f"DataField {data_field.id!r} has {name} {said} neither true nor false "
         f"(true/false, yes/no or 1/0, in any case): write true {_DOES[name]}, or false",
         element_id=data_field.id,
         line=ea.line if ea.line is not None else data_field.line,
