@@ -108,14 +108,18 @@ def _binding_findings(
     """What is wrong between ``app``'s declaration and the host's code (or plug-in) binding
     of it: definition settings it does not read, and a callable that cannot take the
     application's IN and INOUT parameters (each call failed with a ``TypeError``, retried and
-    routed as the service's failure: a DEFAULTEXCEPTION transition took it)."""
+    routed as the service's failure: a DEFAULTEXCEPTION transition took it). An agent's
+    binding (``wfengine:agent``) is judged by its callable's signature too: an agent that
+    takes named parameters only (the e-mail agent: ``to``, ``subject``, ``body``, ``cc``)
+    says so in it, and a parameter it does not take fails every call."""
     source = getattr(binding, "source", "")
-    if source != "code" and not source.startswith(plugin_source):
+    agent = source.startswith(_AGENT_SOURCE)
+    if source != "code" and not source.startswith(plugin_source) and not agent:
         return
     unread = [
         f"wfengine:{name}"
         for name in _AGENT_ONLY
-        if app.extended_attribute(f"wfengine:{name}") is not None
+        if not agent and app.extended_attribute(f"wfengine:{name}") is not None
     ]
     if unread:
         said = (
@@ -137,6 +141,10 @@ def _binding_findings(
     try:
         signature.bind(**inputs)
     except TypeError as exc:
+        if agent:
+            said = _agent_said(app, activity, source, signature, inputs, exc)
+            yield _warning("application-signature", said, app.id, app.line)
+            return
         said = (
             f"application {app.id!r}, used by activity {activity.id!r}: its callable "
             f"{getattr(func, '__name__', repr(func))}{signature} cannot take the "
@@ -144,6 +152,34 @@ def _binding_findings(
             "would fail with a TypeError"
         )
         yield _warning("application-signature", said, app.id, app.line)
+
+
+#: how the registry's source of a binding made by an agent factory begins
+_AGENT_SOURCE = "definition (agent "
+
+
+def _agent_said(
+    app: Application,
+    activity: Activity,
+    source: str,
+    signature: inspect.Signature,
+    inputs: Mapping[str, None],
+    exc: TypeError,
+) -> str:
+    """The finding for an agent that cannot take ``app``'s parameters: the agent's kind, the
+    parameters it takes and the application's."""
+    kind = source.removeprefix(_AGENT_SOURCE).removesuffix(")")
+    takes = [
+        name
+        for name, p in signature.parameters.items()
+        if name != IDEMPOTENCY_KEYWORD and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    given = [name for name in inputs if name != IDEMPOTENCY_KEYWORD]
+    return (
+        f"application {app.id!r}, used by activity {activity.id!r}: agent {kind!r} takes the "
+        f"parameters {', '.join(takes) or 'none'}, not the application's "
+        f"({', '.join(given) or 'none'}): {exc}; every call would fail at once"
+    )
 
 
 def _warning(code: str, message: str, app_id: str, line: int | None = None) -> Diagnostic:

@@ -203,8 +203,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "application-signature": (
         Severity.WARNING,
-        "a code or plug-in binding's callable cannot take the application's IN and INOUT "
-        "parameters as keywords (every call would fail with a TypeError)",
+        "a code or plug-in binding's callable, or an agent's that names the parameters it "
+        "takes (the e-mail agent's), cannot take the application's IN and INOUT parameters "
+        "as keywords (every call would fail)",
     ),
     # -- graph --
     "no-start": (Severity.ERROR, "a process has no start activity"),

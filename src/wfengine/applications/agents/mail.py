@@ -12,6 +12,9 @@ message for its ``cc`` only keeps a ``to`` naming an empty group
 (``undisclosed-recipients:;``) as its To. A parameter given None (a STRING field with no
 value) is no text: a ``to`` or ``cc`` without addresses, an empty ``subject`` or ``body``; so
 is a None item in a list ``to`` or ``cc`` (an ARRAY of STRING field's unset item), passed over.
+A ``subject`` or ``body`` that is not text (an INTEGER field) is written as its text, and a
+parameter of another name (``recipient``) is a permanent failure naming it
+(:mod:`.mail_inputs`); the agent's signature names what it takes, for the binding check.
 
 The message's ``Message-ID`` is made from the idempotency key, so a message re-sent by a
 retry carries the same id and mail systems can drop the duplicate; the engine's keys (an
@@ -58,6 +61,12 @@ from typing import Any
 import idna  # a dependency of httpx; the URL allow-list (http_policy) converts hosts alike
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
+from wfengine.applications.agents.mail_inputs import (
+    given_addresses,
+    given_text,
+    taken_signature,
+    unknown_parameters,
+)
 from wfengine.applications.agents.mail_refusals import (
     RecipientsDeferredError as RecipientsDeferredError,
 )
@@ -241,15 +250,19 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
 
     def call(
         *,
-        to: str | list[str | None] | None,
-        subject: str | None = "",
-        body: str | None = "",
+        to: str | list[str | None] | None = None,
+        subject: object = "",
+        body: object = "",
         cc: str | list[str | None] | None = None,
         idempotency_key: str | None = None,
+        **others: object,
     ) -> None:
+        if others:  # (kept only to be refused, naming them: see mail_inputs)
+            raise unknown_parameters(others)
         # None (a STRING field with no value) is no text: no address, an empty body; it
         # failed with a raw TypeError that was retried, and a message for its cc never went
-        given, copies = _given(to), _given(cc)
+        given, copies = given_addresses("to", to), given_addresses("cc", cc)
+        subject_text, body_text = given_text("subject", subject), given_text("body", body)
         try:
             message = EmailMessage()
             message["From"] = server.sender
@@ -261,10 +274,10 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
                 message["To"] = addressed
             if copied:
                 message["Cc"] = copied
-            message["Subject"] = "" if subject is None else subject
+            message["Subject"] = subject_text
             if idempotency_key is not None:
                 message["Message-ID"] = _message_id(idempotency_key, server.sender)
-            message.set_content("" if body is None else body)
+            message.set_content(body_text)
         except ValueError as exc:  # line breaks in a header value
             raise PermanentApplicationError(f"cannot build the message: {exc}") from exc
         server.bounds.check([("to", _listed(message, "To")), ("cc", _listed(message, "Cc"))])
@@ -310,6 +323,7 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
     def rebuild(seconds: float) -> ApplicationFunc:
         return _mailer(server, min(timeout, seconds), delivered)
 
+    call.__signature__ = taken_signature(call)  # type: ignore[attr-defined]  # (what it takes)
     return stops_itself(call, rebuild)
 
 
@@ -345,18 +359,6 @@ def _listed(message: EmailMessage, *headers: str) -> list[str]:
     ``undisclosed-recipients:;``)."""
     fields = [str(v) for h in headers or ("To", "Cc") for v in message.get_all(h, [])]
     return [address for _, address in getaddresses(fields)]
-
-
-def _given(value: str | Sequence[str | None] | None) -> str | list[str]:
-    """The addresses of ``to`` or ``cc`` as given, None (a STRING field with no value) and a
-    list's None items (an ARRAY of STRING field's unset items) taken as no text. Why: a None
-    in a list failed with a raw TypeError, retried as if temporary, where a bare None is no
-    address."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return [item for item in value if item is not None]
 
 
 def _no_recipient(to: object, cc: object) -> PermanentApplicationError:
