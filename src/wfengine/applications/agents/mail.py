@@ -60,6 +60,7 @@ from typing import Any
 
 import idna  # a dependency of httpx; the URL allow-list (http_policy) converts hosts alike
 
+from wfengine.applications.agents.agent_ports import check_port
 from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.mail_inputs import (
     given_addresses,
@@ -113,7 +114,7 @@ class _Delivered:
 
 def email_agent(
     host: str,
-    port: int = 25,
+    port: int | str = 25,
     *,
     sender: str,
     smtp_class: SmtpFactory = smtplib.SMTP,
@@ -132,6 +133,7 @@ def email_agent(
     (:class:`_Bounds`); :func:`email_agent_factory` limits the number by default."""
     check_timeout("email_agent", timeout)
     _check_server("email_agent", host, sender)
+    port = check_port("email_agent", port)
     bounds = _Bounds.of("email_agent", allowed_recipients, max_recipients)
     server = _Server(host, port, sender, smtp_class, starttls, username, password, bounds)
     return _mailer(server, timeout, _Delivered())
@@ -532,7 +534,7 @@ def _check_server(what: str, host: object, sender: object) -> None:
 
 def email_agent_factory(
     host: str,
-    port: int = 25,
+    port: int | str = 25,
     *,
     sender: str,
     allowed_recipients: Collection[str] | None = None,
@@ -546,7 +548,11 @@ def email_agent_factory(
     if "timeout" in options:  # refused now, not at the first call of a definition's
         check_timeout("email_agent_factory", options["timeout"])
     _check_server("email_agent_factory", host, sender)
+    port = check_port("email_agent_factory", port)
     _Bounds.of("email_agent_factory", allowed_recipients, max_recipients)
+    # made once now, so an option it does not take (or of the wrong kind) is refused here,
+    # not as "the definition's settings" at every call of every definition using it
+    email_agent(host, port, sender=sender, **options)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
         return email_agent(
