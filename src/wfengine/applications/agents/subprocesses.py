@@ -101,7 +101,7 @@ def subprocess_agent(
     *,
     timeout: float = 60.0,
     env: Mapping[str, str] | None = None,
-    cwd: str | None = None,
+    cwd: str | os.PathLike[str] | None = None,
     max_answer: int = MAX_ANSWER,
     exit_grace: float | None = EXIT_GRACE,
 ) -> ApplicationFunc:
@@ -113,22 +113,64 @@ def subprocess_agent(
     is quiet for at most ``exit_grace`` seconds (None: until the timeout): a wrapper whose
     child answers later should ``wait`` for it, or set ``exit_grace``.
     """
-    if isinstance(argv, str | bytes):
-        raise TypeError(
-            f"subprocess_agent: argv must be a list (program, then its arguments; never run "
-            f"through a shell), not the text {argv!r} (write [{argv!r}])"
-        )
-    if not isinstance(argv, Iterable):
-        raise TypeError(
-            f"subprocess_agent: argv must be a list (program, then its arguments), not {argv!r}"
-        )
-    command = [str(a) for a in argv]
-    if not command:
-        raise ValueError("subprocess_agent needs a program to run")
+    command = _command("subprocess_agent: argv", argv)
     check_limits("subprocess_agent", timeout, max_answer)
     check_grace("subprocess_agent", exit_grace)
-    base = dict(env) if env is not None else None
+    base = _environment(env)
+    if cwd is not None and not isinstance(cwd, str | os.PathLike):
+        raise TypeError(
+            f"subprocess_agent: cwd must be a directory's path (text), or None for the "
+            f"engine's own, not {cwd!r:.60} ({type(cwd).__name__})"
+        )
     return _runner(_Program(command, base, cwd, max_answer, exit_grace), timeout)
+
+
+def _command(what: str, argv: object) -> list[str]:
+    """``argv`` as the program's argv, refused naming ``what`` unless it is a non-empty list
+    (the program, then its arguments). Why now: an empty one, in a factory's table, failed
+    every call of the definitions naming it as "the definition's settings"."""
+    if isinstance(argv, str | bytes):
+        raise TypeError(
+            f"{what} must be a list (program, then its arguments; never run through a "
+            f"shell), not the text {argv!r} (write [{argv!r}])"
+        )
+    if not isinstance(argv, Iterable) or isinstance(argv, Mapping):
+        raise TypeError(f"{what} must be a list (program, then its arguments), not {argv!r}")
+    command = [str(a) for a in argv]
+    if not command:
+        raise ValueError(f"{what} is empty: it needs a program to run, then its arguments")
+    return command
+
+
+def _environment(env: object) -> dict[str, str] | None:
+    """``env`` as the program's environment (None: the engine's own), refused when made
+    unless it maps names to text. Why: a value such as ``{"LEVEL": 5}`` (a number from a
+    settings file) failed every call with a bare ``TypeError``, retried as the program's
+    failure; a name with ``=`` or either with a NUL byte failed every call too."""
+    if env is None:
+        return None
+    if not isinstance(env, Mapping):
+        raise TypeError(
+            f"subprocess_agent: env must be a mapping of variable names to text, or None for "
+            f"the engine's own environment, not {env!r:.60} ({type(env).__name__})"
+        )
+    for name, value in env.items():
+        if not isinstance(name, str) or not name or "=" in name or "\0" in name:
+            raise ValueError(
+                f"subprocess_agent: env name {name!r:.60} is no environment variable name "
+                "(non-empty text without '=')"
+            )
+        if not isinstance(value, str):
+            raise TypeError(
+                f"subprocess_agent: env[{name!r}] must be text (write {str(value)!r:.60}), "
+                f"not {type(value).__name__}"
+            )
+        if "\0" in value:
+            raise ValueError(
+                f"subprocess_agent: env[{name!r}] holds a NUL byte, which no "
+                "environment variable can"
+            )
+    return dict(env)
 
 
 def check_grace(who: str, exit_grace: object) -> None:
@@ -151,7 +193,7 @@ class _Program:
 
     command: list[str]
     base: dict[str, str] | None
-    cwd: str | None
+    cwd: str | os.PathLike[str] | None
     max_answer: int
     exit_grace: float | None
 
@@ -427,15 +469,22 @@ def subprocess_agent_factory(
     ``commands`` with ``wfengine:command``; the argv comes from the host's table only.
     ``timeout``, ``max_answer`` and ``exit_grace`` are as for :func:`subprocess_agent`, checked
     here (a wrapper whose child answers late should ``wait`` for it, or set ``exit_grace``)."""
+    if not isinstance(commands, Mapping):
+        raise TypeError(
+            "subprocess_agent_factory: commands must be a mapping of the names definitions use "
+            f"(wfengine:command) to argv lists, such as {{'notify': ['/usr/bin/notify']}}; not "
+            f"{commands!r:.80} ({type(commands).__name__})"
+        )
+    table: dict[str, tuple[str, ...]] = {}
     for name, argv in commands.items():
-        if isinstance(argv, str | bytes):
+        if not isinstance(name, str) or not name:
             raise TypeError(
-                f"subprocess_agent_factory: command {name!r} must be a list (program, then its "
-                f"arguments), not the text {argv!r} (write [{argv!r}])"
+                f"subprocess_agent_factory: a command's name must be non-empty text (what "
+                f"wfengine:command says), not {name!r:.60}"
             )
+        table[name] = tuple(_command(f"subprocess_agent_factory: command {name!r}", argv))
     check_limits("subprocess_agent_factory", timeout, max_answer)
     check_grace("subprocess_agent_factory", exit_grace)
-    table = {name: tuple(argv) for name, argv in commands.items()}
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
         name = settings.get("command", "")
