@@ -255,6 +255,15 @@ class ApplicationRegistry:
     """
 
     def __init__(self, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        # refused now: a number (sleep=5, meant as a wait) failed every retried call with a
+        # bare "'int' object is not callable" out of the call loop, and an async function's
+        # coroutine was never awaited (no wait at all)
+        if not callable(sleep) or _is_async(sleep):
+            raise TypeError(
+                "ApplicationRegistry: sleep must be a function taking a number of seconds "
+                f"(time.sleep, or a test's recorder), not {sleep!r:.60}"
+                + (" (an async function: retries wait synchronously)" if callable(sleep) else "")
+            )
         self._bindings: dict[str, Binding] = {}
         self._agents: dict[str, AgentFactory] = {}
         self._declared: dict[tuple[str, str, tuple[tuple[str, str], ...]], Binding] = {}
