@@ -215,3 +215,12 @@ def test_the_agent_still_takes_the_idempotency_key() -> None:
     engine.deploy(package)
     binding = engine.applications.resolve(package.applications[0])
     assert binding is not None and binding.takes_key
+
+
+@pytest.mark.parametrize("given", [("ann@x.org",), {"ann@x.org"}, iter(["ann@x.org"])])
+def test_to_given_as_any_iterable_of_texts_is_still_sent(given: object) -> None:
+    """A tuple, set or iterator of addresses was sent before the check; it still is."""
+    send, sent = _agent()
+    send(to=given, subject="s", body="b")
+    [message] = sent
+    assert message["To"] == "ann@x.org"

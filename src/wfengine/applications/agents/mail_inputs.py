@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -55,15 +55,15 @@ def taken_signature(func: Callable[..., Any]) -> inspect.Signature:
 
 
 def given_addresses(name: str, value: object) -> str | list[str]:
-    """The addresses of ``to`` or ``cc`` (``name``) as given: text, or a list of texts;
-    None (a STRING field with no value) and a list's None items (an ARRAY of STRING field's
-    unset items) taken as no text. Anything else is refused naming the parameter: a number
-    failed with a raw ``TypeError``, retried."""
+    """The addresses of ``to`` or ``cc`` (``name``) as given: text, or a list (any iterable but
+    a mapping) of texts; None (a STRING field with no value) and a list's None items (an ARRAY
+    of STRING field's unset items) taken as no text. Anything else is refused naming the
+    parameter: a number failed with a raw ``TypeError``, retried."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+    if isinstance(value, Iterable) and not isinstance(value, bytes | bytearray | Mapping):
         items = [item for item in value if item is not None]
         wrong = next((item for item in items if not isinstance(item, str)), None)
         if wrong is None:
