@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
+from wfengine.applications.agents.agent_ports import check_port
 from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.mail import SmtpFactory, email_agent, readable_recipients
 from wfengine.applications.agents.mail_refusals import (
@@ -77,7 +78,7 @@ class EmailNotifier:
         # names them when it refuses one, and each refused here when it could never work
         # (it was taken, and failed every delivery, 20 attempts an entry)
         _check_host(host)
-        port = _port(port)
+        port = check_port("email notifier", port)
         _check_sender(sender)  # (None failed every delivery, in the agent)
         if type(per_message) is not int or per_message < 1:
             raise ValueError(
@@ -287,24 +288,6 @@ def _check_host(host: object) -> None:
             f"email notifier: host {host!r:.200} holds a ':'; give the server's name alone "
             "(mail.example.com) and its port as port"
         )
-
-
-def _port(port: object) -> int:
-    """``port`` as the TCP port the agent connects to: a whole number from 1 to 65535, or
-    text of one (a settings file's ``"587"``, which worked). Refused, naming the setting,
-    otherwise: ``"25x"`` failed every delivery as an unresolvable address, and 99999 or -1 as
-    "Connection refused", which hid that the port is no port; 0 is none either."""
-    takes = "a whole number from 1 to 65535 (25, 465, 587)"
-    number = port
-    if isinstance(port, str):
-        if not (port.strip().isascii() and port.strip().isdigit()):
-            raise ValueError(f"email notifier: port must be {takes}, not {port!r:.40}")
-        number = int(port)
-    if type(number) is not int:
-        raise TypeError(f"email notifier: port must be {takes}, not {port!r:.40}")
-    if not 1 <= number <= 65535:
-        raise ValueError(f"email notifier: port must be {takes}, not {port!r}")
-    return number
 
 
 def _check_sender(sender: object) -> None:
