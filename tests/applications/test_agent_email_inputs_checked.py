@@ -20,39 +20,15 @@ from typing import Any
 
 import pytest
 
-from wfengine import Engine, PackageBuilder, email_agent, email_agent_factory
+from tests.applications.fake_smtp import recording_agent, recording_smtp, whole_message
+from wfengine import Engine, PackageBuilder, email_agent_factory
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.definition.model import Package
 from wfengine.errors import PermanentApplicationError
 
 
-class _Recorder:
-    """Stands in for ``smtplib.SMTP``: records each message it is given."""
-
-    sent: list[Any]
-
-    def __init__(self, host: str, port: int, timeout: float | None = None) -> None:
-        pass
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def send_message(self, message: Any, to_addrs: list[str] | None = None) -> dict[str, Any]:
-        self.sent.append(message)
-        return {}
-
-
-def _smtp() -> tuple[type[_Recorder], list[Any]]:
-    sent: list[Any] = []
-    return type("Smtp", (_Recorder,), {"sent": sent}), sent
-
-
 def _agent() -> tuple[ApplicationFunc, list[Any]]:
-    smtp, sent = _smtp()
-    return email_agent("mx", sender="wf@example.org", smtp_class=smtp), sent  # type: ignore[arg-type]
+    return recording_agent(whole_message)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +127,7 @@ def _package(params: list[tuple[str, str, str]], args: list[str], timeout: bool 
 
 
 def _engine() -> tuple[Engine, list[Any]]:
-    smtp, sent = _smtp()
+    smtp, sent = recording_smtp(whole_message)
     engine = Engine()
     engine.applications.allow_agent(
         "email", email_agent_factory("127.0.0.1", 2525, sender="wf@x.org", smtp_class=smtp)

@@ -8,11 +8,11 @@ them: it tells everyone, in messages of at most 50 recipients."""
 
 from __future__ import annotations
 
-from email.utils import getaddresses
 from typing import Any
 
 import pytest
 
+from tests.applications.fake_smtp import envelope, recording_smtp
 from wfengine.applications.agents.mail import email_agent_factory
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.errors import PermanentApplicationError
@@ -21,35 +21,8 @@ from wfengine.worklist.notifiers import EmailNotifier
 from wfengine.worklist.org_model import OrgUser
 
 
-class _Recorder:
-    """Stands in for ``smtplib.SMTP``: records each envelope (from To and Cc, as smtplib)."""
-
-    sent: list[list[str]]
-
-    def __init__(self, host: str, port: int, timeout: float | None = None) -> None:
-        pass
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def send_message(self, message: Any, to_addrs: list[str] | None = None) -> dict[str, Any]:
-        if to_addrs is None:
-            fields = [str(v) for v in message.get_all("To", []) + message.get_all("Cc", [])]
-            to_addrs = [address for _, address in getaddresses(fields)]
-        self.sent.append(list(to_addrs))
-        return {}
-
-
-def _smtp() -> tuple[type[_Recorder], list[list[str]]]:
-    sent: list[list[str]] = []
-    return type("Smtp", (_Recorder,), {"sent": sent}), sent
-
-
 def _definitions_agent(**limits: Any) -> tuple[ApplicationFunc, list[list[str]]]:
-    smtp, sent = _smtp()
+    smtp, sent = recording_smtp(envelope)
     factory = email_agent_factory("mx", sender="wf@corp.example", smtp_class=smtp, **limits)
     return factory({}), sent
 
@@ -125,7 +98,7 @@ def test_bounds_that_are_not_such_are_refused_when_the_host_sets_them(
 
 
 def test_the_work_item_notifier_still_tells_everyone() -> None:
-    smtp, sent = _smtp()
+    smtp, sent = recording_smtp(envelope)
     notifier = EmailNotifier("mx", sender="wf@corp.example", smtp_class=smtp)
     users = [OrgUser(id=f"u{i}", email=f"u{i}@anywhere.example") for i in range(150)]
     notification = Notification("k", "offered", "wi-1", "pi-1", "review", ("clerks",))

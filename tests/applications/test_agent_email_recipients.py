@@ -4,45 +4,19 @@ addresses after a ``;`` were dropped without a word (``;`` now separates them as
 
 from __future__ import annotations
 
-from email.utils import getaddresses
 from typing import Any
 
 import pytest
 
-from wfengine.applications.agents import email_agent
+from tests.applications.fake_smtp import envelope, recording_agent
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.definition.builder import PackageBuilder
 from wfengine.errors import PermanentApplicationError
 from wfengine.runtime.engine import Engine
 
 
-class _Recorder:
-    """Stands in for ``smtplib.SMTP``: its ``send_message`` takes the envelope from To and
-    Cc as smtplib's does, and records it."""
-
-    sent: list[list[str]]
-
-    def __init__(self, host: str, port: int, timeout: float | None = None) -> None:
-        pass
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def send_message(self, message: Any, to_addrs: list[str] | None = None) -> dict[str, Any]:
-        if to_addrs is None:
-            fields = [str(v) for v in message.get_all("To", []) + message.get_all("Cc", [])]
-            to_addrs = [address for _, address in getaddresses(fields)]
-        self.sent.append(list(to_addrs))
-        return {}
-
-
-def _agent() -> tuple[ApplicationFunc, list[list[str]]]:
-    sent: list[list[str]] = []
-    smtp = type("Smtp", (_Recorder,), {"sent": sent})
-    return email_agent("mx", sender="wf@example.org", smtp_class=smtp), sent  # type: ignore[arg-type]
+def _agent() -> tuple[ApplicationFunc, list[Any]]:
+    return recording_agent(envelope)
 
 
 @pytest.mark.parametrize(

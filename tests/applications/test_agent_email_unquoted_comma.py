@@ -14,33 +14,19 @@ from typing import Any
 
 import pytest
 
-from wfengine.applications.agents import email_agent
+from tests.applications.fake_smtp import recording_agent
 from wfengine.applications.agents.mail import readable_recipients
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.errors import PermanentApplicationError
 
 
-class _Recorder:
-    sent: list[list[str]]
-
-    def __init__(self, host: str, port: int, timeout: float | None = None) -> None:
-        pass
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def send_message(self, message: Any, to_addrs: list[str] | None = None) -> dict[str, Any]:
-        self.sent.append([str(message["To"]), str(message["Cc"])])
-        return {}
+def _to_and_cc(message: Any, _to_addrs: list[str] | None) -> list[str]:
+    """The message's To and Cc as written."""
+    return [str(message["To"]), str(message["Cc"])]
 
 
-def _agent() -> tuple[ApplicationFunc, list[list[str]]]:
-    sent: list[list[str]] = []
-    smtp = type("Smtp", (_Recorder,), {"sent": sent})
-    return email_agent("mx", sender="wf@example.org", smtp_class=smtp), sent  # type: ignore[arg-type]
+def _agent() -> tuple[ApplicationFunc, list[Any]]:
+    return recording_agent(_to_and_cc)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from wfengine.applications.agents import email_agent
+from tests.applications.fake_smtp import recording_agent, whole_message
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import BasicType, FormalParameter
@@ -22,29 +22,8 @@ from wfengine.errors import PermanentApplicationError
 from wfengine.runtime.engine import Engine
 
 
-class _Recorder:
-    """Stands in for ``smtplib.SMTP``: records each message it is given."""
-
-    sent: list[Any]
-
-    def __init__(self, host: str, port: int, timeout: float | None = None) -> None:
-        pass
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def send_message(self, message: Any, to_addrs: list[str] | None = None) -> dict[str, Any]:
-        self.sent.append(message)
-        return {}
-
-
 def _agent() -> tuple[ApplicationFunc, list[Any]]:
-    sent: list[Any] = []
-    smtp = type("Smtp", (_Recorder,), {"sent": sent})
-    return email_agent("mx", sender="wf@example.org", smtp_class=smtp), sent  # type: ignore[arg-type]
+    return recording_agent(whole_message)
 
 
 def test_a_message_with_to_unset_is_sent_to_its_cc() -> None:
