@@ -14,6 +14,13 @@
   opens a connection again (a read quietly reopened the pool, and the SQLite file's ``-wal``
   and ``-shm`` stayed), and a command still running then gives its connection back to be
   closed, not kept.
+* **A SQLite file deleted or replaced** under the store: kept and pooled connections still
+  have the old file open, and committed into it, lost, while the host was told the command
+  was stored. Every write transaction (a command's commit: its reads before it run on the
+  connection its unit holds, which reads the old file as it was) and every read outside a
+  command first asks the file's guard (:mod:`~wfengine.runtime.sql.sqlite_file`, one
+  ``os.stat``, 1-3 us), which refuses with :class:`~wfengine.errors.StoreUnavailableError`
+  naming the file; the guard is looked up once, here (none on PostgreSQL or in memory).
 * **Faults**: every read and write runs under :mod:`~wfengine.runtime.sql.retry` (roll back,
   back off, retry; then :class:`~wfengine.errors.StoreUnavailableError`). A failed attempt
   drops the unit's connection, so a retry starts on a new one. Every transaction, batched or
@@ -57,6 +64,7 @@ from wfengine.runtime.sql.after_fork import inherited, renew_in_child
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
 from wfengine.runtime.sql.retry import RetryPolicy, first_line, is_transient, run_with_retries
+from wfengine.runtime.sql.sqlite_file import guard_of
 from wfengine.runtime.sql.sqlite_memory import private_memory
 from wfengine.runtime.sql.unit import ThreadUnits, UnitOfWork
 
@@ -120,6 +128,8 @@ class Database:
         self._kept_lock = threading.Lock()
         #: :meth:`dispose` was called: no connection is taken or kept any more
         self._closed = False
+        #: the guard of the SQLite file (None: no file to watch; see the module notes)
+        self._file = guard_of(sa_engine)
         self._driver_reads = DriverReads(
             dialect.positional(sa_engine.dialect), sa_engine.dialect, dialect.fetch
         )
@@ -162,7 +172,7 @@ class Database:
         if shared and unit.on_this_thread():
             conn = unit.connection
             if conn is None:
-                conn = unit.connection = self.take()
+                conn = unit.connection = self.take(unit=True)
             try:
                 yield conn
             except BaseException:
@@ -171,6 +181,8 @@ class Database:
             return
         if not shared:
             self._refuse_closed()
+            if self._file is not None:  # (a pooled connection is no new one: see take())
+                self._file.refuse()
             with self.sa_engine.connect() as fresh:
                 yield fresh
             return
@@ -182,9 +194,14 @@ class Database:
             raise
         self.give_back(conn)
 
-    def take(self) -> sa.Connection:
-        """The connection kept for this thread, else one from the pool."""
+    def take(self, unit: bool = False) -> sa.Connection:
+        """The connection kept for this thread, else one from the pool; neither when the
+        SQLite file is gone or replaced (see the module notes: only a new connection's
+        opening is checked by the guard itself), unless it is for a ``unit``, whose
+        command's commit asks (one look a command, not two)."""
         self._refuse_closed()
+        if self._file is not None and not unit:
+            self._file.refuse()
         me = threading.get_ident()
         with self._kept_lock:
             kept = self._kept
@@ -237,7 +254,7 @@ class Database:
         if unit.on_this_thread():
             conn = unit.connection
             if conn is None:
-                conn = unit.connection = self.take()
+                conn = unit.connection = self.take(unit=True)
             try:
                 result = fn(conn)
                 conn.commit()  # ends SQLAlchemy's transaction; nothing reaches the server
@@ -288,6 +305,8 @@ class Database:
         def attempt() -> _T:
             if doubt.askable and self._stored(doubt, shared):
                 return cast(_T, doubt.result)
+            if self._file is not None:  # (on the connection a command's reads used too)
+                self._file.refuse()
             attempt_began()
             done: list[_T] = []
             try:

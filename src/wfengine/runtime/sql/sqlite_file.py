@@ -10,10 +10,18 @@ command line invited a ``db upgrade`` of the empty file.
 A :class:`FileGuard` watches one SQLAlchemy engine's file. Once a connection has opened the
 file, it notes the file's identity (device and inode); every later connection is refused
 before it is made (nothing is created) when the file is gone or another file has taken its
-place (moved over it: a restore), with a :class:`~wfengine.errors.StoreError` naming the file.
-Connections already open cannot tell, so the long-running processes ask :func:`file_problem`
-as they go (the worker between its rounds, the supervisor every second) and stop, saying why.
-What was committed between the removal and that look is in the deleted file and lost.
+place (moved over it: a restore), with a :class:`~wfengine.errors.StoreUnavailableError`
+naming the file (the database cannot be used, and no retry cures it).
+
+Connections already open cannot tell, and the store keeps them (one kept per thread, the rest
+pooled): a web app's commands went on committing into the deleted file, and its host was told
+they were stored. So the store asks the guard (:meth:`FileGuard.refuse`: one ``os.stat``,
+1-3 us) before each write transaction (a command's commit) and each read outside a command,
+and refuses with the same error; which guard, if any, is decided once per store
+(:func:`guard_of`: none for PostgreSQL or an in-memory database). The
+long-running processes also ask :func:`file_problem` as they go (the worker between its
+rounds, the supervisor every second) and stop, saying why. A COMMIT that began before the file
+went is in the deleted file and lost.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wfengine.errors import StoreError
+from wfengine.errors import StoreUnavailableError
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -75,9 +83,15 @@ class FileGuard:
             "`wfengine db upgrade`)"
         )
 
-    def _before_connect(self, *_args: Any) -> None:
+    def refuse(self) -> None:
+        """Raise :class:`~wfengine.errors.StoreUnavailableError` (the worker's error, with the
+        same words) when the file is gone or replaced (:meth:`problem`): what would be
+        written now would go into a file no one will read again."""
         if (problem := self.problem()) is not None:
-            raise StoreError(problem)
+            raise StoreUnavailableError(problem)
+
+    def _before_connect(self, *_args: Any) -> None:
+        self.refuse()
 
     def _after_connect(self, *_args: Any) -> None:
         if self._identity is None:  # (not there after all: nothing to watch)
@@ -94,13 +108,19 @@ def file_path(url: URL) -> str | None:
     return path
 
 
+def guard_of(engine: object) -> FileGuard | None:
+    """The guard watching ``engine``'s SQLite file (:meth:`FileGuard.watch`); None for any
+    other database, or an engine made elsewhere."""
+    try:
+        return _guards.get(engine)
+    except TypeError:  # (not weakly referable: no engine of ours)
+        return None
+
+
 def file_problem(engine: object) -> str | None:
     """What became of the SQLite file ``engine`` opened (see :meth:`FileGuard.problem`);
     None for any other database."""
-    try:
-        guard = _guards.get(engine)
-    except TypeError:  # (not weakly referable: no engine of ours)
-        return None
+    guard = guard_of(engine)
     return None if guard is None else guard.problem()
 
 
