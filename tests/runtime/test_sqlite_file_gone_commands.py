@@ -129,3 +129,34 @@ def test_a_kept_file_is_watched_and_works_on(tmp_path: Path) -> None:
         first = engine.start_process("ticket")
         engine.complete_work_item(engine.work_items(first)[0].id)
         assert engine.instance(first).state.value == "closed.completed"
+
+
+def test_an_asynchronous_answer_for_a_deleted_file_is_refused_at_once_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file went while an asynchronous application ran: its answer cannot be applied,
+    and a deleted file does not come back, so ``run_due_jobs`` raises at once (a host's run
+    waited a minute for it as for an outage, a long-running worker until stopped)."""
+    from wfengine.runtime import prepared_jobs
+
+    waits: list[object] = []
+    monkeypatch.setattr(prepared_jobs, "_wait", lambda seconds, _stop: waits.append(seconds))
+    path = tmp_path / "a.db"
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.application("work")
+    p.activity("call", tool="work").activity("end").transition("call", "end")
+
+    def work() -> None:
+        for suffix in _SUFFIXES:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    with Engine(db_url=f"sqlite:///{path}") as engine:
+        engine.applications.register("work", work, asynchronous=True)
+        engine.deploy(pb.build(), check_bindings=False)
+        engine.start_process("main", defer=True)
+        with pytest.raises(StoreUnavailableError, match=r"a\.db was deleted"):
+            while engine.run_due_jobs():
+                pass
+    assert waits == []  # (the outage's wait, stubbed: it would have gone on for a minute)
+    assert not path.exists()

@@ -136,6 +136,12 @@ class _Outage:
         """Why not to try again (None: wait, then try)."""
         if stopping() or engine._closed or (should_stop is not None and should_stop()):
             return f"the worker stopped first ({exc})"
+        # a SQLite file deleted or replaced is no outage to wait out: it does not come back
+        # (every command is refused from then on, sqlite_file), so its answer cannot be kept
+        from wfengine.runtime.sql.sqlite_file import store_file_problem
+
+        if store_file_problem(engine.store) is not None:
+            return f"the database cannot be used ({exc})"
         # (a long-running worker, patience None, waits out a refusal too: a failover's old
         # primary answers read-only until the new one takes over, and it has a stop)
         if patience is not None and _refused(exc):

@@ -321,8 +321,8 @@ class Supervisor(DeliveryWatch):
 
     def _look_at_file(self, now: float) -> None:
         """Stop (as a stop request does, failing with 2) when the SQLite file of the database
-        was deleted or replaced: the child's open connections would go on committing into
-        the deleted file, and nothing new may be made in its place (sqlite_file)."""
+        was deleted or replaced: the child's commands are refused from then on, and nothing
+        new may be made in its place (sqlite_file)."""
         self._next_file_look = now + _FILE_LOOK
         self._gone = store_file_problem(self.engine.store)
         if self._gone is None:

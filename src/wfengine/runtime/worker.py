@@ -350,8 +350,8 @@ class Worker:
         per_job: float | None = None  # seconds a job of this thread takes, smoothed
         hooks = _hooks(engine)
         while not stop.is_set():
-            # a SQLite file deleted under the worker: its open connections would go on
-            # committing into the deleted file, lost (sqlite_file): stop, saying so (the
+            # a SQLite file deleted under the worker: every command is refused from then on
+            # (sqlite_file), and nothing may be made in its place: stop, saying so (the
             # database cannot be used, as for an outage, but no waiting cures this one)
             if (gone := store_file_problem(engine.store)) is not None:
                 raise StoreUnavailableError(gone)
