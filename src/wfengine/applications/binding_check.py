@@ -113,7 +113,7 @@ def _binding_findings(
     takes named parameters only (the e-mail agent: ``to``, ``subject``, ``body``, ``cc``)
     says so in it, and a parameter it does not take fails every call."""
     source = getattr(binding, "source", "")
-    agent = source.startswith(_AGENT_SOURCE)
+    agent = source.startswith(AGENT_SOURCE)
     if source != "code" and not source.startswith(plugin_source) and not agent:
         return
     unread = [
@@ -154,8 +154,9 @@ def _binding_findings(
         yield _warning("application-signature", said, app.id, app.line)
 
 
-#: how the registry's source of a binding made by an agent factory begins
-_AGENT_SOURCE = "definition (agent "
+#: how the source of a binding made by an agent factory begins (``definition (agent KIND)``:
+#: the registry writes it with this, and the check tells such bindings by it)
+AGENT_SOURCE = "definition (agent "
 
 
 def _agent_said(
@@ -168,7 +169,7 @@ def _agent_said(
 ) -> str:
     """The finding for an agent that cannot take ``app``'s parameters: the agent's kind, the
     parameters it takes and the application's."""
-    kind = source.removeprefix(_AGENT_SOURCE).removesuffix(")")
+    kind = source.removeprefix(AGENT_SOURCE).removesuffix(")")
     takes = [
         name
         for name, p in signature.parameters.items()

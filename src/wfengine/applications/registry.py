@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
-from wfengine.applications.binding_check import check_bindings
+from wfengine.applications.binding_check import AGENT_SOURCE, check_bindings
 from wfengine.applications.failure_text import exception_text as exception_text  # (re-export)
 from wfengine.applications.stoppable import bounded
 from wfengine.definition.application_settings import (
@@ -540,7 +540,7 @@ class ApplicationRegistry:
                 timeout=timeout,
                 backoff=backoff,
                 max_backoff=max_backoff,
-                source=f"definition (agent {kind})",
+                source=f"{AGENT_SOURCE}{kind})",
                 asynchronous=asynchronous,
             )
         except _NotCallable as exc:
