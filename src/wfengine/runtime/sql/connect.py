@@ -47,7 +47,11 @@ def normalise_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url)
     except ValueError:  # (only the port is converted: see sqlalchemy.engine.url._parse_url)
+        if str(url).startswith("sqlite"):  # (sqlite://:memory: reads ":memory:" as a port)
+            raise StoreError(_SQLITE_HOST) from None
         raise StoreError(_UNREADABLE_PORT) from None
+    if parsed.get_backend_name() == "sqlite" and (parsed.host or parsed.port):
+        raise StoreError(_SQLITE_HOST)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -58,6 +62,17 @@ _UNREADABLE_PORT = (
     "the database URL cannot be read: its port (after the host and ':') is not a number; "
     "expected postgresql+psycopg://user:password@host:5432/db (an IPv6 address in brackets: "
     "@[::1]:5432), or sqlite:///path/to/file.db"
+)
+
+
+#: what a SQLite URL written with two slashes gets (``sqlite://wf.db``, ``sqlite://:memory:``):
+#: the part after them is a host, which SQLite has none of. SQLAlchemy's own refusal came as
+#: its ``ArgumentError`` (a traceback on the command line), and ``sqlite://:memory:`` as a
+#: port that is no number, pointing at a PostgreSQL URL. The URL is not quoted (see above).
+_SQLITE_HOST = (
+    "the database URL cannot be read: a SQLite URL has no host, so it takes three slashes: "
+    "sqlite:///wf.db for a file in the current directory, sqlite:////abs/path/wf.db for an "
+    "absolute path, sqlite:///:memory: for a database in memory"
 )
 
 
