@@ -22,6 +22,7 @@ from wfengine.applications.agents.mail_refusals import (
     RecipientsDeferredError,
     RecipientsRefusedError,
 )
+from wfengine.applications.agents.mail_settings import check_host_name, check_login
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox_delivery import delivery_progress
 from wfengine.worklist.notification import Notification
@@ -84,7 +85,7 @@ class EmailNotifier:
             raise ValueError(
                 f"email notifier: per_message must be a whole number >= 1, not {per_message!r}"
             )
-        _check_login(starttls, username, password, smtp_class)
+        check_login("email notifier", starttls, username, password, smtp_class)
         check_timeout("email notifier", timeout)
         try:
             self._send = email_agent(
@@ -271,23 +272,11 @@ def _check_text(notifier: str, setting: str, value: object) -> None:
 
 
 def _check_host(host: object) -> None:
-    """Refuse a ``host`` no server can have: not text, blank, holding a blank or control
-    character (no name resolves with one), or a ``:`` that is not an IPv6 address's (a port
-    or a scheme given in it, ``mail:2525``, ``smtp://mail``: the agent connects to
-    ``port``, so every delivery failed to resolve it). One that does not resolve now is
-    taken: it may later."""
+    """Refuse a ``host`` that is not text, is blank, or no server can have
+    (:func:`~wfengine.applications.agents.mail_settings.check_host_name`)."""
     _check_text("email", "host", host)
     assert isinstance(host, str)  # (checked)
-    if any(c.isspace() or not c.isprintable() for c in host):
-        raise ValueError(
-            f"email notifier: host {host!r:.200} holds a blank or control character; give "
-            "the mail server's name or address (mail.example.com)"
-        )
-    if host.count(":") == 1:
-        raise ValueError(
-            f"email notifier: host {host!r:.200} holds a ':'; give the server's name alone "
-            "(mail.example.com) and its port as port"
-        )
+    check_host_name("email notifier", host)
 
 
 def _check_sender(sender: object) -> None:
@@ -301,29 +290,4 @@ def _check_sender(sender: object) -> None:
         raise ValueError(
             f"email notifier: sender {sender!r:.200} is not one e-mail address; give the "
             "address notifications come from (wf@example.com, or Workflow <wf@example.com>)"
-        )
-
-
-def _check_login(starttls: object, username: object, password: object, smtp: object) -> None:
-    """Refuse the connection settings that could never do what they say: a ``starttls``
-    that is not True or False (the text ``"false"`` turned it on), a ``username`` or
-    ``password`` that is not text, a blank ``username``, a ``password`` without a
-    ``username`` (the agent logs in only with one: it was never used), an ``smtp_class``
-    that cannot be called."""
-    if not isinstance(starttls, bool):
-        raise TypeError(f"email notifier: starttls must be True or False, not {starttls!r:.40}")
-    if username is not None:
-        _check_text("email", "username", username)
-    if password is not None and not isinstance(password, str):  # (never its value)
-        kind = type(password).__name__
-        raise TypeError(f"email notifier: password must be text, not {kind}")
-    if password is not None and username is None:
-        raise ValueError(
-            "email notifier: password given without username: the notifier logs in only "
-            "with a username, so the password would never be used"
-        )
-    if not callable(smtp):
-        raise TypeError(
-            f"email notifier: smtp_class must make an SMTP connection (smtplib.SMTP), not "
-            f"{smtp!r:.40}"
         )

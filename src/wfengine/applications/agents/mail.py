@@ -75,6 +75,7 @@ from wfengine.applications.agents.mail_refusals import (
     RecipientsRefusedError as RecipientsRefusedError,
 )
 from wfengine.applications.agents.mail_refusals import Refusals, refusal, text_of
+from wfengine.applications.agents.mail_settings import check_host_name, check_login
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -133,7 +134,9 @@ def email_agent(
     (:class:`_Bounds`); :func:`email_agent_factory` limits the number by default."""
     check_timeout("email_agent", timeout)
     _check_server("email_agent", host, sender)
+    check_host_name("email_agent", host)
     port = check_port("email_agent", port)
+    check_login("email_agent", starttls, username, password, smtp_class)
     bounds = _Bounds.of("email_agent", allowed_recipients, max_recipients)
     server = _Server(host, port, sender, smtp_class, starttls, username, password, bounds)
     return _mailer(server, timeout, _Delivered())
@@ -548,6 +551,7 @@ def email_agent_factory(
     if "timeout" in options:  # refused now, not at the first call of a definition's
         check_timeout("email_agent_factory", options["timeout"])
     _check_server("email_agent_factory", host, sender)
+    check_host_name("email_agent_factory", host)
     port = check_port("email_agent_factory", port)
     _Bounds.of("email_agent_factory", allowed_recipients, max_recipients)
     # made once now, so an option it does not take (or of the wrong kind) is refused here,
