@@ -62,7 +62,7 @@ import httpx
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_deadline import Deadline
-from wfengine.applications.agents.http_json import service_name
+from wfengine.applications.agents.http_json import service_name, without_urls
 from wfengine.applications.agents.http_proxies import proxy_urls
 from wfengine.applications.agents.kept_client import KeptClient
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -165,11 +165,9 @@ class WebhookNotifier:
                 raise ApplicationTimeoutError(
                     f"webhook {self._where}: no answer within {self._timeout:g} s"
                 ) from exc
-            told = str(exc)
-            for form in (self.url, str(httpx.URL(self.url))):  # (as given, as httpx writes it)
-                told = told.replace(form, self._where)
-            for proxy in proxy_urls():  # (a proxy's URL may hold its password)
-                told = told.replace(proxy, "the proxy")
+            # the URL as given and as httpx writes it, and a proxy's (it may hold a password)
+            told = without_urls(str(exc), (self.url, str(httpx.URL(self.url))), self._where)
+            told = without_urls(told, proxy_urls(), "the proxy")
             raise ApplicationError(f"webhook {self._where}: {type(exc).__name__}: {told}") from exc
         except RuntimeError as exc:  # (httpx's word for a client closed before the send)
             if not client.is_closed:

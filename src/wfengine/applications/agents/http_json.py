@@ -248,8 +248,8 @@ def http_agent(
                 raise ApplicationTimeoutError(
                     f"{where}: no complete answer within {timeout:g} s"
                 ) from exc
-            told = _without_urls(str(exc), (str(target), url), where.partition(" ")[2])
-            told = _without_urls(told, proxy_urls(), "the proxy")  # (it may hold a password)
+            told = without_urls(str(exc), (str(target), url), where.partition(" ")[2])
+            told = without_urls(told, proxy_urls(), "the proxy")  # (it may hold a password)
             raise ApplicationError(f"{where}: {type(exc).__name__}: {told}") from exc
         if body is None:
             raise ApplicationTimeoutError(f"{where}: no complete answer within {timeout:g} s")
@@ -314,9 +314,10 @@ def service_name(url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else f"{host}{parts.path}"
 
 
-def _without_urls(text: str, urls: Iterable[str], name: str) -> str:
+def without_urls(text: str, urls: Iterable[str], name: str) -> str:
     """``text`` (an httpx error's message) with each of ``urls`` written as ``name``: some
-    messages quote the request's URL, query included."""
+    messages quote the request's URL, query included (the HTTP agent's and the webhook
+    notifier's failures; an empty URL is skipped)."""
     for url in urls:
         if url:
             text = text.replace(url, name)

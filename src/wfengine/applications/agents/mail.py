@@ -56,7 +56,7 @@ from email.policy import default as _policy
 from email.utils import getaddresses
 from itertools import pairwise
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import idna  # a dependency of httpx; the URL allow-list (http_policy) converts hosts alike
 
@@ -134,7 +134,6 @@ def email_agent(
     (:class:`_Bounds`); :func:`email_agent_factory` limits the number by default."""
     check_timeout("email_agent", timeout)
     _check_server("email_agent", host, sender)
-    check_host_name("email_agent", host)
     port = check_port("email_agent", port)
     check_login("email_agent", starttls, username, password, smtp_class)
     bounds = _Bounds.of("email_agent", allowed_recipients, max_recipients)
@@ -527,12 +526,14 @@ def _message_id(key: str, sender: str) -> str:
 def _check_server(what: str, host: object, sender: object) -> None:
     """Refuse a ``host`` or ``sender`` that is no text now: given None (a setting read from
     an unset environment variable), every call failed later with an ``AttributeError``,
-    retried as if the server were down."""
+    retried as if the server were down; and a host no server can have
+    (:func:`~.mail_settings.check_host_name`)."""
     for name, value in (("host", host), ("sender", sender)):
         if not isinstance(value, str):
             raise TypeError(f"{what}: {name} must be text, not {type(value).__name__}")
         if not value.strip():
             raise ValueError(f"{what}: {name} must not be empty")
+    check_host_name(what, cast(str, host))
 
 
 def email_agent_factory(
@@ -551,7 +552,6 @@ def email_agent_factory(
     if "timeout" in options:  # refused now, not at the first call of a definition's
         check_timeout("email_agent_factory", options["timeout"])
     _check_server("email_agent_factory", host, sender)
-    check_host_name("email_agent_factory", host)
     port = check_port("email_agent_factory", port)
     _Bounds.of("email_agent_factory", allowed_recipients, max_recipients)
     # made once now, so an option it does not take (or of the wrong kind) is refused here,
