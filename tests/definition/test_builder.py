@@ -13,6 +13,7 @@ from wfengine.definition.builder import (
     standard_loop,
 )
 from wfengine.definition.model import (
+    Activity,
     BasicType,
     BasicTypeKind,
     BlockActivity,
@@ -141,7 +142,7 @@ def test_route_gateway_type_sets_its_split_and_join() -> None:
     pkg = PackageBuilder("p")
     p = pkg.process("main")
     p.activity("a").activity("b").activity("c")
-    p.route("and", gateway="Parallel").route("or", gateway=GatewayType.INCLUSIVE, split="Exclusive")
+    p.route("and", gateway="Parallel").route("or", gateway=GatewayType.INCLUSIVE, split="inclusive")
     p.transition("and", "a").transition("and", "b").transition("a", "or").transition("b", "or")
     p.transition("or", "c").transition("or", "a")
     proc = pkg.build().process()
@@ -150,8 +151,55 @@ def test_route_gateway_type_sets_its_split_and_join() -> None:
     assert fork.split is not None and fork.split.type is GatewayType.PARALLEL
     merge = proc.activity("or")
     assert merge.join == Join(type=GatewayType.INCLUSIVE)
-    # explicit split= wins over the gateway's type
-    assert merge.split is not None and merge.split.type is GatewayType.EXCLUSIVE
+    # a split= of the gateway's own type agrees with it
+    assert merge.split is not None and merge.split.type is GatewayType.INCLUSIVE
+
+
+@pytest.mark.parametrize(
+    ("options", "side", "asked"),
+    [
+        ({"join": "Exclusive"}, "join", "Exclusive"),
+        ({"split": "exclusive"}, "split", "Exclusive"),
+        ({"split": Split(type=GatewayType.INCLUSIVE)}, "split", "Inclusive"),
+        ({"join": Join(type=GatewayType.EXCLUSIVE)}, "join", "Exclusive"),
+    ],
+)
+def test_route_split_or_join_contradicting_its_gateway_is_refused(
+    options: ActivityOptions, side: str, asked: str
+) -> None:
+    # a Route has one GatewayType, and the engine runs it for both sides: a Parallel fork
+    # asked to join Exclusive would have been written and then joined in parallel
+    p = PackageBuilder("p").process("main")
+    with pytest.raises(BuildError) as err:
+        p.route("fork", gateway="Parallel", **options)
+    assert str(err.value).startswith(
+        f"route 'fork': gateway='Parallel' contradicts {side}='{asked}' (in process 'main'); "
+        "a Route has one GatewayType"
+    )
+
+
+def test_route_model_contradicting_its_gateway_is_refused_by_add_activity() -> None:
+    p = PackageBuilder("p").process("main")
+    fork = Activity(
+        id="fork", body=Route(gateway_type=GatewayType.PARALLEL), join=Join(type="Exclusive")
+    )
+    with pytest.raises(BuildError, match=r"^route 'fork': gateway='Parallel' contradicts join="):
+        p.add_activity(fork)
+    with pytest.raises(BuildError, match=r"gateway='Exclusive' contradicts split='Parallel'"):
+        p.route("pick", gateway="EventBased", split="Parallel")
+
+
+def test_route_without_gateway_takes_split_and_join_as_given() -> None:
+    # the way to a parallel fork with an exclusive merge in one activity: no GatewayType,
+    # which the engine reads from the Split and Join (the two-route form says it plainer)
+    pkg = PackageBuilder("p")
+    p = pkg.process("main")
+    p.activity("a").activity("b").activity("c")
+    p.route("r", split="Parallel", join="Exclusive")
+    p.transition("a", "r").transition("c", "r").transition("r", "b").transition("r", "c")
+    r = pkg.build().process().activity("r")
+    assert r.body == Route(gateway_type=None)
+    assert (r.split_gateway, r.join_gateway) == (GatewayType.PARALLEL, GatewayType.EXCLUSIVE)
 
 
 def test_explicit_gateway_models_are_used_verbatim() -> None:

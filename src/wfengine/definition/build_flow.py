@@ -163,6 +163,7 @@ class FlowBuilder:
         elif join is not None:
             pending.join = enum_value(GatewayType, join, "join type")
         if isinstance(activity.body, Route) and activity.body.gateway_type is not None:
+            _refuse_second_gateway(pending, activity.body.gateway_type, self._flow.where)
             pending.split = pending.split or activity.body.gateway_type
             pending.join = pending.join or activity.body.gateway_type
         self._flow.activities.append(pending)
@@ -254,7 +255,10 @@ class FlowBuilder:
         """A Route (gateway); without ``gateway`` it is Exclusive, as XPDL 2.x reads a Route
         with no GatewayType. ``gateway="Parallel"`` also makes its split and join Parallel;
         ``gateway="EventBased"`` is an event-based exclusive gateway (``ExclusiveType="Event"``:
-        its ways lead to catch events, and the first event to occur wins)."""
+        its ways lead to catch events, and the first event to occur wins). A ``split=`` or
+        ``join=`` of another type than ``gateway`` is a :class:`BuildError`: the Route's one
+        GatewayType is what the engine runs for both (merge with one route, fork with the
+        next); without ``gateway``, ``split=``/``join=`` say each side's type."""
         if isinstance(gateway, str) and gateway.lower() == "eventbased":
             route = Route(
                 gateway_type=GatewayType.EXCLUSIVE, extra_attrs=(("ExclusiveType", "Event"),)
@@ -495,6 +499,28 @@ def finish_flow(flow: Flow) -> tuple[tuple[Activity, ...], tuple[Transition, ...
             update["join"] = Join(type=pending.join or GatewayType.EXCLUSIVE)
         activities.append(a.model_copy(update=update) if update else a)
     return tuple(activities), tuple(transitions)
+
+
+def _refuse_second_gateway(pending: PendingActivity, gateway: GatewayType, where: str) -> None:
+    """Refuse a Route whose ``split=``/``join=`` names another type than its GatewayType.
+
+    XPDL 2.2 gives a Route one GatewayType, for its split and its join alike, and the engine
+    runs that one (:attr:`Activity.split_gateway`), so a Parallel route asked to join
+    Exclusive would fork in parallel and wait for every way in: at a loop entry, a deadlock.
+    Building it anyway would hand over a model that says one thing and runs another."""
+    model = pending.model
+    for side, asked in (
+        ("split", pending.split or (model.split.type if model.split else None)),
+        ("join", pending.join or (model.join.type if model.join else None)),
+    ):
+        if asked is None or asked is gateway:
+            continue
+        raise BuildError(
+            f"route {model.id!r}: gateway={gateway.value!r} contradicts {side}="
+            f"{asked.value!r} (in {where}); a Route has one GatewayType, which the engine runs "
+            "for its split and its join alike: give split=/join= only with the gateway's type, "
+            "or use two routes (one that joins, then one that splits)"
+        )
 
 
 def free_ids(used: set[str]) -> Iterator[str]:

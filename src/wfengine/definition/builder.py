@@ -15,11 +15,15 @@ Rules the builder applies at :meth:`PackageBuilder.build` time:
   XPDL 2.2 wants them unique (the package) and stable from run to run.
 * An activity with more than one outgoing transition gets a :class:`Split` whose
   ``transition_refs`` list those transitions in creation order; one with more than one incoming
-  transition gets a :class:`Join`. The gateway type is the activity's ``split=``/``join=``
-  argument when given, else the Route's ``gateway=`` for a route, else Exclusive: XPDL's own
-  default, and the one type that can never deadlock. A Parallel join must be asked for.
-  A ``split=``/``join=`` given as a model is used verbatim; one given as a type name is honoured
-  even with a single transition.
+  transition gets a :class:`Join`. The gateway type is the Route's ``gateway=`` for a route
+  that has one, else the activity's ``split=``/``join=`` argument when given, else Exclusive:
+  XPDL's own default, and the one type that can never deadlock. A Parallel join must be asked
+  for. A route's ``split=``/``join=`` of another type than its ``gateway=`` is a
+  :class:`BuildError` naming the route and both types: XPDL 2.2 gives a Route one GatewayType
+  for its split and its join, and the engine runs it, so the other type would be written and
+  never run (a Parallel fork asked to join Exclusive would wait for every way in). A merge of
+  one type before a fork of another is two routes. A ``split=``/``join=`` given as a model is
+  used verbatim; one given as a type name is honoured even with a single transition.
 * Type names are accepted as strings (any case) or enum members, an event's trigger or result
   too (written in XPDL's spelling); a data type may be a basic type name, the id of a type
   declaration of the package (an exact id wins over a basic type's name in another case:
