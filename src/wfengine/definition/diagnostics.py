@@ -293,6 +293,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a CONDITION with no expression on one of several ways out: instances stop there for "
         "a decision",
     ),
+    "shadowed-transition": (
+        Severity.WARNING,
+        "a way out of an Exclusive split that is never taken: a way before it in the order the "
+        "engine tries them has no condition, so it always holds",
+    ),
     "split-condition-unused": (
         Severity.WARNING,
         "a split's OutgoingCondition, which the engine does not run: it takes the outgoing "

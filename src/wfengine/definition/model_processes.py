@@ -6,12 +6,12 @@ A process (and each activity set) is a graph of activities joined by transitions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pydantic import Field
 
 from wfengine.definition.model_activities import Activity
-from wfengine.definition.model_enums import ConditionType
+from wfengine.definition.model_enums import ConditionType, GatewayType
 from wfengine.definition.model_nodes import Attrs, Extensible, Node, XmlNode
 from wfengine.definition.model_package_parts import (
     Application,
@@ -64,6 +64,42 @@ def left_empty(transition: Transition) -> bool:
         and condition.type is ConditionType.CONDITION
         and not (condition.expression or "").strip()
     )
+
+
+def tried_in_order(activity: Activity, outgoing: Sequence[Transition]) -> list[Transition] | None:
+    """The ways out of ``activity`` in the order the engine tries them when it takes only the
+    first whose condition holds (an Exclusive split), else None (it takes every way that holds,
+    or there is one way and no split). ``outgoing``: the transitions leaving it, in document
+    order. The order is the Split's TransitionRefs, the transitions they do not list after
+    them in document order, else document order.
+
+    One rule for the runtime compiler and validation (``shadowed-transition``), so that a way
+    validation calls dead is one the engine never takes. (An event-based gateway is compiled
+    Exclusive here and made to wait on every way afterwards, ``runtime/compile_links.py``.)"""
+    if activity.split_gateway is not GatewayType.EXCLUSIVE:
+        return None
+    split = activity.split
+    if split is None:
+        return None if len(outgoing) <= 1 else list(outgoing)
+    if not split.transition_refs:
+        return list(outgoing)
+    order = {ref: i for i, ref in enumerate(split.transition_refs)}
+    return sorted(outgoing, key=lambda t: order.get(t.id, len(order)))
+
+
+def always_holds(transition: Transition, ways: int) -> bool:
+    """Whether ``transition``, one of the ``ways`` (:func:`choosing_ways`, counted) out of its
+    activity, is a way of choice the engine always takes when it comes to it: no Condition, or
+    one of no Type or Type CONDITION with no expression, unless several ways leave and it is
+    :func:`left_empty` (a decision for people). OTHERWISE and the exception ways are none."""
+    condition = transition.condition
+    if condition is None:
+        return True
+    if condition.type not in (None, ConditionType.CONDITION):
+        return False
+    if ways > 1 and left_empty(transition):
+        return False
+    return not (condition.expression or "").strip()
 
 
 class ActivitySet(Extensible):

@@ -49,7 +49,7 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.definition.model_activities import ToolCall, actual_attrs
-from wfengine.definition.model_processes import choosing_ways, left_empty
+from wfengine.definition.model_processes import choosing_ways, left_empty, tried_in_order
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types, is_identifier
@@ -459,13 +459,9 @@ class ActivityCompiler:
         """Sort ``outs``, the transitions leaving ``a``, into ``ca``'s evaluation order and
         kinds (normal, OTHERWISE, EXCEPTION, DEFAULTEXCEPTION), and decide its split."""
         where = f"{scope}, activity {a.id!r}"
-        gateway = a.split_gateway
-        ca.split = SPLIT_FIRST if gateway is GatewayType.EXCLUSIVE else SPLIT_ALL
-        if len(outs) <= 1 and a.split is None:
-            ca.split = SPLIT_ALL
-        if a.split is not None and a.split.transition_refs and ca.split == SPLIT_FIRST:
-            order = {ref: i for i, ref in enumerate(a.split.transition_refs)}
-            outs = sorted(outs, key=lambda t: order.get(t.id, len(order)))
+        tried = tried_in_order(a, outs)
+        ca.split = SPLIT_ALL if tried is None else SPLIT_FIRST
+        outs = outs if tried is None else tried
         normal: list[CTransition] = []
         exceptions: list[CTransition] = []
         unnamed: list[CTransition] = []
