@@ -174,6 +174,35 @@ def test_the_builders_default_exclusive_split_is_reported_and_a_parallel_one_is_
     assert sorted(_trace(parallel, "claim", {})) == ["notify", "pay", "received"]
 
 
+@pytest.mark.parametrize("condition", ["true", "1 == 1"])
+def test_a_constant_true_condition_always_holds_too(condition: str) -> None:
+    pb = PackageBuilder("p")
+    p = pb.process("claim")
+    p.data_field("amount", "FLOAT", initial="0.0")
+    p.activity("decide").activity("pay").activity("review")
+    p.transition("decide", "pay", id="to_pay", condition=condition)
+    p.transition("decide", "review", id="to_review", condition="amount > 500")
+    package = pb.build()
+    [finding] = _shadowed(package)
+    assert finding.element_id == "to_review"
+    assert f"'to_pay', tried before it, has the condition '{condition}', which always holds" in (
+        finding.message
+    )
+    assert _trace(package, "claim", {"amount": 900.0}) == ["decide", "pay"]
+
+
+def test_a_condition_on_the_data_is_not_judged_constant() -> None:
+    pb = PackageBuilder("p")
+    p = pb.process("claim")
+    p.data_field("amount", "FLOAT", initial="0.0")
+    p.activity("decide").activity("pay").activity("review")
+    p.transition("decide", "pay", condition="amount <= 500")
+    p.transition("decide", "review", condition="amount > 500")
+    package = pb.build()
+    assert _shadowed(package) == []
+    assert _trace(package, "claim", {"amount": 900.0}) == ["decide", "review"]
+
+
 def test_an_event_based_gateway_waits_on_every_way_and_is_not_reported() -> None:
     pb = PackageBuilder("p")
     p = pb.process("main")

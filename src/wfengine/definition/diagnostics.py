@@ -296,7 +296,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "shadowed-transition": (
         Severity.WARNING,
         "a way out of an Exclusive split that is never taken: a way before it in the order the "
-        "engine tries them has no condition, so it always holds",
+        "engine tries them always holds (it has no condition, or a constant true one)",
     ),
     "split-condition-unused": (
         Severity.WARNING,

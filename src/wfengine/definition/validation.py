@@ -54,13 +54,13 @@ from wfengine.definition.checks.references import (
     check_work_rules,
 )
 from wfengine.definition.checks.sensitive_marks import check_sensitive_marks
+from wfengine.definition.checks.shadowed_ways import check_shadowed_transitions
 from wfengine.definition.checks.task_content import check_task_content
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
     check_empty_conditions,
     check_gateway_conflicts,
     check_otherwise,
-    check_shadowed_transitions,
     check_split_conditions,
     check_split_refs,
     check_unused_conditions,

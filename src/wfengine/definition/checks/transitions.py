@@ -13,15 +13,8 @@ from collections.abc import Iterator
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.deadline_catches import deadline_catch_findings
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.graph import is_event_gateway
-from wfengine.definition.model import Activity, ConditionType, GatewayType, Route, Transition
-from wfengine.definition.model_processes import (
-    EXCEPTION_WAYS,
-    always_holds,
-    choosing_ways,
-    left_empty,
-    tried_in_order,
-)
+from wfengine.definition.model import ConditionType, GatewayType, Route, Transition
+from wfengine.definition.model_processes import choosing_ways, left_empty
 
 
 def _elsewhere(ctx: Context, scope: Scope, activity_id: str) -> str:
@@ -177,63 +170,6 @@ def check_empty_conditions(ctx: Context) -> Iterator[Diagnostic]:
                     element_id=transition.id,
                     line=transition.line,
                 )
-
-
-def check_shadowed_transitions(ctx: Context) -> Iterator[Diagnostic]:
-    """``shadowed-transition``: a way out of an Exclusive split after one that always holds.
-
-    The engine tries an Exclusive split's ways in order (its TransitionRefs, else document
-    order: :func:`~wfengine.definition.model_processes.tried_in_order`) and takes the first
-    whose condition holds, so a way with no condition ends the choice there: every way after
-    it, and the OTHERWISE, is dead, though the graph still reaches its target (no
-    ``unreachable-activity``). The builder makes it easy: two ``transition()`` calls from one
-    activity without conditions give an Exclusive split. An event-based gateway waits on every
-    way (the first event wins), so it is not reported. A condition that is a constant true is
-    not judged here."""
-    for scope in ctx.scopes:
-        outgoing = _outgoing(scope)
-        for activity in scope.activities:
-            outs = outgoing.get(activity.id, [])
-            tried = tried_in_order(activity, outs)
-            if tried is None or is_event_gateway(activity):
-                continue
-            ways = len(choosing_ways(outs))
-            taken = next((t for t in tried if _chooses(t) and always_holds(t, ways)), None)
-            if taken is None:
-                continue
-            after = tried[tried.index(taken) + 1 :]
-            dead = [t for t in after if _chooses(t)]
-            dead += [t for t in outs if condition_kind(t) is ConditionType.OTHERWISE]
-            for transition in dead:
-                if condition_kind(transition) is ConditionType.OTHERWISE:
-                    why = f"it is OTHERWISE, taken only when none holds, and {taken.id!r}"
-                else:
-                    why = f"{taken.id!r}, tried before it,"
-                yield make(
-                    "shadowed-transition",
-                    f"transition {transition.id!r} in {scope.where} is never taken: activity "
-                    f"{activity.id!r} has an Exclusive split, which tries its ways "
-                    f"{_order_words(activity)} and takes the first whose condition holds; "
-                    f"{why} has no condition, so it always holds: give {taken.id!r} a "
-                    "condition, make it OTHERWISE, or make the split Parallel if every way "
-                    "should run",
-                    element_id=transition.id,
-                    line=transition.line,
-                )
-
-
-def _chooses(transition: Transition) -> bool:
-    """Whether ``transition`` is a way of choice, tried in order: neither OTHERWISE (taken when
-    none holds) nor a way for an exception."""
-    kind = transition.condition.type if transition.condition is not None else None
-    return kind not in (ConditionType.OTHERWISE, *EXCEPTION_WAYS)
-
-
-def _order_words(activity: Activity) -> str:
-    """How the finding says which order the ways are tried in."""
-    if activity.split is not None and activity.split.transition_refs:
-        return "in its TransitionRefs' order"
-    return "in the order its transitions are written"
 
 
 def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:

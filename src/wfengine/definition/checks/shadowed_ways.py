@@ -1,0 +1,108 @@
+"""``shadowed-transition``: the ways out of an Exclusive split that the engine never takes.
+
+The engine tries an Exclusive split's ways in order (its TransitionRefs, else document order:
+:func:`~wfengine.definition.model_processes.tried_in_order`, the compiler's own rule) and takes
+the first whose condition holds, so a way that always holds ends the choice there: every way
+after it, and the OTHERWISE, is dead, though the graph still reaches its target (no
+``unreachable-activity``). The builder makes it easy: two ``transition()`` calls from one
+activity without conditions give an Exclusive split, its default.
+
+A way always holds when it has no condition (:func:`~wfengine.definition.model_processes.
+always_holds`), or when its condition is a constant that is ``true`` for every instance
+(naming no field and not asking the clock, as ``loop-endless`` judges a LoopCondition). An
+event-based gateway waits on every way (the first event wins), so it is not reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+
+from wfengine.definition.checks.context import Context, condition_kind
+from wfengine.definition.checks.initial_values import constant_value
+from wfengine.definition.checks.readings import quote
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.graph import is_event_gateway
+from wfengine.definition.model import Activity, ConditionType, Transition
+from wfengine.definition.model_processes import (
+    EXCEPTION_WAYS,
+    always_holds,
+    choosing_ways,
+    tried_in_order,
+)
+from wfengine.definition.reading import name_aliases, read_expression, site_language
+
+
+def check_shadowed_transitions(ctx: Context) -> Iterator[Diagnostic]:
+    """``shadowed-transition`` for each way tried after one that always holds."""
+    for scope in ctx.scopes:
+        aliases = name_aliases(ctx.package, scope.process)
+        outgoing: dict[str, list[Transition]] = defaultdict(list)
+        for transition in scope.transitions:
+            outgoing[transition.from_].append(transition)
+        for activity in scope.activities:
+            outs = outgoing.get(activity.id, [])
+            tried = tried_in_order(activity, outs)
+            if tried is None or is_event_gateway(activity):
+                continue
+            ways = len(choosing_ways(outs))
+            found = next(
+                (
+                    (t, why)
+                    for t in tried
+                    if _chooses(t) and (why := _always(ctx, t, ways, aliases)) is not None
+                ),
+                None,
+            )
+            if found is None:
+                continue
+            taken, holds = found
+            after = tried[tried.index(taken) + 1 :]
+            dead = [t for t in after if _chooses(t)]
+            dead += [t for t in outs if condition_kind(t) is ConditionType.OTHERWISE]
+            for transition in dead:
+                if condition_kind(transition) is ConditionType.OTHERWISE:
+                    why = f"it is OTHERWISE, taken only when none holds, and {taken.id!r}"
+                else:
+                    why = f"{taken.id!r}, tried before it,"
+                yield make(
+                    "shadowed-transition",
+                    f"transition {transition.id!r} in {scope.where} is never taken: activity "
+                    f"{activity.id!r} has an Exclusive split, which tries its ways "
+                    f"{_order_words(activity)} and takes the first whose condition holds; "
+                    f"{why} {holds}: give {taken.id!r} a condition on the data, make it "
+                    "OTHERWISE, or make the split Parallel if every way should run",
+                    element_id=transition.id,
+                    line=transition.line,
+                )
+
+
+def _always(
+    ctx: Context, transition: Transition, ways: int, aliases: Mapping[str, str]
+) -> str | None:
+    """How the finding says that ``transition`` always holds; None when it may not."""
+    if always_holds(transition, ways):
+        return "has no condition, so it always holds"
+    condition = transition.condition
+    if condition is None or condition.type not in (None, ConditionType.CONDITION):
+        return None
+    text = (condition.expression or "").strip()
+    if not text:
+        return None
+    language = site_language(ctx.language, condition.expression_attrs)
+    value, _ = constant_value(read_expression(text, language, aliases))
+    return f"has the condition {quote(text)}, which always holds" if value is True else None
+
+
+def _chooses(transition: Transition) -> bool:
+    """Whether ``transition`` is a way of choice, tried in order: neither OTHERWISE (taken when
+    none holds) nor a way for an exception."""
+    kind = transition.condition.type if transition.condition is not None else None
+    return kind not in (ConditionType.OTHERWISE, *EXCEPTION_WAYS)
+
+
+def _order_words(activity: Activity) -> str:
+    """How the finding says which order the ways are tried in."""
+    if activity.split is not None and activity.split.transition_refs:
+        return "in its TransitionRefs' order"
+    return "in the order its transitions are written"
