@@ -45,6 +45,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an element or attribute could not be read into the model; it is kept as XML, or the "
         "finding says what is lost",
     ),
+    "unread-flow": (
+        Severity.ERROR,
+        "a part of the flow the engine runs (a process, activity, transition, an activity's "
+        "implementation, join, split, loop or deadline) is kept as XML, unread: the engine would "
+        "run without it",
+    ),
     "schema-violation": (Severity.WARNING, "the document breaks the XPDL schema of its version"),
     "schema-unavailable": (
         Severity.INFO,

@@ -65,6 +65,7 @@ from wfengine.definition.checks.transitions import (
     check_split_refs,
     check_unused_conditions,
 )
+from wfengine.definition.checks.unread_flow import check_unread_flow
 from wfengine.definition.checks.validity import check_validity
 from wfengine.definition.checks.writability import check_id_tokens, check_xml_characters
 from wfengine.definition.diagnostics import Diagnostic
@@ -84,6 +85,7 @@ CHECKS: tuple[Check, ...] = (
     check_unknown_extensions,
     check_sensitive_marks,
     check_field_marks,
+    check_unread_flow,
     check_dangling_transitions,
     check_split_refs,
     check_start_and_end,

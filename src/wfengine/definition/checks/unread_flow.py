@@ -1,0 +1,134 @@
+"""``unread-flow``: a part of the flow the engine runs that it would run without.
+
+The reader keeps an element it cannot read as XML (``xpdl-unreadable`` says why), so that a
+written file keeps it. That is harmless for what the engine never runs (a vendor's element,
+documentation, layout), but not for the flow itself: a ``<Transition>`` with no ``Id``, an
+``<Implementation>`` whose ``<TaskApplication>`` has none, a ``<WorkflowProcess>`` with no
+``Id`` were kept as XML with a warning, and the process validated clean and deployed, then
+ran another path (the transition's target never ran; the application call became a person's
+step; the package had no process). So one rule, an error (validation fails, deploy refuses),
+for an element the engine needs to run the flow as drawn that is kept as XML, unread: a
+process; an activity set, activity or transition of a scope; an activity's body
+(``Implementation``, ``Route``, ``Event``, ``BlockActivity``), its ``Join``, ``Split`` (a
+second one too), ``Loop``, ``Deadline`` or one of several 1.0 ``Tool`` calls; a ``Pool`` or ``Lane``
+holding a lane that has an Id and names performers (the activities drawn in that lane would
+be offered to none of them).
+
+Why here, on the model, and not only in the reader: a deploy judges the model
+(:func:`~wfengine.definition.validation.validate_process`), not the reader's findings, and
+a file ``wfengine convert`` wrote keeps such an element marked as kept verbatim, which the
+reader then keeps again without a finding. An element kept with no loss to the run stays the
+reader's warning: declarations the flow names (an Application, a Participant, a DataField, a
+FormalParameter, a TypeDeclaration: where the flow uses one, ``undefined-application``,
+``undefined-data-field``, ``parameter-count`` or ``undefined-participant`` says so, and an
+unused one changes nothing), a Script with no Type (no language to read), an extended
+attribute with no Name (nothing reads it), a Pool or Lane with no such lane (a Lane with no
+Id, which no activity can be drawn in), graphics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from wfengine.definition.checks.context import Context
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.model import Activity, XmlNode
+from wfengine.definition.namespaces import XPDL22_NS
+
+_CODE = "unread-flow"
+
+#: a process's parts, by local name: what the process runs without
+_SCOPE_PARTS = {"ActivitySet": "activity set", "Activity": "activity", "Transition": "transition"}
+
+#: an activity's parts, by local name: how the activity runs without one
+_ACTIVITY_PARTS = {
+    "Implementation": "as an activity with no implementation",
+    "Route": "as an activity with no implementation",
+    "Event": "as an activity with no implementation, not as an event",
+    "BlockActivity": "as an activity with no implementation, not running its activity set",
+    "Join": "as if it had no Join",
+    "Split": "as if it had no Split",
+    "Loop": "once, not looped",
+    "Deadline": "without this deadline, which never fires",
+    "Tool": "without calling this application",
+}
+
+
+def check_unread_flow(ctx: Context) -> Iterator[Diagnostic]:
+    """Flow elements kept as XML, unread."""
+    explained = {
+        d.line for d in ctx.package.load_diagnostics if d.code == "xpdl-unreadable" and d.line
+    }
+    package = ctx.package
+    for node in _xpdl(package.extras, "WorkflowProcess"):
+        yield _finding(
+            node,
+            f"package {package.id!r} has no process {_named(node)}: it is not deployed, and "
+            "nothing starts or calls it",
+            explained,
+        )
+    pool_extras = (n for pool in package.pools for n in pool.extras)
+    for node in _xpdl((*package.extras, *pool_extras), "Pool", "Lane"):
+        if any(_offers_work(lane) for lane in node.iter() if _is_xpdl(lane, "Lane")):
+            yield _finding(
+                node,
+                "the activities drawn in it are offered to none of the performers it names",
+                explained,
+            )
+    for scope in ctx.scopes:
+        if scope.activity_set is None:
+            kept, names = scope.process.extras, tuple(_SCOPE_PARTS)
+        else:  # (an activity set holds no activity sets)
+            kept, names = scope.activity_set.extras, ("Activity", "Transition")
+        for node in _xpdl(kept, *names):
+            yield _finding(
+                node,
+                f"{scope.where} runs without the {_SCOPE_PARTS[node.local_name]} {_named(node)}",
+                explained,
+                element_id=scope.element_id,
+            )
+        for activity in scope.activities:
+            yield from _activity_parts(activity, explained)
+
+
+def _activity_parts(activity: Activity, explained: set[int]) -> Iterator[Diagnostic]:
+    for node in _xpdl(activity.extras, *_ACTIVITY_PARTS):
+        how = _ACTIVITY_PARTS[node.local_name]
+        yield _finding(
+            node, f"activity {activity.id!r} runs {how}", explained, element_id=activity.id
+        )
+
+
+def _finding(
+    node: XmlNode, lost: str, explained: set[int], *, element_id: str | None = None
+) -> Diagnostic:
+    at = f" at line {node.line}" if node.line is not None else ""
+    why = " (the xpdl-unreadable finding there says why)" if node.line in explained else ""
+    return make(
+        _CODE,
+        f"<{node.local_name}>{at} is kept as XML, unread{why}: {lost}",
+        element_id=element_id or node.get("Id"),
+        line=node.line,
+    )
+
+
+def _named(node: XmlNode) -> str:
+    """How a message names a kept element: its Id, else its Name, else its From and To."""
+    said = [f"{k} {v!r}" for k in ("Id", "Name", "From", "To") if (v := node.get(k))]
+    return f"({', '.join(said)})" if said else "(with no Id)"
+
+
+def _offers_work(lane: XmlNode) -> bool:
+    """A kept lane an activity may be drawn in (it has an Id) that names performers, whose
+    work it would be (:mod:`~wfengine.definition.lanes`)."""
+    return bool(lane.get("Id")) and any(_is_xpdl(d, "Performer") for d in lane.iter())
+
+
+def _is_xpdl(node: XmlNode, *names: str) -> bool:
+    return node.namespace == XPDL22_NS and node.local_name in names
+
+
+def _xpdl(nodes: Iterable[XmlNode], *names: str) -> Iterator[XmlNode]:
+    """The XPDL elements among ``nodes`` with one of ``names`` (the reader keeps XPDL of any
+    version in 2.2's namespace)."""
+    return (n for n in nodes if _is_xpdl(n, *names))

@@ -1,0 +1,204 @@
+"""``unread-flow``: a part of the flow the reader keeps as XML, unread, is an error that says
+what the engine would run without, and a deploy refuses it. A ``<Transition>`` with no Id, an
+``<Implementation>`` whose ``<TaskApplication>`` had no Id and a ``<WorkflowProcess>`` with no
+Id were kept with a warning only: the package validated clean and ran another path (the
+transition's target never ran, the call became a person's step)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wfengine import Engine, VirtualClock, load_xpdl
+from wfengine.definition.io import dump_xpdl
+from wfengine.definition.validation import validate
+from wfengine.errors import DeployError
+
+_NS = "http://www.wfmc.org/2009/XPDL2.2"
+
+_GOOD_TRANSITION = '<Transition Id="t2" From="work" To="e"/>'
+_GOOD_TASK = '<TaskApplication Id="app"/>'
+_GOOD_PROCESS = '<WorkflowProcess Id="P">'
+
+
+def _package(
+    transition: str = _GOOD_TRANSITION,
+    task: str = _GOOD_TASK,
+    process: str = _GOOD_PROCESS,
+    extra: str = "",
+) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="{_NS}" Id="pkg"><PackageHeader><XPDLVersion>2.2</XPDLVersion>
+<Vendor>t</Vendor><Created>2024</Created></PackageHeader>
+<Applications><Application Id="app"/></Applications>
+<WorkflowProcesses>{process}<ProcessHeader/>
+<Activities>
+<Activity Id="s"><Event><StartEvent/></Event></Activity>
+<Activity Id="work"><Implementation><Task>{task}</Task></Implementation></Activity>
+<Activity Id="e"><Event><EndEvent/></Event></Activity>
+</Activities><Transitions>
+<Transition Id="t1" From="s" To="work"/>
+{transition}
+</Transitions>{extra}</WorkflowProcess></WorkflowProcesses></Package>
+""".encode()
+
+
+def _line_of(text: bytes, needle: str) -> int:
+    return text[: text.index(needle.encode())].count(b"\n") + 1
+
+
+def _unread(package: object) -> list[tuple[str, int | None, str | None, str]]:
+    return [
+        (d.severity.value, d.line, d.element_id, d.message)
+        for d in validate(package)  # type: ignore[arg-type]
+        if d.code == "unread-flow"
+    ]
+
+
+def _refused(package: object) -> str:
+    engine = Engine(clock=VirtualClock())
+    with pytest.raises(DeployError) as caught:
+        engine.deploy(package)  # type: ignore[arg-type]
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("transition", "named"),
+    [
+        ('<Transition From="work" To="e"/>', "(From 'work', To 'e')"),
+        ('<Transition Id="t2" From="work"/>', "(Id 't2', From 'work')"),
+        ('<Transition Id="t2" To="e"/>', "(Id 't2', To 'e')"),
+    ],
+)
+def test_a_transition_that_cannot_be_read_is_an_error_and_refused(
+    transition: str, named: str
+) -> None:
+    text = _package(transition=transition)
+    package = load_xpdl(text, schema=False)
+    line = _line_of(text, transition)
+    assert _unread(package) == [
+        (
+            "error",
+            line,
+            "P",
+            f"<Transition> at line {line} is kept as XML, unread (the xpdl-unreadable finding "
+            f"there says why): process 'P' runs without the transition {named}",
+        )
+    ]
+    assert "unread-flow" in _refused(package)
+
+
+def test_an_implementation_whose_application_call_cannot_be_read_is_an_error() -> None:
+    text = _package(task="<TaskApplication/>")
+    package = load_xpdl(text, schema=False)
+    line = _line_of(text, "<Implementation>")
+    assert _unread(package) == [
+        (
+            "error",
+            line,
+            "work",
+            f"<Implementation> at line {line} is kept as XML, unread (the xpdl-unreadable "
+            "finding there says why): activity 'work' runs as an activity with no "
+            "implementation",
+        )
+    ]
+    assert "runs as an activity with no implementation" in _refused(package)
+
+
+def test_a_process_that_cannot_be_read_is_an_error() -> None:
+    text = _package(process='<WorkflowProcess Name="Main">')
+    package = load_xpdl(text, schema=False)
+    line = _line_of(text, "<WorkflowProcess")
+    assert _unread(package) == [
+        (
+            "error",
+            line,
+            None,
+            f"<WorkflowProcess> at line {line} is kept as XML, unread (the xpdl-unreadable "
+            "finding there says why): package 'pkg' has no process (Name 'Main'): it is not "
+            "deployed, and nothing starts or calls it",
+        )
+    ]
+
+
+def test_a_converted_file_keeps_the_element_and_the_error() -> None:
+    """The writer keeps what it could not read (marked as kept verbatim), and the reader keeps
+    a marked element again with no finding of its own: the error must survive the round."""
+    package = load_xpdl(_package(transition='<Transition From="work" To="e"/>'), schema=False)
+    written = dump_xpdl(package)
+    assert b'From="work" To="e"' in written
+    again = load_xpdl(written, schema=False)
+    assert not [d for d in again.load_diagnostics if d.code == "xpdl-unreadable"]
+    ((severity, _line, _id, message),) = _unread(again)
+    assert severity == "error"
+    assert message.endswith("process 'P' runs without the transition (From 'work', To 'e')")
+
+
+def test_what_the_engine_does_not_run_stays_a_warning() -> None:
+    """A vendor's element, an extended attribute with no Name, a lane naming no performers:
+    kept as XML, warned by the reader, and nothing lost to the run."""
+    extra = (
+        '<ExtendedAttributes><ExtendedAttribute Value="x"/></ExtendedAttributes>'
+        '<v:Layout xmlns:v="urn:vendor"><v:Shape/></v:Layout>'
+    )
+    package = load_xpdl(_package(extra=extra), schema=False)
+    assert [d.code for d in package.load_diagnostics] == ["xpdl-unreadable"]
+    assert _unread(package) == []
+    Engine(clock=VirtualClock()).deploy(package)
+
+
+@pytest.mark.parametrize(
+    ("part", "kept", "how"),
+    [
+        ("<Loop/>", "Loop", "once, not looped"),
+        (
+            '<TransitionRestrictions><TransitionRestriction><Split Type="Parallel"/>'
+            '<Split Type="Exclusive"/></TransitionRestriction></TransitionRestrictions>',
+            "Split",
+            "as if it had no Split",
+        ),
+    ],
+)
+def test_an_activity_part_that_cannot_be_read_is_an_error(part: str, kept: str, how: str) -> None:
+    text = _package().replace(b"</Implementation>", f"</Implementation>{part}".encode())
+    package = load_xpdl(text, schema=False)
+    ((severity, _line, element_id, message),) = _unread(package)
+    assert (severity, element_id) == ("error", "work")
+    line = _line_of(text, "<Loop/>" if kept == "Loop" else '<Split Type="Exclusive"/>')
+    assert message.startswith(f"<{kept}> at line {line} is kept as XML, unread")
+    assert message.endswith(f"activity 'work' runs {how}")
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [("<Event/>", "Event"), ("<BlockActivity/>", "BlockActivity")],
+)
+def test_a_body_that_cannot_be_read_is_an_error(body: str, kept: str) -> None:
+    text = _package().replace(
+        b'<Activity Id="e">', f'<Activity Id="x">{body}</Activity><Activity Id="e">'.encode()
+    )
+    package = load_xpdl(text, schema=False)
+    ((severity, _line, element_id, message),) = _unread(package)
+    assert (severity, element_id) == ("error", "x")
+    assert message.startswith(f"<{kept}> at line {_line_of(text, body)} is kept as XML, unread")
+
+
+def test_a_lane_kept_that_no_activity_can_be_drawn_in_stays_a_warning() -> None:
+    """A Lane with no Id: no activity names it, so no one's work is lost with it."""
+    lane = '<Lane Name="Desk"><Performers><Performer>clerk</Performer></Performers></Lane>'
+    pool = f'<Pools><Pool Id="pool" Process="P"><Lanes>{lane}</Lanes></Pool></Pools>'
+    text = _package().replace(b"<WorkflowProcesses>", f"{pool}<WorkflowProcesses>".encode())
+    package = load_xpdl(text, schema=False)
+    assert [d.code for d in package.load_diagnostics] == ["xpdl-unreadable"]
+    assert _unread(package) == []
+
+
+def test_a_pool_kept_whose_lane_names_performers_is_an_error() -> None:
+    lane = '<Lane Id="desk"><Performers><Performer>clerk</Performer></Performers></Lane>'
+    pool = f'<Pools><Pool Process="P"><Lanes>{lane}</Lanes></Pool></Pools><WorkflowProcesses>'
+    text = _package().replace(b"<WorkflowProcesses>", pool.encode())
+    package = load_xpdl(text, schema=False)
+    ((severity, _line, _id, message),) = _unread(package)
+    assert severity == "error"
+    assert message.endswith(
+        "the activities drawn in it are offered to none of the performers it names"
+    )
