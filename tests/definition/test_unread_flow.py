@@ -2,7 +2,9 @@
 what the engine would run without, and a deploy refuses it. A ``<Transition>`` with no Id, an
 ``<Implementation>`` whose ``<TaskApplication>`` had no Id and a ``<WorkflowProcess>`` with no
 Id were kept with a warning only: the package validated clean and ran another path (the
-transition's target never ran, the call became a person's step)."""
+transition's target never ran, the call became a person's step). Event triggers and results
+read in any case, as the reader reads its other enumerations, and an unknown one is the same
+error: ``Result="terminate"`` validated clean and did not terminate."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 from wfengine import Engine, VirtualClock, load_xpdl
 from wfengine.definition.io import dump_xpdl
+from wfengine.definition.model import Event, EventPosition
 from wfengine.definition.validation import validate
 from wfengine.errors import DeployError
 
@@ -24,6 +27,7 @@ def _package(
     transition: str = _GOOD_TRANSITION,
     task: str = _GOOD_TASK,
     process: str = _GOOD_PROCESS,
+    end: str = "<EndEvent/>",
     extra: str = "",
 ) -> bytes:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -34,7 +38,7 @@ def _package(
 <Activities>
 <Activity Id="s"><Event><StartEvent/></Event></Activity>
 <Activity Id="work"><Implementation><Task>{task}</Task></Implementation></Activity>
-<Activity Id="e"><Event><EndEvent/></Event></Activity>
+<Activity Id="e"><Event>{end}</Event></Activity>
 </Activities><Transitions>
 <Transition Id="t1" From="s" To="work"/>
 {transition}
@@ -202,3 +206,110 @@ def test_a_pool_kept_whose_lane_names_performers_is_an_error() -> None:
     assert message.endswith(
         "the activities drawn in it are offered to none of the performers it names"
     )
+
+
+@pytest.mark.parametrize(
+    ("end", "trigger"),
+    [
+        ('<EndEvent Result="terminate"/>', "Terminate"),
+        ('<EndEvent Result="MESSAGE"/>', "Message"),
+        ('<EndEvent Result=" none "/>', "None"),
+    ],
+)
+def test_an_event_result_reads_in_any_case(end: str, trigger: str) -> None:
+    package = load_xpdl(_package(end=end), schema=False)
+    event = package.process("P").activity("e").event
+    assert event is not None
+    assert event.trigger == trigger
+    assert _unread(package) == []
+
+
+def test_a_start_and_an_intermediate_trigger_read_in_any_case() -> None:
+    text = _package().replace(b"<StartEvent/>", b'<StartEvent Trigger="none"/>')
+    text = text.replace(
+        b'<Activity Id="e">',
+        b'<Activity Id="w"><Event><IntermediateEvent Trigger="timer"><TriggerTimer>'
+        b"<TimeCycle>PT1H</TimeCycle></TriggerTimer></IntermediateEvent></Event></Activity>"
+        b'<Activity Id="e">',
+    )
+    package = load_xpdl(text, schema=False)
+    process = package.process("P")
+    assert [process.activity(a).event.trigger for a in ("s", "w")] == ["None", "Timer"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "runs"),
+    [
+        ("<EndEvent/>", '<EndEvent Result="Terminat"/>', "the engine runs it as a None event"),
+        ("<StartEvent/>", '<StartEvent Trigger="Nonee"/>', "the engine runs it as a None event"),
+    ],
+)
+def test_an_unknown_trigger_or_result_is_an_error(old: str, new: str, runs: str) -> None:
+    text = _package().replace(old.encode(), new.encode())
+    package = load_xpdl(text, schema=False)
+    ((severity, line, _element_id, message),) = _unread(package)
+    assert (severity, line) == ("error", _line_of(text, new))
+    assert message.endswith(runs)
+    assert "unread-flow" in _refused(package)
+
+
+def test_an_unknown_intermediate_trigger_is_one_finding() -> None:
+    """``event-trigger``'s warning (an incident when reached) is not said again beside it."""
+    text = _package().replace(
+        b'<Activity Id="e">',
+        b'<Activity Id="w"><Event><IntermediateEvent Trigger="Timr"/></Event></Activity>'
+        b'<Activity Id="e">',
+    )
+    text = text.replace(
+        b'To="e"/>\n</Transitions>',
+        b'To="w"/><Transition Id="t3" From="w" To="e"/>\n</Transitions>',
+    )
+    package = load_xpdl(text, schema=False)
+    found = [(d.code, d.message) for d in validate(package) if d.element_id == "w"]
+    assert [code for code, _ in found] == ["unread-flow"]
+    assert found[0][1].endswith("an instance reaching it stops with an incident")
+
+
+def test_a_model_built_with_a_trigger_no_xpdl_spelling_has_is_the_same_error() -> None:
+    package = load_xpdl(_package(), schema=False)
+    process = package.process("P")
+    end = process.activity("e")
+    wrong = end.model_copy(update={"body": Event(position=EventPosition.END, trigger="terminate")})
+    activities = tuple(wrong if a.id == "e" else a for a in process.activities)
+    package = package.model_copy(
+        update={"workflow_processes": (process.model_copy(update={"activities": activities}),)}
+    )
+    ((severity, _line, element_id, message),) = _unread(package)
+    assert (severity, element_id) == ("error", "e")
+    assert "result 'terminate', which is none of XPDL's" in message
+
+
+def _fork_to_end(result: str) -> bytes:
+    """A Parallel fork to a person's step and to an end event ``result``: a Terminate end
+    closes the step it runs beside."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="{_NS}" Id="t"><PackageHeader><XPDLVersion>2.2</XPDLVersion><Vendor>v</Vendor>
+<Created>2024</Created></PackageHeader>
+<Participants><Participant Id="clerk"><ParticipantType Type="ROLE"/></Participant></Participants>
+<WorkflowProcesses><WorkflowProcess Id="p"><ProcessHeader/><Activities>
+<Activity Id="s"><Event><StartEvent Trigger="None"/></Event></Activity>
+<Activity Id="fork"><Route GatewayType="Parallel"/></Activity>
+<Activity Id="work"><Implementation><Task><TaskUser/></Task></Implementation>
+<Performers><Performer>clerk</Performer></Performers></Activity>
+<Activity Id="stop"><Event><EndEvent Result="{result}"/></Event></Activity>
+<Activity Id="e"><Event><EndEvent Result="None"/></Event></Activity>
+</Activities><Transitions>
+<Transition Id="t1" From="s" To="fork"/><Transition Id="t2" From="fork" To="work"/>
+<Transition Id="t3" From="fork" To="stop"/><Transition Id="t4" From="work" To="e"/>
+</Transitions></WorkflowProcess></WorkflowProcesses></Package>""".encode()
+
+
+@pytest.mark.parametrize("result", ["Terminate", "terminate", "TERMINATE"])
+def test_a_terminate_end_in_any_case_terminates(result: str) -> None:
+    package = load_xpdl(_fork_to_end(result), schema=False)
+    assert validate(package) == []
+    with Engine(clock=VirtualClock()) as engine:
+        engine.deploy(package)
+        iid = engine.start_process("p", {})
+        states = {a.activity_id: a.state.value for a in engine.activity_instances(iid)}
+    assert not states["work"].startswith("open"), states

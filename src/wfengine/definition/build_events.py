@@ -97,8 +97,39 @@ TRIGGERS: dict[EventPosition, tuple[str, ...]] = {
 }
 
 
+#: the values XPDL 2.0 has beside 2.2's (its ``Rule`` and ``Link`` start, ``Rule``
+#: intermediate and ``Link`` end events), which a file read may hold and the builder never writes
+XPDL20_TRIGGERS: dict[EventPosition, tuple[str, ...]] = {
+    EventPosition.START: ("Rule", "Link"),
+    EventPosition.INTERMEDIATE: ("Rule",),
+    EventPosition.END: ("Link",),
+}
+
+
+def known_triggers(position: EventPosition) -> tuple[str, ...]:
+    """Every trigger (an end event's: result) XPDL 2.0 to 2.2 spell for ``position``: what a
+    file read may hold (2.2's, then 2.0's own)."""
+    return TRIGGERS[position] + XPDL20_TRIGGERS[position]
+
+
+def trigger_spelling(
+    position: EventPosition, given: str, allowed: tuple[str, ...] | None = None
+) -> str | None:
+    """XPDL's spelling of the trigger (an end event's: result) ``given`` in any case, from
+    ``allowed`` (default: :func:`known_triggers`); None when it is none of them.
+
+    The one reading of a trigger's spelling, for the builder (:func:`canonical_trigger`) and
+    the XPDL reader: the engine matches XPDL's spelling only, so ``Result="terminate"`` read
+    as written ran as a None end event, and did not terminate."""
+    folded = given.casefold()
+    for value in known_triggers(position) if allowed is None else allowed:
+        if value.casefold() == folded:
+            return value
+    return None
+
+
 def canonical_trigger(where: str, position: EventPosition, given: object) -> str:
-    """XPDL's spelling of the trigger (result, for an end event) ``given`` in any case.
+    """XPDL 2.2's spelling of the trigger (result, for an end event) ``given`` in any case.
 
     Why refuse the rest here: the model keeps a trigger as text, so ``result="error"`` would
     build, validate and deploy, and then never throw (the engine matches XPDL's spelling),
@@ -106,9 +137,9 @@ def canonical_trigger(where: str, position: EventPosition, given: object) -> str
     allowed = TRIGGERS[position]
     what = "result" if position is EventPosition.END else "trigger"
     if isinstance(given, str):
-        for value in allowed:
-            if value.lower() == given.lower():
-                return value
+        found = trigger_spelling(position, given, allowed)
+        if found is not None:
+            return found
     article = "a" if position is EventPosition.START else "an"
     raise BuildError(
         f"{where}: unknown {what} {given!r}; {article} {position.value} event's {what} is one of: "

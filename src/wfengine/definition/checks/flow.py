@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from wfengine.definition.build_events import known_triggers
 from wfengine.definition.checks.adhoc import adhoc_findings
 from wfengine.definition.checks.and_join import (
     check_and_join_after_xor as check_and_join_after_xor,  # validation imports it from here
@@ -177,6 +178,7 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
             is_boundary_event(activity)
             and event.target in scope.graph
             and event.trigger not in ARMED_TRIGGERS
+            and event.trigger in known_triggers(event.position)  # else: unread-flow's
         ):
             yield make(
                 "boundary-trigger",
@@ -239,6 +241,8 @@ def _flow_event_triggers(ctx: Context) -> Iterator[Diagnostic]:
         trigger = event.trigger
         if trigger in FLOW_TRIGGERS or (trigger == "Conditional" and condition_text(event)):
             continue
+        if trigger not in known_triggers(event.position):
+            continue  # no XPDL trigger at all: unread-flow's error says so
         why = (
             "is a Conditional event with no condition"
             if trigger == "Conditional"

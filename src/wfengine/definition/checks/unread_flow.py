@@ -12,7 +12,11 @@ process; an activity set, activity or transition of a scope; an activity's body
 (``Implementation``, ``Route``, ``Event``, ``BlockActivity``), its ``Join``, ``Split`` (a
 second one too), ``Loop``, ``Deadline`` or one of several 1.0 ``Tool`` calls; a ``Pool`` or ``Lane``
 holding a lane that has an Id and names performers (the activities drawn in that lane would
-be offered to none of them).
+be offered to none of them). The same error is an event's ``Trigger`` (an end event's
+``Result``) that is no value of XPDL 2.0 to 2.2: the reader reads XPDL's in any case and keeps
+another as written, which the engine matched against none of its own, so it ran as a None
+event (``Result="Terminat"`` did not terminate), in the flow stopped with an incident, or,
+attached, was never armed (``event-trigger`` and ``boundary-trigger`` leave it to this error).
 
 Why here, on the model, and not only in the reader: a deploy judges the model
 (:func:`~wfengine.definition.validation.validate_process`), not the reader's findings, and
@@ -30,9 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from wfengine.definition.checks.context import Context
+from wfengine.definition.build_events import known_triggers
+from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import Activity, XmlNode
+from wfengine.definition.model import Activity, EventPosition, XmlNode
 from wfengine.definition.namespaces import XPDL22_NS
 
 _CODE = "unread-flow"
@@ -55,7 +60,7 @@ _ACTIVITY_PARTS = {
 
 
 def check_unread_flow(ctx: Context) -> Iterator[Diagnostic]:
-    """Flow elements kept as XML, unread."""
+    """Flow elements kept as XML, unread, and event triggers XPDL has no such value for."""
     explained = {
         d.line for d in ctx.package.load_diagnostics if d.code == "xpdl-unreadable" and d.line
     }
@@ -89,6 +94,7 @@ def check_unread_flow(ctx: Context) -> Iterator[Diagnostic]:
             )
         for activity in scope.activities:
             yield from _activity_parts(activity, explained)
+            yield from _unknown_trigger(scope, activity)
 
 
 def _activity_parts(activity: Activity, explained: set[int]) -> Iterator[Diagnostic]:
@@ -97,6 +103,31 @@ def _activity_parts(activity: Activity, explained: set[int]) -> Iterator[Diagnos
         yield _finding(
             node, f"activity {activity.id!r} runs {how}", explained, element_id=activity.id
         )
+
+
+def _unknown_trigger(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+    """An event whose trigger (result) is no XPDL value: the reader reads XPDL's in any case
+    and keeps another as written, which the engine matches against none of its own."""
+    event = activity.event
+    if event is None:
+        return
+    known = known_triggers(event.position)
+    if event.trigger in known:
+        return
+    what = "result" if event.position is EventPosition.END else "trigger"
+    if event.target is not None:
+        runs = "the engine never arms it"
+    elif event.position is EventPosition.INTERMEDIATE:
+        runs = "an instance reaching it stops with an incident"
+    else:
+        runs = "the engine runs it as a None event"
+    yield make(
+        _CODE,
+        f"{event.position.value} event {activity.id!r} in {scope.where} has {what} "
+        f"{event.trigger!r}, which is none of XPDL's ({', '.join(known)}): {runs}",
+        element_id=activity.id,
+        line=activity.line,
+    )
 
 
 def _finding(

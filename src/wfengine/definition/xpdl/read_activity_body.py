@@ -17,6 +17,7 @@ from typing import TypedDict
 
 from lxml import etree
 
+from wfengine.definition.build_events import trigger_spelling
 from wfengine.definition.model import (
     WFENGINE_NS,
     XPDL22_NS,
@@ -182,10 +183,14 @@ def _read_event(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> E
         "IntermediateEvent": EventPosition.INTERMEDIATE,
         "EndEvent": EventPosition.END,
     }[kind]
-    trigger = icur.attr("Result" if position is EventPosition.END else "Trigger")
+    trigger = (
+        icur.attr("Result" if position is EventPosition.END else "Trigger") or "None"
+    ).strip()
     event = Event(
         position=position,
-        trigger=(trigger or "None").strip(),
+        # in any case, as the reader reads other enumerations (the engine matches XPDL's
+        # spelling); an unknown value stays as written: validation's unread-flow reports it
+        trigger=trigger_spelling(position, trigger) or trigger,
         target=icur.attr("Target"),
         interrupting=icur.attr_bool("Interrupting"),
         detail=tuple(_timer_in_elements(n) for n in icur.extras()),
