@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model_activities import (
@@ -205,7 +206,14 @@ class Package(Extensible):
     """An XPDL package: the unit that is loaded, validated, deployed and written."""
 
     _uncompared: ClassVar[frozenset[str]] = frozenset(
-        {"line", "source_version", "source_file", "load_diagnostics"}
+        {
+            "line",
+            "source_version",
+            "source_file",
+            "load_diagnostics",
+            "prolog_comments",
+            "head_comments",
+        }
     )
 
     id: str
@@ -233,6 +241,15 @@ class Package(Extensible):
     source_file: str | None = None
     #: findings made while loading (schema violations, namespace warnings, ...)
     load_diagnostics: tuple[Diagnostic, ...] = ()
+    #: the texts of the comments before the root element (``prolog``) and inside it before its
+    #: first child (``head``): a file's header, where tools write their copyright and licence
+    #: and authors their note on the file. The writer writes them back in those places, so
+    #: ``wfengine convert`` keeps them; comments deeper in are not kept (the writer orders and
+    #: rewrites the elements, so a comment would not stay beside what it spoke of). Bookkeeping:
+    #: not compared, not dumped, and out of the JSON schema, so the model's format
+    #: (``model_format.MODEL_FORMAT``) is unchanged, as for ``Activity.performer_lines``
+    prolog_comments: SkipJsonSchema[tuple[str, ...]] = Field(default=(), exclude=True)
+    head_comments: SkipJsonSchema[tuple[str, ...]] = Field(default=(), exclude=True)
 
     def process(self, process_id: str | None = None) -> WorkflowProcess:
         """The process with this Id; the first process when ``process_id`` is None."""

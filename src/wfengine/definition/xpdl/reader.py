@@ -12,6 +12,8 @@ tools write files that break their own schema, and refusing them helps nobody.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from lxml import etree
 
 from wfengine.definition import diagnostics
@@ -239,7 +241,31 @@ def _read_package_element(ctx: ReadContext, root: etree._Element) -> Package:
         extras=cur.extras() + tuple(spill),
         extra_attrs=without_xpdl_schema_locations(cur.extra_attrs()),
         line=cur.line,
+        **_header_comments(root),
     )
+
+
+class _HeaderComments(TypedDict):
+    prolog_comments: tuple[str, ...]
+    head_comments: tuple[str, ...]
+
+
+def _header_comments(root: etree._Element) -> _HeaderComments:
+    """The file's header comments (see ``Package.prolog_comments``): those before the root, in
+    document order, and those inside it before its first child element."""
+    prolog = [
+        str(node.text or "")
+        for node in root.itersiblings(preceding=True)
+        if isinstance(node, etree._Comment)
+    ]
+    head: list[str] = []
+    for node in root:
+        if not isinstance(node, etree._Comment):
+            if isinstance(node.tag, str):
+                break
+            continue  # a processing instruction: not kept, and no end of the header
+        head.append(str(node.text or ""))
+    return _HeaderComments(prolog_comments=tuple(reversed(prolog)), head_comments=tuple(head))
 
 
 def _verbatim_list(cur: Cursor, wrapper: str, spill: list[XmlNode]) -> tuple[XmlNode, ...]:

@@ -95,6 +95,9 @@ def write_package(package: Package) -> bytes:
     with attributes_in_bulk():
         _package_content(root, package)
     order_tree(root)
+    # the file's header (Package.head_comments), before the first child whatever its order
+    for comment in reversed(package.head_comments):
+        root.insert(0, _comment(comment))
     unused = _unused_declarations(root, vendor_prefixes)
     kept = _whitespace_content(root)
     etree.indent(root, space=_INDENT)
@@ -102,7 +105,22 @@ def write_package(package: Package) -> bytes:
         element.text = text
         if own_tail:
             element.tail = tail
-    return _XML_DECLARATION + _serialise(root, unused) + b"\n"
+    prolog = b"".join(
+        etree.tostring(_comment(note), encoding="UTF-8") + b"\n" for note in package.prolog_comments
+    )
+    return _XML_DECLARATION + prolog + _serialise(root, unused) + b"\n"
+
+
+def _comment(text: str) -> etree._Comment:
+    """A comment holding ``text``, refused (:class:`ValueError`) where XML cannot hold it: a
+    ``--`` inside or a ``-`` at its end, which no comment read from a file has."""
+    try:
+        return etree.Comment(text)
+    except ValueError:
+        raise ValueError(
+            f"a header comment cannot hold {text[:40]!r}: XML refuses '--' in a comment and '-' "
+            "at its end"
+        ) from None
 
 
 #: ``xml:space``: "preserve" says the whitespace inside an element is content
