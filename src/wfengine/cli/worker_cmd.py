@@ -24,9 +24,11 @@ removes that variable from its environment at once, so that the programs its app
 (the subprocess agent passes its environment on) never see the URL.
 
 It logs what it does on stderr (``--log-level``; per-job lines at ``debug``), including the
-application-binding findings of every deployed package at start. SIGTERM or SIGINT stop it
-gracefully: each thread finishes the job it is running and gives back the jobs it claimed but
-has not started; exit status 0. A job still running ``--grace`` seconds (default 10) after the
+application-binding findings of every deployed package at start, and ends with the run's
+summary, written by the supervisor over every worker process it ran
+(:mod:`wfengine.runtime.worker_tally`). SIGTERM or SIGINT stop it gracefully: each thread
+finishes the job it is running and gives back the jobs it claimed but has not started; exit
+status 0. A job still running ``--grace`` seconds (default 10) after the
 signal is stopped with its process and given back (it runs again). A second signal stops at
 once (status 130), giving the claimed jobs back as well.
 
@@ -46,10 +48,9 @@ import logging
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -60,14 +61,12 @@ from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.loading import APPS_HINT, non_empty
 from wfengine.cli.option_types import Seconds
 from wfengine.cli.stderr_log import logging_to_stderr
-from wfengine.errors import DeployError, StoreError, StoreUnavailableError, WorkflowError
+from wfengine.errors import DeployError, StoreError, StoreUnavailableError
 from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
     from wfengine.applications.registry import ApplicationRegistry
     from wfengine.runtime.engine import Engine
-    from wfengine.runtime.engine_base import JobObserver
-    from wfengine.runtime.jobs import Job
     from wfengine.runtime.outbox import OutboxHandlers
     from wfengine.runtime.supervisor import Supervisor
     from wfengine.runtime.worker import Worker
@@ -288,12 +287,15 @@ def _supervise(
 
 
 def _summary(supervisor: Supervisor) -> None:
+    """The run's last lines: the supervisor's restarts, if any, then the summary, counting
+    every worker process it ran and the incidents it opened (:mod:`.worker_tally`)."""
     if supervisor.started > 1 or supervisor.timed_out:
         _log.info(
             "supervisor: %d worker process(es) started, %d job(s) stopped for running too long",
             supervisor.started,
             supervisor.timed_out,
         )
+    _log.info("%s", supervisor.tally.summary())
 
 
 # -- the worker process -------------------------------------------------------------------------
@@ -312,6 +314,7 @@ def _work(
     from wfengine.cli.database import engine_errors
     from wfengine.runtime.supervisor import EventReporter, bind_to_supervisor, lease_owner
     from wfengine.runtime.worker import Worker
+    from wfengine.runtime.worker_tally import ReportedTally
 
     stop: list[Callable[[], None]] = []  # the pool's stop, once there is a pool
 
@@ -321,7 +324,7 @@ def _work(
 
     bind_to_supervisor(supervisor_pid, stop_pool)
     reporter = EventReporter(report_fd, stop_pool)
-    incidents = _IncidentLog()
+    tally = ReportedTally(reporter.tally)  # the summary is the supervisor's: it is told
     from wfengine.cli.apps import bind_plugins
     from wfengine.runtime.outbox import OutboxHandlers
 
@@ -342,7 +345,7 @@ def _work(
     def make_engine() -> Engine:
         engine = _open(url, registry)
         engine.worker_id = lease_owner(supervisor_pid)
-        engine.job_observer = incidents.observer(engine, reporter)
+        engine.job_observer = tally.observer(engine, reporter)
         engine.outbox.handlers = outbox  # one set of subscriptions for every thread
         return engine
 
@@ -354,6 +357,7 @@ def _work(
         until_idle=until_idle,
     )
     stop.append(pool.stop)
+    tally.settled = lambda: pool.delivered
     from wfengine.runtime.sql.connect import shown
 
     _log.info(
@@ -375,14 +379,8 @@ def _work(
         raise click.ClickException(f"worker failed: {type(exc).__name__}: {exc}") from exc
     finally:
         _restore(previous)
+        tally.finish(pool.ran, pool.delivered)  # (what a failure left unreported counts too)
         reporter.close()
-    _log.info(
-        "worker stopped after %d job(s) and %d outbox entr%s; %d incident(s) opened",
-        pool.ran,
-        pool.delivered,
-        "y" if pool.delivered == 1 else "ies",
-        incidents.opened,
-    )
 
 
 def _stop_once(pool: Worker) -> None:
@@ -392,53 +390,6 @@ def _stop_once(pool: Worker) -> None:
     if not pool.stopping:
         _log.info("told to stop: finishing the current job(s), then stopping")
         pool.stop()
-
-
-class _IncidentLog:
-    """Logs each incident a job's command opens (a WARNING), and counts them.
-
-    Why: an application failing into an incident left the worker's log silent (the job
-    "ran"), so an operator watching it learnt of the incident only from ``wfengine
-    incidents``. Seen from the job observer, which tells each job's start and end: at its
-    end, the open incidents of its instance created since it started are its own.
-    """
-
-    def __init__(self) -> None:
-        self.opened = 0
-        self._lock = threading.Lock()
-
-    def observer(self, engine: Engine, reporter: JobObserver) -> JobObserver:
-        """``reporter`` (the supervisor's), then the incidents of each job ``engine`` ends."""
-        started: dict[str, datetime] = {}
-
-        def observe(event: str, owner: str, jobs: Sequence[Job]) -> None:
-            reporter(event, owner, jobs)
-            for job in jobs:
-                if event == "start":
-                    started[job.id] = engine.clock.now()
-                elif event == "end" and (since := started.pop(job.id, None)) is not None:
-                    self._log_opened(engine, job, since)
-
-        return observe
-
-    def _log_opened(self, engine: Engine, job: Job, since: datetime) -> None:
-        try:
-            found = engine.store.open_incidents(job.instance_id)
-        except WorkflowError:  # (a database gone: the job's own error says so)
-            return
-        for incident in found:
-            if incident.created_at < since:
-                continue
-            with self._lock:
-                self.opened += 1
-            _log.warning(
-                "job %s opened incident %s on instance %s, activity %s: %s",
-                job.id,
-                incident.id,
-                incident.instance_id,
-                incident.activity_id or "(none)",
-                incident.message,
-            )
 
 
 def _report_outbox(outbox: OutboxHandlers) -> None:

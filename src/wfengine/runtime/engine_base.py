@@ -512,7 +512,7 @@ class EngineBase:
         if new and self.job_observer is not None:
             self.job_observer("claimed", self.worker_id, new)
 
-    def _run_held(self, job: Job, owner: str) -> bool:
+    def _run_held(self, job: Job, owner: str, *, count: bool = False) -> bool:
         raise NotImplementedError  # JobCommands
 
     def _nav(self) -> Navigator:

@@ -62,8 +62,9 @@ class JobCommands(EngineBase):
     #: through an outage waits for the database (None: until a stop; :mod:`.prepared_jobs`)
     _should_stop: Callable[[], bool] | None = None
     _patience: float | None = OUTAGE_PATIENCE
-    #: how many jobs this engine ran, counted as each runs: a run that raises (an outage)
-    #: returns no count, and a worker still tells the jobs it committed before
+    #: how many jobs this engine ran, counted as each runs (before the job observer is told
+    #: its end, so a supervised worker reports each job as it ends): a run that raises (an
+    #: outage) returns no count, and a worker still tells the jobs it committed before
     jobs_ran: int = 0
 
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
@@ -219,9 +220,8 @@ class JobCommands(EngineBase):
                         observe("end", owner, claimed[n:])
                     break
                 try:
-                    if self._run_held(job, owner):
+                    if self._run_held(job, owner, count=True):
                         ran += 1
-                        self.jobs_ran += 1
                 except EngineInUseError:  # another thread took the engine: the job went back
                     self._leave(claimed[n + 1 :], owner, gone=False)
                     if firing_elsewhere(self):
@@ -244,10 +244,10 @@ class JobCommands(EngineBase):
                 self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
 
-    def _run_held(self, job: Job, owner: str) -> bool:
+    def _run_held(self, job: Job, owner: str, *, count: bool = False) -> bool:
         """Run ``job``, which ``owner`` holds (claimed, or a long run's next stretch), telling
         the job observer it starts, each synchronous call it makes, and its end; it is no
-        longer held once it ends."""
+        longer held once it ends. ``count``: a run that ran counts in :attr:`jobs_ran`."""
         observe = self.job_observer
         watcher = None
         if observe is not None:
@@ -255,7 +255,10 @@ class JobCommands(EngineBase):
             watcher = call_reporter(observe, owner, job)
         try:
             with call_watch.watching(watcher), job_claims.claimed(job, self.store):
-                return self._run_claimed(job, owner)
+                ran = self._run_claimed(job, owner)
+            if ran and count:
+                self.jobs_ran += 1
+            return ran
         finally:
             with self._held_lock:
                 self._held.discard(job.id)

@@ -3,6 +3,8 @@
 A worker process run by :class:`~wfengine.runtime.supervisor.Supervisor` (see that module for
 why there is one) reports what its engines do with jobs as lines on a pipe
 (:class:`EventReporter`, the engines' :attr:`~wfengine.runtime.engine.Engine.job_observer`),
+and on the same pipe what it counted (:data:`TALLY`: the run's summary is the supervisor's,
+:mod:`.worker_tally`),
 takes its leases in the supervisor's name (:func:`lease_owner`) and ends with its supervisor
 (:func:`bind_to_supervisor`).
 
@@ -31,6 +33,7 @@ from wfengine.errors import DataNotStorableError
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.values import decode_value, encode_value
+from wfengine.runtime.worker_tally import Tally
 
 _log = logging.getLogger("wfengine.supervisor")
 
@@ -38,6 +41,9 @@ _log = logging.getLogger("wfengine.supervisor")
 #: running job begins an attempt of a synchronous application call, see
 #: :mod:`wfengine.runtime.call_watch`; any number of them between its start and end)
 EVENTS = ("claimed", "start", "call", "end")
+#: the event of a worker process's counts (no owner, no job: a ``counts`` of
+#: :meth:`Tally.to_dict <wfengine.runtime.worker_tally.Tally.to_dict>`), added to the run's
+TALLY = "tally"
 #: exit status after a second stop signal (the shell's 128 + SIGINT); also what a worker
 #: process ends with when it finds its supervisor gone
 EXIT_KILLED = 130
@@ -72,15 +78,27 @@ def decode_event(line: bytes) -> tuple[str, str, list[str]] | None:
     return None if found is None else found[:3]
 
 
-def decode_line(line: bytes) -> tuple[str, str, list[str], CallInProgress | None] | None:
-    """An event line read back with its call (a ``call`` event's; None for the others), or
-    None when it is not an event (a ``call`` event must name one job and its call)."""
+def encode_tally(tally: Tally) -> bytes:
+    """A worker process's counts as the line it writes (:data:`TALLY`)."""
+    data = {"event": TALLY, "owner": "", "jobs": [], "counts": tally.to_dict()}
+    return json.dumps(data).encode() + b"\n"
+
+
+def decode_line(
+    line: bytes,
+) -> tuple[str, str, list[str], CallInProgress | Tally | None] | None:
+    """An event line read back with its call (a ``call`` event's) or its counts (a
+    :data:`TALLY`'s; None for the others), or None when it is not an event (a ``call`` event
+    must name one job and its call, a tally its counts)."""
     try:
         data = json.loads(line)
     except ValueError:
         return None
     if not isinstance(data, dict):
         return None
+    if data.get("event") == TALLY:
+        tally = Tally.from_dict(data.get("counts"))
+        return None if tally is None else (TALLY, "", [], tally)
     event, owner, jobs = data.get("event"), data.get("owner"), data.get("jobs")
     if event not in EVENTS or not isinstance(owner, str) or not isinstance(jobs, list):
         return None
@@ -121,6 +139,13 @@ class EventReporter:
         line = encode_event(
             event, owner, [j.id for j in jobs], call if isinstance(call, CallInProgress) else None
         )
+        self._write(line)
+
+    def tally(self, tally: Tally) -> None:
+        """Report counts this process added (the supervisor sums them for the summary)."""
+        self._write(encode_tally(tally))
+
+    def _write(self, line: bytes) -> None:
         with self._lock:
             if self.lost:
                 return

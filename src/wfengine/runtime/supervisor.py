@@ -39,9 +39,14 @@ supervisor, so killing ``wfengine worker`` outright never leaves a worker behind
 taken in the name of the supervisor (:func:`lease_owner`): whichever child runs a job, the
 jobs table names the ``wfengine worker`` process the operator started and signals.
 
+The run's summary is the supervisor's (:attr:`Supervisor.tally`: what each child reported on
+its pipe, and the incidents the supervisor opened; :mod:`.worker_tally`), so one line counts
+every child, a killed one's committed jobs too.
+
 Where the parts are: the child's side and the pipe's format in :mod:`.supervised_child`, the
 child's jobs in :mod:`.job_book`, its process in :mod:`.child_process`, the lease renewals'
-thread in :mod:`.supervisor_leases`; this module is the supervisor itself (its loop, and the
+thread in :mod:`.supervisor_leases`, the incidents it makes of jobs in
+:mod:`.supervised_incidents`; this module is the supervisor itself (its loop, and the
 database work it keeps off that loop, so a lock another session holds never delays a job
 timeout or a stop signal), re-exporting the first two's names.
 
@@ -83,6 +88,8 @@ from wfengine.runtime.supervised_child import (
     lease_owner,
 )
 from wfengine.runtime.supervised_deliveries import DeliveryWatch
+from wfengine.runtime.supervised_incidents import StoppedJobs
+from wfengine.runtime.worker_tally import Tally
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -115,7 +122,7 @@ _FILE_LOOK = 1.0
 #: how long to wait for a dead child's pipes to drain (a grandchild may hold them open)
 _DRAIN_WAIT = 2.0
 #: an event read from the child's pipe (see decode_line)
-_Event = tuple[str, str, list[str], CallInProgress | None]
+_Event = tuple[str, str, list[str], CallInProgress | Tally | None]
 
 
 @dataclass
@@ -129,7 +136,7 @@ class _Child:
     finished_before: int
 
 
-class Supervisor(DeliveryWatch):
+class Supervisor(DeliveryWatch, StoppedJobs):
     """Run one worker process at a time and step in when it freezes or dies (see the module
     notes for why).
 
@@ -174,6 +181,7 @@ class Supervisor(DeliveryWatch):
         #: worker processes started so far, and jobs stopped for running too long
         self.started = 0
         self.timed_out = 0
+        self._tallies = []  # the children's counts and its own incidents (``tally``)
         self._events: queue.Queue[tuple[int, _Event]] = queue.Queue()
         #: (owner, job) -> the call the running job began last, when (monotonic time)
         self._calls: dict[tuple[str, str], tuple[CallInProgress, float]] = {}
@@ -217,6 +225,12 @@ class Supervisor(DeliveryWatch):
                 kill_group(child.proc)
             return
         self._stop_deadline = time.monotonic() + self.grace
+
+    @property
+    def tally(self) -> Tally:
+        """The run's counts so far, for its summary: every worker process's reports, and the
+        incidents the supervisor opened itself (the jobs it stopped are not counted as run)."""
+        return sum(list(self._tallies), Tally())
 
     @property
     def stopping(self) -> bool:
@@ -309,7 +323,7 @@ class Supervisor(DeliveryWatch):
 
     def _tell_signals(self) -> None:
         """Log the stop requests come since the last look; the first asks the child to stop
-        once logged (not in the handler), so the child's summary is the log's last line."""
+        once logged (not in the handler), so the child's lines on stopping follow it."""
         while self._logged < len(self._signals):
             name = self._signals[self._logged]
             if self._logged == 0:
@@ -396,10 +410,12 @@ class Supervisor(DeliveryWatch):
             return
         with self._state, contextlib.suppress(queue.Empty):
             while True:
-                generation, event = item
+                generation, (event, owner, jobs, told) = item
                 child = self._child
-                if child is not None and generation == child.generation:
-                    self._note(*event)
+                if isinstance(told, Tally):  # (whichever child it was: all count)
+                    self._tallies.append(told)
+                elif child is not None and generation == child.generation:
+                    self._note(event, owner, jobs, told)
                 item = self._events.get_nowait()
 
     def _note(self, event: str, owner: str, jobs: list[str], call: CallInProgress | None) -> None:
@@ -549,39 +565,6 @@ class Supervisor(DeliveryWatch):
             if deadline is not None and thread.is_alive() and time.monotonic() >= deadline:
                 _log.warning("the database kept the jobs waiting: their leases expire")
                 return
-
-    def _abandon(self, owner: str, job_id: str, reason: str, since: float | None) -> None:
-        """Make the job an incident, if it is still the dead child's (it may have been
-        committed just before the end, or, with leases lost, taken over by another worker);
-        ``since``: when it started running (monotonic time), when the book knows. The
-        synchronous call it was making, if it told one, is audited as begun when it began."""
-        call: CallInProgress | None = None
-        noted = self._calls.pop((owner, job_id), None)
-        if noted is not None:
-            call, since = noted
-        started = None
-        if since is not None:  # (the audit dates the stopped call then, not now)
-            ago = timedelta(seconds=max(0.0, time.monotonic() - since))
-            started = self.engine.clock.now() - ago
-        try:
-            job = self.engine.store.job(job_id)
-            if job is None:
-                _log.info("job %s was carried out after all", job_id)
-                return
-            if job.lock_owner != owner:
-                _log.warning("job %s is held by %s now: left to it", job_id, job.lock_owner)
-                return
-            self.engine.abandon_job(job_id, reason, started_at=started, call=call)
-        except Exception:
-            _log.exception("could not make job %s an incident (%s)", job_id, reason)
-            return
-        _log.error(
-            "job %s (%s of instance %s) %s: now failed (an incident, or its exception route)",
-            job_id,
-            job.kind,
-            job.instance_id,
-            reason,
-        )
 
     def _give_back(self) -> None:
         """Release every job the book still holds (the child is dead) and forget them; one
