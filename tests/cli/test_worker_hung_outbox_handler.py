@@ -118,6 +118,10 @@ def test_a_handler_that_never_returns_is_stopped_and_the_timers_run(tmp_path: Pa
         assert "the worker process delivering it was stopped" in entry.last_error
         assert entry.next_attempt_at is not None
         assert entry.next_attempt_at > engine.clock.now()
+        # the summary counts every entry settled, by either worker process, and the hung
+        # one's failed attempt, which the supervisor recorded
+        done = sum(r.status is not OutboxStatus.PENDING for r in engine.outbox.entries())
     logged = log.read_text()
+    assert f"and {done + 1} outbox entries; 0 incident(s) opened" in logged.splitlines()[-1]
     assert f"the delivery of outbox entry {entry.id} ran longer than 1 s" in logged
     assert logged.count("started worker process") >= 2  # a fresh one carried on

@@ -1,10 +1,11 @@
 """The counts a supervised worker process reports for the run's summary (``worker_tally``) and
 their line on the supervisor's pipe.
 
-A worker process reports each job as it ends, so one killed in the middle of a later job has
-told every job it committed: the job's count (``Engine.jobs_ran``) is taken before its end is
-told to the job observer (it was taken after, so the last job a process ran before it froze
-was reported by no event).
+A worker process reports each job and each outbox delivery as it ends, so one killed in the
+middle of a later job has told every job it committed and every entry it settled: the counts
+(``Engine.jobs_ran``, ``Outbox.settled``) are taken before the end is told to the job observer
+(the job's was taken after, so the last job a process ran before it froze was reported by no
+event; the entries were counted by batch).
 """
 
 from __future__ import annotations
@@ -49,27 +50,38 @@ def test_each_job_is_reported_as_it_ends() -> None:
     assert reports == [Tally(jobs=1)] * 3
 
 
+def test_each_delivery_is_reported_as_it_ends() -> None:
+    engine = _engine(3)
+    delivered: list[int] = []
+    engine.outbox.subscribe(lambda record: delivered.append(record.id))
+    reports: list[Tally] = []
+    engine.job_observer = ReportedTally(reports.append).observer(engine, lambda *_: None)
+    settled = engine.deliver_outbox()
+    assert settled == len(delivered) > 0
+    assert reports == [Tally(outbox=1)] * settled  # the last at its own end
+
+
+def test_entries_skipped_are_reported_at_the_next_event() -> None:
+    """Entries of kinds no handler takes are skipped in one statement, told by no event: they
+    are reported at the next one (a job that never ends, frozen then killed, still has them
+    reported at its start)."""
+    engine = _engine(1)
+    reports: list[Tally] = []
+    engine.job_observer = ReportedTally(reports.append).observer(engine, lambda *_: None)
+    skipped = engine.deliver_outbox()
+    assert skipped > 0 and reports == []
+    [job] = engine.jobs()
+    engine.job_observer("start", "me", [job])
+    assert reports == [Tally(outbox=skipped)]
+
+
 def test_finish_reports_what_no_event_told() -> None:
     reports: list[Tally] = []
     tally = ReportedTally(reports.append)
-    tally.settled = lambda: 4
     tally.finish(2, 7)
     assert reports == [Tally(jobs=2, outbox=7)]
     tally.finish(2, 7)  # nothing new
     assert reports == [Tally(jobs=2, outbox=7)]
-
-
-def test_the_entries_settled_are_reported_at_the_next_event() -> None:
-    """A job that never ends (frozen, then killed) still gets the entries its process settled
-    before it reported: they are told at its start."""
-    engine = _engine(1)
-    reports: list[Tally] = []
-    tally = ReportedTally(reports.append)
-    tally.settled = lambda: 5
-    engine.job_observer = tally.observer(engine, lambda *_: None)
-    [job] = engine.jobs()
-    engine.job_observer("start", "me", [job])
-    assert reports == [Tally(outbox=5)]
 
 
 def test_the_summary_reads_as_readme_quotes_it() -> None:

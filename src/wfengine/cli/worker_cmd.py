@@ -357,7 +357,6 @@ def _work(
         until_idle=until_idle,
     )
     stop.append(pool.stop)
-    tally.settled = lambda: pool.delivered
     from wfengine.runtime.sql.connect import shown
 
     _log.info(

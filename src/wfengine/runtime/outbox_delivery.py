@@ -151,6 +151,10 @@ class Outbox:
         self._engine_ref = weakref.ref(engine)
         self.handlers = handlers
         self._next_prune: datetime | None = None
+        #: entries this outbox settled or rescheduled (what :meth:`deliver` returns, summed),
+        #: each counted before its delivery's end is told to the job observer, so a supervised
+        #: worker reports every entry as its delivery ends (:mod:`.worker_tally`)
+        self.settled = 0
 
     @property
     def _engine(self) -> DeliveringEngine:
@@ -236,6 +240,7 @@ class Outbox:
             skipped = 0 if handled is None or not first else store.skip_outbox(now, handled)
             first = False
             done += skipped
+            self.settled += skipped
             batch = policy.batch if size is None else min(policy.batch, size - handed)
             claimed: list[OutboxRecord] = []
             if batch > 0 and (handled is None or handled):
@@ -338,20 +343,26 @@ class Outbox:
             )
             engine.store.settle_outbox(record.id, owner, engine.clock.now(), error=error)
             _log.error("outbox entry %d (%s %s): %s", record.id, record.kind, record.key, error)
-            return True
+            return self._counted(True)
         observe = engine.job_observer
         if observe is None:
-            return self._hand_over(record, owner)
+            return self._counted(self._hand_over(record, owner))
         watched = [Delivery.of(record, policy).job(record, engine.clock.now())]
         observe("start", owner, watched)
         # progress is told as the delivery's start again: whoever times it from its start
         # (the supervisor) times it from its last sign of progress (outbox_watch)
         progress = _progress.set(functools.partial(observe, "start", owner, watched))
         try:
-            return self._hand_over(record, owner)
+            return self._counted(self._hand_over(record, owner))
         finally:
             _progress.reset(progress)
             observe("end", owner, watched)
+
+    def _counted(self, settled: bool) -> bool:
+        """``settled`` (a delivery's outcome), counted in :attr:`settled` when it is."""
+        if settled:
+            self.settled += 1
+        return settled
 
     def _hand_over(self, record: OutboxRecord, owner: str) -> bool:
         """Call ``record``'s handlers and record how it went; False when no handler takes

@@ -32,6 +32,7 @@ from wfengine.definition.event_texts import LAST_MOMENT
 from wfengine.runtime.clock import due_after, later
 from wfengine.runtime.outbox_watch import Delivery, watched_delivery
 from wfengine.runtime.supervisor_leases import LeaseRenewals
+from wfengine.runtime.worker_tally import Tally
 
 _log = logging.getLogger("wfengine.supervisor")
 #: where an entry's fate is logged, as the outbox logs a handler's failure
@@ -58,6 +59,8 @@ class DeliveryWatch(LeaseRenewals):
     timeout_name: str
     #: lease owner -> the delivery its thread is making
     _deliveries: dict[str, _Running]
+    #: the run's counts, one by one (the supervisor's ``tally``)
+    _tallies: list[Tally]
 
     def _note_delivery(self, event: str, owner: str, jobs: Sequence[str], now: float) -> bool:
         """Note the start or end of a delivery; False when the event is not a delivery's."""
@@ -127,6 +130,8 @@ class DeliveryWatch(LeaseRenewals):
         except Exception:
             _log.exception("could not record outbox entry %d (%s)", entry, error)
             return
+        if failed:  # (a failed attempt counts in the run's summary, as a worker's does)
+            self._tallies.append(Tally(outbox=1))
         if given_up:
             _outbox_log.error(
                 "outbox entry %d, attempt %d: %s; it is given up: retry it with "

@@ -229,7 +229,8 @@ class Supervisor(DeliveryWatch, StoppedJobs):
     @property
     def tally(self) -> Tally:
         """The run's counts so far, for its summary: every worker process's reports, and the
-        incidents the supervisor opened itself (the jobs it stopped are not counted as run)."""
+        incidents the supervisor opened itself and the deliveries it recorded as failed
+        attempts (the jobs it stopped are not counted as run)."""
         return sum(list(self._tallies), Tally())
 
     @property

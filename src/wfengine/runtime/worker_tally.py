@@ -12,11 +12,10 @@ after the stop's grace period logged none. Both ends of that count are here, wit
 an incident gets, which the supervisor writes in the same words for the incidents it opens
 itself (a job it stopped, a job whose process died).
 
-A worker process reports each job as it ends (:class:`ReportedTally`), so a process killed in
-the middle of a job has told every job it committed before; the outbox entries it settled are
-known by batch (:attr:`~wfengine.runtime.worker.Worker.delivered`) and reported at its next
-job event, so those of the batch a killed process was delivering (or had just settled) are
-not counted.
+A worker process reports each job and each outbox delivery as it ends (:class:`ReportedTally`:
+the engine counts them before their end is told), so a process killed in the middle of one has
+told every job it committed and every entry it settled before; only the entries it skipped (no
+handler takes their kind: no delivery, no event) after its last event are not counted.
 """
 
 from __future__ import annotations
@@ -106,26 +105,25 @@ class ReportedTally:
     """A supervised worker process's counts, each reported (``report``, the pipe) as a job or
     delivery ends, and the incidents its jobs open logged as they end.
 
-    ``settled`` reads how many outbox entries the process has settled so far (its ``Worker``'s
-    ``delivered``, counted by batch). Shared by the process's threads, hence the lock: what is
+    Shared by the process's threads (one observer per engine), hence the lock: what is
     reported is never reported twice.
     """
 
     def __init__(self, report: Callable[[Tally], None]) -> None:
         self._report = report
-        self.settled: Callable[[], int] = lambda: 0
         self._lock = threading.Lock()
         self._jobs = self._outbox = 0
         #: incidents opened, as logged (and reported)
         self.incidents = 0
 
     def observer(self, engine: Engine, reporter: JobObserver) -> JobObserver:
-        """``reporter`` (the supervisor's), then what was counted since the last event: the
-        jobs ``engine`` ran (:attr:`~wfengine.runtime.engine.Engine.jobs_ran` is counted
-        before a job's end is told), the outbox entries settled, and, as a job ends, the
-        incidents of its instance opened since it started (each logged)."""
+        """``reporter`` (the supervisor's), then what ``engine`` counted since its last event:
+        the jobs it ran (:attr:`~wfengine.runtime.engine.Engine.jobs_ran`) and the outbox
+        entries it settled (:attr:`Outbox.settled <wfengine.runtime.outbox_delivery.Outbox.
+        settled>`), both counted before a job's or delivery's end is told, and, as a job ends,
+        the incidents of its instance opened since it started (each logged)."""
         started: dict[str, datetime] = {}
-        told = [engine.jobs_ran]  # the engine's count reported so far
+        told = [engine.jobs_ran, engine.outbox.settled]  # the engine's counts reported so far
 
         def observe(event: str, owner: str, jobs: Sequence[Job]) -> None:
             reporter(event, owner, jobs)
@@ -135,22 +133,23 @@ class ReportedTally:
                     started.setdefault(job.id, engine.clock.now())
                 elif event == "end" and (since := started.pop(job.id, None)) is not None:
                     opened += log_opened(job.id, engine.store, job.instance_id, since)
-            ran, told[0] = engine.jobs_ran - told[0], engine.jobs_ran
-            self._tell(ran, self.settled(), opened)  # (at a job's start too: the entries
-            # settled since the last event count, should it never end)
+            ran, settled = engine.jobs_ran - told[0], engine.outbox.settled - told[1]
+            told[:] = [engine.jobs_ran, engine.outbox.settled]
+            self._tell(ran, settled, opened)  # (at any event: entries skipped since count)
 
         return observe
 
     def finish(self, ran: int, settled: int) -> None:
         """Report what is left once the worker stopped: ``ran`` jobs and ``settled`` outbox
-        entries in all (its ``Worker``'s counts), less what was reported already."""
+        entries in all (its ``Worker``'s counts), less what was reported already (nothing,
+        unless an engine counted something no event followed)."""
         with self._lock:
-            ran = max(0, ran - self._jobs)
+            ran, settled = max(0, ran - self._jobs), max(0, settled - self._outbox)
         self._tell(ran, settled, 0)
 
     def _tell(self, ran: int, settled: int, opened: int) -> None:
         with self._lock:
-            tally = Tally(ran, max(0, settled - self._outbox), opened)
+            tally = Tally(ran, settled, opened)
             if not tally:
                 return
             self._jobs += tally.jobs
