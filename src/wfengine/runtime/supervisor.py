@@ -181,7 +181,7 @@ class Supervisor(DeliveryWatch, StoppedJobs):
         #: worker processes started so far, and jobs stopped for running too long
         self.started = 0
         self.timed_out = 0
-        self._tallies = []  # the children's counts and its own incidents (``tally``)
+        self._tallies = []  # the children's counts, its incidents, its deliveries (``tally``)
         self._events: queue.Queue[tuple[int, _Event]] = queue.Queue()
         #: (owner, job) -> the call the running job began last, when (monotonic time)
         self._calls: dict[tuple[str, str], tuple[CallInProgress, float]] = {}

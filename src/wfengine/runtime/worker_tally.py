@@ -133,8 +133,9 @@ class ReportedTally:
                     started.setdefault(job.id, engine.clock.now())
                 elif event == "end" and (since := started.pop(job.id, None)) is not None:
                     opened += log_opened(job.id, engine.store, job.instance_id, since)
-            ran, settled = engine.jobs_ran - told[0], engine.outbox.settled - told[1]
-            told[:] = [engine.jobs_ran, engine.outbox.settled]
+            counts = [engine.jobs_ran, engine.outbox.settled]
+            ran, settled = counts[0] - told[0], counts[1] - told[1]
+            told[:] = counts
             self._tell(ran, settled, opened)  # (at any event: entries skipped since count)
 
         return observe
