@@ -313,3 +313,65 @@ def test_a_terminate_end_in_any_case_terminates(result: str) -> None:
         iid = engine.start_process("p", {})
         states = {a.activity_id: a.state.value for a in engine.activity_instances(iid)}
     assert not states["work"].startswith("open"), states
+
+
+_ROUTE = '<Activity Id="x"><Route GatewayType="{value}"/></Activity><Activity Id="e">'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "attribute", "runs"),
+    [
+        (
+            '<Activity Id="e">',
+            _ROUTE.format(value="Paralel"),
+            "GatewayType='Paralel' of <Route> of activity 'x'",
+            "as if it had none",
+        ),
+        (
+            '<Activity Id="e">',
+            '<Activity Id="x"><Route/><TransitionRestrictions><TransitionRestriction>'
+            '<Split Type="ANDD"/></TransitionRestriction></TransitionRestrictions></Activity>'
+            '<Activity Id="e">',
+            "Type='ANDD' of <Split> of activity 'x'",
+            "as an Exclusive split",
+        ),
+        (
+            '<Activity Id="work">',
+            '<Activity Id="work" StartMode="Automatc">',
+            "StartMode='Automatc' of <Activity> of activity 'work'",
+            "as if it had none",
+        ),
+        (
+            "</Implementation>",
+            '</Implementation><Loop LoopType="Standard"><LoopStandard TestTime="Befor">'
+            "<LoopCondition>false</LoopCondition></LoopStandard></Loop>",
+            "TestTime='Befor' of <StandardLoop> of activity 'work'",
+            "testing after",
+        ),
+        (
+            '<Transition Id="t2" From="work" To="e"/>',
+            '<Transition Id="t2" From="work" To="e"><Condition Type="OTHERWISES"/></Transition>',
+            "Type='OTHERWISES' of <Condition> of transition 't2'",
+            "as if it had none",
+        ),
+    ],
+)
+def test_an_enumerated_attribute_of_the_flow_with_an_unknown_value_is_an_error(
+    old: str, new: str, attribute: str, runs: str
+) -> None:
+    package = load_xpdl(_package().replace(old.encode(), new.encode()), schema=False)
+    ((severity, _line, _id, message),) = _unread(package)
+    assert severity == "error"
+    assert message == (
+        f"attribute {attribute} is none of XPDL's values: it is kept as written, unread, and "
+        f"the engine runs it {runs}"
+    )
+    assert "unread-flow" in _refused(package)
+
+
+def test_an_enumerated_attribute_in_another_case_is_read() -> None:
+    package = load_xpdl(
+        _package().replace(b'<Activity Id="e">', _ROUTE.format(value="parallel").encode()),
+        schema=False,
+    )
+    assert _unread(package) == []

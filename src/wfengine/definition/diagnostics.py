@@ -49,7 +49,8 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "a part of the flow the engine runs (a process, activity, transition, an activity's "
         "implementation, join, split, loop or deadline) is kept as XML, unread, or an event's "
-        "trigger or result is no XPDL value: the engine would run without it",
+        "trigger or result or another enumerated attribute of the flow (a gateway type, a "
+        "condition type, a start mode, ...) is no XPDL value: the engine would run without it",
     ),
     "schema-violation": (Severity.WARNING, "the document breaks the XPDL schema of its version"),
     "schema-unavailable": (

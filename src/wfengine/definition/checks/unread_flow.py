@@ -17,6 +17,10 @@ be offered to none of them). The same error is an event's ``Trigger`` (an end ev
 another as written, which the engine matched against none of its own, so it ran as a None
 event (``Result="Terminat"`` did not terminate), in the flow stopped with an incident, or,
 attached, was never armed (``event-trigger`` and ``boundary-trigger`` leave it to this error).
+So is another enumerated attribute of the flow (:data:`_ENUMERATED`: a Route's
+``GatewayType``, a Join's or Split's ``Type``, a Condition's ``Type``, a start mode, ...) that
+is none of XPDL's values: the reader keeps it as an unknown attribute and the engine runs the
+element as if it had none (``GatewayType="Parallell"`` forked nothing).
 
 Why here, on the model, and not only in the reader: a deploy judges the model
 (:func:`~wfengine.definition.validation.validate_process`), not the reader's findings, and
@@ -34,13 +38,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from pydantic import BaseModel
+
 from wfengine.definition.build_events import known_triggers
 from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import Activity, EventPosition, XmlNode
+from wfengine.definition.model import (
+    Activity,
+    Condition,
+    Deadline,
+    EventPosition,
+    FormalParameter,
+    Join,
+    MultiInstanceLoop,
+    Route,
+    Split,
+    StandardLoop,
+    SubFlowImplementation,
+    XmlNode,
+)
+from wfengine.definition.model_nodes import descendants
 from wfengine.definition.namespaces import XPDL22_NS
 
 _CODE = "unread-flow"
+
+_AS_NONE = "as if it had none"
+
+#: per model class, the XPDL attributes the reader reads as enumerations that change what the
+#: engine runs, and how it runs the element without one (the reader's default)
+_ENUMERATED: dict[type[BaseModel], dict[str, str]] = {
+    Route: {"GatewayType": _AS_NONE},
+    Join: {"Type": "as an Exclusive join"},
+    Split: {"Type": "as an Exclusive split"},
+    Condition: {"Type": _AS_NONE},
+    Activity: {"StartMode": _AS_NONE, "FinishMode": _AS_NONE},
+    Deadline: {"Execution": _AS_NONE},
+    StandardLoop: {"TestTime": "testing after"},
+    MultiInstanceLoop: {
+        "MI_Ordering": "as a Parallel one",
+        "MI_FlowCondition": "as flow condition All",
+    },
+    SubFlowImplementation: {"Execution": "synchronously"},
+    FormalParameter: {"Mode": "as an IN parameter"},
+}
 
 #: a process's parts, by local name: what the process runs without
 _SCOPE_PARTS = {"ActivitySet": "activity set", "Activity": "activity", "Transition": "transition"}
@@ -95,6 +135,15 @@ def check_unread_flow(ctx: Context) -> Iterator[Diagnostic]:
         for activity in scope.activities:
             yield from _activity_parts(activity, explained)
             yield from _unknown_trigger(scope, activity)
+            yield from _unknown_values(activity, f"activity {activity.id!r}", activity.id)
+        for transition in scope.transitions:
+            yield from _unknown_values(transition, f"transition {transition.id!r}", transition.id)
+        if scope.activity_set is None:
+            process = scope.process
+            for part in (*process.formal_parameters, *process.applications):
+                yield from _unknown_values(part, scope.where, process.id)
+    for application in package.applications:
+        yield from _unknown_values(application, f"application {application.id!r}", None)
 
 
 def _activity_parts(activity: Activity, explained: set[int]) -> Iterator[Diagnostic]:
@@ -103,6 +152,27 @@ def _activity_parts(activity: Activity, explained: set[int]) -> Iterator[Diagnos
         yield _finding(
             node, f"activity {activity.id!r} runs {how}", explained, element_id=activity.id
         )
+
+
+def _unknown_values(top: BaseModel, where: str, element_id: str | None) -> Iterator[Diagnostic]:
+    """An XPDL attribute of ``top`` or a part of it that the reader reads as an enumeration,
+    whose value is none of XPDL's (in any case): the reader keeps it as an unknown attribute
+    (its ``xpdl-unreadable`` warning says so) and the engine runs the element as if it had none,
+    which changes what runs (``GatewayType="Parallell"`` forks nothing)."""
+    for node in descendants(top):
+        said = _ENUMERATED.get(type(node))
+        if said is None:
+            continue
+        for name, value in getattr(node, "extra_attrs", ()):
+            if name in said:
+                yield make(
+                    _CODE,
+                    f"attribute {name}={value!r} of <{type(node).__name__}> of {where} is none "
+                    f"of XPDL's values: it is kept as written, unread, and the engine runs it "
+                    f"{said[name]}",
+                    element_id=element_id,
+                    line=getattr(node, "line", None) or getattr(top, "line", None),
+                )
 
 
 def _unknown_trigger(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
