@@ -100,7 +100,8 @@ _ACTIVITY_PARTS = {
 
 
 def check_unread_flow(ctx: Context) -> Iterator[Diagnostic]:
-    """Flow elements kept as XML, unread, and event triggers XPDL has no such value for."""
+    """Flow elements kept as XML, unread, and event triggers and other enumerated attributes
+    of the flow whose values are none of XPDL's."""
     explained = {
         d.line for d in ctx.package.load_diagnostics if d.code == "xpdl-unreadable" and d.line
     }
