@@ -382,6 +382,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "an activity is assigned by the performer of an activity the process does not have",
     ),
+    "performer-syntax": (
+        Severity.ERROR,
+        "a performer is neither a name nor an expression that parses: its work would be offered "
+        "to no one (a warning where the engine runs the activity itself, or where the text is "
+        "in another script language: an incident when its work is offered)",
+    ),
     "link-duplicate": (Severity.ERROR, "two catching link events of one name in one scope"),
     "link-unmatched": (
         Severity.WARNING,

@@ -134,7 +134,7 @@ class LanePerformers:
         ``named`` (the process's activities by id, its activity sets' included) lets a
         Reference activity not yet resolved be judged as the runtime compiles it: by the
         activity it names (that one's body, and its performers where it names none)."""
-        judged = _as_referenced(activity, named) if named else activity
+        judged = as_referenced(activity, named) if named else activity
         if judged.performers:
             return None
         found = self.lane_of(activity)
@@ -161,13 +161,13 @@ class LanePerformers:
         if found is not None:
             return activity.model_copy(update={"performers": found[1]}), found[0]
         if named and not activity.performers:
-            performers = _as_referenced(activity, named).performers
+            performers = as_referenced(activity, named).performers
             if performers:
                 return activity.model_copy(update={"performers": performers}), None
         return activity, None
 
 
-def _as_referenced(activity: Activity, named: Mapping[str, Activity]) -> Activity:
+def as_referenced(activity: Activity, named: Mapping[str, Activity]) -> Activity:
     """A Reference activity with the body of the activity it (finally) names and that one's
     performers where it names none, as the runtime compiler resolves it before the lane
     rule; ``activity`` itself when it is no reference, or names none that exists (deploying

@@ -42,6 +42,7 @@ from wfengine.definition.checks.identity import (
 from wfengine.definition.checks.instance_data_field import check_instance_data_field
 from wfengine.definition.checks.instantiating import check_instantiate_unused
 from wfengine.definition.checks.loop_constants import check_loop_constants
+from wfengine.definition.checks.performer_texts import check_performer_texts
 from wfengine.definition.checks.read_only import check_read_only
 from wfengine.definition.checks.references import (
     check_blocks,
@@ -104,6 +105,7 @@ CHECKS: tuple[Check, ...] = (
     check_shadowed_transitions,
     check_gateway_conflicts,
     check_performers,
+    check_performer_texts,
     check_other_participant_references,
     check_declared_types,
     check_formal_field_types,

@@ -7,7 +7,14 @@ is declared by that Id) a role, unit or user of the directory by name. When no P
 declares it and its text is an expression over the process's data (a data field's Id such as
 ``department``, or ``dept + "-desk"``), it is evaluated when the work item is offered: the value
 (a name, or a list of names) is what the performer is. An undeclared text that is not such an
-expression stays a name, as before (external participant repositories write those).
+expression stays a name, as before (external participant repositories write those); but one
+that does not parse at all (``employee_name +``) is no name: offering its work fails with an
+incident (operation ``offer``) naming the performer and the parser's reason, where it was
+offered to a name no one has and the case waited for ever with nothing said. Validation
+refuses such a performer in wfengine's own language (``performer-syntax``), so a deploy never
+brings one here; a JavaScript or Java one (a warning there) and a deployment stored before
+the check do. On an activity the engine runs by itself (a Tool, a script) a performer is never
+evaluated, and such a text stays what it was.
 
 **Lane performers.** An activity that names no performer and is drawn in a pool lane that
 names some (XPDL 2.x tools: the lane is the role) has the lane's performers: the activity
@@ -44,15 +51,18 @@ declares, as that wfengine did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from wfengine.definition.model import Activity, Participant
-from wfengine.definition.reading import ReadKind
+from wfengine.definition.modes import needs_person
+from wfengine.definition.reading import Reading, ReadKind, read_expression, site_language
 from wfengine.definition.work_rules import attribute_values, performer_activities
-from wfengine.errors import DeployError
+from wfengine.errors import DeployError, ExpressionEvaluationError
 from wfengine.runtime.compiled import CAssignment, CDataAccess, CompiledProcess
-from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader, compiled
 
 ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
 MANAGER_OF_PREVIOUS = "MANAGER_OF_PREVIOUS"
@@ -69,17 +79,47 @@ def _has(a: Activity, name: str) -> bool:
 
 
 def performer_expression(
-    exprs: ExpressionReader, text: str, where: str, variables: frozenset[str]
+    exprs: ExpressionReader,
+    text: str,
+    where: str,
+    variables: frozenset[str],
+    offered: bool = True,
 ) -> CompiledExpression | None:
     """``text`` as an expression over ``variables``, or None when it is a plain name (or not
-    an expression whose every name is a variable)."""
-    try:
-        found = exprs.required(text, where)
-    except DeployError:
+    an expression whose every name is a variable). A text that does not parse is no name:
+    on an activity whose work is ``offered`` to people it compiles to an expression whose
+    evaluation fails (:func:`_unparseable`), an incident when the work is offered, rather
+    than a name no one has; elsewhere it is never evaluated, and None."""
+    reading = read_expression(text, site_language(exprs.language), exprs.aliases)
+    if reading.kind is ReadKind.UNPARSEABLE:
+        return _unparseable(reading, where) if offered else None
+    if reading.kind is not ReadKind.EXPRESSION:  # a label: words and spaces, a name
         return None
-    if found.kind is not ReadKind.EXPRESSION or not found.names or not found.names <= variables:
+    assert reading.expression is not None
+    names = reading.expression.names
+    if not names or not names <= variables:
         return None
-    return found
+    return compiled(reading, where, exprs.shared)
+
+
+def _unparseable(reading: Reading, where: str) -> CompiledExpression:
+    """A performer text that does not parse, failing each time its work is offered: the
+    navigator turns the failure into an incident (operation ``offer``), which names the
+    performer and why it does not parse."""
+    assert reading.error is not None
+    error = reading.error
+    reason = error.message + (f" at offset {error.offset}" if error.offset is not None else "")
+    text = reading.text
+    message = (
+        f"performer {text!r} is neither a name nor an expression that parses ({reason}): its "
+        "work cannot be offered to anyone; correct the performer in the definition and deploy "
+        "it again (validation: performer-syntax)"
+    )
+
+    def fail(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+        raise ExpressionEvaluationError(message)
+
+    return CompiledExpression(text, where, fail, frozenset(), ReadKind.UNPARSEABLE)
 
 
 def assignment(
@@ -91,10 +131,11 @@ def assignment(
     activity_ids: frozenset[str],
 ) -> CAssignment | None:
     """The activity's assignment rules, or None when it has only declared performers."""
+    offered = needs_person(a)  # (``a`` as compiled: a Reference's body, its lane's performers)
     expressions = tuple(
         None
         if p in participants
-        else performer_expression(exprs, p, f"{where}, performer {p!r}", variables)
+        else performer_expression(exprs, p, f"{where}, performer {p!r}", variables, offered)
         for p in a.performers
     )
     to, not_to = performer_activities(a)
