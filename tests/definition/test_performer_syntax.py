@@ -55,10 +55,20 @@ def test_deploy_refuses_it() -> None:
 
 @pytest.mark.parametrize(
     "performer",
-    ["boss", "Human Resources", 'employee_name + "-desk"', "Team-Lead", "a and b"],
+    ["boss", "Human Resources", 'employee_name + "-desk"', "Team-Lead", "a and b", "010", "1.10"],
 )
 def test_names_and_expressions_are_no_finding(performer: str) -> None:
+    # (``010``, ``1.10``: written as Ids, a directory's or another package's participant's,
+    # though no expression reads them)
     assert _findings(_package(performer)) == []
+
+
+def test_a_declared_participant_is_never_read_as_an_expression() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("orders")
+    p.participant("desk (EU)")
+    p.activity("ship", performer="desk (EU)")
+    assert _findings(pb.build()) == []
 
 
 def test_on_a_tool_activity_it_is_a_warning_and_deploys() -> None:

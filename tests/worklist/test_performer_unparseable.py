@@ -56,3 +56,10 @@ def test_on_a_tool_activity_it_is_never_evaluated() -> None:
     compiled = compile_process(package, package.workflow_processes[0])
     (act,) = compiled.graph.activities
     assert act.assignment is None
+
+
+def test_a_text_written_as_an_id_stays_a_name() -> None:
+    package = _package("010").build()  # (no expression: a leading zero; a directory's id)
+    compiled = compile_process(package, package.workflow_processes[0])
+    (act,) = compiled.graph.activities
+    assert act.assignment is None and act.performers == ("010",)

@@ -8,6 +8,8 @@ validation and the runtime compiler.
 * Assignment to the performer of another activity (Enhydra Shark and JaWE write them):
   ``AssignToPerformerOfActivity`` (one activity Id) and ``DoNotAssignToPerformerOfActivity``
   (repeatable, comma-separated Ids), which must name activities of the process.
+* A performer that is neither a name nor an expression that parses (``employee_name +``):
+  :func:`unparseable_performer` (validation's ``performer-syntax``).
 
 The compiler refuses a process that breaks these rules; validation reports the same first
 (``reminder-duration``, ``performer-activity``).
@@ -15,6 +17,8 @@ The compiler refuses a process that breaks these rules; validation reports the s
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import timedelta
 
 from wfengine.definition.durations import (
@@ -23,6 +27,8 @@ from wfengine.definition.durations import (
     too_long_to_remind,
 )
 from wfengine.definition.model import Activity, ExtendedAttribute
+from wfengine.definition.reading import Reading, ReadKind, read_expression
+from wfengine.expressions import Language
 
 REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
 ESCALATE_AFTER, ESCALATE_TO = "wfengine:escalate-after", "wfengine:escalate-to"
@@ -30,6 +36,8 @@ ESCALATE_AFTER, ESCALATE_TO = "wfengine:escalate-after", "wfengine:escalate-to"
 REMINDER_DURATIONS = (REMINDER_AFTER, REMINDER_EVERY, ESCALATE_AFTER)
 ASSIGN_TO = "AssignToPerformerOfActivity"
 NOT_ASSIGN_TO = "DoNotAssignToPerformerOfActivity"
+#: a text written as an Id (the characters of an XML name token): ``010``, ``1.10``, ``a:b``
+_ID_SHAPED = re.compile(r"[\w.:-]+")
 
 
 def attribute_values(a: Activity, *names: str) -> list[str]:
@@ -91,3 +99,19 @@ def performer_activities(a: Activity) -> tuple[str | None, tuple[str, ...]]:
     performers it must not go to."""
     to = (a.extended_attribute(ASSIGN_TO) or "").strip() or None
     return to, tuple(attribute_values(a, NOT_ASSIGN_TO))
+
+
+def unparseable_performer(
+    text: str, language: Language, aliases: Mapping[str, str] | None = None
+) -> Reading | None:
+    """The reading of performer ``text`` (one no participant declares) when it is neither a
+    name nor an expression that parses, with the parser's reason; None when it is one of
+    them. A name is what is written as an Id (``boss``, ``010``, ``1.10``: a participant of
+    another package, a directory's id) or as words and spaces (``Human Resources``, which
+    reads as a label); an expression is read in ``language``, the package's, as the
+    compiler reads it. Validation (``performer-syntax``) and the compiler both ask this, so
+    what one takes for a name the other does too."""
+    if _ID_SHAPED.fullmatch(text.strip()):
+        return None
+    reading = read_expression(text, language, aliases)
+    return reading if reading.kind is ReadKind.UNPARSEABLE else None

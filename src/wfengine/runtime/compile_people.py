@@ -7,14 +7,15 @@ is declared by that Id) a role, unit or user of the directory by name. When no P
 declares it and its text is an expression over the process's data (a data field's Id such as
 ``department``, or ``dept + "-desk"``), it is evaluated when the work item is offered: the value
 (a name, or a list of names) is what the performer is. An undeclared text that is not such an
-expression stays a name, as before (external participant repositories write those); but one
-that does not parse at all (``employee_name +``) is no name: offering its work fails with an
-incident (operation ``offer``) naming the performer and the parser's reason, where it was
-offered to a name no one has and the case waited for ever with nothing said. Validation
-refuses such a performer in wfengine's own language (``performer-syntax``), so a deploy never
-brings one here; a JavaScript or Java one (a warning there) and a deployment stored before
-the check do. On an activity the engine runs by itself (a Tool, a script) a performer is never
-evaluated, and such a text stays what it was.
+expression stays a name, as before (external participant repositories write those: ``010``,
+``Human Resources``); but one that is no name and does not parse (``employee_name +``:
+:func:`~wfengine.definition.work_rules.unparseable_performer`) is none: offering its work
+fails with an incident (operation ``offer``) naming the performer and the parser's reason,
+where it was offered to a name no one has and the case waited for ever with nothing said.
+Validation refuses such a performer in wfengine's own language (``performer-syntax``), so a
+deploy never brings one here; a JavaScript or Java one (a warning there) and a deployment
+stored before the check do. On an activity the engine runs by itself (a Tool, a script) a
+performer is never evaluated, and such a text stays what it was.
 
 **Lane performers.** An activity that names no performer and is drawn in a pool lane that
 names some (XPDL 2.x tools: the lane is the role) has the lane's performers: the activity
@@ -59,7 +60,11 @@ from typing import Any
 from wfengine.definition.model import Activity, Participant
 from wfengine.definition.modes import needs_person
 from wfengine.definition.reading import Reading, ReadKind, read_expression, site_language
-from wfengine.definition.work_rules import attribute_values, performer_activities
+from wfengine.definition.work_rules import (
+    attribute_values,
+    performer_activities,
+    unparseable_performer,
+)
 from wfengine.errors import DeployError, ExpressionEvaluationError
 from wfengine.runtime.compiled import CAssignment, CDataAccess, CompiledProcess
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader, compiled
@@ -90,9 +95,11 @@ def performer_expression(
     on an activity whose work is ``offered`` to people it compiles to an expression whose
     evaluation fails (:func:`_unparseable`), an incident when the work is offered, rather
     than a name no one has; elsewhere it is never evaluated, and None."""
-    reading = read_expression(text, site_language(exprs.language), exprs.aliases)
-    if reading.kind is ReadKind.UNPARSEABLE:
-        return _unparseable(reading, where) if offered else None
+    language = site_language(exprs.language)
+    unparseable = unparseable_performer(text, language, exprs.aliases)
+    if unparseable is not None:
+        return _unparseable(unparseable, where) if offered else None
+    reading = read_expression(text, language, exprs.aliases)
     if reading.kind is not ReadKind.EXPRESSION:  # a label: words and spaces, a name
         return None
     assert reading.expression is not None

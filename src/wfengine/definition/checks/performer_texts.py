@@ -1,11 +1,11 @@
 """``performer-syntax``: a performer that is neither a name nor an expression that parses.
 
 A performer no participant declares is read as an expression over the process's data when it
-is one (``dept + "-desk"``), else as a name (``boss``, a role's Id, ``Human Resources``: the
+is one (``dept + "-desk"``), else as a name (``boss``, ``010``, ``Human Resources``: the
 runtime compiler, :mod:`wfengine.runtime.compile_people`). A text that is neither
 (``employee_name +``) used to be taken for a name nobody has: the work item was offered to no
-one, with no finding and no incident, and the case waited for ever. It is read here as the
-compiler reads it (the package's language, :func:`~wfengine.definition.reading.read_expression`):
+one, with no finding and no incident, and the case waited for ever. It is told as the
+compiler tells it (:func:`~wfengine.definition.work_rules.unparseable_performer`):
 
 * on an activity the engine offers to a person (:func:`~wfengine.definition.modes.needs_person`,
   judged as the compiler judges it: a Reference activity by the activity it names, an
@@ -31,7 +31,8 @@ from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.lanes import LanePerformers, as_referenced
 from wfengine.definition.model import Activity, ReferenceImplementation
 from wfengine.definition.modes import needs_person
-from wfengine.definition.reading import ReadKind, language_name, read_expression
+from wfengine.definition.reading import language_name
+from wfengine.definition.work_rules import unparseable_performer
 
 
 def check_performer_texts(ctx: Context) -> Iterator[Diagnostic]:
@@ -49,7 +50,10 @@ def check_performer_texts(ctx: Context) -> Iterator[Diagnostic]:
             if not judged.performers and ctx.package.pools:
                 lanes = lanes or LanePerformers(ctx.package)
                 judged = lanes.applied(judged)
+            declared = ctx.participant_ids(scope.process)
             for performer in judged.performers:
+                if performer in declared:  # (never read as an expression)
+                    continue
                 found = _finding(ctx, scope.where, activity, judged, performer)
                 if found is not None:
                     yield found
@@ -59,8 +63,8 @@ def _finding(
     ctx: Context, where: str, activity: Activity, judged: Activity, performer: str
 ) -> Diagnostic | None:
     """The finding about one performer text, or None when it is a name or an expression."""
-    reading = read_expression(performer, ctx.language)
-    if reading.kind is not ReadKind.UNPARSEABLE:
+    reading = unparseable_performer(performer, ctx.language)
+    if reading is None:
         return None
     assert reading.error is not None
     error = reading.error
