@@ -64,7 +64,6 @@ import click
 from wfengine.cli.acting_user import acting_user_option
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_errors, engine_on
-from wfengine.cli.exit_status import NotInDefinition
 from wfengine.cli.held_interrupts import HeldInterrupts, interrupts_held
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
@@ -213,15 +212,12 @@ def start(
     worker --db URL` to carry it out.
     """
     from wfengine.cli.declared_data import declared_values
-    from wfengine.cli.loading import load_or_fail
+    from wfengine.cli.loading import chosen_process, load_or_fail
     from wfengine.cli.runner import file_version
 
     raw = split_assignments(assignments)
     package = load_or_fail(file)
-    try:
-        process = package.process(process_id)
-    except KeyError as exc:
-        raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    process = chosen_process(package, process_id, file)
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
     with engine_on(url, create=True) as engine:
         deployed = engine.deploy(package, check_bindings=False)  # workers bind applications

@@ -21,11 +21,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
+from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError, NotInDefinition
 from wfengine.errors import XpdlLoadError
 
 if TYPE_CHECKING:
-    from wfengine.definition.model import Package
+    from wfengine.definition.model import Package, WorkflowProcess
 
 STDIN_NAME = "<stdin>"
 #: the largest ``--answers`` or ``--script`` file read, as for an XPDL document (16 MiB:
@@ -149,6 +149,23 @@ def load_or_fail(source: str, *, schema: bool = False) -> Package:
     except XpdlLoadError as exc:
         click.echo(exc.diagnostic.format(display_name(source)), err=True)
         raise DefinitionUnusable(f"{display_name(source)} cannot be loaded") from None
+
+
+def chosen_process(package: Package, process_id: str | None, source: str) -> WorkflowProcess:
+    """The process of ``package`` (loaded from ``source``) a command works on: the one
+    ``--process`` names, else the first. Refused (exit 2) naming ``--process`` only when it
+    was given; a file with no workflow process at all (a participant repository) is told as
+    the file's, ``FILE has no workflow process``. Why one place: ``run`` and ``instance
+    start`` blamed a ``--process`` nobody gave, ``simulate`` the scenario file, and ``render``
+    worded it its own way (README: an option's refusal names the option)."""
+    if process_id is None and not package.workflow_processes:
+        raise NotInDefinition(
+            f"{display_name(source)} has no workflow process (package {package.id!r})"
+        )
+    try:
+        return package.process(process_id)
+    except KeyError as exc:
+        raise NotInDefinition(f"--process: {exc.args[0]}") from None
 
 
 def write_output(target: str, data: bytes) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from wfengine.cli.exit_status import InputOutputError, NotInDefinition
-from wfengine.cli.loading import load_or_fail, output_option, write_output
+from wfengine.cli.exit_status import InputOutputError
+from wfengine.cli.loading import chosen_process, load_or_fail, output_option, write_output
 
 FORMATS = ("dot", "svg", "png")
 SUFFIX_FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
@@ -119,12 +119,7 @@ def render(source: str, output: str, process_id: str | None, fmt: str | None) ->
     """
     chosen = format_for(output, fmt)
     package = load_or_fail(source, schema=False)
-    if not package.workflow_processes:
-        raise NotInDefinition(f"{source} has no workflow process to render")
-    try:  # looked up here, as `run` does, so both say an unknown --process alike
-        process = package.process(process_id)
-    except KeyError as exc:
-        raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    process = chosen_process(package, process_id, source)  # (as every command says it)
     from wfengine.definition.render import package_to_dot  # on demand: --help stays light
 
     dot_text = package_to_dot(package, process.id)

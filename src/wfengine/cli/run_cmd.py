@@ -163,8 +163,7 @@ def run(
     from wfengine.cli.answers import read_answers
     from wfengine.cli.database import engine_errors
     from wfengine.cli.declared_data import checked_answers, declared_values
-    from wfengine.cli.exit_status import NotInDefinition
-    from wfengine.cli.loading import load_or_fail
+    from wfengine.cli.loading import chosen_process, load_or_fail
     from wfengine.cli.runner import drive
     from wfengine.cli.script_steps import check_moves, read_steps
     from wfengine.cli.stub_apps import RunRegistry
@@ -182,10 +181,7 @@ def run(
     script_answers = read_answers(answers)
     steps = [] if script_file is None else read_steps(script_file)
     package = load_or_fail(file)
-    try:
-        process = package.process(process_id)
-    except KeyError as exc:
-        raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    process = chosen_process(package, process_id, file)
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
     script_answers = checked_answers(script_answers, package, allow_undeclared=allow_undeclared)
     steps = [_checked_step(s, package, process, allow_undeclared) for s in steps]

@@ -93,7 +93,7 @@ def simulate(
     from wfengine.cli.database import refuse_in_memory
     from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.json_output import dumps
-    from wfengine.cli.loading import load_or_fail, refuse_unwritable, write_output
+    from wfengine.cli.loading import chosen_process, load_or_fail, refuse_unwritable, write_output
     from wfengine.simulation import Scenario, ScenarioError, VariantError
     from wfengine.simulation import compare as compare_variants
     from wfengine.simulation import simulate as run_simulation
@@ -119,12 +119,14 @@ def simulate(
                 variant_b = (load_or_fail(other), scenario)
             except click.ClickException as exc:  # (its kind kept: exit 1, or 2 unreadable)
                 raise type(exc)(f"--compare {other}: {exc.format_message()}") from None
-    if process_id is not None:  # blamed on the option, not on the scenario's process key
-        for definition in (package, package if variant_b is None else variant_b[0]):
-            try:
-                definition.process(process_id)
-            except KeyError as exc:
-                raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    # an unknown --process is blamed on the option, not on the scenario's process key; a
+    # file with no process at all on the file, not on a scenario that named none
+    definitions = [(package, file)]
+    if variant_b is not None and variant_b[0] is not package and other is not None:
+        definitions.append((variant_b[0], other))  # (--compare OTHER.xpdl)
+    for definition, source in definitions:
+        if process_id is not None or scenario.process is None:
+            chosen_process(definition, process_id, source)
     registry = None
     if apps_module is not None:
         from wfengine.cli.apps import load_apps

@@ -90,10 +90,10 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     try:
         process = package.process(wanted)
     except KeyError as exc:
-        # blame where the id came from: the caller's process_id (the CLI's --process), or
-        # the scenario's process key
-        where = "process_id" if process_id else f"{scenario.source}: process"
-        raise ScenarioError(f"{where}: {exc.args[0]}") from None
+        # blame where the id came from: the caller's process_id (the CLI's --process), or the
+        # scenario's process key (neither: the package has no process, no fault of the scenario)
+        where = "process_id: " if process_id else f"{scenario.source}: process: " if wanted else ""
+        raise ScenarioError(f"{where}{exc.args[0]}") from None
     processes = called_processes(package, process)
     activities: dict[str, Activity] = {}
     owners: dict[str, list[str]] = {}
