@@ -20,6 +20,7 @@ from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import EventKind
 from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.store import AuditEvent
 
 STORES = ("memory", "sqlite", "postgres")
 KINDS = frozenset(EventKind)
@@ -83,7 +84,8 @@ def check_history(engine: Engine) -> None:
     """Every event the test made the engine record is in the audit catalogue, reads back as
     its payload type, is numbered 1, 2, ... in its instance and names the instance's process;
     on a database the hash chain verifies (run after every test that uses the ``engine``
-    fixture, and the worklist's and audit's engine fixtures)."""
+    fixture, and the worklist's and audit's engine fixtures); every incident it opened ends
+    in it once, unless still open (:func:`check_incidents_ended`)."""
     for summary in engine.instance_summaries():
         trail = engine.audit(summary.id)
         assert [ev.seq for ev in trail] == list(range(1, len(trail) + 1))
@@ -95,9 +97,34 @@ def check_history(engine: Engine) -> None:
                 assert ev.detail is None, ev
             else:
                 assert _plain(payload.detail()) == _plain(ev.detail), ev
+        check_incidents_ended(engine, summary.id, trail)
     if not isinstance(engine.store, MemoryStore):
         report = engine.verify_audit()
         assert report.ok, report.breaks
+
+
+#: the events that end an incident in the trail (an operator's answer, or its end unanswered)
+INCIDENT_ENDS = frozenset({"incident.retried", "incident.skipped", "incident.aborted"})
+
+
+def check_incidents_ended(engine: Engine, instance_id: str, trail: list[AuditEvent]) -> None:
+    """Each incident the trail of ``instance_id`` opened is ended by one event of
+    :data:`INCIDENT_ENDS` in it, unless it is still open: the outbox was not the only one
+    to know that an incident ended (closing its activity or its instance resolved it).
+    Incidents opened in the old shape (no id) are not followed."""
+    opened: list[str] = []
+    ended: list[str] = []
+    for ev in trail:
+        if ev.kind == "incident.opened":
+            incident_id = getattr(ev.payload, "incident_id", None)
+            if incident_id is None:
+                return
+            opened.append(incident_id)
+        elif ev.kind in INCIDENT_ENDS:
+            ended.append(getattr(ev.payload, "incident_id", ""))
+    assert len(ended) == len(set(ended)), f"{instance_id}: an incident ended twice: {ended}"
+    still_open = {i.id for i in engine.incidents(instance_id)}
+    assert set(ended) == set(opened) - still_open, (instance_id, opened, ended, still_open)
 
 
 def _plain(value: Any) -> Any:

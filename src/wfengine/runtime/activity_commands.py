@@ -40,9 +40,15 @@ _log = logging.getLogger(__name__)
 #: (the container or one of its instances)
 ClosedActivity = tuple[ActivityInstanceSnapshot, bool]
 #: what a cancel records that names who asked (when its payload carries a user): the
-#: activities it closed, the work items it withdrew; and in the synchronous subflow instances
-#: it closed, their closing too
-_CANCELLING = frozenset({EventKind.ACTIVITY_ABORTED.value, EventKind.WORK_ITEM_CANCELLED.value})
+#: activities it closed, the work items it withdrew, the incidents that held them (ended with
+#: them); and in the synchronous subflow instances it closed, their closing too
+_CANCELLING = frozenset(
+    {
+        EventKind.ACTIVITY_ABORTED.value,
+        EventKind.WORK_ITEM_CANCELLED.value,
+        EventKind.INCIDENT_ABORTED.value,
+    }
+)
 _CANCELLING_SUBFLOW = _CANCELLING | {EventKind.INSTANCE_STATE.value}
 
 

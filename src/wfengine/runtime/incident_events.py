@@ -61,7 +61,12 @@ class IncidentRetried(_Answered):
 
 @dataclass(frozen=True, slots=True)
 class IncidentAborted(_Answered):
-    """An operator aborted the instance over incident ``incident_id``."""
+    """Incident ``incident_id`` ended without being retried or skipped: an operator aborted
+    the instance over it (``abort_incident``), or it ended unanswered as what it stopped on
+    went (its instance closed; its activity closed: an interrupting boundary event, a
+    deadline, ``cancel_activity``; its parked job ended; its Complex join fired), named by
+    ``user`` when someone asked for that (None: the engine, or the host). The events beside
+    it say which (the outbox's ``incident.resolved`` names it as its ``resolution``)."""
 
     KIND: ClassVar[str] = "incident.aborted"
 

@@ -89,7 +89,10 @@ class Resolution(StrEnum):
     RETRIED = "retried"
     SKIPPED = "skipped"
     ABORTED = "aborted"
-    #: its activity closed by other means (a deadline, an exception path, termination)
+    #: its activity closed by other means (a deadline, an exception path, termination, a
+    #: cancel), its parked job ended, or its Complex join fired: audited as
+    #: ``incident.aborted``, as ``ABORTED`` and ``INSTANCE_CLOSED`` are (a retry that found
+    #: its activity closed, as ``incident.retried``)
     ACTIVITY_CLOSED = "activity_closed"
     #: its instance closed (terminated or aborted) while it was open
     INSTANCE_CLOSED = "instance_closed"

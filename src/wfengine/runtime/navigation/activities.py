@@ -29,9 +29,12 @@ from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, 
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.adhoc_sets import AdHocSets
 from wfengine.runtime.navigation.base import _OP_BEGIN, _OP_BODY, _Failure, _traced_before
-from wfengine.runtime.navigation.incidents import end_parked_reminders, end_parked_timers
+from wfengine.runtime.navigation.incidents import (
+    end_incident,
+    end_parked_reminders,
+    end_parked_timers,
+)
 from wfengine.runtime.navigation.turns import turn_taken as turn_taken
-from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.sent_back_records import bind_sent_back, drop_sent_back, drop_unreachable
 from wfengine.runtime.start_points import started_catch_first
 from wfengine.runtime.states import (
@@ -440,11 +443,7 @@ class Activities(AdHocSets):
         if ai.incident is not None:
             incident = inst.incidents.get(ai.incident)
             if incident is not None and not incident.resolved:
-                incident.resolved = True
-                entry = incident_entry(
-                    incident, now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
-                )
-                self.step.outbox.append(entry)
+                end_incident(self, inst, incident)  # (told and audited)
             ai.incident = None
         if inst.incidents and (act.boundaries or act.kind == KIND_BLOCK or ai.mi is not None):
             self._resolve_unarmed(ai)
@@ -474,11 +473,7 @@ class Activities(AdHocSets):
             else:
                 mine = incident.activity_instance_id == ai.id
             if mine:
-                incident.resolved = True
-                entry = incident_entry(
-                    incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
-                )
-                self.step.outbox.append(entry)
+                end_incident(self, inst, incident)
 
     def _take_turn(self, ai: ActivityInstance) -> None:
         """Start ``ai``, whose turn in its sequential ad-hoc set came (see :meth:`_next_turn`)

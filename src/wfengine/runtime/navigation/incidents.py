@@ -8,11 +8,12 @@ from typing import Any, Protocol, cast
 
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
 from wfengine.applications.redaction import audit_values, masked_text
+from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import (
     KIND_SCRIPT,
     KIND_TASK,
 )
-from wfengine.runtime.history import IncidentOpened, IncidentRetried, change
+from wfengine.runtime.history import IncidentAborted, IncidentOpened, IncidentRetried, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     Incident,
@@ -339,16 +340,37 @@ def end_parked_timers(nav: NavigatorBase, inst: ProcessInstance, timers: Collect
         _job_ended(nav, inst, incident)
 
 
-def _job_ended(nav: NavigatorBase, inst: ProcessInstance, incident: Incident) -> None:
-    """Resolve ``incident``, whose parked job ends in this step (the outbox tells
-    ``incident.resolved``, which is also what makes a SQL store write the incident's row);
-    it holds its activity no longer."""
+def end_incident(
+    nav: NavigatorBase,
+    inst: ProcessInstance,
+    incident: Incident,
+    resolution: Resolution = Resolution.ACTIVITY_CLOSED,
+    user: str | None = None,
+) -> None:
+    """Resolve ``incident``, which ends without an operator's answer: what it stopped on is
+    gone (its activity closed: an interrupting boundary event, a deadline, a cancel; its
+    parked job ended; its Complex join fired; ``resolution`` ``instance_closed``: its
+    instance closed). The outbox tells ``incident.resolved`` with ``resolution`` (which is
+    also what makes a SQL store write the incident's row), and the trail records
+    ``incident.aborted`` naming ``user`` (None: the engine, or the host), in the shape
+    ``abort_incident`` audits its own, on the incident's activity. Why: the outbox said the
+    incident ended and the case's history only that it opened; the event next to it (the
+    activity's closing, the join's start, the instance's ``instance.state``) says how."""
     incident.resolved = True
+    nav.step.outbox.append(incident_entry(incident, nav.now, resolution, stamp=inst.call_stamp()))
+    given_up = change(
+        nav.now, IncidentAborted(incident.id), incident.activity_instance_id, incident.activity_id
+    )
+    inst.changes.append(by_user(given_up, user))
+
+
+def _job_ended(nav: NavigatorBase, inst: ProcessInstance, incident: Incident) -> None:
+    """Resolve ``incident``, whose parked job ends in this step (:func:`end_incident`); it
+    holds its activity no longer."""
     held = inst.activities.get(incident.activity_instance_id or "")
     if held is not None and held.incident == incident.id:
         held.incident = None
-    entry = incident_entry(incident, nav.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp())
-    nav.step.outbox.append(entry)
+    end_incident(nav, inst, incident)
 
 
 def _parked_job(nav: NavigatorBase, incident: Incident) -> Job | None:

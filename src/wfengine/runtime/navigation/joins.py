@@ -28,7 +28,7 @@ from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
-from wfengine.runtime.outbox import Resolution, incident_entry
+from wfengine.runtime.navigation.incidents import end_incident
 from wfengine.runtime.states import P_RUNNING
 
 
@@ -195,15 +195,11 @@ class Joins(NavigatorBase):
     def _resolve_join_incident(self, scope: Scope, ca: CActivity) -> None:
         """The Complex join ``ca`` fires: an open incident saying it could not (its condition
         failed to evaluate, or did not hold when nothing more seemed to come) is answered by
-        the firing, so it is resolved rather than left open for someone to skip in vain."""
+        the firing, so it is resolved rather than left open for someone to skip in vain
+        (told and audited: :func:`~wfengine.runtime.navigation.incidents.end_incident`)."""
         inst = scope.instance
         for incident in list(_open_join_incidents(scope, ca)):
-            incident.resolved = True
-            self.step.outbox.append(
-                incident_entry(
-                    incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
-                )
-            )
+            end_incident(self, inst, incident)  # (told and audited)
 
     def _withdraw_upstream(self, scope: Scope, ca: CActivity) -> None:
         """A cancelling Complex join fired: withdraw the branches still to come (the open

@@ -11,11 +11,9 @@ from typing import Any
 
 from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.errors import DataTypeError, LimitError
-from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import CompiledProcess, FittedInitial
 from wfengine.runtime.empty_defaults import NO_PENDING
 from wfengine.runtime.history import (
-    IncidentAborted,
     change,
     instance_created,
     state_changed,
@@ -30,12 +28,11 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
-from wfengine.runtime.navigation.incidents import end_parked_reminders
+from wfengine.runtime.navigation.incidents import end_incident, end_parked_reminders
 from wfengine.runtime.navigation.multi import count_held
 from wfengine.runtime.outbox import (
     OutboxKind,
     Resolution,
-    incident_entry,
     instance_state_entry,
     work_item_entry,
 )
@@ -262,20 +259,8 @@ class Lifecycle(NavigatorBase):
         engine), as ``abort_incident`` audits its own: the case's history said the incident
         opened and never that it ended. Its ``instance.state`` event, next, says how."""
         for incident in inst.incidents.values():
-            if incident.resolved:
-                continue  # answered already (abort_incident audits its own first)
-            incident.resolved = True
-            entry = incident_entry(
-                incident, self.now, Resolution.INSTANCE_CLOSED, stamp=inst.call_stamp()
-            )
-            self.step.outbox.append(entry)
-            given_up = change(
-                self.now,
-                IncidentAborted(incident.id),
-                incident.activity_instance_id,
-                incident.activity_id,
-            )
-            inst.changes.append(by_user(given_up, user))
+            if not incident.resolved:  # (abort_incident answered and audited its own first)
+                end_incident(self, inst, incident, Resolution.INSTANCE_CLOSED, user)
 
     def _scope_done(self, scope: Scope) -> None:
         """Nothing is live in ``scope`` any more: implicit termination of the scope."""
