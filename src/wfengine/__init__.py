@@ -107,6 +107,7 @@ if _typing.TYPE_CHECKING:
     )
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.history import (
+        ActivityAborted,
         ActivityIterated,
         ApplicationDiscarded,
         ApplicationQueued,
@@ -215,6 +216,7 @@ if _typing.TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivityAborted",
     "ActivityInstanceSnapshot",
     "ActivityIterated",
     "ActivitySetBuilder",
@@ -393,6 +395,7 @@ __all__ = [
 #: which a host (or a command-line run) that binds no agent should not pay for at import
 #: each public name -> the module that holds it, imported when the name is first used
 _LAZY: dict[str, str] = {
+    "ActivityAborted": "wfengine.runtime.history",
     "ActivityInstanceSnapshot": "wfengine.runtime.snapshots",
     "ActivityIterated": "wfengine.runtime.history",
     "ActivitySetBuilder": "wfengine.definition.builder",

@@ -43,6 +43,8 @@ SAMPLES: list[Payload] = [
     history.InstanceDataAssigned(("a", "b"), {"a": (None, 1), "b": ("***", "***")}),
     history.InstanceDeferred("job-1"),
     history.ActivityIterated(2),
+    history.ActivityAborted(),
+    history.ActivityAborted("ops-anna"),
     history.ExceptionTaken("boom"),
     history.JoinDiscarded(2),
     history.MultiInstanceStarted(5),

@@ -103,7 +103,8 @@ COLUMNS = (
 #: an instance's ``instance.state`` suspending or resuming it: a ``suspend``/``resume`` of
 #: each activity running then, see :mod:`wfengine.audit.xes_pauses`);
 #: an activity aborted or terminated is ``ate_abort`` (the activity instance was aborted: a
-#: boundary event interrupted it, an operator cancelled it, work was sent back), except when
+#: boundary event interrupted it, an operator cancelled it, who is its ``org:resource``, work
+#: was sent back), except when
 #: its whole process instance was aborted or terminated (:data:`PI_ABORT`)
 XES_LIFECYCLE = {
     "work_item.offered": "schedule",

@@ -397,7 +397,10 @@ class ActivityCommands(EngineBase):
         other branches (and completes if none is left). ``user``: who asked (None: the host),
         named as :meth:`terminate` names it on the ``instance.state`` of the synchronous
         subflows it closes, and on each event of the cancel whose payload carries a user
-        (:mod:`wfengine.runtime.acted_by`); ``activity.aborted`` is a bare marker."""
+        (:mod:`wfengine.runtime.acted_by`): the ``activity.aborted`` of each activity it
+        closes (:class:`~wfengine.runtime.history.ActivityAborted`; an interrupt by the
+        engine names nobody), the work items it withdraws, the incidents that ended with
+        them."""
         check_instance_id(instance_id, "cancel_activity")
         check_id(
             activity_instance_id, "activity_instance_id", "activity instance id", "cancel_activity"

@@ -1,6 +1,7 @@
 """What the constructs that wait for the world record: script tasks' assignments, messages
-and signals taken or kept (part of the audit catalogue of :mod:`wfengine.runtime.history`,
-which includes them; kept apart as the work-item and application events are)."""
+and signals taken or kept, an activity aborted (part of the audit catalogue of
+:mod:`wfengine.runtime.history`, which includes them; kept apart as the work-item and
+application events are)."""
 
 from __future__ import annotations
 
@@ -154,3 +155,26 @@ class MultiInstanceAdded:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail["instances"], tuple(detail["fields"]), detail.get("user"))
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityAborted:
+    """An activity instance closed as ``closed.aborted``; ``user``: the operator whose
+    ``cancel_activity`` (WAPI's ``change_activity_instance_state(..., "aborted")``) closed
+    it, when one was named. None: the engine's doing (a boundary event or a thrown error
+    interrupted it, a cancelling join withdrew it), the host's, or its instance's abort
+    (whose ``instance.state`` names who asked).
+    Stored as None, the marker it always was, when nobody is named, else ``{"user": user}``:
+    the trail's user (``AuditEvent.user``, the SQL store's ``user_id`` column, ``audit
+    --user``) then tells an operator's cancel from an interrupt, for an activity that had no
+    work item to name them on (a catch event, a route, a block)."""
+
+    KIND: ClassVar[str] = "activity.aborted"
+    user: str | None = None
+
+    def detail(self) -> Any:
+        return None if self.user is None else {"user": self.user}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls() if detail is None else cls(detail.get("user"))

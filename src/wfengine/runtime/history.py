@@ -26,6 +26,7 @@ from wfengine.applications.events import ApplicationFailed, ApplicationInvoked, 
 from wfengine.runtime.deadline_events import DeadlineFired as DeadlineFired  # re-exported
 from wfengine.runtime.deadline_events import DeadlineInvalid as DeadlineInvalid
 from wfengine.runtime.deadline_events import DeadlineUnhandled as DeadlineUnhandled
+from wfengine.runtime.flow_events import ActivityAborted as ActivityAborted
 from wfengine.runtime.flow_events import BoundaryFired as BoundaryFired
 from wfengine.runtime.flow_events import ConditionFailed as ConditionFailed
 from wfengine.runtime.flow_events import EventThrown as EventThrown
@@ -472,6 +473,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         EventThrown,
         ConditionFailed,
         ActivityIterated,
+        ActivityAborted,
         ExceptionTaken,
         JoinDiscarded,
         MultiInstanceStarted,
@@ -513,7 +515,6 @@ MARKERS: frozenset[str] = frozenset(
         EventKind.ACTIVITY_STARTED,
         EventKind.ACTIVITY_COMPLETED,
         EventKind.ACTIVITY_TERMINATED,
-        EventKind.ACTIVITY_ABORTED,
         EventKind.ACTIVITY_THREAD_ENDED,
         EventKind.TIMER_FIRED,
     }
