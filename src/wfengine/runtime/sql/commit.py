@@ -48,6 +48,7 @@ from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import JOB_REMINDER, reminder_key_prefix, reminds_of, timer_job
 from wfengine.runtime.sql import repeated_ids, rows
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.audit_writes import audit_sql, audit_tuples
 from wfengine.runtime.sql.closing_reminders import like_prefix, reminded
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import Run, note_check
@@ -85,14 +86,15 @@ SET_ONCE = frozenset(
 class StepPlan:
     """The rows of one step, and which instance rows it inserts and which it updates."""
 
-    def __init__(self, step: Step, unit: UnitOfWork) -> None:
+    def __init__(self, step: Step, unit: UnitOfWork, writer: StepWriter) -> None:
         self.step = step
         self.unit = unit
         now = datetime.now(UTC)
         self.inserts: Rows = []
         #: (row, the row version it was read at, whether its state changed)
         self.updates: list[tuple[dict[str, Any], int, bool]] = []
-        self.audit: Rows = []
+        #: audit rows in the driver's form (:mod:`~wfengine.runtime.sql.audit_writes`)
+        self.audit: list[tuple[Any, ...]] = []
         self.activities: Rows = []
         self.trace: Rows = []
         self.token_reset: list[str] = []
@@ -133,7 +135,7 @@ class StepPlan:
                 first, head, changed = aside.next_seq, aside.head, aside.changed
                 self.audit_aside.extend(aside.audit)
                 self.activities_aside.extend(aside.activities)
-            audit, head = rows.audit_rows(inst, first, head)
+            audit, head = audit_tuples(inst, first, head, writer._wire)
             last_seq = first - 1 + len(inst.changes)
             self.audit.extend(audit)
             # history leaves the document before it is rendered: the closed activity
@@ -287,7 +289,7 @@ class StepWriter:
         )
         self._insert_trace = t.trace_entries.insert()
         self._insert_instances = t.process_instances.insert()
-        self._insert_audit = t.audit_events.insert()
+        self._insert_audit = audit_sql(self._wire, t.audit_events.insert())
         self._insert_tokens = t.tokens.insert()
         self._insert_incidents = t.incidents.insert()
         self._upsert_incidents = dialect.upsert(
@@ -365,9 +367,9 @@ class StepWriter:
         aside = unit.aside(inst)
         changes = inst.changes
         if changes:
-            audit, aside.head = rows.audit_rows(inst, aside.next_seq, aside.head)
+            audit, aside.head = audit_tuples(inst, aside.next_seq, aside.head, self._wire)
             aside.next_seq += len(changes)
-            aside.audit.extend(self._wire.render(self._insert_audit, audit))
+            aside.audit.extend(audit)
             aside.changed.update(ai_id for _, _, ai_id, _, _ in changes if ai_id is not None)
             changes.clear()
         retired = retire(inst)
@@ -389,7 +391,7 @@ class StepWriter:
         """
         if plan.marker is not None:  # should the COMMIT's answer never come
             note_check(partial(self.landed, plan=plan))
-        wire = self._wire
+        wire, aside = self._wire, plan.audit_aside
         #: (what the statement's Run returned, what it means when it changed no row)
         checks: list[tuple[Any, str]] = []
         try:
@@ -407,7 +409,7 @@ class StepWriter:
                             f"(read at row version {read_version})",
                         )
                     )
-                wire.many(run, self._insert_audit, plan.audit, plan.audit_aside)
+                wire.many_made(run, self._insert_audit, aside + plan.audit if aside else plan.audit)
                 wire.many(run, self._upsert_activities, plan.activities, plan.activities_aside)
                 wire.many(run, self._insert_trace, plan.trace)
                 wire.many(run, self._reset_tokens, [{"id": x} for x in plan.token_reset])

@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from wfengine.errors import NotFoundError, StoreError
-from wfengine.runtime.audit_chain import GENESIS, detail_text, hashed_time, link_hash
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
 from wfengine.runtime.jobs import Job
@@ -38,7 +37,7 @@ from wfengine.runtime.sql.serialize import (
     load_instance,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, header_ids
+from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.values import correlation_forms as correlation_forms
 from wfengine.runtime.values import correlation_value as correlation_value
 
@@ -389,44 +388,6 @@ def job(row: Row) -> Job:
 
 
 # --------------------------------------------------------------------------- audit and outbox
-
-
-def audit_rows(
-    inst: ProcessInstance, first_seq: int, head: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
-    """``audit_events`` rows of the instance's pending changes, numbered from ``first_seq``
-    and chained from ``head`` (the hash of the instance's last stored event, None before
-    any); returns them with the new head. Each distinct time is put in the chain's text once
-    (a command's events mostly share its moment)."""
-    found = []
-    previous = GENESIS if head is None else head
-    iid, process_id = inst.id, inst.process_id
-    last_at: datetime | None = None
-    hashed = ""
-    for n, (at, kind, ai_id, act_id, detail) in enumerate(inst.changes, first_seq):
-        if at != last_at:
-            last_at, hashed = at, hashed_time(at)
-        stored = user = work_item = None  # (most events have no detail: nothing to encode)
-        if detail is not None:
-            stored = encode_value(detail, f"instance {iid!r}, audit {kind}")
-            user, work_item = header_ids(stored)
-        previous = link_hash(previous, iid, n, hashed, kind, ai_id, act_id, detail_text(stored))
-        found.append(
-            {
-                "instance_id": iid,
-                "seq": n,
-                "at": at,
-                "kind": kind,
-                "activity_instance_id": ai_id,
-                "activity_id": act_id,
-                "detail": stored,
-                "process_id": process_id,
-                "user_id": user,
-                "work_item_id": work_item,
-                "hash": previous,
-            }
-        )
-    return found, (previous if found else head)
 
 
 def audit_event(row: Row) -> AuditEvent:

@@ -484,7 +484,7 @@ class SqlStore(Reopening, StoreOutbox):
             self._writer.set_aside(self._unit, inst)
 
     def commit(self, step: Step) -> None:
-        plan = StepPlan(step, self._unit)
+        plan = StepPlan(step, self._unit, self._writer)
         self._db.write(lambda conn: self._writer.write(conn, plan), batched=True)
         plan.done()
         claimed = self._claimed

@@ -46,12 +46,14 @@ class _Compiled:
     columns that convert (times, JSON) in and a tuple of it, was most of the rendering; the
     written-out function reads each key and converts where needed in one tuple display."""
 
-    __slots__ = ("keys", "render", "sql")
+    __slots__ = ("convert", "keys", "render", "sql")
 
     def __init__(self, sql: str, keys: tuple[str, ...], convert: tuple[_Convert, ...]) -> None:
         self.sql = sql
         #: the rows' keys in parameter order
         self.keys = keys
+        #: how each value becomes the driver's (None: as it is), in parameter order
+        self.convert = convert
         #: ``row``'s values in parameter order, in the driver's form
         self.render: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _renderer(keys, convert)
 
@@ -97,6 +99,9 @@ class Wire:
             return out
 
         self._time: _Convert = convert_time
+        #: a ``UtcDateTime`` value (or None) in the driver's form, for rows made in it
+        #: (:meth:`sql_for`)
+        self.time: Callable[[Any], Any] = convert_time
         encode = one_shot(_JSON_TEXT)  # (its C encoder called directly: json_one_shot)
 
         def convert_json(value: Any) -> Any:
@@ -104,6 +109,8 @@ class Wire:
             return "null" if value is None else encode(value)
 
         self._json: _Convert = convert_json
+        #: a JSON column's value as its text, for rows made in the driver's form
+        self.json: Callable[[Any], Any] = convert_json
         #: (statement id, row keys) -> compiled; the statement is kept so its id stays its own
         self._cache: dict[tuple[int, tuple[str, ...]], tuple[Statement, _Compiled]] = {}
         #: statement id -> the SQL that :meth:`render` rendered its rows for
@@ -130,6 +137,31 @@ class Wire:
         if isinstance(kind, sa.JSON):
             return self._json
         return None
+
+    def sql_for(
+        self,
+        statement: Statement,
+        keys: tuple[str, ...],
+        times: tuple[str, ...] = (),
+        jsons: tuple[str, ...] = (),
+    ) -> str:
+        """The SQL of ``statement`` for rows made as tuples in the driver's form elsewhere
+        (:mod:`~wfengine.runtime.sql.audit_writes`), to write with :meth:`many_made`. Raises
+        ValueError unless the statement takes exactly ``keys``, in that order, converting
+        exactly the ``times`` (by :attr:`time`) and the ``jsons`` (by :attr:`json`): what
+        :meth:`many` would have made of the same rows as dicts."""
+        compiled = self._compiled(statement, keys)
+        convert = dict(zip(compiled.keys, compiled.convert, strict=True))
+        wanted = {k: self._time if k in times else self._json if k in jsons else None for k in keys}
+        if compiled.keys != keys or convert != wanted:
+            raise ValueError(f"{statement}: the statement takes {compiled.keys}, not {keys}")
+        return compiled.sql
+
+    def many_made(self, run: Run, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Execute ``sql`` (from :meth:`sql_for`) by ``run`` once per row of ``rows``, tuples
+        already in the driver's form, in one ``executemany``."""
+        if rows:
+            _execute(run, sql, rows)
 
     def many(
         self,
