@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +35,8 @@ _JSON_TEXT = json.JSONEncoder(separators=(",", ":"))
 
 
 _Convert = Callable[[Any], Any] | None
+#: how many converted times a Wire keeps (then it forgets them all and starts again)
+_TIMES_KEPT = 64
 #: a statement that rows are written with: an INSERT, an upsert, an UPDATE or a DELETE
 Statement = sa.Insert | sa.Update | sa.Delete
 
@@ -86,16 +89,24 @@ class Wire:
         self._dialect = dialect.positional(sa_dialect)
         self._checked = dialect.checked
         wire_time = dialect.wire_time
-        #: the last time converted and its form: a command's rows mostly share its moment
-        last: tuple[Any, Any] = (None, None)
+        #: UTC times converted lately and their forms. Why several: a command's rows hold
+        #: a few moments (its own, its commit's, its instance's creation) in turn, and the
+        #: one last time kept was another at most conversions. Why UTC only: two equal
+        #: times of a named zone may be two instants (a wall time the clocks go back over
+        #: equals itself with either fold). (A dict's get and set: safe across threads.)
+        seen: dict[datetime, Any] = {}
 
         def convert_time(value: Any) -> Any:
-            nonlocal last
-            seen = last  # one read and one write of the pair: safe across threads
-            if value is None or value == seen[0]:
-                return None if value is None else seen[1]
-            out = wire_time(value)
-            last = (value, out)
+            if value is None:
+                return None
+            if type(value) is not datetime or value.tzinfo is not UTC:
+                return wire_time(value)
+            out = seen.get(value)
+            if out is None:
+                out = wire_time(value)
+                if len(seen) >= _TIMES_KEPT:
+                    seen.clear()
+                seen[value] = out
             return out
 
         self._time: _Convert = convert_time
