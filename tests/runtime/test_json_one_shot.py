@@ -81,3 +81,46 @@ def test_an_encoder_that_writes_its_own_text_is_asked_itself() -> None:
     indenting = json.JSONEncoder(indent=2)
     assert one_shot(indenting)({"a": [1]}) == indenting.encode({"a": [1]})
     assert one_shot(Sets())({"s": {2, 1}}) == '{"s": [1, 2]}'
+
+
+@pytest.mark.parametrize("encoder", ENCODERS[:3])  # (the fourth checks no circles)
+def test_a_kept_encoder_after_a_failure_mid_way_encodes_as_a_new_one(
+    encoder: json.JSONEncoder,
+) -> None:
+    """A failure inside nested containers leaves their ids in the encoder's circular check:
+    the next value, holding the same containers, is not taken for a circular one."""
+    text = one_shot(encoder)
+    inner: dict[str, Any] = {"a": [1, 2]}
+    outer = [inner, {"x": inner}]
+    looped: list[Any] = [1]
+    looped.append(looped)
+    for bad in ([inner, {"b": object()}], [inner, float("nan")], looped, [{"k": looped}]):
+        _outcome(text, bad)  # (refused, or NaN written: whatever the encoder does)
+        assert _outcome(text, outer) == _outcome(encoder.encode, outer)
+        assert _outcome(text, looped) == _outcome(encoder.encode, looped)
+    # the very containers a failure was in, mended, are encoded (no circle is seen in them)
+    mended: dict[str, Any] = {"list": [1, 2, object()]}
+    assert _outcome(text, mended)[0] == "TypeError"
+    mended["list"].pop()
+    assert text(mended) == encoder.encode(mended)
+
+
+def test_threads_each_encode_their_own_values() -> None:
+    import threading
+
+    text = one_shot(_JSON_TEXT)
+    values = [{"n": n, "v": [n, {"s": str(n) * (n % 7)}]} for n in range(300)]
+    wrong: list[Any] = []
+
+    def run() -> None:
+        for _ in range(20):
+            for value in values:
+                if text(value) != _JSON_TEXT.encode(value):
+                    wrong.append(value)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
