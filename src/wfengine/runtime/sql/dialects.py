@@ -136,7 +136,7 @@ class Dialect:
         possibly without waiting for each one's answer: their rows are not read, errors may
         surface only when the block ends, and how many rows a statement changed is known
         then (:meth:`changed`)."""
-        yield on_cursor(conn)
+        yield driver.batch_on_cursor(conn)
 
     def fetch(
         self, conn: sa.Connection, sql: str, args: Any

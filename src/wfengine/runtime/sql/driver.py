@@ -161,6 +161,32 @@ def on_cursor(conn: sa.Connection) -> Run:
     return partial(execute, conn)
 
 
+def batch_on_cursor(conn: sa.Connection) -> Run:
+    """:func:`on_cursor` for the statements of one block (a commit's), with what
+    :func:`execute` asks of ``conn`` per statement asked once: its driver connection, and
+    whether listeners or the engine's log watch its statements (then each goes through
+    :func:`execute`, as before). Why: a commit runs about eight statements, and the asking
+    was a third of each one's own time. Each statement still gets a cursor of its own: the
+    commit reads a checked statement's row count after the block."""
+    if listened(conn) or conn.engine.echo:
+        return on_cursor(conn)
+    raw: Any = conn.connection.dbapi_connection
+    error = conn.dialect.loaded_dbapi.Error
+
+    def run(sql: str, args: Any, *, many: bool = False) -> Any:
+        cursor = raw.cursor()
+        try:
+            if many:
+                cursor.executemany(sql, args)
+            else:
+                cursor.execute(sql, args)
+        except error as exc:
+            raise driver_error(conn, exc, sql, args, raw=raw) from exc
+        return cursor
+
+    return run
+
+
 def listened(conn: sa.Connection) -> bool:
     """Whether cursor-event listeners watch ``conn``'s statements: SQLAlchemy's own test
     before it dispatches (walking the empty listener collections cost more than a percent of
