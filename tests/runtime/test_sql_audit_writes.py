@@ -122,3 +122,32 @@ def test_the_wire_refuses_a_statement_that_would_take_the_rows_otherwise(
         wire.sql_for(a.insert(), keys, ("at", "kind"), ("detail",))
     with pytest.raises(ValueError):  # a value the table has no column for
         wire.sql_for(a.insert(), (*keys, "extra"), ("at",), ("detail",))
+
+
+def test_outbox_rows_are_what_the_wire_made_of_the_dicts(store: SqlStore) -> None:
+    from wfengine.runtime.outbox import OutboxEntry
+    from wfengine.runtime.sql.audit_writes import outbox_sql, outbox_tuples
+
+    wire = _wire(store)
+    entries = [
+        OutboxEntry("k-1", "work_item.offered", "pi-1", {"z": [LATER, "é"], "a": None}, LATER),
+        OutboxEntry("k-2", "instance.state_changed", "pi-1", None),  # due at the commit
+    ]
+    made = outbox_tuples(entries, AT, wire)
+    dicts = [
+        {"key": e.key, "kind": e.kind, "instance_id": e.instance_id}
+        | {"payload": encode_value(e.payload, "test"), "created_at": e.at or AT}
+        | {"status": "pending", "attempts": 0, "next_attempt_at": e.at or AT}
+        for e in entries
+    ]
+    assert made == wire.render(t.outbox.insert(), dicts)
+    o = t.outbox
+    with store.sa_engine.begin() as conn:
+        wire.many_made(on_cursor(conn), outbox_sql(wire, o.insert()), made)
+        found = conn.execute(sa.select(o).order_by(o.c.id)).mappings().all()
+    assert [(r["key"], r["created_at"], r["next_attempt_at"]) for r in found] == [
+        ("k-1", LATER, LATER),
+        ("k-2", AT, AT),
+    ]
+    assert found[0]["payload"] == {"z": [encode_value(LATER, "t"), "é"], "a": None}
+    assert found[1]["payload"] is None

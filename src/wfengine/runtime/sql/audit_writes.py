@@ -1,4 +1,4 @@
-"""The ``audit_events`` rows of a commit, made in the driver's form in one pass.
+"""The ``audit_events`` and ``outbox`` rows of a commit, made in the driver's form in one pass.
 
 Why: a command writes about seven audit events, and each was built as a dict of eleven keys,
 then rendered by the :class:`~wfengine.runtime.sql.wire.Wire` into a tuple in the INSERT's
@@ -8,15 +8,19 @@ and a dict per event, the time converted again per event. Here each event is one
 the hash chain hashes is rendered there too), its detail encoded once and then turned into
 the chain's text and the column's. The rows, hashes and order are those the dicts made: the
 Wire checks once per store that the INSERT takes exactly these parameters in this order,
-converting the same columns (:meth:`~wfengine.runtime.sql.wire.Wire.sql_for`).
+converting the same columns (:meth:`~wfengine.runtime.sql.wire.Wire.sql_for`). The outbox
+entries (two a command) are made so too (:func:`outbox_tuples`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from wfengine.runtime.audit_chain import GENESIS, detail_text, hashed_time, link_hash
 from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.outbox import OutboxEntry, OutboxStatus
 from wfengine.runtime.sql.serialize import encode_value
 from wfengine.runtime.sql.wire import Statement, Wire
 from wfengine.runtime.store import header_ids
@@ -76,3 +80,37 @@ def audit_tuples(
             row = (iid, n, wired, kind, ai_id, act_id, detail, process_id, user, item, previous)
         found.append(row)
     return found, (previous if found else head)
+
+
+#: an ``outbox`` row's values, in the order of :func:`outbox_tuples`' tuples
+OUTBOX_KEYS = (
+    "key",
+    "kind",
+    "instance_id",
+    "payload",
+    "created_at",
+    "status",
+    "attempts",
+    "next_attempt_at",
+)
+_PENDING = OutboxStatus.PENDING.value
+
+
+def outbox_sql(wire: Wire, insert: Statement) -> str:
+    """The SQL of ``insert`` (into ``outbox``) for the rows of :func:`outbox_tuples`."""
+    return wire.sql_for(insert, OUTBOX_KEYS, ("created_at", "next_attempt_at"), ("payload",))
+
+
+def outbox_tuples(
+    entries: Iterable[OutboxEntry], committed_at: datetime, wire: Wire
+) -> list[tuple[Any, ...]]:
+    """New, pending ``outbox`` rows (:data:`OUTBOX_KEYS` order, in the driver's form of
+    ``wire``), each due when its change happened (``committed_at`` stands in for an entry
+    that does not say)."""
+    wire_time, wire_json = wire.time, wire.json
+    found = []
+    for entry in entries:
+        at = wire_time(entry.at if entry.at is not None else committed_at)
+        payload = wire_json(encode_value(entry.payload, f"outbox entry {entry.key!r}"))
+        found.append((entry.key, entry.kind, entry.instance_id, payload, at, _PENDING, 0, at))
+    return found

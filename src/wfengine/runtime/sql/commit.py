@@ -48,7 +48,7 @@ from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import JOB_REMINDER, reminder_key_prefix, reminds_of, timer_job
 from wfengine.runtime.sql import repeated_ids, rows
 from wfengine.runtime.sql import schema as t
-from wfengine.runtime.sql.audit_writes import audit_sql, audit_tuples
+from wfengine.runtime.sql.audit_writes import audit_sql, audit_tuples, outbox_sql, outbox_tuples
 from wfengine.runtime.sql.closing_reminders import like_prefix, reminded
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import Run, note_check
@@ -233,7 +233,7 @@ class StepPlan:
             for j in jobs
             if j.instance_id not in self.closed and not any(reminds_of(j, w.id) for w in closing)
         ]
-        self.outbox = [rows.outbox_row(e, now) for e in step.outbox]
+        self.outbox = outbox_tuples(step.outbox, now, writer._wire)
 
     def done(self) -> None:
         """After the commit: the unit knows the new row versions; changes are audit now."""
@@ -298,7 +298,7 @@ class StepWriter:
         self._insert_correlations = t.correlation_keys.insert()
         self._insert_offers = t.work_item_offers.insert()
         self._insert_jobs = t.jobs.insert()
-        self._insert_outbox = t.outbox.insert()
+        self._insert_outbox = outbox_sql(self._wire, t.outbox.insert())
         o, k, c = t.work_item_offers, t.tokens, t.correlation_keys
         self._unoffer = o.delete().where(o.c.work_item_id == sa.bindparam("id"))
         self._reset_tokens = k.delete().where(k.c.instance_id == sa.bindparam("id"))
@@ -425,7 +425,7 @@ class StepWriter:
                 wire.many(run, self._unoffer, [{"id": x} for x in plan.unoffered])
                 wire.many(run, self._insert_offers, plan.offers)
                 wire.many(run, self._insert_jobs, plan.jobs)
-                wire.many(run, self._insert_outbox, plan.outbox)
+                wire.many_made(run, self._insert_outbox, plan.outbox)
         except sa.exc.IntegrityError as exc:
             # another engine committed the same instance first: on PostgreSQL the batch went
             # on past its instance row and failed on a row both wrote (an audit event's

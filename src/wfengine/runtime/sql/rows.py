@@ -403,25 +403,6 @@ def audit_event(row: Row) -> AuditEvent:
     )
 
 
-def outbox_row(entry: OutboxEntry, committed_at: datetime) -> dict[str, Any]:
-    """A new, pending ``outbox`` row, due when its change happened (``committed_at`` stands
-    in for an entry that does not say)."""
-    at = entry.at if entry.at is not None else committed_at
-    return {
-        "key": entry.key,
-        "kind": entry.kind,
-        "instance_id": entry.instance_id,
-        "payload": encode_value(entry.payload, f"outbox entry {entry.key!r}"),
-        "created_at": at,
-        "status": _OUTBOX_PENDING,
-        "attempts": 0,
-        "next_attempt_at": at,
-    }
-
-
-_OUTBOX_PENDING = OutboxStatus.PENDING.value
-
-
 def outbox_record(row: Row) -> OutboxRecord:
     return OutboxRecord(
         int(row["id"]),
