@@ -36,7 +36,7 @@ def test_javascript_clamps_string_positions(text: str, result: Any) -> None:
 
 
 def test_a_position_that_is_no_number_is_refused_not_converted() -> None:
-    with pytest.raises(ExpressionEvaluationError, match="substring\\(\\) takes numbers, got str"):
+    with pytest.raises(ExpressionEvaluationError, match="substring\\(\\) takes numbers, got text"):
         parse("name.substring('1')", dialect=JS).evaluate({"name": "Ada"})
 
 

@@ -21,6 +21,7 @@ as its compiler refuses them. Other values (dates, durations) keep the native op
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import wfengine.expressions.operators as operators
@@ -46,7 +47,49 @@ def type_name(value: Any) -> str:
         return "record"
     if value is None:
         return "null"
+    if isinstance(value, datetime):  # (before date: a datetime is a date to Python)
+        return "date-time"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, time):
+        return "time of day"
+    if isinstance(value, timedelta):
+        return "duration"
     return type(value).__name__
+
+
+#: what a message about a null argument adds: a field with no value is the usual cause
+NULL_HINT = "; a field with no value is null: test it first, e.g. x != null"
+
+
+def argument_error(method: str, wanted: str, value: Any) -> TypeError:
+    """The error for a Java or JavaScript method given an argument it does not take, in one
+    wording for every method (``charAt() takes an integer, got null``): naming the method,
+    what it takes and the modeller's type of what it got (:func:`type_name`). Why one helper:
+    each method refusing in its own words, or leaving it to Python (``startswith first arg
+    must be str or a tuple of str, not NoneType``, ``list indices must be integers``), put
+    Python's internals or a wrong reason (``charAt(None) is outside a string``) in the
+    incident. A TypeError, as the engine turns every evaluation error into an incident."""
+    hint = NULL_HINT if value is None else ""
+    return TypeError(f"{method}() takes {wanted}, got {type_name(value)}{hint}")
+
+
+def zones_message(what: str, left: str, right: str, a: Any, b: Any) -> str | None:
+    """Why ``what`` cannot order the date-times ``a`` and ``b`` (written ``left`` and
+    ``right``) when one has a time zone and the other none, else None; as times of day with
+    and without an offset are refused. Python's "can't compare offset-naive and offset-aware
+    datetimes" named neither value nor what to do. A date-time from now(), datetime(...) or a
+    DATETIME field has a zone (UTC); one without comes from a host passing a naive datetime."""
+    if not (isinstance(a, datetime) and isinstance(b, datetime)):
+        return None
+    if (a.utcoffset() is None) is (b.utcoffset() is None):
+        return None
+    naive, aware = (left, right) if a.utcoffset() is None else (right, left)
+    return (
+        f"{what} cannot order {left} against {right}: {naive} is a date-time without a time "
+        f"zone and {aware} one with; give both a time zone (now() and datetime(...) are UTC; "
+        "a host passing a Python datetime gives it a tzinfo)"
+    )
 
 
 def check_operands(symbol: str, java: bool, a: Any, b: Any) -> None:

@@ -20,6 +20,8 @@ What a dialect adds to the native language:
   ``toLowerCase``, ``trim``, ``substring``, ``charAt``, ``concat``, ``toString``, ``size``,
   ``get``; the property ``s.length``; out of range JavaScript's ``substring`` clamps its
   bounds and ``charAt`` gives ``''`` (:mod:`.js_strings`), where Java's raise (an incident);
+  an argument a method does not take (null, a number for a text) is an incident worded one
+  way for every method (:func:`.c_like_arithmetic.argument_error`), never Python's;
 * static helpers: ``Integer.parseInt``, ``Integer.valueOf``, ``Long.parseLong``,
   ``Double.parseDouble``, ``Float.parseFloat``, ``Boolean.parseBoolean`` (as strict as Java's:
   :mod:`.java_numbers`), ``String.valueOf``,
@@ -248,10 +250,19 @@ def _is_empty(ctx: EvaluationContext, a: Any, /) -> bool:
     return len(a) == 0
 
 
+def _start(method: str, start: Any) -> int:
+    """The start of a search, an integer (a float or null was Python's ``'>' not supported``
+    or ``slice indices must be integers``)."""
+    if not _is_int(start):
+        raise c_like_arithmetic.argument_error(method, "an integer as its start", start)
+    return int(start)
+
+
 def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> int:
+    start = _start("indexOf", start)
     if isinstance(a, str):
         if not isinstance(item, str):
-            raise TypeError("indexOf() of a string looks for a string")
+            raise c_like_arithmetic.argument_error("indexOf", "a string", item)
         _charge_scan(ctx, a)  # a start past the end is the end: ''.indexOf('', 9) is 0
         return a.find(item, min(max(start, 0), len(a)))
     _charge_scan(ctx, a)
@@ -266,7 +277,7 @@ def _earlier_index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0,
     the end nothing is found, not even ``''`` (``'abc'.indexOf('', 10)`` is -1)."""
     if isinstance(a, str) and isinstance(item, str):
         _charge_scan(ctx, a)
-        return a.find(item, max(start, 0))
+        return a.find(item, max(_start("indexOf", start), 0))
     return _index_of(ctx, a, item, start)
 
 
@@ -279,7 +290,7 @@ _SHORT_NEEDLE = 8
 def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
     if isinstance(a, str):
         if not isinstance(item, str):
-            raise TypeError("lastIndexOf() of a string looks for a string")
+            raise c_like_arithmetic.argument_error("lastIndexOf", "a string", item)
         if len(item) <= _SHORT_NEEDLE:
             _charge_scan(ctx, a)
             return a.rfind(item)
@@ -296,25 +307,42 @@ def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
 
 
 def _starts_with(ctx: EvaluationContext, a: str, prefix: str, /) -> bool:
+    if not isinstance(prefix, str):  # (Python's startswith would take a tuple)
+        raise c_like_arithmetic.argument_error("startsWith", "a string", prefix)
     charge_affix(ctx, a, prefix)
     return a.startswith(prefix)
 
 
 def _ends_with(ctx: EvaluationContext, a: str, suffix: str, /) -> bool:
+    if not isinstance(suffix, str):
+        raise c_like_arithmetic.argument_error("endsWith", "a string", suffix)
     charge_affix(ctx, a, suffix)
     return a.endswith(suffix)
 
 
-def _contains(ctx: EvaluationContext, a: Any, item: Any, /) -> bool:
-    if isinstance(a, str) and not isinstance(item, str):
-        raise TypeError("contains() of a string looks for a string")
-    _charge_scan(ctx, a)
-    return strict_in(item, a)  # [1, 2].contains(true) is false
+def _make_contains(name: str) -> Callable[..., bool]:
+    """``contains`` (Java) or ``includes`` (JavaScript), named as written in its errors."""
+
+    def contains(ctx: EvaluationContext, a: Any, item: Any, /) -> bool:
+        if isinstance(a, str) and not isinstance(item, str):
+            raise c_like_arithmetic.argument_error(name, "a string", item)
+        _charge_scan(ctx, a)
+        return strict_in(item, a)  # [1, 2].contains(true) is false
+
+    return contains
+
+
+def _key(method: str, key: Any) -> Any:
+    """``key`` if a record can hold it: a list or record is no key (Python's ``unhashable
+    type: 'list'``)."""
+    if isinstance(key, list | dict | set):
+        raise c_like_arithmetic.argument_error(method, "a text or number as the key", key)
+    return key
 
 
 def _contains_key(ctx: EvaluationContext, a: Mapping[Any, Any], key: Any, /) -> bool:
     _charge_hash(ctx, key)
-    return key in a
+    return _key("containsKey", key) in a
 
 
 def _to_upper(ctx: EvaluationContext, a: str, /) -> str:
@@ -328,22 +356,27 @@ def _to_lower(ctx: EvaluationContext, a: str, /) -> str:
 
 
 def _substring(ctx: EvaluationContext, a: str, begin: int, end: int | None = None, /) -> str:
+    for bound in (begin, end) if end is not None else (begin,):
+        if not _is_int(bound):  # (not "substring('1', None) is outside a string")
+            raise c_like_arithmetic.argument_error("substring", "integers", bound)
     stop = len(a) if end is None else end
-    if not (_is_int(begin) and _is_int(stop)) or not 0 <= begin <= stop <= len(a):
+    if not 0 <= begin <= stop <= len(a):
         raise IndexError(f"substring({begin!r}, {end!r}) is outside a string of length {len(a)}")
     ctx.charge(stop - begin)
     return a[begin:stop]
 
 
 def _char_at(ctx: EvaluationContext, a: str, index: int, /) -> str:
-    if not _is_int(index) or not 0 <= index < len(a):
+    if not _is_int(index):  # (not "charAt(None) is outside a string")
+        raise c_like_arithmetic.argument_error("charAt", "an integer", index)
+    if not 0 <= index < len(a):
         raise IndexError(f"charAt({index!r}) is outside a string of length {len(a)}")
     return a[index]
 
 
 def _concat(ctx: EvaluationContext, a: str, b: str, /) -> str:
     if not isinstance(b, str):
-        raise TypeError("concat() takes a string")
+        raise c_like_arithmetic.argument_error("concat", "a string", b)
     ctx.charge(len(a) + len(b))
     return a + b
 
@@ -369,10 +402,9 @@ def c_like_item(container: Any, key: Any, java: bool) -> Any:
 def _c_like_index(key: Any, container: Any, java: bool) -> Any:
     """The index ``key`` (not an int) stands for in a text or list, or the error to raise."""
     kind = c_like_arithmetic.type_name(container)
-    if key.__class__ is bool:
-        raise TypeError(f"a {kind} index is a number, not boolean")
-    if key.__class__ is not float:
-        return key  # Python's own error names the type (a text or a list as an index)
+    if key.__class__ is not float:  # (Python's "list indices must be integers" named none)
+        hint = c_like_arithmetic.NULL_HINT if key is None else ""
+        raise TypeError(f"a {kind} index is a number, not {c_like_arithmetic.type_name(key)}{hint}")
     shown = "NaN" if key != key else repr(key).replace("inf", "Infinity")  # as both print it
     if java:
         raise TypeError(
@@ -392,7 +424,7 @@ def _get(ctx: EvaluationContext, a: Any, key: Any, java: bool) -> Any:
     ``items.get(n - 1)`` with ``n`` 0 read the last item)."""
     if isinstance(a, Mapping):
         _charge_hash(ctx, key)
-        return a.get(key)
+        return a.get(_key("get", key))
     return c_like_item(a, key, java)
 
 
@@ -420,8 +452,8 @@ def _methods(dialect: Dialect, stored: bool) -> dict[str, Function]:
         make_function("lastIndexOf", _last_index_of, receivers=(str, *listing)),
         make_function("startsWith", _starts_with),
         make_function("endsWith", _ends_with),
-        make_function("contains", _contains, receivers=(str, *listing)),
-        make_function("includes", _contains, receivers=(str, *listing)),
+        make_function("contains", _make_contains("contains"), receivers=(str, *listing)),
+        make_function("includes", _make_contains("includes"), receivers=(str, *listing)),
         make_function("containsKey", _contains_key, receivers=(dict,)),
         make_function("get", get, receivers=(dict, *listing)),
         make_function("toUpperCase", _to_upper, uses_context=True),
@@ -495,18 +527,18 @@ def _statics(dialect: Dialect, limits: Limits, stored: bool) -> dict[str, Functi
     """The static helpers of Java's classes (JavaScript reads them too), and ``Math``'s
     (:mod:`.c_like_math`)."""
     java = dialect is Dialect.JAVA
-    parse_int = java_numbers.make_parse_int(limits)
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(  # noqa: E731
         ctx, a, dialect, stored
     )
     table = {
-        "Integer.parseInt": make_function("Integer.parseInt", parse_int),
-        "Integer.valueOf": make_function("Integer.valueOf", parse_int),
-        "Long.parseLong": make_function("Long.parseLong", parse_int),
-        "Long.valueOf": make_function("Long.valueOf", parse_int),
-        "Double.parseDouble": make_function("Double.parseDouble", java_numbers.parse_double),
-        "Double.valueOf": make_function("Double.valueOf", java_numbers.parse_double),
-        "Float.parseFloat": make_function("Float.parseFloat", java_numbers.parse_double),
+        **{
+            name: make_function(name, java_numbers.make_parse_int(limits, name))
+            for name in ("Integer.parseInt", "Integer.valueOf", "Long.parseLong", "Long.valueOf")
+        },
+        **{
+            name: make_function(name, java_numbers.make_parse_double(name))
+            for name in ("Double.parseDouble", "Double.valueOf", "Float.parseFloat")
+        },
         "Boolean.parseBoolean": make_function("Boolean.parseBoolean", java_numbers.parse_boolean),
         "String.valueOf": make_function("String.valueOf", to_text, uses_context=True),
     }

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from wfengine.expressions.c_like_arithmetic import argument_error
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.limits import LimitExceeded, Limits
 
@@ -58,7 +59,7 @@ def _digit_value(ch: str) -> int:
     return int(ch) if ch.isdecimal() else 99
 
 
-def make_parse_int(limits: Limits) -> Callable[..., int]:
+def make_parse_int(limits: Limits, name: str = "Integer.parseInt") -> Callable[..., int]:
     """``Integer.parseInt(s, radix)``: an optional sign, then digits of the radix, nothing else;
     integers as wide as the native ``int()`` allows.
 
@@ -70,8 +71,10 @@ def make_parse_int(limits: Limits) -> Callable[..., int]:
 
     def parse_int(ctx: EvaluationContext, value: Any, radix: int = 10, /) -> int:
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise TypeError(f"expected a string of digits, got {type(value).__name__}")
-        if isinstance(radix, bool) or not isinstance(radix, int) or not 2 <= radix <= 36:
+            raise argument_error(name, "a string of digits", value)
+        if isinstance(radix, bool) or not isinstance(radix, int):
+            raise argument_error(name, "an integer radix from 2 to 36", radix)
+        if not 2 <= radix <= 36:
             raise ValueError(f"radix {radix!r} is not an integer from 2 to 36")
         if isinstance(value, int):
             return value
@@ -89,12 +92,21 @@ def make_parse_int(limits: Limits) -> Callable[..., int]:
     return parse_int
 
 
-def parse_double(ctx: EvaluationContext, value: Any, /) -> float:
+def make_parse_double(name: str) -> Callable[..., float]:
+    """:func:`parse_double` named ``name`` (``Double.valueOf``...) in its errors."""
+
+    def parse(ctx: EvaluationContext, value: Any, /) -> float:
+        return parse_double(ctx, value, name)
+
+    return parse
+
+
+def parse_double(ctx: EvaluationContext, value: Any, name: str = "Double.parseDouble") -> float:
     """``Double.parseDouble(s)``: the text trimmed, then a ``double`` as Java writes one."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
+        raise argument_error(name, "a string", value)
     if len(value) > _MAX_FLOAT_CHARS:
         raise LimitExceeded(f"a number longer than {_MAX_FLOAT_CHARS} characters")
     text = value.strip(_JAVA_BLANKS)

@@ -15,9 +15,11 @@ readings (the ``earlier_`` functions): its running instances take the branches t
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from wfengine.expressions.c_like_arithmetic import argument_error, zones_message
 from wfengine.expressions.context import FREE_TEXT, EvaluationContext
 
 #: what Java's ``String.trim`` strips: every character up to the space
@@ -77,8 +79,37 @@ def equals_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> bool:
 
 def compare_to_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> int:
     if not isinstance(b, str):
-        raise TypeError("compareToIgnoreCase() takes a string")
+        raise argument_error("compareToIgnoreCase", "a string", b)
     return text_difference(_folded(ctx, a), _folded(ctx, b))
+
+
+def _kind(value: Any) -> str | None:
+    """What ``compareTo`` on ``value`` takes: a value of the same kind (Java's
+    ``Comparable<T>``), so a number compares with a number, a date with a date."""
+    if value.__class__ is bool:
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, timedelta):
+        return "a duration"
+    return None
+
+
+def _check_comparable(a: Any, b: Any) -> None:
+    """Refuse ``a.compareTo(b)`` when ``b`` is not of ``a``'s kind, or one date-time has a
+    time zone and the other none, in the modeller's words (:func:`argument_error`): it fell
+    to Python's ``'>' not supported between instances of 'str' and 'NoneType'``."""
+    wanted = _kind(a)
+    if wanted is not None and _kind(b) != wanted:
+        raise argument_error("compareTo", wanted, b)
+    if (message := zones_message("compareTo()", "its receiver", "its argument", a, b)) is not None:
+        raise TypeError(message)
 
 
 def compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
@@ -88,6 +119,7 @@ def compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
         if len(a) > FREE_TEXT < len(b):
             ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         return text_difference(a, b)
+    _check_comparable(a, b)
     return int(a > b) - int(a < b)
 
 
@@ -125,13 +157,15 @@ def earlier_compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
     """``compareTo`` as an earlier wfengine read it: only the sign, for texts too."""
     if a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
         ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
+    if not (a.__class__ is str and b.__class__ is str):
+        _check_comparable(a, b)
     return _sign(a, b)
 
 
 def earlier_compare_to_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> int:
     """``compareToIgnoreCase`` as an earlier wfengine read it: the sign, texts casefolded."""
     if not isinstance(b, str):
-        raise TypeError("compareToIgnoreCase() takes a string")
+        raise argument_error("compareToIgnoreCase", "a string", b)
     return _sign(_casefolded(ctx, a), _casefolded(ctx, b))
 
 

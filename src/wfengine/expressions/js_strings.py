@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from wfengine.expressions.c_like_arithmetic import argument_error
 from wfengine.expressions.context import EvaluationContext
 
 
@@ -24,7 +25,7 @@ def _position(method: str, value: Any, length: int) -> int:
     be ``1.5``), NaN as 0, then clamped to ``0..length``. Only numbers: a string or boolean
     position is refused rather than converted, as ``==`` converts no types either."""
     if not _is_number(value):
-        raise TypeError(f"{method}() takes numbers, got {type(value).__name__}")
+        raise argument_error(method, "numbers", value)
     if isinstance(value, float):
         if math.isnan(value):
             return 0
@@ -47,7 +48,7 @@ def substring(ctx: EvaluationContext, a: str, begin: Any = 0, end: Any = None, /
 def char_at(ctx: EvaluationContext, a: str, index: Any = 0, /) -> str:
     """JavaScript's ``charAt``: ``''`` for a position outside the string (Java throws)."""
     if not _is_number(index):
-        raise TypeError(f"charAt() takes a number, got {type(index).__name__}")
+        raise argument_error("charAt", "a number", index)
     if isinstance(index, float):
         if not math.isfinite(index):
             return "" if math.isinf(index) else a[:1]  # NaN reads as 0
