@@ -42,9 +42,10 @@ def test_error_points_at_the_failing_sub_expression() -> None:
     assert isinstance(err.__cause__, ZeroDivisionError)
 
 
-def test_type_error_message_keeps_pythons_explanation() -> None:
+def test_type_error_message_names_the_types_and_the_conversion() -> None:
     err = evaluation_error("amount > 5", {"amount": "many"})
-    assert "'>' not supported between instances of 'str' and 'int'" in err.message
+    assert "'>' in Python compares two numbers, two texts or two dates" in err.message
+    assert "not text and integer; convert text first, e.g. int(x)" in err.message
     assert err.offset == 0
     assert isinstance(err.__cause__, TypeError)
 

@@ -80,7 +80,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, str, str]] = {
     ),
     ("jawe/xpdl1.0/Invalid_Conformance_LoopBlocked.xpdl", "LOOP_BLOCKED_Test_Wor2"): (
         3,
-        "not supported between instances of 'NoneType' and 'int'",
+        "not None and integer; a field with no value is None",
         "compares an INTEGER field that has no value (a<5) in a package without a script type",
     ),
     # broken references (typos, an undeclared application, missing parameters): refused

@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from wfengine.expressions.c_like import strict_equal, strict_in
-from wfengine.expressions.c_like_arithmetic import type_name
+from wfengine.expressions.c_like_arithmetic import type_name, zones_message
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
 from wfengine.expressions.context import (
@@ -377,7 +377,12 @@ def _charged_comparison(
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
             raise TypeError(_offsets_message(sides, a))
-        return op(a, b)
+        try:
+            return op(a, b)
+        except TypeError:
+            if sides.symbol not in _ORDERING.values():
+                raise
+            raise TypeError(_ordering_message(sides, a, b)) from None
 
     return compare
 
@@ -423,14 +428,33 @@ def _c_like_ordering(
         try:
             return op(a, b)
         except TypeError:
-            raise TypeError(_ordering_message(sides.symbol, sides.dialect, a, b)) from None
+            raise TypeError(_ordering_message(sides, a, b)) from None
 
     return compare
 
 
-def _ordering_message(symbol: str, dialect: Dialect, a: Any, b: Any) -> str:
-    """Why ``a symbol b`` has no answer, and what to write instead."""
-    java = dialect is Dialect.JAVA
+#: how each language tests for a field with no value, and converts text to a number
+_NULL_TEST = {
+    Dialect.JAVASCRIPT: "a field with no value is null: test it first, e.g. x != null && x > 0",
+    Dialect.JAVA: "a field with no value is null: test it first, e.g. x != null && x > 0",
+    Dialect.NATIVE: "a field with no value is None: test it first, e.g. x is not None and x > 0",
+}
+_CONVERT = {
+    Dialect.JAVASCRIPT: "Number(x) or parseInt(x)",
+    Dialect.JAVA: "Integer.parseInt(x)",
+    Dialect.NATIVE: "int(x) or float(x)",
+}
+
+
+def _ordering_message(sides: _Sides, a: Any, b: Any) -> str:
+    """Why ``a symbol b`` has no answer, and what to write instead: in every language, where
+    the native one quoted Python's ``'<' not supported between instances of 'str' and
+    'NoneType'`` and ``can't compare offset-naive and offset-aware datetimes``. Only reached
+    once Python has refused the pair, so the comparisons that have an answer pay nothing."""
+    symbol, dialect = sides.symbol, sides.dialect
+    what = f"'{symbol}' in {_LANGUAGE[dialect]}"
+    if (zones := zones_message(what, sides.left, sides.right, a, b)) is not None:
+        return zones
     if _date_against_datetime(a, b):
         # both are dates to the modeller (``due < today()``, a DATETIME field): say which
         # is which and what compares, as the language has no function taking a date part
@@ -440,15 +464,13 @@ def _ordering_message(symbol: str, dialect: Dialect, a: Any, b: Any) -> str:
             "compare a DATETIME value with now() or datetime(y, m, d), a DATE value with "
             "today() or date(y, m, d)"
         )
-    message = (
-        f"'{symbol}' in {_LANGUAGE[dialect]} compares two numbers, two texts or two dates, "
-        f"not {type_name(a)} and {type_name(b)}"
-    )
+    native = dialect is Dialect.NATIVE
+    left, right = ("None" if native and v is None else type_name(v) for v in (a, b))
+    message = f"{what} compares two numbers, two texts or two dates, not {left} and {right}"
     if a is None or b is None:
-        return message + "; a field with no value is null: test it first, e.g. x != null && x > 0"
+        return f"{message}; {_NULL_TEST[dialect]}"
     if {type_name(a), type_name(b)} in ({"text", "integer"}, {"text", "number"}):
-        convert = "Integer.parseInt(x)" if java else "Number(x) or parseInt(x)"
-        return message + f"; convert text first, e.g. {convert}"
+        return message + f"; convert text first, e.g. {_CONVERT[dialect]}"
     return message
 
 
