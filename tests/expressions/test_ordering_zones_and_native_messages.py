@@ -82,3 +82,31 @@ def test_the_native_language_keeps_its_orderings_and_equalities() -> None:
     assert parse("[1, 2] < [1, 3]").evaluate({}) is True
     assert parse("a == b").evaluate({"a": NAIVE, "b": AWARE}) is False  # as Python says
     assert parse("'a' < 'b' < 'c'").evaluate({}) is True
+
+
+@pytest.mark.parametrize("dialect", [Dialect.NATIVE, Dialect.JAVASCRIPT])
+@pytest.mark.parametrize(
+    ("text", "variables", "parts"),
+    [
+        ("max(s, n)", {"s": "a", "n": 5}, ["max() orders", "not integer and text"]),
+        ("min([s, o])", {"s": "a", "o": None}, ["min() orders", "null and text", "test it first"]),
+        ("sorted(xs)", {"xs": [1, None]}, ["sorted() orders", "not integer and null"]),
+        ("max(xs)", {"xs": [1, None]}, ["max() orders", "not integer and null"]),
+        ("max(received, now())", {"received": NAIVE}, ["max() cannot order a date-time without"]),
+        ("sorted([received, now()])", {"received": NAIVE}, ["give both a time zone"]),
+    ],
+)
+def test_min_max_and_sorted_word_what_they_cannot_order(
+    dialect: Dialect, text: str, variables: dict[str, Any], parts: list[str]
+) -> None:
+    message = _message(dialect, text, variables)
+    for part in parts:
+        assert part in message
+
+
+def test_min_max_and_sorted_keep_their_answers_and_other_errors() -> None:
+    assert parse("max(1, 2.5)").evaluate({}) == 2.5
+    assert parse("sorted([b, a])").evaluate({"a": NAIVE, "b": NAIVE}) == [NAIVE, NAIVE]
+    assert parse("min([], default=3)").evaluate({}) == 3
+    with pytest.raises(ExpressionEvaluationError, match="not iterable"):
+        parse("max(5)").evaluate({})

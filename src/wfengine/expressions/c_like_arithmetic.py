@@ -87,8 +87,36 @@ def zones_message(what: str, left: str, right: str, a: Any, b: Any) -> str | Non
     naive, aware = (left, right) if a.utcoffset() is None else (right, left)
     return (
         f"{what} cannot order {left} against {right}: {naive} is a date-time without a time "
-        f"zone and {aware} one with; give both a time zone (now() and datetime(...) are UTC; "
-        "a host passing a Python datetime gives it a tzinfo)"
+        f"zone and {aware} one with; {ZONE_ADVICE}"
+    )
+
+
+#: what to do about a date-time without a time zone met by one with
+ZONE_ADVICE = (
+    "give both a time zone (now() and datetime(...) are UTC; a host passing a Python datetime "
+    "gives it a tzinfo)"
+)
+
+
+def unordered_error(function: str, items: Any) -> TypeError | None:
+    """Why ``function`` (``max``, ``min``, ``sorted``) could not order ``items`` (a sequence),
+    in the words the ordering operators use, or None when the values are of one kind (the
+    error was another: Python's own is kept). Python said "'>' not supported between
+    instances of 'int' and 'str'" or "can't compare offset-naive and offset-aware datetimes"."""
+    if not isinstance(items, list | tuple | set | frozenset):
+        return None
+    zones = {v.utcoffset() is None for v in items if isinstance(v, datetime)}
+    if len(zones) == 2:
+        return TypeError(
+            f"{function}() cannot order a date-time without a time zone against one with; "
+            + ZONE_ADVICE
+        )
+    kinds = sorted({type_name(v) for v in items})
+    if len(kinds) < 2:
+        return None
+    hint = "; a field with no value has none to order: test it first" if None in items else ""
+    return TypeError(
+        f"{function}() orders numbers, texts or dates of one kind, not {' and '.join(kinds)}{hint}"
     )
 
 

@@ -10,7 +10,9 @@ Deliberate differences from Python's built-ins:
 * ``min``, ``max``, ``sum``, ``any``, ``all`` and ``sorted`` charge the length of what they
   iterate to the budget, so repeating them over a large value cannot multiply the cost.
 * ``sorted`` has no ``key`` and ``min``/``max`` have no ``key``: expressions have no functions
-  as values.
+  as values. Values they cannot order (a number and a text, a null, a date-time without a time
+  zone and one with) are refused in the ordering operators' words, not Python's
+  (:func:`.c_like_arithmetic.unordered_error`).
 * ``sum`` only starts from a number or a ``timedelta`` (``sum(lists, [])`` is quadratic).
 * ``sum`` and ``round`` refuse an integer result wider than ``max_int_bits``, as the
   arithmetic operators do.
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from wfengine.expressions.c_like_arithmetic import unordered_error
 from wfengine.expressions.context import (
     FREE_TEXT,
     EvaluationContext,
@@ -133,11 +136,13 @@ def _extreme(
         lengths = sorted(len(v) for v in values if v.__class__ is str)
         if len(lengths) > 1 and lengths[-2] > FREE_TEXT:
             charge_text(ctx, sum(lengths[:-1]))
-    if default is not _MISSING:
-        if len(values) != 1:
-            raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
-        return pick(values[0], default=default)
-    return pick(*values)
+    if default is not _MISSING and len(values) != 1:
+        raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
+    try:
+        return pick(*values) if default is _MISSING else pick(values[0], default=default)
+    except TypeError as exc:
+        items = values[0] if len(values) == 1 else values
+        raise unordered_error(pick.__name__, items) or exc from None
 
 
 def _narrow(result: Any, max_bits: int) -> Any:
@@ -175,7 +180,10 @@ def _sorted(ctx: EvaluationContext, values: Iterable[Any], /, *, reverse: Any = 
     # a sort compares each item about log2(n) times: charge a walk of the value that often
     if isinstance(values, list | tuple | set | frozenset | dict):
         ctx.charge(ctx.size_of(values) * max(1, len(values).bit_length()))
-    result = sorted(_iterated(ctx, values), reverse=bool(reverse))
+    try:
+        result = sorted(_iterated(ctx, values), reverse=bool(reverse))
+    except TypeError as exc:
+        raise unordered_error("sorted", values) or exc from None
     ctx.charge(len(result))
     return result
 
