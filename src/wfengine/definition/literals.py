@@ -111,6 +111,27 @@ def _time(text: str) -> time:
         raise ValueError(f"{text!r} is not a TIME (ISO 8601)") from None
 
 
+def zone_free_date(text: str) -> None:
+    """Refuse (``ValueError``) a DATE written as a midnight at an offset other than UTC's.
+
+    Why: a midnight with no offset or UTC's (``2008-10-06T00:00:00.000+0000``, how some tools
+    write a date) is its date, as the engine reads a date-time without an offset as UTC; but
+    ``2024-01-01T00:00:00+01:00`` is 31 December 23:00 in UTC, so which date it is depends
+    on the zone it is read in: the reason a date-time with a time of day is refused holds
+    for it as well, and taking the date as written would silently differ from how every
+    date-time of the instance compares."""
+    try:
+        moment = iso_datetime(text)
+    except ValueError:
+        return  # a date alone (parse_literal read it)
+    offset = moment.utcoffset()
+    if offset:
+        raise ValueError(
+            f"{text!r} is a midnight at UTC offset {moment.strftime('%z')}, which is another "
+            "day in UTC, not a DATE (write the date alone)"
+        )
+
+
 _READERS = {
     BasicTypeKind.STRING: _string,
     BasicTypeKind.INTEGER: _integer,

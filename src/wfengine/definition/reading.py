@@ -41,7 +41,7 @@ from wfengine.definition.durations import (
 )
 from wfengine.definition.event_texts import unheld
 from wfengine.definition.iso_moments import iso_datetime
-from wfengine.definition.literals import parse_literal
+from wfengine.definition.literals import parse_literal, zone_free_date
 from wfengine.definition.model import (
     ArrayType,
     Attrs,
@@ -121,8 +121,9 @@ class Reading:
     error: ExpressionSyntaxError | None = None
     #: LITERAL: the value
     value: Any = None
-    #: LITERAL: why its text, an ISO 8601 text, is no value of the field's type (a DATE with
-    #: a time of day); ``value`` is then the text itself, which the type does not take
+    #: LITERAL: why its text, an ISO 8601 text or a quoted one that does not parse, is no
+    #: value of the field's type (a DATE with a time of day, ``"C:\docs"`` in Java); ``value``
+    #: is then the text itself, which the type does not take
     not_of_type: str | None = None
 
     @property
@@ -469,7 +470,7 @@ def read_initial_value(
         try:
             value = parse_literal(text, kind)
             if kind is BasicTypeKind.DATE:
-                _zone_free_date(text)
+                zone_free_date(text)
             return Reading(text, language, ReadKind.LITERAL, value=value)
         except ValueError as exc:
             # an ISO 8601 text that is no value of the type (a DATE with a time of day, a
@@ -478,27 +479,6 @@ def read_initial_value(
             if kind in _TIME_KINDS and _ISO_DATE.match(text):
                 return Reading(text, language, ReadKind.LITERAL, value=text, not_of_type=str(exc))
     return read_expression(text, language, aliases)
-
-
-def _zone_free_date(text: str) -> None:
-    """Refuse (``ValueError``) a DATE written as a midnight at an offset other than UTC's.
-
-    Why: a midnight with no offset or UTC's (``2008-10-06T00:00:00.000+0000``, how some tools
-    write a date) is its date, as the engine reads a date-time without an offset as UTC; but
-    ``2024-01-01T00:00:00+01:00`` is 31 December 23:00 in UTC, so which date it is depends
-    on the zone it is read in: the reason a date-time with a time of day is refused holds
-    for it as well, and taking the date as written would silently differ from how every
-    date-time of the instance compares."""
-    try:
-        moment = iso_datetime(text)
-    except ValueError:
-        return  # a date alone (parse_literal read it)
-    offset = moment.utcoffset()
-    if offset:
-        raise ValueError(
-            f"{text!r} is a midnight at UTC offset {moment.strftime('%z')}, which is another "
-            "day in UTC, not a DATE (write the date alone)"
-        )
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
@@ -511,13 +491,22 @@ def holds_list(field: DataField | FormalParameter, types: Mapping[str, DataType]
 
 
 def _text_value(text: str, language: Language) -> Reading:
-    """Text, or the text a constant expression gives (a quoted literal)."""
+    """Text, or the text a constant expression gives (a quoted literal is its content).
+
+    A text quoted at both ends that does not parse (over the expression limits, a Java
+    ``"C:\\docs"`` with an escape Java refuses, ``"a" "b"``) is no value of the type
+    (``not_of_type``, naming the parser's reason): taken as the text, it kept its quotes."""
     if language is not Language.TEXT:
         try:
             expression = parse(text, dialect=_DIALECTS[language])
-        except ExpressionSyntaxError:
-            expression = None
-        if expression is not None and not expression.names:
+        except ExpressionSyntaxError as exc:
+            if len(text) < 2 or text[0] not in "'\"" or text[-1] != text[0]:
+                return Reading(text, language, ReadKind.LITERAL, value=text)
+            long = len(text) > DEFAULT_LIMITS.max_source_length
+            bare = "; a longer text is written without quotes" if long else ""
+            why = f"it is quoted, but no text literal in {language_name(language)}: {exc.message}"
+            return Reading(text, language, ReadKind.LITERAL, value=text, not_of_type=why + bare)
+        if not expression.names:
             try:
                 value = expression.evaluate({}, now=_EPOCH)
             except ExpressionError:

@@ -279,7 +279,8 @@ def stored_wrong_type(
     reading: Reading, kind: BasicTypeKind | None, where: str
 ) -> CompiledExpression:
     """An initial value that is an ISO 8601 text of no value of its field's type (a DATE
-    with a time of day, or a midnight at an offset other than UTC's).
+    with a time of day, or a midnight at an offset other than UTC's), or a quoted text that
+    does not parse (over the length limit, ``"C:\\docs"`` in Java).
 
     Why here: deploying refuses such a definition (validation's ``initial-value-type``), but
     one deployed by an older wfengine, which took them, is stored and never validated again.

@@ -19,7 +19,9 @@ from anyone else, is an error:
   An ISO 8601 text the field's type does not take (a DATE written with a time of day, or as
   a midnight at an offset other than UTC's: which date it is depends on the zone) is one
   too, saying why (:attr:`~wfengine.definition.reading.Reading.not_of_type`), not an
-  expression that "does not parse".
+  expression that "does not parse"; so is a text quoted at both ends that does not parse
+  (over the expression length limit, ``"C:\\docs"`` in Java), which would otherwise be kept
+  with its quotes.
 """
 
 from __future__ import annotations
