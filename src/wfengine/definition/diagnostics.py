@@ -313,7 +313,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "multiple-otherwise": (Severity.ERROR, "more than one OTHERWISE transition leaves an activity"),
     "expression-syntax": (
         Severity.ERROR,
-        "an expression does not parse in the expression language",
+        "an expression does not parse in the expression language, or is over the expression "
+        "limits in any language",
     ),
     "expression-foreign": (
         Severity.WARNING,

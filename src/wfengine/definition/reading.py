@@ -15,7 +15,8 @@ through the functions here; neither interprets an expression text any other way.
   an operator resolves by choosing the way on. A bare word (``Yes``) is a name.
 * **Unparseable.** In the native language a text that does not parse is an error (the process
   cannot deploy); in JavaScript, Java or a foreign language it is a warning and an incident
-  when reached, since those files may use more of their language than the front ends read.
+  when reached, since those files may use more of their language than the front ends read,
+  unless it is over the expression limits: an error in every language.
 * **Literals.** Deadline durations that are literals (``PT10M``, ``3 days``) are durations;
   initial values may be literals of the field's type (:func:`read_initial_value`).
 * **Names.** Tools that key data fields by generated ids (TIBCO writes UUIDs) use the fields'
@@ -66,6 +67,7 @@ from wfengine.expressions import (
     parse,
 )
 from wfengine.expressions.lexer import name_problem
+from wfengine.expressions.limits import ExpressionLimitError
 from wfengine.expressions.syntax import KeywordOperatorError
 
 #: Words and spaces ("Claim accepted", "Individualteile benötigt"), or one word that ends in
@@ -128,8 +130,11 @@ class Reading:
 
     @property
     def refused(self) -> bool:
-        """True when the text makes its process undeployable (a native syntax error)."""
-        return self.kind is ReadKind.UNPARSEABLE and self.language is Language.NATIVE
+        """True when the text makes its process undeployable: a native syntax error, or a
+        text over the expression limits in any language (no front end reads it)."""
+        if self.kind is not ReadKind.UNPARSEABLE:
+            return False
+        return self.language is Language.NATIVE or isinstance(self.error, ExpressionLimitError)
 
 
 def package_language(package: Package) -> Language:
@@ -160,7 +165,7 @@ def read_expression(
         at = len(text) if exc.offset is None else exc.offset
         words = () if _DIALECTS[language] is Dialect.NATIVE else _WORD_OPERATOR.finditer(text)
         word = next((w[2] for w in words if w[2] and w.start() <= at), None)
-        if word is not None and not isinstance(exc, KeywordOperatorError):
+        if word is not None and not isinstance(exc, KeywordOperatorError | ExpressionLimitError):
             exc = KeywordOperatorError(f"wfengine does not read {word!r}", source=text)
         if is_prose(text) and not isinstance(exc, KeywordOperatorError):
             return Reading(text, language, ReadKind.LABEL, error=exc)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, NoReturn
 
 import wfengine.expressions.stored_reading as stored_reading
-from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
+from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.compiler import (
     CONVERTED,
@@ -25,7 +25,7 @@ from wfengine.expressions.compiler import (
 )
 from wfengine.expressions.context import NO_CONTEXT, EvaluationContext, NeedsContext
 from wfengine.expressions.dialects import Dialect
-from wfengine.expressions.limits import Limits
+from wfengine.expressions.limits import ExpressionLimitError, Limits
 from wfengine.expressions.name_spelling import composing_stored_names, names_composed
 from wfengine.expressions.shared_budget import current_budget
 from wfengine.expressions.syntax import syntax_tree
@@ -211,7 +211,7 @@ def _build(text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Exp
         if tree.keyword_problem is not None:  # compiling named no construct to refuse
             raise tree.keyword_problem
     except RecursionError:
-        raise ExpressionSyntaxError(
+        raise ExpressionLimitError(
             "expression nests too deeply to read", source=text, offset=0
         ) from None
     return Expression(text, compiled, limits, dialect, aliases)

@@ -25,7 +25,7 @@ from enum import Enum, auto
 
 from wfengine.errors import ExpressionSyntaxError
 from wfengine.expressions.c_like_literals import python_literal
-from wfengine.expressions.limits import Limits
+from wfengine.expressions.limits import ExpressionLimitError, Limits
 from wfengine.expressions.name_spelling import expression_name_problem
 from wfengine.expressions.name_spelling import name_problem as name_problem
 
@@ -174,7 +174,7 @@ def match_brackets(tokens: list[Token], source: str, max_nesting: int) -> dict[i
         if tok.kind is Kind.OPEN:
             stack.append(i)
             if len(stack) > max_nesting:
-                raise ExpressionSyntaxError(
+                raise ExpressionLimitError(
                     f"brackets nest more than {max_nesting} deep",
                     source=source,
                     offset=tok.start,
@@ -505,7 +505,7 @@ class _Ternaries:
             question, colon = marks[q], marks[c]
             depth += 1
             if depth > self.max_depth:
-                raise ExpressionSyntaxError(
+                raise ExpressionLimitError(
                     f"conditional expressions nest more than {self.max_depth} deep",
                     source=self.source,
                     offset=self.tokens[question].start,

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wfengine.errors import ExpressionSyntaxError
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -52,6 +54,18 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class ExpressionLimitError(ExpressionSyntaxError):
+    """A text over one of the parsing limits (its length, brackets or conditionals nested
+    too deep, a syntax tree too deep or too large).
+
+    Why a class of its own: in Java or JavaScript a text that does not parse may be more of
+    its language than wfengine's front ends read (a warning, ``expression-foreign``), but a
+    text over a limit is refused whatever it is written in, and rewriting it in wfengine's
+    own language would not help: the definition's reader refuses it in every dialect, as the
+    native language's syntax error (:mod:`wfengine.definition.reading`)."""
+
 
 #: largest ``ndigits`` accepted by ``round``: ``round(5, -10**9)`` would compute 10**(10**9)
 MAX_ROUND_DIGITS = 1_000

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from wfengine.errors import ExpressionSyntaxError
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.lexer import translate
-from wfengine.expressions.limits import Limits
+from wfengine.expressions.limits import ExpressionLimitError, Limits
 from wfengine.expressions.positions import SourceMap
 
 _DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)")
@@ -69,7 +69,7 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
     way too, so that its refusal names the construct (:attr:`Tree.keyword_problem`).
     """
     if len(text) > limits.max_source_length:
-        raise ExpressionSyntaxError(
+        raise ExpressionLimitError(
             f"expression is {len(text)} characters long; the limit is {limits.max_source_length}",
             # the message must stay readable: name the start, not a megabyte of text
             source=text[:_PREVIEW] + "...",
@@ -124,7 +124,7 @@ def _parse_tree(text: str, source_map: SourceMap) -> ast.expr:
             offset = source_map.end_offset()
         raise ExpressionSyntaxError(message, source=text, offset=offset) from None
     except (MemoryError, RecursionError):  # the parser's own stack limit
-        raise ExpressionSyntaxError(
+        raise ExpressionLimitError(
             "expression nests operators too deeply", source=text, offset=0
         ) from None
     except ValueError as exc:  # e.g. NUL characters
@@ -146,7 +146,7 @@ def _check_size(body: ast.expr, text: str, source_map: SourceMap, limits: Limits
             problem = f"expression nests more than {limits.max_depth} levels deep"
         if problem is not None:
             offset = source_map.start(node) if isinstance(node, ast.expr | ast.keyword) else 0
-            raise ExpressionSyntaxError(problem, source=text, offset=offset)
+            raise ExpressionLimitError(problem, source=text, offset=offset)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr | ast.keyword):
                 stack.append((child, depth + 1))

@@ -44,6 +44,7 @@ from wfengine.errors import (
 from wfengine.expressions import Language
 from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.dialects import Dialect
+from wfengine.expressions.limits import ExpressionLimitError
 
 Evaluate = Callable[[Mapping[str, Any], Callable[[], datetime]], Any]
 
@@ -155,18 +156,24 @@ def compiled(
         return CompiledExpression(text, where, label, frozenset(), reading.kind)
     error = reading.error
     assert error is not None
-    if reading.refused:
+    if reading.refused and reading.language is Language.NATIVE:
         raise DeployError(f"{where}: {error}")
     reason = error.message
     language = language_name(reading.language)
-    if reading.language is not Language.FOREIGN:  # (that one's name says it is not read)
-        language = f"{language} that wfengine does not read"
+    if isinstance(error, ExpressionLimitError):
+        # (deploying refuses it now; a deployment stored before that did is compiled without
+        # validation: the limits hold in every language, so rewriting it would not help)
+        advice = f"expression in {language} over wfengine's expression limits ({reason})"
+        advice += "; shorten it or nest it less, and redeploy the process"
+    else:
+        if reading.language is not Language.FOREIGN:  # (that one's name says it is not read)
+            language = f"{language} that wfengine does not read"
+        advice = (
+            f"expression in {language} ({reason}); rewrite it in wfengine's expression language"
+        )
 
     def unreadable(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
-        raise ExpressionEvaluationError(
-            f"expression in {language} ({reason}); rewrite it in wfengine's expression language",
-            source=text,
-        )
+        raise ExpressionEvaluationError(advice, source=text)
 
     return CompiledExpression(text, where, unreadable, frozenset(), reading.kind)
 
