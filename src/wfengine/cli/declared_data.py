@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,8 +315,36 @@ def as_engine_checks(value: Any, target: Declaration, types: Mapping[str, DataTy
 
     kind, listed = basic_kind(target.data_type, types)
     if kind is not None:
-        value = coerce(value, kind, listed or target.is_array)
+        value = _finite_coerce(coerce, value, kind, listed or target.is_array)
     return all_finite(value)
+
+
+def _finite_coerce(coerce: Callable[..., Any], value: Any, kind: Any, is_array: bool) -> Any:
+    """``coerce(value, kind, is_array)``; a number text beyond a float's range (``1e999``,
+    which the engine refuses as no FLOAT, where it took it as infinity) is refused as every
+    FLOAT that is not finite is here, saying where (``expected a finite FLOAT at [1][1], got
+    Infinity``): what the command line has always said of it."""
+    from wfengine.definition.coercion import FloatRangeError
+
+    try:
+        return coerce(value, kind, is_array)
+    except FloatRangeError:
+        all_finite(_overflowed(value))
+        raise
+
+
+def _overflowed(value: Any) -> Any:
+    """``value`` with each text that reads as a float beyond its range as that infinity (the
+    items of lists at any depth: a value given is at most 64 levels deep)."""
+    if isinstance(value, list | tuple):
+        return [_overflowed(item) for item in value]
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return number if math.isinf(number) else value
+    return value
 
 
 class NotFinite(ValueError):
@@ -362,7 +390,7 @@ def _coerce(value: Any, kind: BasicTypeKind, is_array: bool = False) -> Any:
         for item in items:
             if isinstance(item, str) and too_many_digits(item):
                 raise too_wide(item)
-    return coerce(value, kind, is_array)
+    return _finite_coerce(coerce, value, kind, is_array)
 
 
 def _list(text: str, element: BasicType | None) -> list[Any]:

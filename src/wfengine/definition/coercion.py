@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
+from wfengine.definition.literals import FLOAT_LARGEST
 from wfengine.definition.model import BasicTypeKind
 
 #: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
@@ -38,6 +39,11 @@ _FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?", re.ASC
 #: infinities as Python spells them, in any case (the command line then refuses them:
 #: "expected a finite FLOAT", as documented)
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+#: what a FLOAT given as a number text beyond a float's range (``1e400``) was expected to be:
+#: such text became infinity, losing the number it wrote, where ``inf`` writes an infinity
+_WITHIN_RANGE = (
+    f"FLOAT (a number of at most about {FLOAT_LARGEST} in size; inf or -inf for an infinity)"
+)
 
 
 #: an EnumerationType's values: a value of it is one of these texts
@@ -139,6 +145,12 @@ class CoercionError(ValueError):
         self.hidden = f"expected {expected}, got a {type(value).__name__} (not shown: sensitive)"
 
 
+class FloatRangeError(CoercionError):
+    """A number text beyond a float's range given for a FLOAT (``1e400``): it became infinity,
+    losing the number written, where the text ``inf`` names an infinity and is taken. (The
+    command line, which takes no infinity, tells it as any FLOAT that is not finite.)"""
+
+
 def _expected(kind: str, value: Any) -> ValueError:
     return CoercionError(kind, value)
 
@@ -190,16 +202,22 @@ def _float(v: Any) -> float:
         return _float_of_integer(v)
     if isinstance(v, float):
         return float(v)
-    if isinstance(v, str) and (_FLOAT.fullmatch(text := v.strip()) or _NOT_FINITE.fullmatch(text)):
+    if isinstance(v, str) and _NOT_FINITE.fullmatch(text := v.strip()):
+        return float(text)
+    if isinstance(v, str) and _FLOAT.fullmatch(text):
         if _INTEGER.fullmatch(text):  # an integer written as text (--set f=...): as an int
             try:
                 number = int(text)
-                float(number)
-            except (ValueError, OverflowError):  # beyond a float's range: inf, as before (what
-                return float(text)  # checks a FLOAT is finite refuses it, saying so)
+            except ValueError:  # more digits than Python reads: far beyond a float's range
+                raise FloatRangeError(_WITHIN_RANGE, v) from None
+            if abs(number) > sys.float_info.max:  # (compared exactly)
+                raise FloatRangeError(_WITHIN_RANGE, v)
             # the sign as written: ``-0`` is -0.0, as ``float("-0")`` is (int("-0") is 0)
             return math.copysign(_float_of_integer(number), -1.0 if text[0] == "-" else 1.0)
-        return float(text)
+        found = float(text)
+        if math.isinf(found):  # 1e400: a number lost, not the infinity text names (inf)
+            raise FloatRangeError(_WITHIN_RANGE, v)
+        return found
     raise _expected("FLOAT", v)
 
 

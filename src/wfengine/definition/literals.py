@@ -10,7 +10,9 @@ the two compare.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -54,12 +56,39 @@ def _integer(text: str) -> int:
     return int(text)
 
 
+#: NaN and the infinities as Python and JavaScript spell them, in any case: a FLOAT given as
+#: text at run time takes them too (:mod:`wfengine.definition.coercion`)
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+
+
+class OutOfRangeError(ValueError):
+    """A number written as a literal of its type that the type cannot hold (``1e309`` for a
+    FLOAT): a value of the wrong type, not an expression to try instead."""
+
+
 def _float(text: str) -> float:
+    """A FLOAT literal by the rule the engine applies to text given at run time: a decimal
+    number (to the nearest float), or ``NaN``, ``inf``, ``Infinity``; a number beyond a
+    float's range is refused, as silently becoming infinity would lose it."""
     if len(text) > MAX_FLOAT_CHARS:  # (not quoted: it may be megabytes)
         raise ValueError(f"a FLOAT of more than {MAX_FLOAT_CHARS} characters")
+    if _NOT_FINITE.fullmatch(text):
+        return float(text)
     if not _FLOAT.fullmatch(text):
         raise ValueError(f"{text!r} is not a FLOAT")
-    return float(text)
+    value = float(text)
+    if math.isinf(value):
+        raise OutOfRangeError(f"{text!r} is {FLOAT_RANGE}")
+    return value
+
+
+#: the largest FLOAT in size, as messages write it: a number text beyond it is refused, for a
+#: FLOAT literal and for text given at run time (:mod:`wfengine.definition.coercion`) alike
+FLOAT_LARGEST = f"{sys.float_info.max:.1e}"
+FLOAT_RANGE = (
+    f"beyond a FLOAT's range (at most about {FLOAT_LARGEST} in size): it would silently become "
+    "infinity (write inf or -inf for an infinity)"
+)
 
 
 def _boolean(text: str) -> bool:

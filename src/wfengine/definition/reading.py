@@ -42,7 +42,7 @@ from wfengine.definition.durations import (
 )
 from wfengine.definition.event_texts import unheld
 from wfengine.definition.iso_moments import iso_datetime
-from wfengine.definition.literals import parse_literal, zone_free_date
+from wfengine.definition.literals import OutOfRangeError, parse_literal, zone_free_date
 from wfengine.definition.model import (
     ArrayType,
     Attrs,
@@ -479,9 +479,11 @@ def read_initial_value(
             return Reading(text, language, ReadKind.LITERAL, value=value)
         except ValueError as exc:
             # an ISO 8601 text that is no value of the type (a DATE with a time of day, a
-            # 13th month) is a value of the wrong type, and says why: not that it "does not
-            # parse" as an expression (validation's initial-value-type, not expression-syntax)
-            if kind in _TIME_KINDS and _ISO_DATE.match(text):
+            # 13th month), or a number beyond its type's range (1e309 for a FLOAT), is a value
+            # of the wrong type, and says why: not that it "does not parse" as an expression,
+            # nor the infinity 1e309 computes (validation's initial-value-type)
+            time_text = kind in _TIME_KINDS and _ISO_DATE.match(text)
+            if isinstance(exc, OutOfRangeError) or time_text:
                 return Reading(text, language, ReadKind.LITERAL, value=text, not_of_type=str(exc))
     return read_expression(text, language, aliases)
 

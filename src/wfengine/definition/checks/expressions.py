@@ -52,6 +52,7 @@ from wfengine.definition.checks.loops import counter_findings
 from wfengine.definition.checks.math_argument_types import math_argument_findings
 from wfengine.definition.checks.readings import (
     DEADLINE_SITE,
+    LANGUAGE_GLOBALS,
     global_outcome,
     quote,
     reading_findings,
@@ -117,49 +118,6 @@ class _Site:
     #: reference checks report unknown ones), but the compiler reads every subflow actual
     #: as an expression, since the called process's modes may be known only at run time
     syntax_only: bool = False
-
-
-#: the global names of a language that its front end does not provide: a text using one (not
-#: shadowed by a field of that name) is in more of its language than wfengine reads, not a
-#: typo of a field name
-LANGUAGE_GLOBALS: dict[Language, frozenset[str]] = {
-    Language.JAVASCRIPT: frozenset(
-        {
-            "undefined",
-            "NaN",
-            "Infinity",
-            "Math",
-            "JSON",
-            "Number",
-            "String",
-            "Boolean",
-            "Date",
-            "Object",
-            "Array",
-            "window",
-            "document",
-            "globalThis",
-        }
-    ),
-    Language.JAVA: frozenset(
-        {
-            "Boolean",
-            "Integer",
-            "Long",
-            "Double",
-            "Float",
-            "Short",
-            "Byte",
-            "Character",
-            "String",
-            "Math",
-            "Objects",
-            "System",
-            "BigDecimal",
-            "BigInteger",
-        }
-    ),
-}
 
 
 def _language_globals(reading: Reading, site: _Site, known: set[str]) -> Iterator[Diagnostic]:

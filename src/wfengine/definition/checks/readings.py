@@ -60,6 +60,49 @@ def shared_hint(name: str, shared: Mapping[str, tuple[str, ...]] | None) -> str:
     )
 
 
+#: the global names of a language that its front end does not provide: a text using one (not
+#: shadowed by a field of that name) is in more of its language than wfengine reads, not a
+#: typo of a field name
+LANGUAGE_GLOBALS: dict[Language, frozenset[str]] = {
+    Language.JAVASCRIPT: frozenset(
+        {
+            "undefined",
+            "NaN",
+            "Infinity",
+            "Math",
+            "JSON",
+            "Number",
+            "String",
+            "Boolean",
+            "Date",
+            "Object",
+            "Array",
+            "window",
+            "document",
+            "globalThis",
+        }
+    ),
+    Language.JAVA: frozenset(
+        {
+            "Boolean",
+            "Integer",
+            "Long",
+            "Double",
+            "Float",
+            "Short",
+            "Byte",
+            "Character",
+            "String",
+            "Math",
+            "Objects",
+            "System",
+            "BigDecimal",
+            "BigInteger",
+        }
+    ),
+}
+
+
 #: how the expression checks begin the ``what`` of a deadline's duration
 DEADLINE_SITE = "a deadline duration"
 
@@ -156,6 +199,17 @@ def reading_findings(
     elif reading.kind is ReadKind.EXPRESSION:
         assert reading.expression is not None
         for name in sorted(reading.expression.names - known):
+            if unknown_is_error and name in LANGUAGE_GLOBALS.get(reading.language, ()):
+                yield make(  # (NaN, Infinity are a FLOAT's literals: Math.PI, or NaN elsewhere)
+                    "expression-foreign",
+                    f"{what} uses {language_name(reading.language)}'s {name!r}, which "
+                    f"wfengine's reading of {language_name(reading.language)} does not provide "
+                    f"(in {text}): no instance could be created",
+                    element_id=element_id,
+                    line=line,
+                    severity=Severity.ERROR,
+                )
+                continue
             if unknown_is_error:
                 yield make(
                     "expression-unknown-name",
