@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
@@ -142,6 +143,7 @@ class CoercionError(ValueError):
 
     def __init__(self, expected: str, value: Any) -> None:
         super().__init__(f"expected {expected}, got {_describe(value)}")
+        self.expected = expected
         self.hidden = f"expected {expected}, got a {type(value).__name__} (not shown: sensitive)"
 
 
@@ -187,6 +189,8 @@ def _integer(v: Any) -> int:
         return int.__int__(v)  # an IntEnum member: its plain int
     if isinstance(v, float) and v.is_integer():
         return int(v)
+    if isinstance(v, Decimal) and _whole(v):  # a NUMERIC column's 3, or 3.00: nothing lost
+        return int(v)
     if isinstance(v, str) and _INTEGER.fullmatch(text := v.strip()):
         try:
             return int(text)
@@ -202,6 +206,8 @@ def _float(v: Any) -> float:
         return _float_of_integer(v)
     if isinstance(v, float):
         return float(v)
+    if isinstance(v, Decimal):
+        return _float_of_decimal(v)
     if isinstance(v, str) and _NOT_FINITE.fullmatch(text := v.strip()):
         return float(text)
     if isinstance(v, str) and _FLOAT.fullmatch(text):
@@ -219,6 +225,30 @@ def _float(v: Any) -> float:
             raise FloatRangeError(_WITHIN_RANGE, v)
         return found
     raise _expected("FLOAT", v)
+
+
+#: most digits before the point a Decimal taken for an INTEGER may have: past an INTEGER's
+#: 4,096 bits (1,234 digits) it is no INTEGER, and ``int()`` of ``Decimal('1E+999999999')``
+#: would build a billion digits first
+_DECIMAL_DIGITS = 1_234
+
+
+def _whole(v: Decimal) -> bool:
+    """Whether ``v`` is a whole number an INTEGER may hold: ``Decimal('3')``, and
+    ``Decimal('3.00')`` too (its zeros are the column's scale, no fraction), as the float
+    ``3.0`` is taken; not ``3.5``, NaN or an infinity."""
+    return v.is_finite() and v.adjusted() < _DECIMAL_DIGITS and v == v.to_integral_value()
+
+
+def _float_of_decimal(v: Decimal) -> float:
+    """``v`` by the rule its text follows, read from that text (``'12.50'`` is 12.5, the
+    nearest float; NaN and the infinities are themselves; a whole number only when a float
+    holds it exactly, as ``'9007199254740993'`` is refused; one beyond a float's range is
+    refused, and a signalling NaN): one rule for a NUMERIC column's value and its text."""
+    try:
+        return _float(str(v))
+    except CoercionError as exc:
+        raise type(exc)(exc.expected, v) from None
 
 
 def _float_of_integer(v: int) -> float:
