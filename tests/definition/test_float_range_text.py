@@ -99,3 +99,27 @@ def test_text_beyond_range_given_at_run_time_is_refused(text: str) -> None:
 )
 def test_infinity_named_or_given_is_taken(given: object, expected: float) -> None:
     assert _started(_package(None), {"f": given}) == expected
+
+
+@pytest.mark.parametrize("text", ["ınf", "ınfınıty", "nAn", "-INF"])
+def test_one_pattern_reads_the_infinities_for_literals_and_run_time_text(text: str) -> None:
+    """A FLOAT literal and a FLOAT given as text take the same spellings of NaN and the
+    infinities, by one ASCII pattern: ``ınf`` (a dotless i, which Unicode case folding
+    matched) is no spelling of either, and the literal reader says so as it says it of any
+    other text, not with ``float()``'s own message."""
+    from wfengine.definition.literals import parse_literal
+
+    ascii_spelling = text.isascii()
+    try:
+        literal: float | None = parse_literal(text, BasicTypeKind.FLOAT)
+    except ValueError as exc:
+        assert not ascii_spelling
+        assert str(exc) == f"{text!r} is not a FLOAT"
+        literal = None
+    try:
+        given: float | None = coerce(text, BasicTypeKind.FLOAT)
+    except ValueError:
+        given = None
+    assert (literal is None) == (given is None) == (not ascii_spelling)
+    if literal is not None and given is not None:
+        assert str(literal) == str(given)

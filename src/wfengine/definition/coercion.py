@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from wfengine.definition.iso_moments import iso_datetime, iso_time
-from wfengine.definition.literals import FLOAT_LARGEST
+from wfengine.definition.literals import FLOAT_LARGEST, NOT_FINITE
 from wfengine.definition.model import BasicTypeKind
 
 #: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
@@ -36,10 +36,6 @@ _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 #: between digits; every run of digits possessive (a long run that is no number is not tried
 #: split by split). ``float()`` also took ``'1_000'`` and other scripts' digits.
 _FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?", re.ASCII)
-#: what a FLOAT took before as text with no finite value, and still takes: NaN and the
-#: infinities as Python spells them, in any case (the command line then refuses them:
-#: "expected a finite FLOAT", as documented)
-_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 #: what a FLOAT given as a number text beyond a float's range (``1e400``) was expected to be:
 #: such text became infinity, losing the number it wrote, where ``inf`` writes an infinity
 _WITHIN_RANGE = (
@@ -208,7 +204,7 @@ def _float(v: Any) -> float:
         return float(v)
     if isinstance(v, Decimal):
         return _float_of_decimal(v)
-    if isinstance(v, str) and _NOT_FINITE.fullmatch(text := v.strip()):
+    if isinstance(v, str) and NOT_FINITE.fullmatch(text := v.strip()):
         return float(text)
     if isinstance(v, str) and _FLOAT.fullmatch(text):
         if _INTEGER.fullmatch(text):  # an integer written as text (--set f=...): as an int

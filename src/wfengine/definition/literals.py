@@ -56,9 +56,10 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-#: NaN and the infinities as Python and JavaScript spell them, in any case: a FLOAT given as
-#: text at run time takes them too (:mod:`wfengine.definition.coercion`)
-_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+#: NaN and the infinities as Python and JavaScript spell them, in any case (ASCII only: in
+#: Unicode's case folding ``ınf`` matched, which ``float()`` refuses): a FLOAT given as text
+#: at run time takes them too, by this one pattern (:mod:`wfengine.definition.coercion`)
+NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 
 
 class OutOfRangeError(ValueError):
@@ -72,7 +73,7 @@ def _float(text: str) -> float:
     float's range is refused, as silently becoming infinity would lose it."""
     if len(text) > MAX_FLOAT_CHARS:  # (not quoted: it may be megabytes)
         raise ValueError(f"a FLOAT of more than {MAX_FLOAT_CHARS} characters")
-    if _NOT_FINITE.fullmatch(text):
+    if NOT_FINITE.fullmatch(text):
         return float(text)
     if not _FLOAT.fullmatch(text):
         raise ValueError(f"{text!r} is not a FLOAT")
