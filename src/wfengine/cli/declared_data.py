@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -310,20 +310,21 @@ def as_engine_checks(value: Any, target: Declaration, types: Mapping[str, DataTy
     array of an enumeration (``handled_by=["Billing"]``) as plain JSON, and the engine then
     refused it at start (exit 1, after a ``--db`` deploy); every level of every type the
     engine checks is now checked before anything runs."""
-    from wfengine.applications.coercion import coerce
     from wfengine.applications.specs import basic_kind
 
     kind, listed = basic_kind(target.data_type, types)
     if kind is not None:
-        value = _finite_coerce(coerce, value, kind, listed or target.is_array)
+        value = _finite_coerce(value, kind, listed or target.is_array)
     return all_finite(value)
 
 
-def _finite_coerce(coerce: Callable[..., Any], value: Any, kind: Any, is_array: bool) -> Any:
-    """``coerce(value, kind, is_array)``; a number text beyond a float's range (``1e999``,
-    which the engine refuses as no FLOAT, where it took it as infinity) is refused as every
-    FLOAT that is not finite is here, saying where (``expected a finite FLOAT at [1][1], got
-    Infinity``): what the command line has always said of it."""
+def _finite_coerce(value: Any, kind: Any, is_array: bool) -> Any:
+    """``value`` converted to ``kind`` as application parameters are (``coerce``); a number
+    text beyond a float's range (``1e999``, which the engine refuses as no FLOAT, where it
+    took it as infinity) is refused as every FLOAT that is not finite is here, saying where
+    (``expected a finite FLOAT at [1][1], got Infinity``): what the command line has always
+    said of it."""
+    from wfengine.applications.coercion import coerce
     from wfengine.definition.coercion import FloatRangeError
 
     try:
@@ -383,14 +384,12 @@ def _coerce(value: Any, kind: BasicTypeKind, is_array: bool = False) -> Any:
     """``value`` converted to ``kind`` as application parameters are (``coerce``); an INTEGER
     written with more digits than instance data holds is refused first, saying so (Python's
     own message, past its 4,300-digit limit, is no help here)."""
-    from wfengine.applications.coercion import coerce
-
     if kind is BasicTypeKind.INTEGER:
         items = value if is_array and isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, str) and too_many_digits(item):
                 raise too_wide(item)
-    return _finite_coerce(coerce, value, kind, is_array)
+    return _finite_coerce(value, kind, is_array)
 
 
 def _list(text: str, element: BasicType | None) -> list[Any]:

@@ -434,9 +434,10 @@ def _c_like_ordering(
 
 
 #: how each language tests for a field with no value, and converts text to a number
+_C_LIKE_NULL_TEST = "a field with no value is null: test it first, e.g. x != null && x > 0"
 _NULL_TEST = {
-    Dialect.JAVASCRIPT: "a field with no value is null: test it first, e.g. x != null && x > 0",
-    Dialect.JAVA: "a field with no value is null: test it first, e.g. x != null && x > 0",
+    Dialect.JAVASCRIPT: _C_LIKE_NULL_TEST,
+    Dialect.JAVA: _C_LIKE_NULL_TEST,
     Dialect.NATIVE: "a field with no value is None: test it first, e.g. x is not None and x > 0",
 }
 _CONVERT = {
