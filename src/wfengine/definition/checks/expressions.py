@@ -57,6 +57,7 @@ from wfengine.definition.checks.readings import (
     quote,
     reading_findings,
     shared_names,
+    unread_names,
 )
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
@@ -474,9 +475,10 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     for process in ctx.processes:
         aliases = name_aliases(ctx.package, process)
         shared = shared_names(ctx.package, process)
+        unread = unread_names(ctx.package, process)
         # the package's own fields once (with the first process), then the process's
         fields = [*package_fields, *process.data_fields]
-        yield from initial_value_findings(ctx, fields, aliases, shared)
+        yield from initial_value_findings(ctx, fields, aliases, shared, unread)
         package_fields = []
         declared = fields_by_id(ctx, process)
         for scope in ctx.scopes:
@@ -495,7 +497,13 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 if not site.syntax_only:
                     yield from _language_globals(reading, site, known)
                 found = reading_findings(
-                    reading, site.what, site.element_id, site.line, known, shared=shared
+                    reading,
+                    site.what,
+                    site.element_id,
+                    site.line,
+                    known,
+                    shared=shared,
+                    unread=unread,
                 )
                 if site.syntax_only:
                     found = (d for d in found if d.code == "expression-syntax")

@@ -154,10 +154,11 @@ def initial_value_findings(
     fields: list[DataField],
     aliases: Mapping[str, str],
     shared: Mapping[str, tuple[str, ...]] | None = None,
+    unread: Mapping[str, str] | None = None,
 ) -> Iterator[Diagnostic]:
     """The findings about ``fields``' initial values, in declaration order (the package's
     fields, then a process's); ``shared``: the Names several fields carry, named when an
-    initial value uses one."""
+    initial value uses one; ``unread``: the declarations kept as XML, unread."""
     types = declared_types(ctx.package)
     language = ctx.language
     # an initial value is computed when an instance is created, from the fields before it
@@ -169,7 +170,14 @@ def initial_value_findings(
             continue
         what = f"the initial value of data field {field.id!r}"
         yield from reading_findings(
-            reading, what, field.id, field.line, known, unknown_is_error=True, shared=shared
+            reading,
+            what,
+            field.id,
+            field.line,
+            known,
+            unknown_is_error=True,
+            shared=shared,
+            unread=unread,
         )
         known.add(field.id)
         value, failure = constant_value(reading)

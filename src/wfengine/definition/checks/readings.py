@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
+from wfengine.definition.namespaces import XPDL22_NS
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
@@ -128,6 +129,39 @@ def _foreign_outcome(what: str) -> str:
     return "an instance reaching it stops with an incident"
 
 
+#: the declarations the reader may keep as XML, unread, whose Id a text then names in vain
+_DECLARATIONS = ("DataField", "FormalParameter")
+
+
+def unread_names(package: Package, process: WorkflowProcess) -> dict[str, str]:
+    """The Ids of the data fields and formal parameters of ``process`` (and its package) that
+    the reader kept as XML, unread, each with what to say where a text uses one: "no data
+    field" alone sent the modeller looking for a missing declaration when the field is
+    declared and only its type (``INTEGR``) or another part could not be read. The reader's
+    own reason is quoted when the model still carries it (a file ``convert`` wrote keeps the
+    element with no warning)."""
+    reasons = {
+        (d.element_id, d.line): d.message
+        for d in package.load_diagnostics
+        if d.code == "xpdl-unreadable" and d.element_id
+    }
+    found: dict[str, str] = {}
+    for node in (*package.extras, *process.extras):
+        if node.namespace != XPDL22_NS or node.local_name not in _DECLARATIONS:
+            continue
+        ident = (node.get("Id") or "").strip()
+        if not ident or ident in found:
+            continue
+        at = f" at line {node.line}" if node.line else ""
+        reason = reasons.get((ident, node.line), "")
+        why = reason[reason.find("(") + 1 : reason.rfind(")")] if "(" in reason else ""
+        found[ident] = (
+            f" (its <{node.local_name}>{at} could not be read{': ' + why if why else ''}; it "
+            "is kept as XML, unread: correct the declaration)"
+        )
+    return found
+
+
 def global_outcome(what: str) -> str:
     """What becomes of an instance that reaches a text using a global of its language that
     wfengine does not provide (JavaScript's ``Math``): the text is read, so it is evaluated,
@@ -151,9 +185,11 @@ def reading_findings(
     *,
     unknown_is_error: bool = False,
     shared: Mapping[str, tuple[str, ...]] | None = None,
+    unread: Mapping[str, str] | None = None,
 ) -> Iterator[Diagnostic]:
     """The findings about one reading of a text; ``shared``: the Names several fields carry
-    (:func:`shared_names`), named when a text uses one."""
+    (:func:`shared_names`), named when a text uses one; ``unread``: the declarations kept as
+    XML (:func:`unread_names`), said to be so when a text names one."""
     text = quote(reading.text)
     if reading.kind is ReadKind.LABEL and unknown_is_error:  # an initial value
         yield make(
@@ -215,7 +251,7 @@ def reading_findings(
                     "expression-unknown-name",
                     f"{what} uses {name!r}, which is no data field declared before it: an "
                     "initial value sees only the fields declared earlier"
-                    + shared_hint(name, shared),
+                    + _hint(name, shared, unread),
                     element_id=element_id,
                     line=line,
                     severity=Severity.ERROR,
@@ -224,10 +260,16 @@ def reading_findings(
             yield make(
                 "expression-unknown-name",
                 f"{what} uses {name!r}, which is no data field or formal parameter "
-                "of the process or package" + shared_hint(name, shared),
+                "of the process or package" + _hint(name, shared, unread),
                 element_id=element_id,
                 line=line,
             )
+
+
+def _hint(
+    name: str, shared: Mapping[str, tuple[str, ...]] | None, unread: Mapping[str, str] | None
+) -> str:
+    return (unread or {}).get(name) or shared_hint(name, shared)
 
 
 def listed(names: Sequence[str], most: int = 5) -> str:
