@@ -22,6 +22,7 @@ from wfengine.definition.model import (
     DataField,
     Event,
     FormalParameter,
+    GatewayType,
     ListType,
     Package,
     Participant,
@@ -123,10 +124,16 @@ def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity])
         "detail": _activity_detail(a),
         "performers": list(a.performers),
         "performer_lane": lane,
-        "join": a.join.type.value if a.join is not None else None,
-        "split": a.split.type.value if a.split is not None else None,
+        # as the engine runs them: a Route's GatewayType over a Join/Split Type that
+        # contradicts it (``gateway-conflict``), where the written Type was shown
+        "join": _gateway_value(a.join_gateway) if a.join is not None else None,
+        "split": _gateway_value(a.split_gateway) if a.split is not None else None,
         **_attachment(a),
     }
+
+
+def _gateway_value(gateway: GatewayType | None) -> str | None:
+    return gateway.value if gateway is not None else None
 
 
 def _transition(t: Transition) -> Summary:
