@@ -375,3 +375,41 @@ def test_an_enumerated_attribute_in_another_case_is_read() -> None:
         schema=False,
     )
     assert _unread(package) == []
+
+
+@pytest.mark.parametrize(
+    ("trigger", "said", "found"),
+    [
+        ("Message", "THORW", True),
+        ("Signal", "cath", True),
+        ("Link", "Throws", True),
+        ("Message", "throw", False),  # any case, as the engine reads it
+        ("Signal", "CATCH", False),
+    ],
+)
+def test_a_catch_throw_that_is_neither_is_an_error(trigger: str, said: str, found: bool) -> None:
+    """``CatchThrow="THORW"`` ran as a catch that waited for ever where a throw was drawn:
+    the engine asks only whether the value says THROW."""
+    element = f'<TriggerResult{trigger} Name="m" CatchThrow="{said}"/>'
+    text = _package().replace(
+        b'<Activity Id="e">',
+        f'<Activity Id="w"><Event><IntermediateEvent Trigger="{trigger}">{element}'
+        '</IntermediateEvent></Event></Activity><Activity Id="e">'.encode(),
+    )
+    text = text.replace(
+        b'To="e"/>\n</Transitions>',
+        b'To="w"/><Transition Id="t3" From="w" To="e"/>\n</Transitions>',
+    )
+    package = load_xpdl(text, schema=False)
+    unread = _unread(package)
+    if not found:
+        assert unread == []
+        return
+    ((severity, line, element_id, message),) = unread
+    assert (severity, line, element_id) == ("error", _line_of(text, element), "w")
+    assert message == (
+        f"attribute CatchThrow={said!r} of <TriggerResult{trigger}> of intermediate event 'w' "
+        "in process 'P' is none of XPDL's values (CATCH, THROW): it is kept as written, "
+        "unread, and the engine runs the event as a catch"
+    )
+    assert "unread-flow" in _refused(package)

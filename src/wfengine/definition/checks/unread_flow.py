@@ -20,7 +20,9 @@ attached, was never armed (``event-trigger`` and ``boundary-trigger`` leave it t
 So is another enumerated attribute of the flow (:data:`_ENUMERATED`: a Route's
 ``GatewayType``, a Join's or Split's ``Type``, a Condition's ``Type``, a start mode, ...) that
 is none of XPDL's values: the reader keeps it as an unknown attribute and the engine runs the
-element as if it had none (``GatewayType="Parallell"`` forked nothing).
+element as if it had none (``GatewayType="Parallell"`` forked nothing); and a message,
+signal or link trigger's ``CatchThrow`` that is neither CATCH nor THROW (the engine ran the
+event as a catch that waited for ever where a throw was drawn).
 
 Why here, on the model, and not only in the reader: a deploy judges the model
 (:func:`~wfengine.definition.validation.validate_process`), not the reader's findings, and
@@ -184,6 +186,7 @@ def _unknown_trigger(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
         return
     known = known_triggers(event.position)
     if event.trigger in known:
+        yield from _unknown_catch_throw(scope, activity)
         return
     what = "result" if event.position is EventPosition.END else "trigger"
     if event.target is not None:
@@ -199,6 +202,30 @@ def _unknown_trigger(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
         element_id=activity.id,
         line=activity.line,
     )
+
+
+#: the trigger elements whose ``CatchThrow`` says whether the event throws
+_CATCH_THROW = ("TriggerResultMessage", "TriggerResultSignal", "TriggerResultLink")
+
+
+def _unknown_catch_throw(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+    """A trigger element's ``CatchThrow`` that is neither ``CATCH`` nor ``THROW`` (in any
+    case): the engine asks only whether it says THROW, so ``"THORW"`` made a catch that waited
+    for ever where the modeller drew a throw."""
+    event = activity.event
+    assert event is not None
+    for node in event.detail:
+        said = node.get("CatchThrow") if node.local_name in _CATCH_THROW else None
+        if said is not None and said.upper() not in ("CATCH", "THROW"):
+            yield make(
+                _CODE,
+                f"attribute CatchThrow={said!r} of <{node.local_name}> of "
+                f"{event.position.value} event {activity.id!r} in {scope.where} is none of "
+                "XPDL's values (CATCH, THROW): it is kept as written, unread, and the engine "
+                "runs the event as a catch",
+                element_id=activity.id,
+                line=node.line if node.line is not None else activity.line,
+            )
 
 
 def _finding(
