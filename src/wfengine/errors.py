@@ -187,8 +187,17 @@ class ApplicationError(WorkflowError):
 
     #: how long the service asked to be left alone before it is called again (an HTTP
     #: ``Retry-After``), or None; an outbox handler raising it has its entry's next attempt
-    #: wait at least that long (at most the policy's ``max_retry``)
+    #: wait at least that long (at most the policy's ``max_retry``), an application's call
+    #: its next attempt (at most its binding's ``max_backoff``): :func:`asked_wait`
     retry_after: timedelta | None = None
+
+
+def asked_wait(exc: BaseException) -> timedelta | None:
+    """The wait before the next attempt that the service behind ``exc`` asked for
+    (:attr:`ApplicationError.retry_after`), if it is one above zero; one reading for the
+    outbox's retries and an application's."""
+    wait = exc.retry_after if isinstance(exc, ApplicationError) else None
+    return wait if isinstance(wait, timedelta) and wait > timedelta(0) else None
 
 
 class ApplicationTimeoutError(ApplicationError, TimeoutError):

@@ -38,6 +38,7 @@ from wfengine.errors import (
     ApplicationTimeoutError,
     PermanentApplicationError,
     Place,
+    asked_wait,
     place_text,
 )
 from wfengine.value_copies import owned_values, shares
@@ -221,7 +222,7 @@ def call_noting(
             ) from exc
         except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
             final = attempt == last or isinstance(exc, PermanentApplicationError)
-            delay = None if final else binding.delay(attempt)
+            delay = None if final else binding.delay(attempt, asked_wait(exc))
             error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, delay).detail())
             if final:

@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
@@ -86,9 +87,9 @@ class Binding:
     """One application's callable and how to call it.
 
     ``retries`` is how many times a failed call is repeated (0: called once); the n-th retry
-    waits ``min(backoff * 2**(n-1), max_backoff)`` seconds. ``timeout`` (seconds, None: none)
-    bounds each attempt. ``takes_key`` and ``is_async`` are read from the callable's signature
-    once, at binding time, so a call does not inspect anything.
+    waits ``min(backoff * 2**(n-1), max_backoff)`` seconds, or as asked (:meth:`delay`);
+    ``timeout`` (seconds, None: none) bounds each attempt. ``takes_key`` and ``is_async`` are
+    read from the callable's signature once, at binding time, so a call inspects nothing.
     """
 
     application_id: str
@@ -109,16 +110,20 @@ class Binding:
     #: the fallback answer nothing); otherwise every OUT parameter must be answered
     outputs_optional: bool = False
     #: ``func`` stops its own work at ``timeout`` (an agent given the binding's timeout, see
-    #: :mod:`wfengine.applications.stoppable`): the caller waits for it to stop instead of
-    #: abandoning it while it still runs
+    #: :mod:`wfengine.applications.stoppable`): the caller waits for it to stop, not leaving it
     stops_itself: bool = False
 
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+    def delay(self, attempt: int, asked: timedelta | None = None) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (1-based): the back-off, or the
+        failure's ``asked`` wait (``ApplicationError.retry_after``, an HTTP Retry-After) when
+        longer, at most ``max_backoff``: a service asking for 20 s was called again at once,
+        each 429 using up a retry (a synchronous call's thread waits, so the cap stays)."""
         try:
             doubled = math.ldexp(self.backoff, attempt - 1)  # backoff * 2**(attempt-1)
         except OverflowError:  # (after a thousand attempts and more)
             return float(self.max_backoff)
+        if asked is not None:
+            doubled = max(doubled, asked.total_seconds())
         return float(min(doubled, self.max_backoff))
 
 

@@ -48,6 +48,7 @@ from wfengine.errors import (
     DataNotStorableError,
     PermanentApplicationError,
     WorkflowError,
+    asked_wait,
 )
 from wfengine.runtime import call_stops, call_watch
 from wfengine.runtime.activity_holders import holders
@@ -291,7 +292,7 @@ class InvokeJobHandler:
                 or attempt > retries
                 or isinstance(exc, PermanentApplicationError | ToolFailure)
             )
-            delay = None if final or binding is None else binding.delay(attempt)
+            delay = None if final or binding is None else binding.delay(attempt, asked_wait(exc))
             error = failure_text(exc, inputs, sensitive)
             records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, delay)))
             if isinstance(exc, ToolFailure):

@@ -68,7 +68,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from wfengine.definition.event_texts import LAST_MOMENT
-from wfengine.errors import ApplicationError, EngineInUseError, PermanentApplicationError
+from wfengine.errors import (
+    EngineInUseError,
+    PermanentApplicationError,
+    asked_wait,
+)
 from wfengine.runtime.clock import Clock, due_after, later
 from wfengine.runtime.engine_threads import (
     CommandThreads,
@@ -392,7 +396,7 @@ class Outbox:
                     refused.append(f"{_name(handler)}: {type(exc).__name__}: {exc}")
                 except Exception as exc:
                     failed = f"{_name(handler)}: {type(exc).__name__}: {exc}"
-                    self._failed(record, owner, "; ".join((*refused, failed)), _asked_wait(exc))
+                    self._failed(record, owner, "; ".join((*refused, failed)), asked_wait(exc))
                     return True
         finally:
             _delivering.reset(delivering)
@@ -543,13 +547,6 @@ def _entry_ids(given: object) -> list[int]:
                 f"[12]), not {described(item)} among {described(ids)}"
             )
     return ids
-
-
-def _asked_wait(exc: Exception) -> timedelta | None:
-    """The wait before the next attempt that the service behind a handler's ``exc`` asked
-    for (:attr:`~wfengine.errors.ApplicationError.retry_after`), if any."""
-    wait = exc.retry_after if isinstance(exc, ApplicationError) else None
-    return wait if isinstance(wait, timedelta) and wait > timedelta(0) else None
 
 
 def _status(status: OutboxStatus | str) -> OutboxStatus:

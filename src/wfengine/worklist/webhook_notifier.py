@@ -52,10 +52,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote, urlsplit
 
 import httpx
@@ -65,6 +62,7 @@ from wfengine.applications.agents.http_deadline import Deadline
 from wfengine.applications.agents.http_json import service_name, without_urls
 from wfengine.applications.agents.http_proxies import proxy_urls
 from wfengine.applications.agents.kept_client import KeptClient
+from wfengine.applications.agents.retry_after import answer_wait
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.worklist.notification import Notification
 from wfengine.worklist.org_model import OrgUser
@@ -72,14 +70,6 @@ from wfengine.worklist.org_model import OrgUser
 #: the 4xx answers that say "not now" rather than "never": Request Timeout, Too Early, Too
 #: Many Requests (the same POST may succeed later, so the outbox retries it)
 _TRANSIENT_4XX = frozenset({408, 425, 429})
-
-#: the answers whose ``Retry-After`` the next attempt waits for (Too Many Requests, Service
-#: Unavailable: RFC 9110 gives it these meanings)
-_WAIT_ASKED = frozenset({429, 503})
-
-#: the longest ``Retry-After`` taken as asked (the outbox caps it again at its ``max_retry``):
-#: a receiver's year would otherwise park the entry, or overflow a timedelta
-_LONGEST_WAIT = timedelta(days=1)
 
 #: what a key keeps as is in ``X-Wfengine-Key``: printable ASCII but space and ``%``
 _KEY_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "%")
@@ -194,7 +184,7 @@ class WebhookNotifier:
                 "posted again; fix the webhook's URL or secret, or the receiver, then retry "
                 "the outbox entry"
             )
-        wait = _asked_wait(answer) if status in _WAIT_ASKED else None
+        wait = answer_wait(answer)
         if wait is None:
             raise ApplicationError(f"webhook {self._where} answered {status}")
         error = ApplicationError(
@@ -215,27 +205,6 @@ class WebhookNotifier:
             return f"to {_webhook_name(str(httpx.URL(self.url).join(location)))}"
         except (httpx.InvalidURL, ValueError):
             return "to a Location that is not a URL"
-
-
-def _asked_wait(answer: httpx.Response) -> timedelta | None:
-    """How long ``answer``'s ``Retry-After`` asks to wait (seconds, or an HTTP date), at most
-    :data:`_LONGEST_WAIT`; None when it has none, or none that can be read."""
-    value = answer.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isascii() and value.isdigit():
-        seconds = float(value)
-    else:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    if not math.isfinite(seconds) or seconds <= 0:
-        return None
-    return timedelta(seconds=min(seconds, _LONGEST_WAIT.total_seconds()))
 
 
 def _webhook_name(url: str) -> str:

@@ -22,7 +22,9 @@ what a failure says goes into the audit trail and the incident.
 Failures and retrying: 4xx (except 408 and 429) raise :class:`HttpClientError`, a permanent
 error that is never retried: the request itself is wrong. 5xx, 408 and 429 raise
 :class:`HttpServerError`, network errors an ``ApplicationError``, and a timeout
-:class:`~wfengine.errors.ApplicationTimeoutError`; those are retried while retries remain.
+:class:`~wfengine.errors.ApplicationTimeoutError`; those are retried while retries remain. A
+429 or 503 with ``Retry-After`` sets the error's ``retry_after``: the next attempt waits that
+long, at most the binding's ``max_backoff`` (:meth:`~wfengine.applications.registry.Binding.delay`).
 
 Definitions (:func:`http_agent_factory`, off unless the host enables it) may come from people
 the host does not trust, so what they can ask for is limited, and a setting outside the limits
@@ -83,6 +85,7 @@ from wfengine.applications.agents.http_policy import (
 )
 from wfengine.applications.agents.http_proxies import proxy_urls
 from wfengine.applications.agents.kept_client import KeptClient
+from wfengine.applications.agents.retry_after import answer_wait
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -407,7 +410,9 @@ def _answer(
         message = f"{where} answered {status} {response.reason_phrase}: {snippet}"
         if status < 500 and status not in _RETRYABLE_4XX:
             raise HttpClientError(message, status)
-        raise HttpServerError(message, status)
+        error = HttpServerError(message, status)
+        error.retry_after = answer_wait(response)  # (the binding's retry waits that long)
+        raise error
     if status == 204 or not body.strip():
         return None
     try:
