@@ -268,3 +268,28 @@ def test_event_based_gateways_and_attached_events_are_drawn_as_such() -> None:
     assert 'label="Event-based"' in dot
     assert '"work" -> "timeout" [style="dotted", arrowhead="none", label="interrupts"]' in dot
     assert '"work" -> "reminder" [style="dotted", arrowhead="none", label="beside"]' in dot
+
+
+def test_an_error_boundary_event_is_drawn_interrupting_whatever_it_says() -> None:
+    """An Error (or Cancel) boundary event always ends its activity, as the engine runs it
+    (``Event.interrupts``): one written ``isInterrupting="false"`` was drawn "beside"."""
+    from wfengine import load_xpdl
+    from wfengine.definition.render import process_to_dot
+
+    ns = "http://www.wfmc.org/2009/XPDL2.2"
+    text = f"""<Package xmlns="{ns}" Id="pkg"><PackageHeader><XPDLVersion>2.2</XPDLVersion>
+<Vendor>t</Vendor><Created>2024</Created></PackageHeader><WorkflowProcesses>
+<WorkflowProcess Id="P"><ProcessHeader/><Activities>
+<Activity Id="work"/><Activity Id="late"/>
+<Activity Id="failed"><Event><IntermediateEvent Trigger="Error" Target="work"
+ Interrupting="false"><ResultError ErrorCode="E1"/></IntermediateEvent></Event></Activity>
+<Activity Id="note"><Event><IntermediateEvent Trigger="Timer" Target="work"
+ Interrupting="false"><TriggerTimer><TimeCycle>PT1H</TimeCycle></TriggerTimer>
+</IntermediateEvent></Event></Activity>
+</Activities><Transitions><Transition Id="t" From="failed" To="late"/></Transitions>
+</WorkflowProcess></WorkflowProcesses></Package>"""
+    process = load_xpdl(text.encode(), schema=False).workflow_processes[0]
+    assert process.activity("failed").event.interrupting is False  # type: ignore[union-attr]
+    dot = process_to_dot(process)
+    assert '"work" -> "failed" [style="dotted", arrowhead="none", label="interrupts"]' in dot
+    assert '"work" -> "note" [style="dotted", arrowhead="none", label="beside"]' in dot

@@ -369,7 +369,7 @@ def _draw_edges(
     for a in activities:  # an attached event hangs off its activity by a dotted line
         event = a.event
         if event is not None and is_boundary_event(a) and event.target in known:
-            how = "interrupts" if event.interrupting is not False else "beside"
+            how = "interrupts" if event.interrupts else "beside"  # (Error, Cancel: always)
             line = [("style", "dotted"), ("arrowhead", "none"), ("label", how)]
             owner, hung = drawing.node_name(scope, event.target), drawing.node_name(scope, a.id)
             drawing.lines.append(f"{indent}{dot_quote(owner)} -> {dot_quote(hung)} {_attrs(line)};")
