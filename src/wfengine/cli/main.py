@@ -23,6 +23,7 @@ from wfengine.cli.audit_cmd import audit
 from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
 from wfengine.cli.demo_cmd import demo
+from wfengine.cli.deploy_cmd import deploy
 from wfengine.cli.exit_status import ExitStatus, InputOutputError, Interrupted
 from wfengine.cli.incident_cmd import incident, incidents
 from wfengine.cli.instance_cmd import instance, instances
@@ -222,6 +223,7 @@ main.add_command(render)
 # Engine commands: one run in memory or a database; instances, workers and incidents of a
 # database (the durable store).
 main.add_command(run)
+main.add_command(deploy)
 main.add_command(instance)
 main.add_command(instances)
 main.add_command(worker)

@@ -27,6 +27,8 @@ the version of that process that starts: the newest valid now) and prints ``ID s
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
@@ -37,6 +39,21 @@ from wfengine.cli.option_types import STORED_TEXT, TRIGGER_NAME
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+
+
+@contextmanager
+def _deploy_hint() -> Iterator[None]:
+    """A ``--start`` that finds no process starting by the message says how one is put in
+    the database without starting an instance (``wfengine deploy``): before that command,
+    ``instance start`` was the only way, and it left an instance with no message data."""
+    from wfengine.cli.exit_status import WorkflowRefused
+    from wfengine.errors import NotFoundError
+
+    try:
+        yield
+    except NotFoundError as exc:
+        hint = "deploy the file whose process starts by it first: wfengine deploy FILE --db URL"
+        raise WorkflowRefused(f"{exc}; {hint}") from exc
 
 
 @click.group(
@@ -114,7 +131,7 @@ def send(
             raise click.UsageError("--start starts a new instance: no --instance or --correlate")
         if not keep:
             raise click.UsageError("--start starts a new instance, which takes it: no --no-keep")
-        with engine_on(url) as engine:
+        with engine_on(url) as engine, _deploy_hint():
             takers = starting_takers(engine, name)
             data = event_data(takers, raw, f"message {name!r}", allow_undeclared=allow_undeclared)
             click.echo(f"{engine.start_by_message(name, data)} started")
