@@ -211,7 +211,7 @@ def engine_on(url: str, *, defer: bool = True, create: bool = False) -> Iterator
     changing stored instances, items, incidents) on a mistyped SQLite path would otherwise
     leave an empty database there and answer as if nothing were stored; it is exit status 2
     naming the path and the command that creates one (``wfengine db upgrade``). The commands
-    that bring work in (``instance start``, ``run --db``, ``worker``, ``org load``,
+    that bring work in (``deploy``, ``instance start``, ``run --db``, ``worker``, ``org load``,
     ``db upgrade``) create it.
     """
     engine = open_engine(url, defer=defer, create=create)
