@@ -407,6 +407,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "a data field's initial value is not a value of the field's type",
     ),
+    "activity-data-field": (
+        Severity.ERROR,
+        "an activity declares data fields of its own (XPDL 2.2), which the engine does not "
+        "provide: an expression reading one stops with an incident; declare them at process level",
+    ),
     "task-content": (
         Severity.ERROR,
         "an activity's task holds work its kind does not run (application calls on a task "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from wfengine.definition.checks.activity_fields import check_activity_fields
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.assignment_constants import check_assignment_constants
 from wfengine.definition.checks.context import Check, Context
@@ -124,6 +125,7 @@ CHECKS: tuple[Check, ...] = (
     check_unset_deadlines,
     check_read_only,
     check_data_access,
+    check_activity_fields,
 )
 
 

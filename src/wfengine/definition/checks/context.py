@@ -199,12 +199,15 @@ class Context:
         return index
 
     def data_names(self, process: WorkflowProcess, activity: Activity | None = None) -> set[str]:
-        """Names an expression in ``process`` (and in ``activity``) may use as variables."""
+        """Names an expression in ``process`` (and in ``activity``) may use as variables.
+
+        An activity's own DataFields are none of them: the engine does not provide them
+        (``activity-data-field``), so an expression reading one is told it names nothing.
+        Its loop counter is: the engine sets it before each iteration."""
         names = {f.id for f in self.package.data_fields}
         names.update(f.id for f in process.data_fields)
         names.update(p.id for p in process.formal_parameters)
         if activity is not None:
-            names.update(f.id for f in activity.data_fields)
             loop = activity.loop
             counter = loop.counter_field if loop is not None else None
             if counter is not None:  # an integer LoopCounter (XPDL 2.2's) names no field
