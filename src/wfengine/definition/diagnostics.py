@@ -226,6 +226,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a transition leads into a start event or out of an end event: the start would run "
         "again as a step, the end would end nothing",
     ),
+    "event-subprocess-flow": (
+        Severity.ERROR,
+        "a transition leads into or out of a block that runs an event sub-process "
+        "(TriggeredByEvent): the engine would also run it as a plain step, its trigger ignored",
+    ),
     "empty-process": (Severity.WARNING, "a process has no activities"),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),

@@ -22,7 +22,7 @@ from wfengine.definition.checks.assignment_constants import check_assignment_con
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
 from wfengine.definition.checks.deadline_unset import check_unset_deadlines
-from wfengine.definition.checks.event_flows import check_event_flows
+from wfengine.definition.checks.event_flows import check_event_flows, check_event_subprocess_flows
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.extensions import check_unknown_extensions
@@ -92,6 +92,7 @@ CHECKS: tuple[Check, ...] = (
     check_split_refs,
     check_start_and_end,
     check_event_flows,
+    check_event_subprocess_flows,
     check_unreachable,
     check_boundary_events,
     check_links,
