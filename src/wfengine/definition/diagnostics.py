@@ -400,6 +400,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a throwing link event names a link no catching link event of its scope carries; its "
         "thread ends there",
     ),
+    "link-throw-flow": (
+        Severity.ERROR,
+        'a transition leaves a link event that throws (CatchThrow="THROW"): the engine '
+        "would take the transition and never throw the link",
+    ),
     "subflow-start": (
         Severity.WARNING,
         "a subflow asks to start inside an activity set; the called process starts at its start",
