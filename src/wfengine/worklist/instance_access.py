@@ -339,11 +339,28 @@ def shown(engine: Engine, snapshot: InstanceSnapshot, reading: Reading) -> Insta
     """``snapshot`` as ``reading`` lets its reader see it: whole, or with the data its
     reader's work items may read, sensitive fields masked: the instance's, which are its
     process's and, in a subflow, the formal parameters its caller filled from a sensitive
-    field of its own (as its audit trail masks them)."""
+    field of its own (as its audit trail masks them). The messages it keeps are masked by the
+    same rule (:func:`masked`): their data becomes the instance's data when a catch takes
+    them, so a field the reader may not read in one may not be read in the other (they
+    showed a bank's IBAN in clear to a clerk whose item reads only a note)."""
     if reading is WHOLE or reading.items is None:
         return snapshot
     data: dict[str, Any] = {}
     for work_item_id in reading.items:
         data.update(engine.work_item_data(work_item_id).values)
+    readable = frozenset(data)
     hidden = engine.store.instance(snapshot.id).sensitive_fields
-    return replace(snapshot, data={k: (REDACTED if k in hidden else v) for k, v in data.items()})
+    messages = tuple(
+        replace(message, data=masked(message.data, readable, hidden))
+        for message in snapshot.messages
+    )
+    return replace(snapshot, data=masked(data, readable, hidden), messages=messages)
+
+
+def masked(
+    values: dict[str, Any], readable: frozenset[str], hidden: frozenset[str]
+) -> dict[str, Any]:
+    """``values`` as a reader who may read only the fields ``readable`` sees them: the others
+    left out, the ``hidden`` (sensitive) ones as ``***``. One rule for the instance's data and
+    for every copy of it an instance snapshot carries."""
+    return {k: (REDACTED if k in hidden else v) for k, v in values.items() if k in readable}
