@@ -14,6 +14,15 @@ kind added to the catalogue later is masked as soon as it declares a mapping.
 
 The key in the stored detail is the attribute's name, or ``""`` for a payload whose one
 attribute is the mapping, stored as the detail itself (a script's assignments).
+
+Free text the engine wrote about a failure (an incident's ``message``, an application's
+``error``, a deadline's or a discarded answer's ``reason``, an exception's ``message``) can
+quote a field's value ("expected INTEGER, got str '98000 EUR gross'") and cannot be masked
+field by field: :func:`text_keys` names the attributes that hold such text, read off the
+catalogue by their names, for a partial reader to have them withheld whole. Two ``reason``
+attributes are not the engine quoting data and stay shown: the one a user gave when sending
+work back (written for those who do it next, as a comment is) and the access rule's reason
+for a refusal (it names users and rules, never a value).
 """
 
 from __future__ import annotations
@@ -25,6 +34,11 @@ from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from wfengine.runtime.history import PAYLOADS
+
+#: the names of the attributes holding free text about a failure (see the module notes)
+TEXT_NAMES = frozenset({"message", "error", "reason"})
+#: the text attributes that are not the engine's words about data: kind -> attribute
+SAID_BY_PEOPLE = {"work_item.sent_back": "reason", "operation.refused": "reason"}
 
 
 def _shape(annotation: Any) -> str | None:
@@ -60,3 +74,24 @@ def value_keys() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
         for shape in ("fields", "parameters")
     )
     return field_values, parameter_values
+
+
+@cache
+def text_keys() -> dict[str, tuple[str, ...]]:
+    """Each kind of the catalogue -> its payload's attributes holding free text that can
+    quote a value (a ``str`` attribute named in :data:`TEXT_NAMES`, but those in
+    :data:`SAID_BY_PEOPLE`): attribute names, not stored keys (the payload's own ``of`` and
+    ``detail`` read and write its stored shape)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for kind, payload in PAYLOADS.items():
+        hints = get_type_hints(payload)
+        names = tuple(
+            attribute.name
+            for attribute in fields(payload)  # type: ignore[arg-type]
+            if attribute.name in TEXT_NAMES
+            and hints[attribute.name] is str
+            and SAID_BY_PEOPLE.get(str(kind)) != attribute.name
+        )
+        if names:
+            found[str(kind)] = names
+    return found

@@ -20,15 +20,17 @@ terminated or aborted instance): outsiders see no suspension, incident or intern
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wfengine.audit.event_values import value_keys
+from wfengine.audit.event_values import text_keys, value_keys
 from wfengine.definition.checks.field_marks import PUBLIC, marked
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
 from wfengine.runtime.engine_check import check_engine
+from wfengine.runtime.history import PAYLOADS
 from wfengine.runtime.host_arguments import check_acting_user
 from wfengine.runtime.id_arguments import check_instance_id
 from wfengine.runtime.snapshots import (
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from wfengine.worklist.notes import Attachment, Comment
 
 MILESTONE = "wfengine:milestone"
+#: what a user who may read only some fields sees for the engine's free text about a failure
+WITHHELD = "(withheld: this text can quote values of fields you may not read)"
 PUBLIC_NAME = "wfengine:public-name"
 
 
@@ -410,6 +414,7 @@ def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
     instance's data to what the user's work items read, but its history still held every
     value a completion or a script wrote. Masked, not dropped: the events and the field
     names are what happened, which the user may see; the values are not."""
+    event = _withheld_text(event)
     detail = event.detail
     if not isinstance(detail, dict):
         return event
@@ -433,3 +438,27 @@ def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
         elif key in found and values is not None:
             found[key] = MASKED
     return event._replace(detail=found)
+
+
+def _withheld_text(event: AuditEvent) -> AuditEvent:
+    """``event`` with the engine's free text about a failure (:func:`text_keys`: an
+    incident's message, an application's error...) replaced by :data:`WITHHELD`, for a user
+    who may read only some fields. Why: such text quotes values ("expected INTEGER, got str
+    '98000 EUR gross'") of fields the user may not read, and no rule finds a value inside
+    free text; withheld whole, with the event's other keys (its incident id, its
+    application, its attempt) kept, and a text that says so rather than a silent gap. The
+    payload's own ``of``/``detail`` rewrite it in the stored shape; a detail that does not
+    read as its payload (stored by an older version) loses its text keys as they stand."""
+    names = text_keys().get(event.kind)
+    if not names or event.detail is None:
+        return event
+    try:
+        payload = PAYLOADS[event.kind].of(event.detail)
+        changes = {name: WITHHELD for name in names}
+        detail = dataclasses.replace(payload, **changes).detail()  # type: ignore[type-var]
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        if isinstance(event.detail, dict):
+            detail = {k: WITHHELD if k in names else v for k, v in event.detail.items()}
+        else:
+            detail = WITHHELD
+    return event._replace(detail=detail)
