@@ -21,6 +21,7 @@ from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package
 from wfengine.definition.validation import validate, validate_process
 from wfengine.errors import DeployError
+from wfengine.runtime.checked_ids import MAX_DERIVING_ID_CHARS
 from wfengine.runtime.engine import Engine
 
 LONG = 201
@@ -116,3 +117,67 @@ def test_a_long_type_declaration_is_named_once_not_at_each_reference() -> None:
     process.activity("answer", performer="clerk")
     found = [d for d in validate(pb.build()) if d.code == "id-too-long"]
     assert [d.message.split(" Id ")[0] for d in found] == ["TypeDeclaration"]
+
+
+class _SizedIds:
+    """A host's generator making every id ``size`` characters long."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self._n = size, itertools.count()
+
+    def new(self, kind: str) -> str:
+        return f"{kind}-{next(self._n)}".rjust(self.size, "x")
+
+
+def _calls_package() -> Package:
+    """Two asynchronous calls in a row (the second queued by the first one's job, its key made
+    of the instance's id and that job's), then a clerk's work."""
+    pb = PackageBuilder("desk")
+    pb.application("app", params=[("x", "IN", "STRING")])
+    p = pb.process("ticket")
+    p.data_field("x", "STRING", initial="'v'")
+    p.activity("first", tool="app", args=["x"])
+    p.activity("second", tool="app", args=["x"])
+    p.activity("answer", performer="clerk")
+    p.sequence("first", "second", "answer")
+    return pb.build()
+
+
+def test_ids_an_instance_and_a_job_may_have_run_on_every_store(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> None:
+    """At the most characters a process instance's and a job's ids may have, what the engine
+    makes of them (activity instances' ids, calls' keys) fits every store: PostgreSQL refused
+    a 199-character instance's activity instance id with a bare DataError."""
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(db_url=url, ids=_SizedIds(MAX_DERIVING_ID_CHARS)) as engine:
+        engine.applications.register("app", lambda x: None, asynchronous=True)
+        engine.deploy(_calls_package())
+        instance_id = engine.start_process("ticket")
+        assert len(instance_id) == MAX_DERIVING_ID_CHARS
+        while engine.run_due_jobs():
+            pass
+        [item] = engine.work_items(instance_id)
+        engine.complete_work_item(item.id)
+        assert engine.instance(instance_id).state == "closed.completed"
+        assert max(len(a.id) for a in engine.activity_instances(instance_id)) > 100
+
+
+@pytest.mark.parametrize("kind", ["pi", "job"])
+def test_a_longer_instance_or_job_id_is_refused_before_anything_is_stored(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path, kind: str
+) -> None:
+    url = store_url(request, store_kind, tmp_path)
+
+    class Ids(_SizedIds):
+        def new(self, asked: str) -> str:
+            made = super().new(asked)
+            return made.rjust(MAX_DERIVING_ID_CHARS + 1, "y") if asked == kind else made
+
+    with Engine(db_url=url, ids=Ids(20)) as engine:
+        engine.applications.register("app", lambda x: None, asynchronous=True)
+        engine.deploy(_calls_package())
+        message = rf"Engine\(ids=\.\.\.\).*new\('{kind}'\).*101 characters long, more than the 100"
+        with pytest.raises(ValueError, match=message):
+            engine.start_process("ticket")
+        assert engine.instance_summaries() == []

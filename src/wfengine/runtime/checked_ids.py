@@ -16,6 +16,14 @@ The generators of this package (:class:`~wfengine.runtime.ids.SequentialIds`,
 they are, so the default path costs nothing more; a host's generator costs one call and one
 ``isinstance`` per id.
 
+A process instance's id and a job's are held shorter, to :data:`MAX_DERIVING_ID_CHARS`: the
+engine makes other ids and keys of them, which must fit the stores' columns too. An activity
+instance's id is its process instance's, a colon and a number (200 characters wide, as every
+id); an application call's idempotency key (300 wide) holds a process instance's id and, when a
+job makes the call, the job's, and some 40 characters more. A 199-character instance id passed
+the check, and PostgreSQL alone then refused every start with a bare ``DataError`` for the
+activity instance's id (memory and SQLite stored it).
+
 ``engine.ids`` is then the wrapper (the engine is its navigation's context, which takes ids
 from it), so the wrapper reads and sets any other attribute on the host's generator: host code
 reading ``engine.ids.n`` (its own counter) kept working. The wrapper copies, deep-copies and
@@ -29,6 +37,16 @@ from typing import Any
 from wfengine.runtime.host_arguments import described
 from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
 from wfengine.runtime.stored_text import user_id_problem
+
+#: the most characters of a process instance's or a job's id from a host's generator (see the
+#: module notes): what the engine derives from them (``{instance}:{number}``, at most 200;
+#: ``{instance}:{job}.{n}/{iteration}/{position}@{nonce}``, at most 300) then fits
+MAX_DERIVING_ID_CHARS = 100
+#: the kinds of id the engine derives others from: what the id is, what is made of it
+DERIVING_KINDS = {
+    "pi": ("a process instance's id", "its activity instances' ids and its calls' keys"),
+    "job": ("a job's id", "the keys of the application calls it makes"),
+}
 
 #: generators whose ids are strings by construction (exactly these classes: a subclass may
 #: change ``new``)
@@ -49,7 +67,13 @@ class CheckedIds:
         if isinstance(made, str) and made:
             problem = user_id_problem(made)
             if problem is None:
-                return made
+                if len(made) <= MAX_DERIVING_ID_CHARS or kind not in DERIVING_KINDS:
+                    return made
+                what, derived = DERIVING_KINDS[kind]
+                problem = (
+                    f"is {len(made)} characters long, more than the {MAX_DERIVING_ID_CHARS} "
+                    f"{what} may have: {derived} are made of it and must fit a store"
+                )
             raise ValueError(  # (every command refuses such an id: one stored, none reaches it)
                 f"Engine(ids=...): the id generator {type(self._ids).__name__}'s new({kind!r}) "
                 f"gave {made[:40]!r}, which {problem}; the record was not stored"
