@@ -53,6 +53,7 @@ from wfengine.runtime.snapshots import (
     work_item_snapshot,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.work_rules import asking
 from wfengine.wapi.access import InstanceAccess, shown
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class WorkList:
     refused until the instance is resumed), as its batch's read found the instance: the
     states of a batch's instances are read once, not at every fetch. One list may be fetched
     from in several threads: a fetch waits for the one under way, so each item is still
-    handed out once."""
+    handed out once. A user the organisation no longer knows is handed nothing more."""
 
     def __init__(
         self,
@@ -115,7 +116,8 @@ class WorkList:
         if self._session is not None:
             self._session._engine()  # a disconnected session, a closed engine: refused
         while True:
-            if not self._buffer and not self._done:
+            read = not self._buffer and not self._done
+            if read:
                 self._buffer = self._engine.work_items_of(
                     self._user,
                     state=self._state,
@@ -127,10 +129,19 @@ class WorkList:
                 self._done = not self._buffer
             if not self._buffer:
                 return None
+            if not read and self._user_left():  # (the store lists nothing for them now)
+                self._buffer = []
+                continue
             self._last = self._buffer.pop()  # the keyset moves on, whatever became of it
             current = self._still_listed(self._last)
             if current is not None:
                 return current
+
+    def _user_left(self) -> bool:
+        """Whether the organisation no longer knows the user (``engine.directory`` replaced):
+        they see no work item, not even from a batch read before (it was handed out)."""
+        org = asking(self._engine.directory)
+        return org is not None and not org.knows(self._user)
 
     def _still_listed(self, listed: WorkItemSnapshot) -> WorkItemSnapshot | None:
         """The item ``listed`` as it stands now, when it is still on this list (offered to
