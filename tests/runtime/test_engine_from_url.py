@@ -138,3 +138,27 @@ def test_the_memory_url_any_case_is_the_memory_store() -> None:
 def test_the_memory_url_as_db_url_names_the_memory_store_engine() -> None:
     with pytest.raises(StoreError, match=r"memory:// is the memory store: use Engine\(\)"):
         Engine(db_url="memory://")
+
+
+@pytest.mark.parametrize("url", [5, None, Path("cases.db"), b"sqlite://"])
+def test_a_url_of_the_wrong_kind_is_a_type_error_naming_it(url: object, tmp_path: Path) -> None:
+    """As ``Engine(db_url=5)`` is: ``from_url(5)``, ``from_url(None)`` or a ``Path`` said "the
+    database URL cannot be read", a StoreError that reads as a mistyped URL."""
+    kind = type(url).__name__
+    with pytest.raises(TypeError, match=rf"^Engine\.from_url: url is a database URL .*not {kind}"):
+        Engine.from_url(url)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=rf"^SqlStore: url is a database URL .*not {kind}"):
+        SqlStore(url)  # type: ignore[arg-type]
+
+
+def test_a_path_is_told_how_to_write_it_as_a_url() -> None:
+    with pytest.raises(TypeError, match=r"write 'sqlite:///cases\.db' for a SQLite file"):
+        Engine.from_url(Path("cases.db"))  # type: ignore[arg-type]
+
+
+def test_a_sqlalchemy_url_is_taken(tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(f"sqlite:///{tmp_path / 'x.db'}")
+    with Engine.from_url(url) as engine:  # type: ignore[arg-type]
+        assert isinstance(engine.store, SqlStore)

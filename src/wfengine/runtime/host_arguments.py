@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Mapping
+from pathlib import PurePath
 
 from wfengine.runtime.stored_text import user_id_problem
 
@@ -107,3 +108,22 @@ def check_acting_user(user: object, command: str) -> None:
     ``user=`` checks it alike, before it looks at anything."""
     if user is not None:
         check_user(user, "user", command)
+
+
+def check_url(url: object, where: str) -> None:
+    """Refuse a ``url`` that is not a database URL (a string, or SQLAlchemy's ``URL``) with a
+    ``TypeError`` naming ``where``, as ``Engine(db_url=5)`` is refused. Why: ``from_url(5)``,
+    ``from_url(None)`` and ``SqlStore(5)`` said "the database URL cannot be read", a
+    ``StoreError`` that reads as a mistyped URL, and a ``Path`` got the same."""
+    if isinstance(url, str):
+        return
+    from sqlalchemy.engine import URL  # (loaded only for what is not a string)
+
+    if isinstance(url, URL):
+        return
+    hint = f": write 'sqlite:///{url}' for a SQLite file" if isinstance(url, PurePath) else ""
+    memory = "" if where == "SqlStore" else "memory://, "  # (a SqlStore is SQL only)
+    raise TypeError(
+        f"{where}: url is a database URL string ({memory}sqlite:///path/to/file.db, "
+        f"postgresql+psycopg://user:password@host/db), not {described(url)}{hint}"
+    )

@@ -11,6 +11,7 @@ read the same.
 from __future__ import annotations
 
 from wfengine.errors import StoreError
+from wfengine.runtime.host_arguments import check_url
 from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.store import Store
 
@@ -36,6 +37,7 @@ def memory_url(url: object) -> bool:
 
 def store_for(url: str, *, create: bool) -> Store:
     """The store ``url`` names (``Engine.from_url``); ``create=False`` refuses a new one."""
+    check_url(url, "Engine.from_url")
     if memory_url(url):
         if not create:
             raise StoreError(f"{url} names a new, empty store: nothing is stored there")

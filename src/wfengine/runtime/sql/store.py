@@ -41,7 +41,7 @@ from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.audit_chain import ChainReport
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deployment import DeployedProcess
-from wfengine.runtime.host_arguments import check_flag
+from wfengine.runtime.host_arguments import check_flag, check_url
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
@@ -89,6 +89,7 @@ class SqlStore(Reopening, StoreOutbox):
         engine_options: Mapping[str, Any] | None = None,
     ) -> None:
         check_flag(create, "create", "SqlStore")  # ("no" created the schema)
+        check_url(url, "SqlStore")
         try:
             self.url = normalise_url(url)
         except sa.exc.ArgumentError:
