@@ -232,7 +232,8 @@ class Session:
         check_process_id(process_id, "create_process_instance")
         engine = self._engine()
         self._access.check_known(f"process {process_id!r}", "create an instance of")
-        if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
+        # (not a mapping, or a key that is no str: the engine's TypeError, key types first)
+        if isinstance(data, Mapping) and data and all(isinstance(n, str) for n in data):
             deployed = engine.startable(process_id)
             declared = _declared(deployed.package, deployed.definition)
             compiled = deployed.compiled
@@ -315,7 +316,9 @@ class Session:
         naming the Id to give, as the engine's); a value of another
         type, or any value for a field declared ReadOnly (a constant of the process),
         :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
-        is not shown); either changes nothing. (``Engine.set_data`` is the host's own,
+        is not shown); a value no store holds for a field of no checked type (a REFERENCE, a
+        record: ``object()``, a set) the engine's :class:`~wfengine.errors.DataNotStorableError`
+        (a ``TypeError``); each changes nothing. (``Engine.set_data`` is the host's own,
         unchecked way.)"""
         check_instance_id(instance_id, "assign_process_instance_attribute")
         check_id(name, "name", "data field id or name", "assign_process_instance_attribute")
