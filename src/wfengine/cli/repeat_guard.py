@@ -13,6 +13,14 @@ forever. The state is:
 * the activity of the work item about to be completed (and its multi-instance index);
 * the data of every open instance of the run's tree (the instance and its subflows, by process,
   since a subflow started again in the next round has a new id);
+* where each of those instances stands: its open activity instances, by activity, with their
+  multi-instance index and, for a multi-instance container, how many of its instances have
+  completed. Why: the data and the work items alone do not tell apart a subflow's user task
+  called by one activity from the same task called by the next one (a process checking twice
+  in a row), nor the first instance of a sequential multi-instance subflow or block from its
+  second; each was stopped as a loop. A real loop's next round has the same positions: its
+  activity instances are new but of the same activities, and a new container starts counting
+  again. A Standard loop's round count is left out, as it always was (see below);
 * the open work items of the tree, counted by activity;
 * the ``--answers`` entries not used yet, per activity: a state whose activity still has an
   answer left never matches, since the answer is about to change what happens.
@@ -42,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.evaluation import CompiledExpression
+    from wfengine.runtime.instance import ProcessInstance
     from wfengine.runtime.snapshots import WorkItemSnapshot
 
 #: a digest of the runner's position (see the module notes): a long run keeps one per
@@ -49,19 +58,43 @@ if TYPE_CHECKING:
 StateKey = tuple[str, str]
 
 
+#: one open activity instance's position: its activity (:attr:`CActivity.key`, unique in its
+#: process), its multi-instance index (-1: none) and, for a multi-instance container, how many
+#: of its instances have completed (-1: not a container)
+Position = tuple[str, int, int]
+
+#: one open member of the run's tree as the state holds it: its process id, its data and its
+#: positions, sorted
+Member = tuple[str, Mapping[str, Any], list[Position]]
+
+
+def member_state(inst: ProcessInstance) -> Member:
+    """``inst`` (an open member of the run's tree) as :func:`state_key` takes it."""
+    positions = sorted(
+        (
+            ai.act.key,
+            -1 if ai.mi_index is None else ai.mi_index,
+            -1 if ai.mi is None else ai.mi.completed,
+        )
+        for ai in list(inst.activities.values())
+        if ai.state.is_open
+    )
+    return inst.process_id, inst.data, positions
+
+
 def state_key(
     activity_id: str,
     mi_index: int | None,
     open_activities: Iterable[str],
-    tree_data: Iterable[tuple[str, Mapping[str, Any]]],
+    members: Iterable[Member],
     answers_left: Mapping[str, int],
 ) -> StateKey:
     """The state the runner is in when it is about to complete a work item of
     ``activity_id`` (see the module notes): the activity id and a SHA-256 digest of the rest,
-    equal for equal states."""
+    equal for equal states. ``members``: :func:`member_state` of each open member."""
     data = sorted(
-        (process_id, json.dumps(values, sort_keys=True, default=repr))
-        for process_id, values in tree_data
+        (process_id, json.dumps(values, sort_keys=True, default=repr), positions)
+        for process_id, values, positions in members
     )
     rest = [
         mi_index,

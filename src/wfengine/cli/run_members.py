@@ -7,7 +7,9 @@ stayed under the size limit only without it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from wfengine.cli.repeat_guard import Member, member_state
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -66,11 +68,14 @@ class Tree:
             todo.extend(reversed(children))  # the first subflow is walked first
         return found
 
-    def open_data(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """``(process id, data)`` of each open member (closed ones are forgotten)."""
+    def open_state(self) -> Iterator[Member]:
+        """Where each open member stands, as the repeat guard compares it (closed members are
+        forgotten): its process id, its data and its open activity instances
+        (:func:`~wfengine.cli.repeat_guard.member_state`). Read from the store's instance, which
+        a snapshot would have loaded anyway, since the snapshot leaves out the activities."""
         for instance_id in sorted(self.live):
-            snap = self.engine.instance(instance_id)
-            if snap.state.is_open:
-                yield snap.process_id, snap.data
+            inst = self.engine.store.instance(instance_id)
+            if inst.state.is_open:
+                yield member_state(inst)
             else:
                 self.live.discard(instance_id)

@@ -107,7 +107,7 @@ def drive(
                 decision.activity_id,
                 None,
                 (w.activity_id for w in items),
-                tree.open_data(),
+                tree.open_state(),
                 answers_left(answers, used),
             )
             cycle = guard.cycle(key, None)
@@ -138,7 +138,7 @@ def drive(
             item.activity_id,
             item.mi_index,
             (w.activity_id for w in items),
-            tree.open_data(),
+            tree.open_state(),
             answers_left(answers, used),
         )
         cycle = guard.cycle(key, loops.looping(item))
@@ -396,7 +396,8 @@ def _catching_processes(engine: Engine, tree: Tree, name: str) -> list[str]:
 def _loop_message(cycle: list[str]) -> str:
     return (
         f"manual loop: {' -> '.join(cycle)} would repeat forever (the same activity, "
-        "data and open work items as before, and no --answers entry left for them)"
+        "data, open work items and place in the flow as before, and no --answers entry left "
+        "for them)"
     )
 
 
