@@ -3,8 +3,9 @@
 The runner carries out everything that can happen without a person (automatic work, including
 calls of asynchronous applications, waiting out their retry backoff, and timers already due: a
 zero timer, one that names no time, a date gone by), then completes the oldest open work item
-of the run's instance tree, merging the next ``--answers`` entry of its activity, and repeats
-until no work item is left. Timers due later are not waited for.
+of the run's instance tree that may be completed now (one of a sequential ad-hoc set waits
+for its turn: :mod:`wfengine.cli.run_turns`), merging the next ``--answers`` entry of its
+activity, and repeats until no work item is left. Timers due later are not waited for.
 
 A decision the definition leaves to people (a label such as "Claim accepted" where a
 condition belongs, which stops the instance with an incident) is answered like manual work:
@@ -30,6 +31,7 @@ from wfengine.cli.answers import Answers
 from wfengine.cli.json_output import iso
 from wfengine.cli.repeat_guard import BoundedLoops, RepeatGuard, answers_left, state_key
 from wfengine.cli.run_members import Tree
+from wfengine.cli.run_turns import Turns
 from wfengine.cli.script_steps import Step
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 
@@ -94,7 +96,7 @@ def drive(
         taken = _next_answer(answers, used, step.target) if step.action == "complete" else None
         perform(engine, tree, step, taken)
     waits: str | None = None
-    guard, loops = RepeatGuard(), BoundedLoops(engine)
+    guard, loops, turns = RepeatGuard(), BoundedLoops(engine), Turns(engine)
     stopped: str | None = None
     completions = 0
     decided: list[dict[str, Any]] = []
@@ -133,7 +135,13 @@ def drive(
                 "waits for more"
             )
             break
-        item = items[0]
+        item = turns.first_ready(items)
+        if item is None:  # (the turn is with work that is not a person's: a waiting subflow)
+            stopped = (
+                "every open work item waits for its turn in its sequential ad-hoc set (another "
+                "activity of the set is in progress)"
+            )
+            break
         key = state_key(
             item.activity_id,
             item.mi_index,
@@ -261,7 +269,12 @@ def perform(engine: Engine, tree: Tree, step: Step, answer: dict[str, Any] | Non
         ]
         if not items:
             raise WorkflowRefused(f"{step}: no open work item of activity {step.target!r}")
-        engine.complete_work_item(items[0].id, {**(answer or {}), **step.data} or None)
+        # the oldest whose turn it is (a sequential ad-hoc set), else the oldest, refused
+        item = Turns(engine).first_ready(items) or items[0]
+        try:
+            engine.complete_work_item(item.id, {**(answer or {}), **step.data} or None)
+        except IllegalStateError as exc:  # its turn has not come: named as the step's
+            raise WorkflowRefused(f"{step}: {exc}") from None
     elif step.action == "advance":
         clock = engine.clock
         assert isinstance(clock, VirtualClock)  # a run with steps runs on a virtual clock
