@@ -78,3 +78,43 @@ def test_peoples_instances_of_a_parallel_multi_instance_activity_are_one_turn(
     engine.complete_work_item(first)
     engine.complete_work_item(a)
     assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+@pytest.mark.parametrize("ordering", ["Parallel", "Sequential"])
+def test_a_persons_multi_instance_activity_keeps_the_turn_between_its_instances(
+    engine: Engine, ordering: str
+) -> None:
+    # before, only a started instance held the set: after T's first instance completed,
+    # A could be started, and T's second instance was then refused as waiting for A
+    iid = run(engine, _package(ordering, tool=False))
+    first = _items(engine, iid, "T")[0]
+    engine.claim_work_item(first, "clerk")
+    engine.start_work_item(first, "clerk")
+    engine.complete_work_item(first)
+    [a] = _items(engine, iid, "A")
+    engine.claim_work_item(a, "clerk")
+    with pytest.raises(IllegalStateError, match=r"'T' of its ad-hoc set is in progress"):
+        engine.start_work_item(a, "clerk")
+    [second] = _items(engine, iid, "T")
+    engine.claim_work_item(second, "clerk")
+    engine.start_work_item(second, "clerk")
+    engine.complete_work_item(second)
+    engine.start_work_item(a, "clerk")  # T's last instance closed: the set is A's now
+    engine.complete_work_item(a)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_persons_multi_instance_activity_not_begun_holds_no_turn(engine: Engine) -> None:
+    # A begun first holds the set; T's instances, only on offer, wait for it
+    iid = run(engine, _package("Sequential", tool=False))
+    [a] = _items(engine, iid, "A")
+    engine.claim_work_item(a, "clerk")
+    engine.start_work_item(a, "clerk")
+    [t] = _items(engine, iid, "T")
+    with pytest.raises(IllegalStateError, match=r"'A' of its ad-hoc set is in progress"):
+        engine.complete_work_item(t)
+    engine.complete_work_item(a)
+    engine.complete_work_item(t)
+    [t] = _items(engine, iid, "T")
+    engine.complete_work_item(t)
+    assert engine.instance(iid).state is ProcessState.COMPLETED

@@ -66,8 +66,21 @@ def holds_turn(ai: ActivityInstance, item_state: Callable[[str], WorkItemState])
     run. One whose person's work waits for an incident to offer it (operation ``offer``: its
     started item was withdrawn, or a loop's next round could not be offered) holds none,
     whatever its work item (the previous round's, completed), as an item on offer holds
-    none: nobody works on it, and the retry offers it as any other."""
-    if ai.running_at is None or not ai.state.is_open:
+    none: nobody works on it, and the retry offers it as any other.
+
+    A person's multi-instance activity (its container: people start none of it, only its
+    instances' work) holds the set from the moment the first of its instances took it until
+    it closes: while an instance holds it, and once one has completed, also between two
+    instances (a sequential loop's next one only on offer, a parallel one's not started
+    yet). Why: it is one activity of the set (:func:`turn_taken`), and with only a started
+    instance holding, another activity of the set could be begun between its instances,
+    and its next instance was then refused as waiting for that one."""
+    if not ai.state.is_open:
+        return False
+    mi = ai.mi
+    if mi is not None and ai.act.offer_first:
+        return mi.completed > 0 or any(holds_turn(c, item_state) for c in mi.children)
+    if ai.running_at is None:
         return False
     if not ai.act.offer_first:
         return True
