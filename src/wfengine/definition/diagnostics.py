@@ -197,6 +197,20 @@ CODES: dict[str, tuple[Severity, str]] = {
         "value, so they take a word said on purpose): the field would be left out of the "
         "brief status or of the XES log without a word",
     ),
+    "cancel-remaining-value": (
+        Severity.ERROR,
+        "an activity's `wfengine:cancelRemaining` that is neither true nor false (true/false, "
+        "yes/no or 1/0, in any case, as the data fields' marks take them), or given with no "
+        "value: read as false, it would turn a cancelling join or multi-instance activity into "
+        "one that lets what is left run on, without a word",
+    ),
+    "cancel-remaining-flow": (
+        Severity.WARNING,
+        "`wfengine:cancelRemaining` true on a multi-instance activity whose `MI_FlowCondition` "
+        "is None, where each instance's thread goes on by itself (WCP12, WCP42): the engine "
+        "cancels the other instances at the first completion, as with One; write "
+        '`MI_FlowCondition="One"` for that, or drop the mark',
+    ),
     "application-undeclared": (
         Severity.WARNING,
         "an application is bound in code or by `--apps` but the package does not declare it "

@@ -19,6 +19,7 @@ import logging
 from wfengine.definition.checks.activity_fields import check_activity_fields
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.assignment_constants import check_assignment_constants
+from wfengine.definition.checks.cancel_remaining import check_cancel_remaining
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
 from wfengine.definition.checks.deadline_unset import check_unset_deadlines
@@ -87,6 +88,7 @@ CHECKS: tuple[Check, ...] = (
     check_unknown_extensions,
     check_sensitive_marks,
     check_field_marks,
+    check_cancel_remaining,
     check_unread_flow,
     check_dangling_transitions,
     check_split_refs,

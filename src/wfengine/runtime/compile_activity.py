@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
+from wfengine.definition.checks.cancel_remaining import cancels_remaining
 from wfengine.definition.checks.deadline_unset import unset
 from wfengine.definition.checks.loops import counter_problem, declared_items
 from wfengine.definition.lanes import LanePerformers
@@ -289,8 +290,7 @@ class ActivityCompiler:
             signal=signal,
             throws=throws,
             condition=condition,
-            cancel_remaining=(a.extended_attribute(CANCEL_REMAINING) or "").strip().lower()
-            == "true",
+            cancel_remaining=cancels_remaining(a),
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
@@ -514,10 +514,6 @@ class ActivityCompiler:
         ca.ends_quietly = a.split is None and not isinstance(a.body, Route)
         if len(normal) == 1 and normal[0].condition is None and ca.otherwise is None:
             ca.only_next = normal[0]
-
-
-#: the extended attribute that makes a Complex join or MI activity cancel what remains
-CANCEL_REMAINING = "wfengine:cancelRemaining"
 
 
 #: set while a stored deployment is compiled (:func:`stored_deployment`)

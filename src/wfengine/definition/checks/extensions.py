@@ -34,6 +34,7 @@ from wfengine.definition.application_settings import (
     ASYNC_ATTRIBUTE,
     RETRIES_ATTRIBUTE,
 )
+from wfengine.definition.checks.cancel_remaining import CANCEL_REMAINING
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.flow import CORRELATION
 from wfengine.definition.checks.sensitive_marks import SENSITIVE_ATTRIBUTE, misspelt
@@ -63,7 +64,7 @@ KNOWN: dict[type[BaseModel], frozenset[str]] = {
             "wfengine:reads",  # runtime.compile_people.READS
             "wfengine:writes",  # runtime.compile_people.WRITES
             "wfengine:delegation-confirm",  # runtime.compile_people.DELEGATION_CONFIRM
-            "wfengine:cancelRemaining",  # runtime.compile_activity.CANCEL_REMAINING
+            CANCEL_REMAINING,
             REMINDER_AFTER,
             REMINDER_EVERY,
             ESCALATE_AFTER,
