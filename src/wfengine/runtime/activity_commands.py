@@ -452,12 +452,18 @@ class ActivityCommands(EngineBase):
     ) -> str | None:
         """Add one instance to a running multi-instance activity (WCP15/WCP36: instances
         not known until run time). ``activity_instance_id`` names the activity (its container
-        or any of its instances); ``data`` is merged into the instance data first (the new
-        instance's item, say). A parallel activity starts the new instance at once and its id
-        is returned; a sequential one runs it after the others (None). A Complex flow
-        condition sees the new count in ``instances``. An activity that is not a running
-        multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and so
-        is one whose flow condition (Complex, or One) already held and let the flow go on
+        or any of its instances); ``data`` is written into the process instance's data first,
+        which every instance shares: it is not the new instance's own (a field it names changes
+        for all of them, and each of their work items shows its last value). To give each
+        instance its own item, keep the items in a list field and name a loop counter
+        (``multi_instance(..., counter="i")``): each instance reads the counter as its own index
+        (docs/semantics.md, "Loop counters"), so its item is ``items[i]``, and an add passes the
+        list with the new item appended (``{"items": [*items, new]}``), which is the new
+        instance's, as it takes the next index. A parallel activity starts the new instance at
+        once and its id is returned; a sequential one runs it after the others (None). A
+        Complex flow condition sees the new count in ``instances``. An activity that is not a
+        running multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and
+        so is one whose flow condition (Complex, or One) already held and let the flow go on
         (WCP36: once its partial join fired it takes no new instances), and one whose
         instances would pass ``RuntimeLimits.max_mi_instances``. ``user``: who
         asked (None: the host), named on its ``activity.mi_added`` event when that event's
