@@ -175,3 +175,44 @@ def _quantities(text: str) -> timedelta | None:
     if not total or text[pos:].strip():
         return None
     return timedelta(**total)
+
+
+#: a repeating duration (``R/PT1H``, ``R3/PT1H``): a timer's cycle
+_REPEATS = re.compile(r"R\d*/(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+
+
+def length_for_moment(text: str) -> str | None:
+    """Why ``text``, a timer's ``TimeDate``, is refused for writing a length of time where a
+    moment belongs (``PT2H``, ``2 hours``, ``P1M``, ``R/PT1H``: what a ``TimeCycle`` reads),
+    saying what to write; None for any other text.
+
+    Why refused by name: read as an expression, ``PT2H`` names a data field there is none
+    of, so validation only warned of an unknown name and every instance then stopped at the
+    timer on "unknown variable 'PT2H'"; BPMN modellers often write a wait in the date."""
+    text = text.strip()
+    repeating = _REPEATS.fullmatch(text)
+    length = repeating.group("rest").strip() if repeating is not None else text
+    found = _length(length)
+    if found is None and not counts_months_or_years(length):
+        return None
+    if found is None or found > LONGEST_WAIT:
+        moment = "an expression giving the date (datetime(2030, 1, 5))"
+    else:
+        moment = f"an expression giving one, such as now() + {_as_timedelta(found)}"
+    return (
+        "it is a length of time, where a moment belongs (a TimeDate is the date-time the "
+        f"timer waits until): to wait {length} from when the timer is set, write "
+        f"{'it' if repeating is None else text} as the timer's TimeCycle instead; for a moment "
+        f"write a date-time (2030-01-05T09:00:00Z) or {moment}"
+    )
+
+
+def _as_timedelta(length: timedelta) -> str:
+    """``length`` as the expression call that gives it (``timedelta(days=1, hours=2)``)."""
+    hours, rest = divmod(length.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = {"days": length.days, "hours": hours, "minutes": minutes, "seconds": seconds}
+    written = [f"{unit}={count}" for unit, count in parts.items() if count]
+    if length.microseconds:
+        written = [f"seconds={length.total_seconds():g}"]
+    return f"timedelta({', '.join(written) or 'seconds=0'})"

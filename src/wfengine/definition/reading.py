@@ -37,6 +37,7 @@ from typing import Any
 from wfengine.definition.durations import (
     LONGEST_WAIT,
     counts_months_or_years,
+    length_for_moment,
     parse_duration,
     too_long_to_wait,
 )
@@ -213,7 +214,6 @@ _ISO_INTERVAL = re.compile(
     r"(?:R\d*/)?(?P<first>P[^/\s]*|\d{4}-[^/\s]*)/(?P<second>P[^/\s]*|\d{4}-[^/\s]*)",
     re.IGNORECASE,
 )
-
 
 #: a text written as an ISO 8601 duration, well formed or not: a sign perhaps, ``P``, then
 #: only numbers and designators, with a number and its unit among them (``PT1H30``, ``P1DT``,
@@ -395,18 +395,22 @@ def _interval_refused(interval: re.Match[str]) -> str:
     )
 
 
-def read_moment(text: str, language: Language, aliases: Mapping[str, str] | None = None) -> Reading:
+def read_moment(
+    text: str,
+    language: Language,
+    aliases: Mapping[str, str] | None = None,
+    fields: Collection[str] = (),
+) -> Reading:
     """A timer's ``TimeDate`` that is no ISO 8601 date-time literal (those, and a bare number
     of seconds, :func:`~wfengine.definition.event_texts.timer_of` reads first): an
-    expression giving a moment.
-
-    A text written as a date that is no ISO 8601 date (``2030-1-5``, ``2024-13-45``) is
-    refused (:class:`UnreadDurationError`) rather than read as a subtraction giving a
-    number. (That an expression gives a moment is known only when it runs: the engine's
-    timer refuses any other value, an incident.)"""
+    expression giving a moment. A text written as a date that is no ISO 8601 date
+    (``2030-1-5``) is refused (:class:`UnreadDurationError`), not read as a subtraction; so
+    is a length of time (``PT2H``: :func:`length_for_moment`), unless every name it reads as
+    is one of ``fields`` (as :func:`read_duration`). (That an expression gives a moment is
+    known only when it runs: the timer refuses any other value, an incident.)"""
     text = text.strip()
-    why = _no_iso_date(text) or _moment_not_held(text)
-    if why is not None:
+    why = _no_iso_date(text) or _moment_not_held(text) or length_for_moment(text)
+    if why is not None and not _names_fields(text, language, aliases, fields):
         return _refused(text, why)
     return read_expression(text, language, aliases)
 

@@ -74,7 +74,7 @@ def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpressio
     midnight UTC, as the literal ``2030-01-05`` is (the timer puts it so). A text written as
     a date that is no ISO 8601 date refuses the deploy
     (:func:`~wfengine.definition.reading.read_moment`)."""
-    reading = read_moment(text, exprs.language, exprs.aliases)
+    reading = read_moment(text, exprs.language, exprs.aliases, exprs.fields)
     read = compiled(reading, where, exprs.shared)
     parsed = reading.expression
     if parsed is None:  # a label or a foreign text: it fails as it is

@@ -459,7 +459,7 @@ def _read(site: _Site, default: Language, aliases: Mapping[str, str], known: set
     if site.duration:
         return read_duration(site.text, language, aliases, known)
     if site.moment:
-        return read_moment(site.text, language, aliases)
+        return read_moment(site.text, language, aliases, known)
     return read_expression(site.text, language, aliases)
 
 
