@@ -370,12 +370,12 @@ def _checked_step(
             why = (
                 f"process {elsewhere} catches message {step.target!r}, but a run of "
                 f"{process.id!r} never starts it (it is no subflow of the run's process, "
-                "nor of its subflows)"
+                "nor of its subflows), so no instance of the run could take it"
                 if elsewhere
-                else f"no process of the file catches message {step.target!r}"
+                else _start_message(package, process, step.target)
             )
             raise click.BadParameter(
-                f"{step}: {why}, so no instance of the run could take it",
+                f"{step}: {why}",
                 param_hint="--script",
             )
     if not step.data:
@@ -393,3 +393,28 @@ def _checked_step(
             where=str(step),
         )
     return dataclasses.replace(step, data=data)
+
+
+def _start_message(package: Package, process: WorkflowProcess, name: str) -> str:
+    """Why a script's message step naming ``name``, which no catch of the run takes, could
+    never be taken: a Message start event's message (a run starts its instance itself, and
+    its data is the run's --set), else one no process of the file catches."""
+    from wfengine.cli.event_data import package_takers
+
+    starts = [t.definition.id for t in package_takers(package, "start", name)]
+    if process.id in starts:
+        return (
+            f"message {name!r} is the start message of process {process.id!r}, which the "
+            "run starts itself, so no instance of the run waits for it: give the data the "
+            "message carries with --set (wfengine run FILE --set NAME=VALUE)"
+        )
+    if starts:
+        return (
+            f"message {name!r} is the start message of process "
+            f"{', '.join(repr(s) for s in starts)}, which a run of {process.id!r} never "
+            f"starts: run that process (--process {starts[0]}), which the run starts itself, "
+            "and give the data the message carries with --set"
+        )
+    return (
+        f"no process of the file catches message {name!r}, so no instance of the run could take it"
+    )

@@ -19,6 +19,8 @@ STEPS.json is a JSON list of steps, each an object with one action key:
 A step naming an activity (``complete``, ``cancel``, ``add_instance``) that no process of the
 file has, or a message that no process of the file catches, is a usage error naming the step,
 before anything runs (:func:`wfengine.cli.run_cmd._checked_step`): it could never be taken.
+So is a Message start event's message, saying so: the run starts its instance itself, and
+the data that message carries is the run's ``--set``.
 
 Only the steps above that show a ``set`` take one: on an ``advance``, ``cancel`` or
 ``terminate`` step it is a usage error naming the step (such a step has no data to merge).
