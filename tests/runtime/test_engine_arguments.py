@@ -127,5 +127,5 @@ def test_a_lowered_max_deadline_still_works() -> None:
         e.deploy(pb.build())
         e.start_process("p")
         (incident,) = e.incidents()
-        assert "0:30:00" in incident.message
+        assert "at most PT30M" in incident.message
         assert "RuntimeLimits.max_deadline" in incident.message

@@ -104,3 +104,33 @@ def test_a_literal_deadline_longer_than_any_wait_is_refused_at_validation_and_de
     assert finding.code == "expression-syntax" and "36,500 days" in finding.message
     with Engine() as e, pytest.raises(DeployError, match="longer than a deadline or timer may"):
         e.deploy(package, strict=True)
+
+
+HOUR = RuntimeLimits(max_deadline=timedelta(hours=1))
+
+
+def test_a_literal_deadline_over_the_limit_names_where_it_is_as_other_timer_incidents_do() -> None:
+    """A literal deadline's incident read only "a wait of 0 days 2:00:00 is longer than the
+    engine waits (at most 0 days 1:00:00: ...)": it now names its instance, process,
+    activity and deadline, as a computed one's does, and writes the lengths as PT2H."""
+    with Engine(clock=VirtualClock(), limits=HOUR) as engine:
+        iid = run(engine, _deadline("PT2H"))
+        [incident] = engine.incidents(iid)
+        assert incident.message == (
+            f"instance {iid!r}, process 'main', activity 'work', deadline 1 duration: a wait "
+            "of PT2H is longer than the engine waits (at most PT1H: RuntimeLimits.max_deadline)"
+        )
+
+
+def test_a_literal_timer_event_over_the_limit_names_where_it_is() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").intermediate("pause", timer="PT90M").end("e")
+    p.sequence("s", "pause", "e")
+    with Engine(clock=VirtualClock(), limits=HOUR) as engine:
+        iid = run(engine, pb)
+        [incident] = engine.incidents(iid)
+        assert incident.message == (
+            f"instance {iid!r}, process 'main', activity 'pause', timer cycle: a wait of "
+            "PT1H30M is longer than the engine waits (at most PT1H: RuntimeLimits.max_deadline)"
+        )

@@ -9,6 +9,7 @@ from typing import Any
 from wfengine.definition.event_texts import LAST_MOMENT, held, unheld
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
+from wfengine.json_text import iso_duration
 from wfengine.runtime.clock import due_after
 from wfengine.runtime.compiler import (
     CDeadline,
@@ -127,6 +128,7 @@ class Deadlines(NavigatorBase):
             except _Failure as exc:
                 due = exc.message
             if isinstance(due, str):
+                due = _named(ai, dl.duration, f"deadline {dl.index + 1} duration", due)
                 inst.changes.append(change(self.now, DeadlineInvalid(due), ai.id, ai.act.id))
                 wait = dl.duration
                 if isinstance(wait, CompiledExpression) and wait.kind is ReadKind.UNPARSEABLE:
@@ -146,8 +148,8 @@ class Deadlines(NavigatorBase):
         except _Failure as exc:
             self._incident(inst, ai, ai.act.id, "run", exc.message)
             return
-        if isinstance(due, str):  # (it names the timer event)
-            self._incident(inst, ai, ai.act.id, "run", due)
+        if isinstance(due, str):
+            self._incident(inst, ai, ai.act.id, "run", _named(ai, ai.act.wait, "timer cycle", due))
             return
         ai.timers = [*ai.timers, self._new_timer(inst, ai.id, EVENT_TIMER, due).id]
 
@@ -297,7 +299,20 @@ def _past_the_end(what: str, wait: timedelta, after: datetime) -> str:
     )
 
 
+def _named(ai: ActivityInstance, wait: Wait | None, what: str, why: str) -> str:
+    """``why`` a literal wait of ``ai`` (``what``: its deadline or timer) is no timer, led by
+    where it is, as an expression's failure is led by its place in the definition (a limit
+    the host set, ``RuntimeLimits.max_deadline``, is met only as the instance runs)."""
+    if isinstance(wait, CompiledExpression):
+        return why  # (its where leads it)
+    inst = ai.scope.instance
+    return f"{inst.place()}, process {inst.process_id!r}, activity {ai.act.id!r}, {what}: {why}"
+
+
 def _length(wait: timedelta) -> str:
-    """A long wait as people read it: ``36,600 days`` (``36,600 days 1:00:00``)."""
+    """A wait as people read it: ``PT2H`` under a day (not ``0 days 2:00:00``), else
+    ``36,600 days`` (``36,600 days 1:00:00``)."""
+    if not wait.days:
+        return iso_duration(wait)
     rest = wait - timedelta(days=wait.days)
     return f"{wait.days:,} days" + (f" {rest}" if rest else "")
