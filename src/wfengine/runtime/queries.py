@@ -23,6 +23,7 @@ from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.host_arguments import check_after, check_user, described, page_size
 from wfengine.runtime.id_arguments import check_id, check_instance_id, check_work_item_id
+from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -35,12 +36,12 @@ from wfengine.runtime.snapshots import (
     WorkItemSnapshot,
     activity_order,
     activity_snapshot,
-    copy_snapshot,
     incident_snapshot,
     instance_snapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Store
+from wfengine.runtime.timer_owners import timer_event, timer_kind
 from wfengine.runtime.work_item_marks import marked
 from wfengine.runtime.work_rules import asking
 
@@ -376,14 +377,31 @@ class Queries(EngineBase):
         return [incident_snapshot(i) for i in self.store.open_incidents()]
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
-        """The timers set (of ``instance_id``, else of every instance): deadlines and timer
-        events of open activities, by their activity instance. An event sub-process's timer
-        (``deadline_index`` at or below ``instance.SCOPE_TIMER``) names the process instance
-        as its activity instance, as no activity instance runs an event sub-process before it
-        starts: :func:`wfengine.runtime.timer_owners.timer_activity` names the block activity
-        it is for (as ``run --json`` lists it)."""
+        """The timers set (of ``instance_id``, else of every instance), in due order: each
+        one's ``kind`` (a deadline, a timer event, an attached one, an event sub-process's
+        start) and ``activity_id`` (the activity or event whose timer it is), worked out from
+        its instance (read once per instance listed), as a host cannot from the row's
+        ``deadline_index``, the engine's numbering."""
         check_instance_filter(self.store, instance_id, "timers")  # an unknown id raises
-        return [copy_snapshot(TimerSnapshot, t) for t in self.store.timers(instance_id)]
+        loaded: dict[str, ProcessInstance | None] = {}
+        listed = []
+        for t in self.store.timers(instance_id):
+            if t.instance_id not in loaded:
+                loaded[t.instance_id] = self._timer_instance(t.instance_id)
+            inst = loaded[t.instance_id]
+            index = t.deadline_index
+            owner = None if inst is None else timer_event(inst, t.activity_instance_id, index)
+            made = (t.id, t.due, t.instance_id, t.activity_instance_id, index)
+            listed.append(TimerSnapshot(*made, kind=timer_kind(index), activity_id=owner))
+        return listed
+
+    def _timer_instance(self, instance_id: str) -> ProcessInstance | None:
+        """The instance, or None when it cannot be read (stored on a version that no longer
+        compiles: it fails only what needs it, as ``instances()`` leaves it out)."""
+        try:
+            return self.store.instance(instance_id)
+        except (DeployError, NotFoundError):
+            return None
 
     def audit_events(
         self,

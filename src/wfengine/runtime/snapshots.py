@@ -241,18 +241,42 @@ class DecisionSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class TimerSnapshot:
-    """A deadline timer set for an open activity instance, due at ``due``."""
+    """A timer set, due at ``due``: an activity's deadline, an intermediate timer event, a
+    timer event attached to an activity, or an event sub-process's Timer start event
+    (``kind`` says which, ``activity_id`` whose it is)."""
 
     id: str
     due: datetime
     instance_id: str
+    #: the activity instance that holds it (the attached-to activity's for a boundary
+    #: event); for an event sub-process's timer the process instance's id, as no activity
+    #: instance runs an event sub-process before it starts
     activity_instance_id: str
+    #: the engine's numbering of the activity's timers: a deadline's position among the
+    #: activity's Deadlines (0 first); negative for the other kinds (``kind`` names them)
     deadline_index: int
+    #: ``deadline``, ``timer_event`` (an intermediate timer event in the flow),
+    #: ``boundary_event`` (attached to an activity) or ``event_subprocess_start``
+    kind: str = field(default="", metadata=WORKED_OUT)
+    #: the activity or event whose timer it is: the deadline's activity, the timer event,
+    #: the attached event (two timers on one activity are told apart), the event
+    #: sub-process's start event; None when it closed meanwhile
+    activity_id: str | None = field(default=None, metadata=WORKED_OUT)
+
+    def __setstate__(self, state: Sequence[Any]) -> None:
+        """Unpickle one pickled before ``kind`` and ``activity_id`` were added: they get
+        their defaults (the dataclass's own unpickling left them unset)."""
+        values = list(state)
+        for n, f in enumerate(fields(self)):
+            object.__setattr__(self, f.name, values[n] if n < len(values) else f.default)
 
 
 @dataclass(frozen=True, slots=True)
 class JobSnapshot:
-    """A pending job: a ``timer`` (deadline) or ``continue`` (deferred automatic work)."""
+    """A pending job, by ``kind``: ``timer`` (a deadline or timer event's:
+    ``Engine.timers()`` says which), ``continue`` (deferred automatic work, or a long run's
+    next stretch), ``invoke`` (an asynchronous application call, or a retry) or
+    ``reminder`` (a work item's reminder or escalation)."""
 
     id: str
     kind: str
