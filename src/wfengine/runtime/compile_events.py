@@ -226,8 +226,8 @@ def event_throws(activity: Activity, event: Event) -> tuple[str, str | None] | N
     escalation or cancel (with its code), a signal (an end event's, or an intermediate
     ``CatchThrow="THROW"``), a message (likewise: named as a catch names it); None for a
     catch or an attached event. Why a message throw is one: the host delivers it from its
-    ``event.thrown`` audit row (a ``TaskSend``'s too), and without it nothing said it was
-    thrown."""
+    ``event.thrown`` outbox entry, written with its audit row (a ``TaskSend``'s too), and
+    without it nothing said it was thrown."""
     trigger = event.trigger
     if not is_throw_position(event):
         return None

@@ -28,6 +28,9 @@ kind                        key (unique per change)     payload
                                                          ``resolution``
 ``reminder.due``            ``wi-1/reminder/ob-N``       :class:`WorkItemPayload` with
                                                          ``reminder`` (its number)
+``event.thrown``            ``pi-1:5/thrown``            :class:`ThrownPayload`: a message
+                                                         thrown, or a signal no instance
+                                                         of this engine caught
 =========================  ==========================  ===================================
 
 Every state change of an instance is one ``instance.state_changed`` entry: started,
@@ -81,6 +84,10 @@ class OutboxKind(StrEnum):
     INCIDENT_OPENED = "incident.opened"
     INCIDENT_RESOLVED = "incident.resolved"
     REMINDER_DUE = "reminder.due"
+    #: a message a throw event, send task or message end event threw (the engine delivers
+    #: none itself: the host does), or a signal one threw that no instance of this engine
+    #: caught (one caught here has had its effect): :class:`ThrownPayload`
+    EVENT_THROWN = "event.thrown"
 
 
 class Resolution(StrEnum):
@@ -134,6 +141,17 @@ class IncidentPayload(TypedDict):
     message: str
     #: ``incident.resolved`` only: a :class:`Resolution` value
     resolution: NotRequired[str]
+
+
+class ThrownPayload(TypedDict):
+    process_id: str
+    #: the throw event (or send task) that threw it, and its activity instance
+    activity_id: str
+    activity_instance_id: str
+    #: ``Message`` or ``Signal``
+    trigger: str
+    #: the message's or signal's name, as a catch of it names it
+    name: str | None
 
 
 class OutboxEntry(NamedTuple):
@@ -266,6 +284,28 @@ def incident_entry(
         payload,
         at,
     )
+
+
+def thrown_entry(
+    inst: ProcessInstance,
+    activity_id: str,
+    activity_instance_id: str,
+    trigger: str,
+    name: str | None,
+    at: datetime,
+) -> OutboxEntry:
+    """``event.thrown``: activity ``activity_id`` of ``inst`` threw message or signal
+    ``name`` for the host to deliver. An activity instance throws once, so its id (with the
+    instance's stamp, as :func:`work_item_entry`'s keys) keys the entry."""
+    payload = {
+        "process_id": inst.process_id,
+        "activity_id": activity_id,
+        "activity_instance_id": activity_instance_id,
+        "trigger": trigger,
+        "name": name,
+    }
+    key = f"{activity_instance_id}{inst.call_stamp()}/thrown"
+    return OutboxEntry(key, OutboxKind.EVENT_THROWN.value, inst.id, payload, at)
 
 
 # --------------------------------------------------------------------------- delivery records

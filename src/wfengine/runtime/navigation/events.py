@@ -50,6 +50,7 @@ from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.navigation.multi import count_held
 from wfengine.runtime.navigation.signal_waiters import catches_signal as catches_signal
 from wfengine.runtime.navigation.signal_waiters import signal_waiters as signal_waiters
+from wfengine.runtime.outbox import thrown_entry
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import owned_values
 
@@ -339,12 +340,15 @@ class Events(NavigatorBase):
         inst = ai.scope.instance
         if trigger == "Message":  # a send task or message throw: audited; the host sends it
             inst.changes.append(change(self.now, EventThrown(trigger, name), ai.id, ca.id))
+            self.step.outbox.append(thrown_entry(inst, ca.id, ai.id, trigger, name, self.now))
             self._body_done(ai)
             return
         if trigger == "Signal":
             inst.changes.append(change(self.now, EventThrown(trigger, name), ai.id, ca.id))
             self._body_done(ai)
-            self._broadcast(name or "")
+            if not self._broadcast(name or ""):  # nothing here caught it: the host may
+                entry = thrown_entry(inst, ca.id, ai.id, trigger, name, self.now)
+                self.step.outbox.append(entry)
             return
         found = self._catcher(None, ai.scope, trigger, name)
         self._thrown(ai, trigger, name, found)
@@ -485,18 +489,21 @@ class Events(NavigatorBase):
 
     # -- signals thrown ----------------------------------------------------------------------
 
-    def _broadcast(self, name: str) -> None:
+    def _broadcast(self, name: str) -> int:
         """A signal thrown in this command reaches every catch waiting for it, in every
-        instance, within this command (so the throw and its effects commit together)."""
+        instance, within this command (so the throw and its effects commit together).
+        Returns how many took it (none: it is told in the outbox, ``event.thrown``)."""
         seen: set[str] = set()
+        taken = 0
         for inst in list(self.step.instances.values()):
             seen.add(inst.id)
-            self.deliver_signal(inst, name, {})
+            taken += self.deliver_signal(inst, name, {})
         store: Any = self.ctx.store
         for instance_id in signal_waiters(store, name):
             if instance_id not in seen:
                 seen.add(instance_id)
-                self.deliver_signal(self.instance(instance_id), name, {})
+                taken += self.deliver_signal(self.instance(instance_id), name, {})
+        return taken
 
     # -- event-based gateways ----------------------------------------------------------------
 
