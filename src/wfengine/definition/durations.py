@@ -195,15 +195,20 @@ def length_for_moment(text: str) -> str | None:
     found = _length(length)
     if found is None and not counts_months_or_years(length):
         return None
-    if found is None or found > LONGEST_WAIT:
-        moment = "an expression giving the date (datetime(2030, 1, 5))"
-    else:
-        moment = f"an expression giving one, such as now() + {_as_timedelta(found)}"
+    where = "it is a length of time, where a moment belongs (a TimeDate is the date-time the timer"
+    if found is None or found > LONGEST_WAIT:  # (no TimeCycle waits for it either)
+        longer = f"is longer than the engine waits, {_AT_MOST}"
+        unread = "counts months or years" if found is None else longer
+        return (
+            f"{where} waits until), and one no timer waits for (it {unread}): write a "
+            "date-time (2030-01-05T09:00:00Z) or an expression giving the date "
+            "(datetime(2030, 1, 5))"
+        )
     return (
-        "it is a length of time, where a moment belongs (a TimeDate is the date-time the "
-        f"timer waits until): to wait {length} from when the timer is set, write "
+        f"{where} waits until): to wait {length} from when the timer is set, write "
         f"{'it' if repeating is None else text} as the timer's TimeCycle instead; for a moment "
-        f"write a date-time (2030-01-05T09:00:00Z) or {moment}"
+        "write a date-time (2030-01-05T09:00:00Z) or an expression giving one, such as "
+        f"now() + {_as_timedelta(found)}"
     )
 
 
