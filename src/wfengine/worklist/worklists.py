@@ -114,7 +114,9 @@ def _read_instance(
     """Note ``instance_id``'s process and the due times of its items ``mine``."""
     inst = engine.instance(instance_id)
     processes[instance_id] = inst.process_id
-    for timer in engine.timers(instance_id):
+    # the store's rows, not engine.timers(): that works out each timer's event from the
+    # instance, a second read of it per instance on the page, for what is not shown here
+    for timer in engine.store.timers(instance_id):
         # a Deadline's (not a boundary or event timer's); one an older engine held back past
         # the timer budget lists the end of time, no due time (as it was: none)
         if timer.deadline_index >= 0 and timer.due < PARKED:
