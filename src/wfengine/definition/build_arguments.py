@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from wfengine.definition.element_texts import element_value, list_item, prose
 from wfengine.definition.model import (
     BasicTypeKind,
     DataType,
@@ -163,12 +164,32 @@ def maybe_text(value: object, what: str) -> str | None:
     return None if value is None else text(value, what)
 
 
+def value_text(value: object, what: str) -> str | None:
+    """An expression, name, number or date the model keeps as an element's text, as the
+    XPDL reader reads it (:func:`~wfengine.definition.element_texts.element_value`): without
+    the whitespace around it, None when blank (``initial=""`` declares no initial value, as
+    an empty ``<InitialValue/>`` does); anything but text or None refused as :func:`text` does.
+    """
+    return element_value(maybe_text(value, what))
+
+
+def prose_text(value: object, what: str) -> str | None:
+    """A description, as the XPDL reader reads one (kept as written, None when empty)."""
+    return prose(maybe_text(value, what))
+
+
 def texts(values: object, what: str) -> tuple[str, ...]:
     """A list of texts (expressions, ids); a single string is refused, as it would become
     one item per character."""
     if isinstance(values, str) or not isinstance(values, Iterable):
         raise BuildError(f"{what} are a list of texts, not {values!r}")
     return tuple(text(v, f"each of {what}") for v in values)
+
+
+def actual_texts(values: object, what: str) -> tuple[str, ...]:
+    """Actual parameters (:func:`texts`) as the XPDL reader reads them: each without the
+    whitespace around it, a blank one kept as ``""`` in its place."""
+    return tuple(list_item(v) for v in texts(values, what))
 
 
 def strings(value: str | Sequence[str] | None, what: str = "it") -> tuple[str, ...]:
@@ -261,7 +282,7 @@ def standard_loop(
     return _made(
         "standard_loop()",
         StandardLoop,
-        condition=condition,
+        condition=_as_read(condition),
         test_time=test,
         maximum=maximum,
         counter=counter,
@@ -288,10 +309,10 @@ def multi_instance(
     return _made(
         "multi_instance()",
         MultiInstanceLoop,
-        mi_condition=count,
+        mi_condition=_as_read(count),
         ordering=enum_value(MIOrdering, ordering, "multi-instance ordering"),
         flow_condition=flow,
-        complex_flow_condition=complex_flow_condition,
+        complex_flow_condition=_as_read(complex_flow_condition),
         counter=counter,
     )
 
@@ -307,10 +328,16 @@ def deadline(
     return _made(
         "deadline()",
         Deadline,
-        duration=duration,
-        exception_name=exception,
+        duration=_as_read(duration),
+        exception_name=_as_read(exception),
         execution=enum_value(Execution, execution, "deadline execution"),
     )
+
+
+def _as_read(given: str | None) -> str | None:
+    """A constructor's text as the XPDL reader reads it (:func:`value_text`); anything but
+    text is left for the model to refuse, which :func:`_made` names."""
+    return element_value(given) if isinstance(given, str) else given
 
 
 def _made(what: str, model: Callable[..., _M], **fields: Any) -> _M:
@@ -349,7 +376,7 @@ def tool_call(spec: ToolSpec) -> ToolCall:
     app = text(spec[0], "a tool call's application")
     if isinstance(spec[1], str):
         raise BuildError(f"actual parameters of tool {app!r} must be a list, not a string")
-    args = texts(spec[1], f"the actual parameters of tool {app!r}")
+    args = actual_texts(spec[1], f"the actual parameters of tool {app!r}")
     return ToolCall(application_id=app, actual_parameters=args)
 
 

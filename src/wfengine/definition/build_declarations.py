@@ -15,8 +15,9 @@ from wfengine.definition.build_arguments import (
     check_unique,
     enum_value,
     extended_models,
+    prose_text,
     reported,
-    text,
+    value_text,
 )
 from wfengine.definition.build_types import PendingField, pending_data_field, pending_params
 from wfengine.definition.model import (
@@ -50,7 +51,7 @@ class DeclarationsMixin:
                 id=id,
                 name=name,
                 type=enum_value(ParticipantKind, type, "participant type"),
-                description=description,
+                description=prose_text(description, "description"),
                 extended_attributes=extended_models(extended),
             )
         )
@@ -70,7 +71,7 @@ class DeclarationsMixin:
         app = Application(
             id=id,
             name=name,
-            description=description,
+            description=prose_text(description, "description"),
             extended_attributes=extended_models(extended),
         )
         self._applications.append((app, pending_params(params)))
@@ -90,15 +91,13 @@ class DeclarationsMixin:
         extended: ExtendedSpec | None = None,
     ) -> Self:
         """Declare a data field; ``initial`` is an expression in the package's script language."""
-        if initial is not None:
-            initial = text(initial, "initial (an expression)")
         self._data_fields.append(
             pending_data_field(
                 id,
                 type,
-                initial=initial,
+                initial=value_text(initial, "initial (an expression)"),
                 name=name,
-                description=description,
+                description=prose_text(description, "description"),
                 is_array=is_array,
                 read_only=read_only,
                 extended=extended,

@@ -14,6 +14,7 @@ import re
 from typing import TypedDict
 
 from wfengine.definition.build_arguments import BuildError, text
+from wfengine.definition.element_texts import node_text
 from wfengine.definition.model import EventPosition, XmlNode
 from wfengine.definition.namespaces import XPDL22_NS
 
@@ -200,7 +201,7 @@ def event_detail(
     node: XmlNode | None = None
     if trigger == "Timer" and named:
         part = "TimeDate" if "at" in spec else "TimeCycle"
-        when = spec.get("at") or spec.get("timer") or ""
+        when = node_text(spec.get("at") or spec.get("timer"))
         node = XmlNode(tag=_X + "TriggerTimer", children=(XmlNode(tag=_X + part, text=when),))
     elif trigger == "Message":
         children: tuple[XmlNode, ...] = ()
@@ -221,7 +222,7 @@ def event_detail(
         code = (("EscalationCode", spec["code"]),) if "code" in spec else ()
         node = XmlNode(tag=_X + "TriggerEscalation", attrs=code)
     elif trigger == "Conditional" and "condition" in spec:
-        expression = XmlNode(tag=_X + "Expression", text=spec["condition"])
+        expression = XmlNode(tag=_X + "Expression", text=node_text(spec["condition"]))
         node = XmlNode(tag=_X + "TriggerConditional", children=(expression,))
     elif trigger == "Link":
         attrs = {**({"Name": spec["link"]} if "link" in spec else {}), **throw}

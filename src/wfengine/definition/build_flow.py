@@ -18,19 +18,22 @@ from wfengine.definition.build_arguments import (
     DeadlineSpec,
     ExtendedSpec,
     ToolSpec,
+    actual_texts,
     deadline_of,
     enum_value,
     extended_models,
+    prose_text,
     reported,
     spec_list,
     strings,
     text,
-    texts,
     tool_call,
+    value_text,
     xml_nodes,
 )
 from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail, flag
 from wfengine.definition.checks.event_throws import misplaced_throw
+from wfengine.definition.element_texts import element_value
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -189,13 +192,13 @@ class FlowBuilder:
         activity = Activity(
             id=id,
             name=options.get("name"),
-            description=options.get("description"),
+            description=prose_text(options.get("description"), "description"),
             body=body,
-            performers=strings(options.get("performer"), "performer"),
+            performers=_performers(options.get("performer")),
             start_mode=None if start is None else enum_value(Mode, start, "start mode"),
             finish_mode=None if finish is None else enum_value(Mode, finish, "finish mode"),
-            priority=options.get("priority"),
-            limit=options.get("limit"),
+            priority=value_text(options.get("priority"), "priority"),
+            limit=value_text(options.get("limit"), "limit"),
             deadlines=tuple(deadline_of(d) for d in deadlines),
             loop=loop,
             extended_attributes=(
@@ -231,7 +234,7 @@ class FlowBuilder:
             )
         ]
         if tool is not None:
-            actuals = texts(args, "args (the actual parameters)")
+            actuals = actual_texts(args, "args (the actual parameters)")
             calls.insert(0, ToolCall(application_id=tool, actual_parameters=actuals))
         elif args:
             raise BuildError(f"activity {id!r}: args= given without tool=")
@@ -241,7 +244,7 @@ class FlowBuilder:
         if calls:
             body = TaskImplementation(task=TaskKind.APPLICATION, tools=tuple(calls))
         elif script is not None:
-            body = TaskImplementation(task=TaskKind.SCRIPT, script=script)
+            body = TaskImplementation(task=TaskKind.SCRIPT, script=value_text(script, "script"))
         return self._add(id, body, options)
 
     @reported("route")
@@ -290,7 +293,7 @@ class FlowBuilder:
         body = SubFlowImplementation(
             process_id=process,
             execution=enum_value(Execution, execution, "subflow execution"),
-            actual_parameters=texts(args, "args (the actual parameters)"),
+            actual_parameters=actual_texts(args, "args (the actual parameters)"),
             package_ref=package_ref,
         )
         return self._add(id, body, options)
@@ -421,6 +424,8 @@ class FlowBuilder:
         """
         if condition is not None:
             condition = text(condition, "condition (an expression)")
+        if exception is not None:
+            exception = text(exception, "exception (the name of the exception to catch)")
         flag(otherwise, "otherwise=")
         flag(default_exception, "default_exception=")
         given = [
@@ -433,14 +438,19 @@ class FlowBuilder:
         if len(chosen) > 1:
             kinds = ", ".join(c[0].value for c in chosen)
             raise BuildError(f"transition {from_!r} -> {to!r}: conflicting conditions ({kinds})")
-        cond = Condition(type=chosen[0][0], expression=chosen[0][1]) if chosen else None
+        # the kind is chosen by what was given; its text is kept as the reader reads it (a
+        # blank condition is a Condition with no expression, as ``<Condition Type=
+        # "CONDITION"/>`` is, which validation reports, not an unconditional transition)
+        cond = (
+            Condition(type=chosen[0][0], expression=element_value(chosen[0][1])) if chosen else None
+        )
         model = Transition(
             id=id or "",
             from_=from_,
             to=to,
             name=name,
             condition=cond,
-            description=description,
+            description=prose_text(description, "description"),
             extended_attributes=extended_models(extended),
         )
         pending = PendingTransition(id or None, model, next(self._flow.serial))
@@ -531,6 +541,13 @@ def free_ids(used: set[str]) -> Iterator[str]:
         candidate = f"t{n}"
         if candidate not in used:
             yield candidate
+
+
+def _performers(given: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``performer=`` as the XPDL reader reads ``Performers``: each without the whitespace
+    around it, a blank one naming no performer (an empty ``<Performer/>`` names none)."""
+    found = (element_value(p) for p in strings(given, "performer"))
+    return tuple(p for p in found if p is not None)
 
 
 def _maybe_flag(value: bool | None, what: str) -> bool | None:

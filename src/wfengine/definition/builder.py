@@ -29,6 +29,13 @@ Rules the builder applies at :meth:`PackageBuilder.build` time:
   declaration of the package (an exact id wins over a basic type's name in another case:
   ``"Performer"`` is a declared ``Performer`` if there is one), or any model ``DataType``.
 * A transition id given as ``""`` is generated like an omitted one.
+* A text the model keeps as an element's text is kept as the XPDL reader reads it
+  (:mod:`~wfengine.definition.element_texts`): an expression, initial value, priority, limit,
+  performer, script, deadline or actual parameter without the whitespace around it, and None
+  when blank (a blank performer names none, a blank actual parameter stays ``""`` in its
+  place); a description as written, None when empty; a timer's or conditional event's text
+  as written, None when blank. Otherwise the file written from a built package would read
+  back as another model, and deploy as another version of it.
 
 Misuse is reported when it can be detected without the rest of the package (an unknown type
 name, contradictory arguments) or at build time (duplicate ids, a transition naming an activity
@@ -65,6 +72,7 @@ from wfengine.definition.build_arguments import (
     maybe_text,
     model_error,
     multi_instance,
+    prose_text,
     reported,
     standard_loop,
     text,
@@ -367,7 +375,12 @@ class PackageBuilder(DeclarationsMixin):
     ) -> Self:
         """Declare a named type; data fields and parameters may then use ``id`` as their type."""
         placeholder = BasicType(type=BasicTypeKind.STRING)  # its type is resolved at build
-        model = TypeDeclaration(id=id, name=name, data_type=placeholder, description=description)
+        model = TypeDeclaration(
+            id=id,
+            name=name,
+            data_type=placeholder,
+            description=prose_text(description, "description"),
+        )
         self._types.append((model, type_of(data_type)))
         return self
 

@@ -18,6 +18,7 @@ from typing import TypedDict, TypeVar
 from lxml import etree
 
 from wfengine.definition.checks.readings import quote
+from wfengine.definition.element_texts import element_value
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -187,7 +188,7 @@ def _read_deadline(ctx: ReadContext, el: etree._Element) -> Deadline:
     inside: list[XmlNode] = []
     duration_el = cur.child("DeadlineDuration", "DeadlineCondition")
     if duration_el is not None:
-        duration = text_around(duration_el, inside).strip() or None
+        duration = element_value(text_around(duration_el, inside))
         duration_attrs = Cursor(ctx, duration_el).extra_attrs()
     return Deadline(
         duration=duration,

@@ -18,6 +18,7 @@ from typing import TypedDict
 from lxml import etree
 
 from wfengine.definition.build_events import trigger_spelling
+from wfengine.definition.element_texts import list_item
 from wfengine.definition.model import (
     WFENGINE_NS,
     XPDL22_NS,
@@ -509,4 +510,4 @@ def _read_actual_parameter(
             el,
         )
         spill.append(node)
-    return "".join(parts).strip(), tuple(attrs.items())
+    return list_item("".join(parts)), tuple(attrs.items())

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from wfengine.definition import diagnostics
 from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic
+from wfengine.definition.element_texts import element_value, prose
 from wfengine.definition.model import Attrs, XmlNode
 from wfengine.definition.xpdl.kept import VERBATIM
 from wfengine.definition.xpdl.read_nodes import (
@@ -175,10 +176,7 @@ def all_text(el: etree._Element) -> str:
 
 def element_text(el: etree._Element | None) -> str | None:
     """The element's whole text content, stripped; None when empty (see :func:`all_text`)."""
-    if el is None:
-        return None
-    text = all_text(el).strip()
-    return text or None
+    return None if el is None else element_value(all_text(el))
 
 
 def owner_id(el: etree._Element) -> str | None:
@@ -236,7 +234,7 @@ class ReadContext:
         reported, as :meth:`text_of` does."""
         self._text_only(el)
         Cursor(self, el).drop_attrs()
-        return all_text(el) or None
+        return prose(all_text(el))
 
     def text_and_attrs(self, el: etree._Element) -> tuple[str | None, Attrs]:
         """Text and all attributes of an element the model holds as a string plus attributes.

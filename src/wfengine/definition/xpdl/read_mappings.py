@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from wfengine.definition import diagnostics
 from wfengine.definition.checks.readings import listed, quote
 from wfengine.definition.diagnostics import Diagnostic
+from wfengine.definition.element_texts import list_item
 from wfengine.definition.model import (
     XPDL_NAMESPACES,
     Activity,
@@ -61,7 +62,7 @@ def _is(node: XmlNode, local: str) -> bool:
 
 def _actual_text(node: XmlNode) -> str:
     """An ``Actual``'s expression: its text, or a 2.2 FormalExpression/Source child's."""
-    return (_actual_element(node).text or "").strip()
+    return list_item(_actual_element(node).text or "")
 
 
 def _actual_element(node: XmlNode) -> XmlNode:

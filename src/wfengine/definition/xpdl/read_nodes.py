@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from lxml import etree
 
+from wfengine.definition.element_texts import node_text
 from wfengine.definition.model import (
     DEPRECATED_NS,
     WFENGINE_NS,
@@ -117,10 +118,6 @@ def true_lines(lines: Mapping[etree._Element, int]) -> Iterator[None]:
         yield
     finally:
         _BIG_LINES.reset(token)
-
-
-def _blank_to_none(text: str | None) -> str | None:
-    return text if text is not None and text.strip() else None
 
 
 def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
@@ -250,7 +247,7 @@ def _kept(
         tag=tag,
         attrs=attrs,
         text=text,
-        tail=(el.tail or None) if keep_tail else _blank_to_none(el.tail),
+        tail=(el.tail or None) if keep_tail else node_text(el.tail),
         children=children,
         namespaces=declared,
         line=line_of(el),
@@ -305,11 +302,11 @@ def _content(
                 tail = (last.tail or "") + child.tail
                 # blank after a comment is indentation too: kept, it made a new version of
                 # a process whose vendor content only gained a comment
-                tail = tail if keep else _blank_to_none(tail)
+                tail = tail if keep else node_text(tail)
                 children[-1] = last.model_copy(update={"tail": tail})
             else:
                 text = (text or "") + child.tail
-    return (text or None) if keep else _blank_to_none(text), tuple(children), need
+    return (text or None) if keep else node_text(text), tuple(children), need
 
 
 #: ``xml:space``: "preserve" says the whitespace inside an element is content

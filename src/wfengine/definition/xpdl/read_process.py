@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from wfengine.definition.element_texts import element_value
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -73,7 +74,7 @@ def read_condition(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -
             else:
                 Cursor(ctx, child).drop_attrs()
         parts.append(child.tail or "")
-    expression = "".join(parts).strip() or None
+    expression = element_value("".join(parts))
     condition = Condition(
         type=cur.attr_choice("Type", _CONDITION_TYPES),
         expression=expression,
