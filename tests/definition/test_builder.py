@@ -185,8 +185,21 @@ def test_route_model_contradicting_its_gateway_is_refused_by_add_activity() -> N
     )
     with pytest.raises(BuildError, match=r"^route 'fork': gateway='Parallel' contradicts join="):
         p.add_activity(fork)
-    with pytest.raises(BuildError, match=r"gateway='Exclusive' contradicts split='Parallel'"):
-        p.route("pick", gateway="EventBased", split="Parallel")
+
+
+@pytest.mark.parametrize(("side", "asked"), [("split", "Parallel"), ("join", "Inclusive")])
+def test_an_event_based_route_is_named_as_written_when_refused(side: str, asked: str) -> None:
+    # the message named it 'Exclusive' (the GatewayType it is written with), a type the
+    # caller never wrote: gateway='Exclusive' contradicts split='Parallel'
+    p = PackageBuilder("p").process("main")
+    with pytest.raises(BuildError) as err:
+        p.route("pick", gateway="EventBased", **{side: asked})  # type: ignore[arg-type]
+    assert str(err.value).startswith(
+        f"route 'pick': gateway='EventBased' contradicts {side}='{asked}' (in process 'main')"
+    )
+    assert "only with the gateway's type (Exclusive)" in str(err.value)
+    # its own type is no contradiction
+    p.route("ok", gateway="EventBased", split="Exclusive", join="exclusive")
 
 
 def test_route_without_gateway_takes_split_and_join_as_given() -> None:

@@ -34,6 +34,7 @@ from wfengine.definition.build_arguments import (
 from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail, flag
 from wfengine.definition.checks.event_throws import misplaced_throw
 from wfengine.definition.element_texts import element_value
+from wfengine.definition.graph import is_event_gateway
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -517,8 +518,12 @@ def _refuse_second_gateway(pending: PendingActivity, gateway: GatewayType, where
     XPDL 2.2 gives a Route one GatewayType, for its split and its join alike, and the engine
     runs that one (:attr:`Activity.split_gateway`), so a Parallel route asked to join
     Exclusive would fork in parallel and wait for every way in: at a loop entry, a deadlock.
-    Building it anyway would hand over a model that says one thing and runs another."""
+    Building it anyway would hand over a model that says one thing and runs another.
+
+    The gateway is named as ``route()`` takes it: an event-based one (an Exclusive Route with
+    ``ExclusiveType="Event"``) is ``'EventBased'``, which is what the caller wrote."""
     model = pending.model
+    named = "EventBased" if is_event_gateway(model) else gateway.value
     for side, asked in (
         ("split", pending.split or (model.split.type if model.split else None)),
         ("join", pending.join or (model.join.type if model.join else None)),
@@ -526,9 +531,10 @@ def _refuse_second_gateway(pending: PendingActivity, gateway: GatewayType, where
         if asked is None or asked is gateway:
             continue
         raise BuildError(
-            f"route {model.id!r}: gateway={gateway.value!r} contradicts {side}="
+            f"route {model.id!r}: gateway={named!r} contradicts {side}="
             f"{asked.value!r} (in {where}); a Route has one GatewayType, which the engine runs "
-            "for its split and its join alike: give split=/join= only with the gateway's type, "
+            f"for its split and its join alike: give split=/join= only with the gateway's type "
+            f"({gateway.value}), "
             "or use two routes (one that joins, then one that splits)"
         )
 
