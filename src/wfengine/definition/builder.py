@@ -29,6 +29,8 @@ Rules the builder applies at :meth:`PackageBuilder.build` time:
   declaration of the package (an exact id wins over a basic type's name in another case:
   ``"Performer"`` is a declared ``Performer`` if there is one), or any model ``DataType``.
 * A transition id given as ``""`` is generated like an omitted one.
+* A process's header is set by :meth:`ProcessBuilder.header` (``build_header``), its
+  ValidFrom/ValidTo checked to be moments the engine reads, forming a period.
 * A text the model keeps as an element's text is kept as the XPDL reader reads it
   (:mod:`~wfengine.definition.element_texts`): an expression, initial value, priority, limit,
   performer, script, deadline or actual parameter without the whitespace around it, and None
@@ -79,6 +81,7 @@ from wfengine.definition.build_arguments import (
 )
 from wfengine.definition.build_declarations import DeclarationsMixin
 from wfengine.definition.build_flow import ActivityOptions, Flow, FlowBuilder, finish_flow, free_ids
+from wfengine.definition.build_header import Moment, header_with
 from wfengine.definition.build_types import (
     PendingField,
     PendingType,
@@ -99,6 +102,7 @@ from wfengine.definition.model import (
     PackageHeader,
     ParameterMode,
     Pool,
+    ProcessHeader,
     Script,
     TypeDeclaration,
     WorkflowProcess,
@@ -165,6 +169,45 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         self._flow = Flow(f"process {id!r}", self._serial)
         self._sets: list[ActivitySetBuilder] = []
         self._extended: list[ExtendedAttribute] = []
+        self._header = ProcessHeader()
+
+    def header(
+        self,
+        *,
+        valid_from: Moment | None = None,
+        valid_to: Moment | None = None,
+        priority: str | None = None,
+        limit: str | None = None,
+        duration: str | None = None,
+        duration_unit: str | None = None,
+        waiting_time: str | None = None,
+        working_time: str | None = None,
+        created: str | None = None,
+        description: str | None = None,
+    ) -> Self:
+        """Set fields of the process's header (XPDL's ``ProcessHeader``); a later call sets
+        the fields it is given and keeps the others.
+
+        ``valid_from``/``valid_to`` (an ISO 8601 date or date-time, or a ``date``/``datetime``;
+        a naive one is UTC) bound when the engine starts new instances of this version: a
+        date as ``valid_to`` takes in its whole day. One the engine cannot read, or a period
+        no instance could start in, is a :class:`BuildError`. ``duration_unit`` is one of
+        ``Y M D h m s`` and says the unit of ``duration``, ``limit``, ``waiting_time`` and
+        ``working_time``; the other fields are kept as text for tools and people."""
+        given = {
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "priority": priority,
+            "limit": limit,
+            "duration": duration,
+            "duration_unit": duration_unit,
+            "waiting_time": waiting_time,
+            "working_time": working_time,
+            "created": created,
+            "description": description,
+        }
+        self._header = header_with(self._header, f"process {self.id!r}: header()", given)
+        return self
 
     @reported("formal parameter")
     def param(self, id: str, mode: str | ParameterMode, type: TypeSpec) -> Self:
@@ -285,6 +328,7 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
             id=self.id,
             name=self._name,
             access_level=self._access_level,
+            header=self._header,
             formal_parameters=params,
             data_fields=data_fields,
             participants=participants,
