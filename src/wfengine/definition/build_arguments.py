@@ -192,6 +192,13 @@ def actual_texts(values: object, what: str) -> tuple[str, ...]:
     return tuple(list_item(v) for v in texts(values, what))
 
 
+def performers_as_read(names: Iterable[str]) -> tuple[str, ...]:
+    """Performers (an activity's, a lane's) as the XPDL reader reads ``Performers``: each
+    without the whitespace around it, a blank one naming none (an empty ``<Performer/>``)."""
+    found = (element_value(name) for name in names)
+    return tuple(name for name in found if name is not None)
+
+
 def strings(value: str | Sequence[str] | None, what: str = "it") -> tuple[str, ...]:
     """One string or several, so ``performer="clerk"`` and ``performer=["a", "b"]`` both work."""
     if value is None:

@@ -22,6 +22,7 @@ from wfengine.definition.build_arguments import (
     deadline_of,
     enum_value,
     extended_models,
+    performers_as_read,
     prose_text,
     reported,
     spec_list,
@@ -195,7 +196,7 @@ class FlowBuilder:
             name=options.get("name"),
             description=prose_text(options.get("description"), "description"),
             body=body,
-            performers=_performers(options.get("performer")),
+            performers=performers_as_read(strings(options.get("performer"), "performer")),
             start_mode=None if start is None else enum_value(Mode, start, "start mode"),
             finish_mode=None if finish is None else enum_value(Mode, finish, "finish mode"),
             priority=value_text(options.get("priority"), "priority"),
@@ -547,13 +548,6 @@ def free_ids(used: set[str]) -> Iterator[str]:
         candidate = f"t{n}"
         if candidate not in used:
             yield candidate
-
-
-def _performers(given: str | Sequence[str] | None) -> tuple[str, ...]:
-    """``performer=`` as the XPDL reader reads ``Performers``: each without the whitespace
-    around it, a blank one naming no performer (an empty ``<Performer/>`` names none)."""
-    found = (element_value(p) for p in strings(given, "performer"))
-    return tuple(p for p in found if p is not None)
 
 
 def _maybe_flag(value: bool | None, what: str) -> bool | None:

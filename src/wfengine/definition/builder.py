@@ -74,6 +74,7 @@ from wfengine.definition.build_arguments import (
     maybe_text,
     model_error,
     multi_instance,
+    performers_as_read,
     prose_text,
     reported,
     standard_loop,
@@ -429,12 +430,21 @@ class PackageBuilder(DeclarationsMixin):
         return self
 
     def pool(self, pool: Pool) -> Self:
-        """Add a pool (with its lanes) as a model: diagram structure, rarely written by hand."""
+        """Add a pool (with its lanes) as a model: diagram structure, rarely written by hand.
+
+        It is kept as the XPDL reader reads the pool written from it: a pool that does not
+        say whether its boundary is visible is visible (the schema requires the attribute,
+        written ``true``), and its lanes' performers are read as an activity's are."""
         if not isinstance(pool, Pool):
             raise BuildError(
                 f"package {self.id!r}: pool() takes a Pool model (with its lanes), not {pool!r}"
             )
-        self._pools.append(pool)
+        lanes = tuple(
+            lane.model_copy(update={"performers": performers_as_read(lane.performers)})
+            for lane in pool.lanes
+        )
+        visible = True if pool.boundary_visible is None else pool.boundary_visible
+        self._pools.append(pool.model_copy(update={"boundary_visible": visible, "lanes": lanes}))
         return self
 
     def extended_attribute(
