@@ -4,11 +4,21 @@ not deep in lxml."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from wfengine import DefinitionError, Engine, PackageBuilder, dump_xpdl, load_xpdl, validate
+from wfengine import (
+    DefinitionError,
+    Engine,
+    PackageBuilder,
+    ProcessBuilder,
+    dump_xpdl,
+    load_xpdl,
+    standard_loop,
+    validate,
+)
 from wfengine.definition.model import ExtendedAttribute, Package, XmlNode
 from wfengine.errors import DeployError, XpdlLoadError
 
@@ -33,6 +43,38 @@ def test_a_control_character_is_an_error_naming_the_element_and_writing_says_so(
         dump_xpdl(package)
     with Engine() as engine, pytest.raises(DeployError, match="xml-character"):
         engine.deploy(package)  # refused in memory as on a SQL store, which keeps the XPDL
+
+
+_BAD = "n \x01 1"  # U+0001 inside the text: no strip removes it
+
+
+@pytest.mark.parametrize(
+    ("build", "owner", "field"),
+    [
+        (lambda p: p.activity("a", script=_BAD), "Activity 'a'", "script"),
+        (lambda p: p.activity("a", loop=standard_loop(_BAD)), "Activity 'a'", "condition"),
+        (lambda p: p.activity("a", deadlines=[(_BAD, "late")]), "Activity 'a'", "duration"),
+        (lambda p: p.activity("a", extended={"k": _BAD}), "Activity 'a'", "value"),
+        (lambda p: p.intermediate("a", timer=_BAD), "Activity 'a'", "text"),
+        (
+            lambda p: p.activity("a").transition("a", "a", condition=_BAD),
+            "Transition 't1'",
+            "expression",
+        ),
+    ],
+    ids=["script", "loop", "deadline", "extended-attribute", "timer", "condition"],
+)
+def test_a_nested_texts_finding_carries_its_elements_id(
+    build: Callable[[ProcessBuilder], object], owner: str, field: str
+) -> None:
+    """It had element_id None although the message named the element (xml-name's carry it)."""
+    pb = PackageBuilder("p")
+    build(pb.process("main"))
+    [found] = [d for d in validate(pb.build()) if d.code == "xml-character"]
+    assert found.message.startswith(
+        f"{owner} has a character XML cannot hold (U+0001) in its {field}"
+    )
+    assert found.element_id == owner.split("'")[1]
 
 
 @pytest.mark.parametrize("text", ["tab\there", "line\nbreak", "ünïcödé ✓", "cr\rlf"])

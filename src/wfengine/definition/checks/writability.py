@@ -112,13 +112,20 @@ def _label(node: BaseModel, owner: str) -> tuple[str, str | None]:
     return owner, None
 
 
-def _texts(node: BaseModel, owner: str) -> Iterator[tuple[str, str, str | None, int | None, str]]:
+def _texts(
+    node: BaseModel, owner: str, owner_id: str | None = None
+) -> Iterator[tuple[str, str, str | None, int | None, str]]:
     """(element label, field, element Id, line, text) for every text under ``node`` that a
-    written file holds. The bookkeeping fields a node does not compare (``_uncompared``: the
+    written file holds, a text nested in an element (a script, a transition's condition, a
+    loop condition, a deadline, an extended attribute's value) named by the nearest element
+    with an Id, as :func:`_names` names it: the message named the activity while the
+    finding's ``element_id`` was None, so a tool placing findings by Id lost it. The
+    bookkeeping fields a node does not compare (``_uncompared``: the
     package's source file and version, the findings made while loading, a header's original
     XPDL version) are skipped: the writer never writes them, and a file name is the operating
     system's bytes (a non-UTF-8 one reaches Python as lone surrogates), not definition text."""
     label, element_id = _label(node, owner)
+    element_id = element_id if element_id is not None else owner_id
     line = getattr(node, "line", None)
     skipped: frozenset[str] = getattr(node, "_uncompared", frozenset())
     for field, value in node.__dict__.items():
@@ -133,7 +140,7 @@ def _texts(node: BaseModel, owner: str) -> Iterator[tuple[str, str, str | None, 
                     if isinstance(part, str):
                         yield label, field, element_id, line, part
             elif isinstance(item, BaseModel):
-                yield from _texts(item, label)
+                yield from _texts(item, label, element_id)
 
 
 def unwritable_texts(package: Package) -> Iterator[Diagnostic]:
