@@ -150,8 +150,9 @@ class FlowBuilder:
     ) -> Self:
         """Add a ready-made activity model; joins and splits are still filled in if absent.
 
-        The escape hatch for what the keyword methods do not cover (activity-local data
-        fields, graphics, vendor extras, non-application tasks with their XML detail, ...).
+        The escape hatch for what the keyword methods do not cover (graphics, vendor extras,
+        non-application tasks with their XML detail, ...); an activity's own data fields,
+        which the engine does not provide, are refused by validation (activity-data-field).
         """
         if not isinstance(activity, Activity):
             raise BuildError(
