@@ -246,6 +246,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "(TriggeredByEvent): the engine would also run it as a plain step, its trigger ignored",
     ),
     "empty-process": (Severity.WARNING, "a process has no activities"),
+    "unused-activity-set": (
+        Severity.WARNING,
+        "an activity set that no block activity names: it never runs (an event sub-process "
+        "is armed only by a block naming it)",
+    ),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
     "reference-activity": (

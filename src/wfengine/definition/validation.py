@@ -69,6 +69,7 @@ from wfengine.definition.checks.transitions import (
     check_unused_conditions,
 )
 from wfengine.definition.checks.unread_flow import check_unread_flow
+from wfengine.definition.checks.unused_sets import check_unused_activity_sets
 from wfengine.definition.checks.validity import check_validity
 from wfengine.definition.checks.writability import check_id_tokens, check_xml_characters
 from wfengine.definition.diagnostics import Diagnostic
@@ -129,6 +130,7 @@ CHECKS: tuple[Check, ...] = (
     check_read_only,
     check_data_access,
     check_activity_fields,
+    check_unused_activity_sets,
 )
 
 
