@@ -146,7 +146,9 @@ class Agenda(NavigatorBase):
                         for inst in self.step.instances.values():
                             take(inst)
                     if step >= WATCH_FROM:
-                        cycle = self.watch.repeating(step, agenda, len(agenda))
+                        watch = self.watch
+                        watch.calls = self.calls  # (counted on the navigator: see its calls)
+                        cycle = watch.repeating(step, agenda, len(agenda))
                         if cycle is not None:
                             self._park(cycle)
                             return

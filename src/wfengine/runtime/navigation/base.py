@@ -110,10 +110,10 @@ class _JobReads(Protocol):
 
 class _Watch:
     """A navigator's :class:`~wfengine.runtime.progress.ProgressWatch`, made when first asked
-    (at the command's first application call, or at the step the watch starts looking) and
-    kept in the navigator from then on (a non-data descriptor: the instance's own attribute
-    wins). Why: most commands make a few steps and call nothing, and made one all the same
-    (with the Step's dataclass ``__init__``, half of a navigator's making)."""
+    (at the step the watch starts looking) and kept in the navigator from then on (a
+    non-data descriptor: the instance's own attribute wins). Why: most commands make a few
+    steps, and made one all the same; one that calls an application made one to count the
+    call (an object, a dict, two Python calls): :attr:`NavigatorBase.calls` counts them."""
 
     def __get__(self, nav: NavigatorBase | None, owner: object = None) -> ProgressWatch:
         if nav is None:  # (read on the class)
@@ -138,6 +138,9 @@ class NavigatorBase:
     #: process instances this command created (bounded: a recursive fan-out), the
     #: stretches of its run before it included
     created: int = 0
+    #: application calls (and kept messages taken) so far: progress the watch reads when it
+    #: looks (``Agenda.drain`` hands it over); counted here, not on a watch made to count
+    calls: int = 0
     #: activity instances this command gave a call key (see :meth:`call_key`)
     _keyed: int = 0
     #: the process instance keyed last, and its keys' first part (``origin@mark.``)

@@ -387,7 +387,7 @@ class Work(Reminders):
     ) -> bool:
         """Run the activity's applications (see :mod:`wfengine.runtime.tools`); True when
         an asynchronous one was reached and the activity now waits for its ``invoke`` job."""
-        self.watch.calls += 1  # the world an application talks to may have changed
+        self.calls += 1  # the world an application talks to may have changed (see .calls)
 
         def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
             return self._evaluate(ai, expr, staged or None)
