@@ -12,6 +12,7 @@ from wfengine.runtime.compiler import (
     CActivity,
     CGraph,
 )
+from wfengine.runtime.fresh_records import new_scope
 from wfengine.runtime.history import InstanceDeferred, change
 from wfengine.runtime.instance import (
     ActivityInstance,
@@ -265,7 +266,7 @@ class Agenda(NavigatorBase):
     ) -> Scope:
         scope_id = inst.next_scope
         inst.next_scope = scope_id + 1
-        scope = Scope(scope_id, graph, inst, owner)  # (by position: no keyword look-ups)
+        scope = new_scope(scope_id, graph, inst, owner)  # (no dataclass __init__: see there)
         inst.scopes[scope_id] = scope
         return scope
 

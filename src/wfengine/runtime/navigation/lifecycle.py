@@ -13,6 +13,7 @@ from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.errors import DataTypeError, LimitError
 from wfengine.runtime.compiler import CompiledProcess, FittedInitial
 from wfengine.runtime.empty_defaults import NO_PENDING
+from wfengine.runtime.fresh_records import new_instance as fresh_instance
 from wfengine.runtime.history import (
     change,
     instance_created,
@@ -156,9 +157,9 @@ class Lifecycle(NavigatorBase):
         where = f"a new instance of process {compiled.process_id!r}"
         sensitive = sensitive - compiled.sensitive_fields if sensitive else sensitive
         values, data = instance_data(compiled, data, self._clock, where, sensitive)
-        # (its first fields by position, and of the rest only those that differ from their
-        # defaults: each keyword is looked for among the 34 parameters, a third of the call)
-        inst = ProcessInstance(
+        # (made without the dataclass's __init__: see fresh_records; closing: nothing in it
+        # yet, its commits look only at what closes)
+        inst = fresh_instance(
             iid,
             compiled.process_id,
             version,
@@ -166,8 +167,8 @@ class Lifecycle(NavigatorBase):
             P_NOT_STARTED,
             values,
             self.now,
-            nonce=_nonce(),
-            closing={},  # nothing in it yet: its commits look only at what closes
+            _nonce(),
+            {},
         )
         if parent:  # a subflow's
             inst.parent_instance, inst.parent_activity_instance = parent
