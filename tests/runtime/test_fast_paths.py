@@ -98,3 +98,34 @@ def test_the_way_on_is_queued_at_once_only_into_an_activity_that_takes_it_as_it_
     graph = compile_process(package, package.process("main")).graph
     # an Inclusive join tracks the live places of its graph: every token is counted there
     assert set(_ready_next(graph).values()) == {None}
+
+
+def test_only_a_persons_work_that_nothing_comes_before_is_offered_inline() -> None:
+    """``plain_offer``: the navigator creates a person's activity and offers its work at once,
+    skipping what comes first for other activities (a loop, a deadline, an attached event, a
+    Start assignment, a rival's activation); one with any of those takes the long way."""
+    from wfengine.definition.model import StandardLoop
+
+    graphs = _graphs()
+    offered = {g: {ca.id: ca.plain_offer for ca in graphs[g].activities} for g in graphs}
+    assert [k for k, v in offered["main"].items() if v] == ["person"]
+    assert offered["seq_block"]["seq_note"] and offered["par_block"]["par_note"]
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("plain", performer="clerk")
+    p.activity("late", performer="clerk", deadlines=[("PT10M", "Late", "SYNCHR")])
+    p.activity("again", performer="clerk", loop=StandardLoop(condition="False"))
+    p.activity("confirm", tool="app", performer="clerk", start_mode="Manual")
+    p.activity("after", tool="app", performer="clerk", finish_mode="Manual")
+    p.transition("plain", "late").transition("late", "again").transition("again", "confirm")
+    p.transition("confirm", "after")
+    package = pb.build()
+    graph = compile_process(package, package.process("main")).graph
+    assert {ca.id: ca.plain_offer for ca in graph.activities} == {
+        "plain": True,
+        "late": False,  # its deadline is set first
+        "again": False,  # its loop decides first
+        "confirm": True,  # a Manual start: the person comes first, then the application
+        "after": False,  # the application comes first (a person confirms after)
+    }

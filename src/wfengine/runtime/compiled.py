@@ -267,6 +267,9 @@ class CActivity:
     #: runs as it is created: no person's work first, no rival, no turn to wait for in a
     #: sequential ad-hoc set (the navigator creates it inline; see :mod:`.fast_paths`)
     plain_create: bool = False
+    #: a person's activity whose work is offered as it is created: no rival, loop, deadline,
+    #: attached event, throw or Start assignment first (see :mod:`.fast_paths`)
+    plain_offer: bool = False
     #: the target of :attr:`only_next` when it takes the token as it comes (no join state, no
     #: places tracked, no choice): the navigator queues it at once (see :mod:`.fast_paths`)
     ready_next: CActivity | None = None

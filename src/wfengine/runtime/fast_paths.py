@@ -27,8 +27,8 @@ TAKES_TURN = frozenset({KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_SCRIPT})
 
 def mark_fast_paths(graph: CGraph) -> None:
     """Set :attr:`~.compiled.CActivity.instant`, :attr:`~.compiled.CActivity.plain_task`,
-    :attr:`~.compiled.CActivity.plain_create` and :attr:`~.compiled.CActivity.ready_next` of
-    every activity of ``graph``."""
+    :attr:`~.compiled.CActivity.plain_create`, :attr:`~.compiled.CActivity.plain_offer` and
+    :attr:`~.compiled.CActivity.ready_next` of every activity of ``graph``."""
     for ca in graph.activities:
         nxt = ca.only_next
         target = graph.activities[nxt.target] if nxt is not None else None
@@ -59,4 +59,15 @@ def mark_fast_paths(graph: CGraph) -> None:
             not ca.offer_first
             and not ca.rivals
             and not (graph.adhoc_sequential and ca.kind in TAKES_TURN)
+        )
+        # (what _create, _start_activity and _run_body test before a person's work is
+        # offered: none of it can apply, so the navigator creates it and offers at once)
+        ca.plain_offer = (
+            ca.offer_first
+            and not ca.rivals
+            and ca.loop is None
+            and not ca.deadlines
+            and not ca.boundaries
+            and ca.throws is None
+            and not ca.assign_start
         )

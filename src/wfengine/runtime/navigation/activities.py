@@ -112,6 +112,17 @@ class Activities(AdHocSets):
                 bind_sent_back(ai)
             inst.activities[aid] = ai
             inst.changes.append((now, _STARTED, aid, ca.id, None))
+        elif ca.plain_offer:  # a person's work, offered at once: as _create, _start_activity
+            now = self.now  # and _run_body, inline (none of their other tests applies)
+            ai = ActivityInstance(aid, ca, scope, A_NOT_STARTED, now)
+            if inst.sent_back:
+                bind_sent_back(ai)
+            inst.activities[aid] = ai
+            inst.changes.append((now, _CREATED, aid, ca.id, None))
+            state = inst.state  # (_run_body's test: a closed instance offers nothing)
+            if state is P_RUNNING or not state.is_closed:
+                self._offer(ai)
+            return
         else:
             created = self._create(scope, ca, aid, activation)
             if created is None:
