@@ -83,8 +83,20 @@ class Activities(AdHocSets):
         inst.seq = seq
         aid = f"{inst.id}:{seq}"
         nxt = ca.only_next
-        if nxt is not None and ca.instant:
-            # the hot path: nothing to run, one unconditional way on
+        if ca.instant and (
+            nxt is not None
+            # or an end (no way on) in a plain scope: what _leave's _choose (no way) and
+            # _close_activity (nothing of an instant one's to end) do, without the calls
+            or (
+                not ca.normal
+                and ca.otherwise is None
+                and not ca.choice
+                and not inst.sent_back
+                and scope.graph.completion is None
+                and not scope.graph.adhoc_sequential
+            )
+        ):
+            # the hot path: nothing to run, one unconditional way on (or none)
             now = self.now
             done = ActivityInstance(aid, ca, scope, A_COMPLETED, now, now)
             inst.activities[aid] = done
@@ -96,6 +108,9 @@ class Activities(AdHocSets):
             changes.append((now, _STARTED, aid, ca.id, None))
             changes.append((now, _DONE, aid, ca.id, None))
             inst.trace.append(ca.id)
+            if nxt is None:  # an end: its token goes
+                self._release(scope, ca.index)
+                return
             target = ca.ready_next
             if target is None:
                 self._arrive(scope, nxt)
