@@ -443,6 +443,11 @@ def _keys(graph: CGraph) -> Iterable[str]:
             yield from _keys(act.block)
 
 
+#: the closed process states, read once: ``is_closed`` is a Python call, and retire runs on
+#: every commit of every instance
+_CLOSED = frozenset(state for state in ProcessState if state.is_closed)
+
+
 def retire(inst: ProcessInstance) -> list[ActivityInstance]:
     """Take out of ``inst`` the closed activity instances nothing open refers to (and the
     closed scopes only they ran), and return them, in creation order.
@@ -464,7 +469,7 @@ def retire(inst: ProcessInstance) -> list[ActivityInstance]:
     loaded it looks at everything, and starts those lists.
     """
     acts = inst.activities
-    if inst.state.is_closed:  # everything in it is closed: all of it goes, but the top level
+    if inst.state in _CLOSED:  # everything in it is closed: all of it goes, but the top level
         gone = list(acts.values())
         acts.clear()
         scopes = inst.scopes
