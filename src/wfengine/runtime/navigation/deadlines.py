@@ -283,7 +283,7 @@ def deadline_due(
         )
         return f"{what} gave {value!r}; expected seconds, a timedelta, a datetime or a date{text}"
     if not timedelta(0) <= after <= longest:
-        return f"{what} gave {after}; expected a duration from 0 to {longest}"
+        return f"{what} gave {_length(after)}; expected a duration from PT0S to {_length(longest)}"
     due = due_after(now, after)  # (real time, not the clock zone's wall clock)
     return due if due is not None else _past_the_end(what, after, now)
 
@@ -310,9 +310,9 @@ def _named(ai: ActivityInstance, wait: Wait | None, what: str, why: str) -> str:
 
 
 def _length(wait: timedelta) -> str:
-    """A wait as people read it: ``PT2H`` under a day (not ``0 days 2:00:00``), else
-    ``36,600 days`` (``36,600 days 1:00:00``)."""
-    if not wait.days:
+    """A wait as people read it: ``PT2H`` under a day either way (not ``0 days 2:00:00``, or
+    ``-1 day, 23:00:00`` for ``-PT1H``), else ``36,600 days`` (``36,600 days 1:00:00``)."""
+    if abs(wait) < timedelta(days=1):
         return iso_duration(wait)
     rest = wait - timedelta(days=wait.days)
     return f"{wait.days:,} days" + (f" {rest}" if rest else "")
