@@ -103,3 +103,10 @@ def test_a_file_that_cannot_be_loaded_deploys_nothing(tmp_path: Path) -> None:
     assert cli("deploy", _ORDER, "--db", url, "--json").exit_code == 0
     listed = cli("deploy", _LEAVE, "--db", url)
     assert listed.stdout == "request_leave\t1\tnew\n"  # not stored by the refused run
+
+
+def test_standard_input_is_read_once(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    twice = cli("deploy", "-", "-", "--db", url)
+    assert twice.exit_code == 2
+    assert "only one FILE can be standard input (-)" in twice.stderr

@@ -1,14 +1,15 @@
 """``wfengine deploy``: store the processes of XPDL files in a database, starting nothing.
 
 A contract (scripts rely on it exactly): ``wfengine deploy FILE... --db URL [--json]`` loads
-every FILE first (one that cannot be loaded is exit 1 and nothing is deployed), then deploys
-each file's package as :meth:`~wfengine.runtime.engine.Engine.deploy` does (an unchanged
-process keeps its version; any other change makes a new one). It prints one line per process,
+every FILE first (one that cannot be loaded is exit 1 and nothing is deployed; ``-`` is
+standard input, once: twice is exit 2), then deploys each file's package as
+:meth:`~wfengine.runtime.engine.Engine.deploy` does (an unchanged process keeps its version;
+any other change makes a new one). It prints one line per process,
 ``PROCESS_ID<TAB>VERSION<TAB>new|unchanged``, or with ``--json`` one list of ``{"file",
 "process_id", "version", "new"}`` objects (``version`` null and ``new`` false for a refused
 process). A process validation refuses is named on stderr with its findings (``FILE: process
-'P' was not deployed: ...``), the file's other processes are deployed, and the exit status is
-1. Applications are not checked against bindings: workers bind them (as ``instance start``).
+'P' cannot be deployed: ...``), the file's other processes are deployed, and the exit status
+is 1. Applications are not checked against bindings: workers bind them (as ``instance start``).
 
 Why a command of its own: a process that starts only by a message or a signal (``message send
 --start``, ``signal send``) had to be deployed by ``instance start``, which also started an
@@ -47,6 +48,8 @@ def deploy(files: tuple[str, ...], url: str, as_json: bool) -> None:
     from wfengine.cli.loading import display_name, load_or_fail
     from wfengine.one_line import one_line as o
 
+    if files.count("-") > 1:  # read once: a second `-` would be an empty, "malformed" file
+        raise click.UsageError("only one FILE can be standard input (-)")
     packages = [(file, load_or_fail(file)) for file in files]  # all loaded before any deploy
     rows: list[dict[str, Any]] = []
     refused: list[str] = []

@@ -134,7 +134,7 @@ class Event(Node):
     @property
     def interrupts(self) -> bool:
         """Whether catching it ends what it is attached to (or the scope, for an event
-        sub-process's start): unless written ``isInterrupting="false"``, and always for an
+        sub-process's start): unless written ``Interrupting="false"``, and always for an
         Error or Cancel (BPMN: those never let the activity go on)."""
         return self.interrupting is not False or self.trigger in ("Error", "Cancel")
 
