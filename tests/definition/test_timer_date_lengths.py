@@ -9,30 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wfengine import Engine, PackageBuilder, VirtualClock, validate
-from wfengine.definition.diagnostics import Severity
-from wfengine.definition.model import Package
+from tests.definition.timer_packages import errors, waiting_until
+from wfengine import Engine, VirtualClock, validate
 from wfengine.errors import DeployError
 
 _START = datetime(2030, 1, 1, 9, tzinfo=UTC)
-
-
-def _waiting_until(at: str, *, boundary: bool = False, field: str = "when") -> Package:
-    pb = PackageBuilder("pk")
-    p = pb.process("main")
-    p.data_field(field, "DATETIME", initial="2030-01-05T00:00:00Z")
-    if boundary:
-        p.start("s").activity("work", performer="clerk").end("e").end("e2")
-        p.intermediate("t", at=at, attached_to="work", interrupting=False)
-        p.sequence("s", "work", "e").sequence("t", "e2")
-    else:
-        p.start("s").intermediate("t", at=at).activity("after").end("e")
-        p.sequence("s", "t", "after", "e")
-    return pb.build()
-
-
-def _errors(package: Package) -> list[tuple[str, str | None]]:
-    return [(d.code, d.element_id) for d in validate(package) if d.severity is Severity.ERROR]
 
 
 @pytest.mark.parametrize("boundary", [False, True], ids=["intermediate", "boundary"])
@@ -53,8 +34,8 @@ def _errors(package: Package) -> list[tuple[str, str | None]]:
 def test_a_length_of_time_in_a_timer_date_is_an_error_saying_what_to_write(
     at: str, advice: str, boundary: bool
 ) -> None:
-    package = _waiting_until(at, boundary=boundary)
-    assert _errors(package) == [("expression-syntax", "t")]
+    package = waiting_until(at, boundary=boundary)
+    assert errors(package) == [("expression-syntax", "t")]
     [finding] = [d for d in validate(package) if d.code == "expression-syntax"]
     assert f"the timer date of activity 't' in process 'main' is {at!r}" in finding.message
     assert "it is a length of time, where a moment belongs" in finding.message
@@ -69,11 +50,11 @@ def test_a_length_of_time_in_a_timer_date_is_an_error_saying_what_to_write(
 def test_the_moment_the_error_suggests_waits_that_long() -> None:
     """The advice is an expression the engine runs: ``now() + timedelta(hours=2)`` in the
     TimeDate is due two hours after the timer is set."""
-    [finding] = [d for d in validate(_waiting_until("PT2H")) if d.code == "expression-syntax"]
+    [finding] = [d for d in validate(waiting_until("PT2H")) if d.code == "expression-syntax"]
     suggested = finding.message.rsplit("such as ", 1)[1]
     assert suggested == "now() + timedelta(hours=2)"
     with Engine(clock=VirtualClock(_START)) as engine:
-        engine.deploy(_waiting_until(suggested))
+        engine.deploy(waiting_until(suggested))
         iid = engine.start_process("main")
         [timer] = engine.timers(iid)
         assert timer.due == _START + timedelta(hours=2)
@@ -83,8 +64,8 @@ def test_the_moment_the_error_suggests_waits_that_long() -> None:
 def test_a_data_field_named_as_a_duration_is_still_a_moment() -> None:
     """A field may be called ``PT2H`` (as a deadline's ``PT1H30`` may name one): the text
     names it, so it is read as the field's value."""
-    package = _waiting_until("PT2H", field="PT2H")
-    assert _errors(package) == []
+    package = waiting_until("PT2H", field="PT2H")
+    assert errors(package) == []
     with Engine(clock=VirtualClock(_START)) as engine:
         engine.deploy(package)
         iid = engine.start_process("main")

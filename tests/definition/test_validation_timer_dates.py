@@ -7,28 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from wfengine import Engine, PackageBuilder, validate
-from wfengine.definition.diagnostics import Severity
-from wfengine.definition.model import Package
+from tests.definition.timer_packages import errors, waiting_until
+from wfengine import Engine, validate
 from wfengine.errors import DeployError
-
-
-def _waiting_until(at: str, *, boundary: bool) -> Package:
-    pb = PackageBuilder("pk")
-    p = pb.process("main")
-    p.data_field("when", "DATETIME", initial="2030-01-05T00:00:00Z")
-    if boundary:
-        p.start("s").activity("work", performer="clerk").end("e").end("e2")
-        p.intermediate("t", at=at, attached_to="work", interrupting=False)
-        p.sequence("s", "work", "e").sequence("t", "e2")
-    else:
-        p.start("s").intermediate("t", at=at).activity("after").end("e")
-        p.sequence("s", "t", "after", "e")
-    return pb.build()
-
-
-def _errors(package: Package) -> list[tuple[str, str | None]]:
-    return [(d.code, d.element_id) for d in validate(package) if d.severity is Severity.ERROR]
 
 
 @pytest.mark.parametrize("boundary", [False, True], ids=["intermediate", "boundary"])
@@ -42,8 +23,8 @@ def _errors(package: Package) -> list[tuple[str, str | None]]:
 def test_a_timer_date_that_is_no_iso_date_is_an_error_and_deploy_refuses_it(
     at: str, why: str, boundary: bool
 ) -> None:
-    package = _waiting_until(at, boundary=boundary)
-    assert _errors(package) == [("expression-syntax", "t")]
+    package = waiting_until(at, boundary=boundary)
+    assert errors(package) == [("expression-syntax", "t")]
     [finding] = [d for d in validate(package) if d.code == "expression-syntax"]
     assert f"the timer date of activity 't' in process 'main' is {at!r}" in finding.message
     assert why in finding.message
@@ -58,7 +39,7 @@ def test_a_timer_date_that_is_no_iso_date_is_an_error_and_deploy_refuses_it(
 def test_a_valid_timer_date_or_an_expression_is_no_error_and_deploys(
     at: str, boundary: bool
 ) -> None:
-    package = _waiting_until(at, boundary=boundary)
-    assert _errors(package) == []
+    package = waiting_until(at, boundary=boundary)
+    assert errors(package) == []
     with Engine() as engine:
         engine.deploy(package)

@@ -24,9 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfengine.definition.checks.context import Context
-from wfengine.definition.checks.field_marks import mark_flag
+from wfengine.definition.checks.field_marks import first_mark, mark_flag
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import Activity, ExtendedAttribute
+from wfengine.definition.model import Activity
 from wfengine.definition.model_activities import MultiInstanceLoop
 from wfengine.definition.model_enums import MIFlowCondition
 
@@ -34,20 +34,11 @@ from wfengine.definition.model_enums import MIFlowCondition
 CANCEL_REMAINING = "wfengine:cancelRemaining"
 
 
-def cancel_mark(activity: Activity) -> ExtendedAttribute | None:
-    """``activity``'s first ``wfengine:cancelRemaining`` (a repeated one is
-    ``duplicate-extended-attribute``'s; the first is read)."""
-    for ea in activity.extended_attributes:
-        if ea.name == CANCEL_REMAINING:
-            return ea
-    return None
-
-
 def cancels_remaining(activity: Activity) -> bool:
     """Whether ``activity``'s ``wfengine:cancelRemaining`` says yes (what the compiler
     reads). Absent, no, or unreadable (refused at deploy by ``cancel-remaining-value``; a
     definition stored before that check kept it): not, as it was read before."""
-    ea = cancel_mark(activity)
+    ea = first_mark(activity, CANCEL_REMAINING)
     return ea is not None and mark_flag(ea, bare=None) is True
 
 
@@ -57,7 +48,7 @@ def check_cancel_remaining(ctx: Context) -> Iterator[Diagnostic]:
     ``MI_FlowCondition`` None, in the processes under validation."""
     for scope in ctx.scopes:
         for activity in scope.activities:
-            ea = cancel_mark(activity)
+            ea = first_mark(activity, CANCEL_REMAINING)
             if ea is None:
                 continue
             line = ea.line if ea.line is not None else activity.line

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import DataField, ExtendedAttribute, Package, WorkflowProcess
+from wfengine.definition.model_nodes import Extensible
 
 #: the data-field mark that shows a field's value in the brief status
 PUBLIC = "wfengine:public"
@@ -61,10 +62,11 @@ def mark_flag(attribute: ExtendedAttribute, *, bare: bool | None = True) -> bool
     return None
 
 
-def first_mark(data_field: DataField, name: str) -> ExtendedAttribute | None:
-    """``data_field``'s first extended attribute ``name`` (a repeated one is
-    ``duplicate-extended-attribute``'s; the first is read)."""
-    for ea in data_field.extended_attributes:
+def first_mark(node: Extensible, name: str) -> ExtendedAttribute | None:
+    """``node``'s first extended attribute ``name`` (a data field's mark, an activity's
+    ``wfengine:cancelRemaining``; a repeated one is ``duplicate-extended-attribute``'s: the
+    first is read)."""
+    for ea in node.extended_attributes:
         if ea.name == name:
             return ea
     return None
