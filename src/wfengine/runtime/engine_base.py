@@ -174,7 +174,8 @@ class EngineBase:
         ``timeout=``), it closes at once: it cannot wait for itself. A run of due jobs in
         another thread (``run_due_jobs``: an asynchronous call in flight, made with no command
         open) is waited for alike: its running job finishes, the jobs it claimed after that
-        go back unrun."""
+        go back unrun; so is a delivery of the outbox (``deliver_outbox``, ``run_due_jobs``'):
+        its handler in progress finishes, recorded, and the rest of its batch goes back."""
         self._closed = True  # (first: no command starts from here on)
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)

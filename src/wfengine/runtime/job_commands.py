@@ -197,51 +197,55 @@ class JobCommands(EngineBase):
             if firing_elsewhere(self):
                 return 0  # a virtual clock's move runs this engine's timers in its thread
             raise self._reentry_error()
-        # close waits for this run's job (an asynchronous call runs outside any command)
+        # close waits for this run's job (an asynchronous call runs outside any command) and
+        # for its delivery (the handler in progress recorded, the rest given back: Outbox)
         self._jobs_begin()
         claimed: Sequence[Job] = []
         ran = 0
-        outer = self._lease, self._should_stop  # (a long run's stretches: as long)
-        self._lease, self._should_stop = lease, should_stop
         try:
-            now = self.clock.now()
-            claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
-            observe = self.job_observer
-            if observe is not None and claimed:
-                observe("claimed", owner, claimed)
-            with self._held_lock:
-                self._held.update(j.id for j in claimed)
-            for n, job in enumerate(claimed):
-                if (should_stop is not None and should_stop()) or self._closed:
-                    for left in claimed[n:]:
-                        with contextlib.suppress(WorkflowError):
-                            self.store.release_job(left.id, owner)
-                    if observe is not None:
-                        observe("end", owner, claimed[n:])
-                    break
-                try:
-                    if self._run_held(job, owner, count=True):
-                        ran += 1
-                except EngineInUseError:  # another thread took the engine: the job went back
-                    self._leave(claimed[n + 1 :], owner, gone=False)
-                    if firing_elsewhere(self):
-                        break  # the clock's thread is firing timers: no failure of this run
-                    raise
-                except BaseException as exc:  # the run ends here: the jobs after it too
-                    self._leave(
-                        claimed[n + 1 :], owner, gone=isinstance(exc, StoreUnavailableError)
-                    )
-                    raise
+            outer = self._lease, self._should_stop  # (a long run's stretches: as long)
+            self._lease, self._should_stop = lease, should_stop
+            try:
+                now = self.clock.now()
+                until = later(now, lease)
+                claimed = self.store.claim_jobs(owner, now, until, limit, kinds, instances)
+                observe = self.job_observer
+                if observe is not None and claimed:
+                    observe("claimed", owner, claimed)
+                with self._held_lock:
+                    self._held.update(j.id for j in claimed)
+                for n, job in enumerate(claimed):
+                    if (should_stop is not None and should_stop()) or self._closed:
+                        for left in claimed[n:]:
+                            with contextlib.suppress(WorkflowError):
+                                self.store.release_job(left.id, owner)
+                        if observe is not None:
+                            observe("end", owner, claimed[n:])
+                        break
+                    try:
+                        if self._run_held(job, owner, count=True):
+                            ran += 1
+                    except EngineInUseError:  # another thread took the engine: job given back
+                        self._leave(claimed[n + 1 :], owner, gone=False)
+                        if firing_elsewhere(self):
+                            break  # the clock's thread fires timers: no failure of this run
+                        raise
+                    except BaseException as exc:  # the run ends here: the jobs after it too
+                        self._leave(
+                            claimed[n + 1 :], owner, gone=isinstance(exc, StoreUnavailableError)
+                        )
+                        raise
+            finally:
+                self._lease, self._should_stop = outer
+                with self._held_lock:
+                    self._held.difference_update(j.id for j in claimed)
+            delivering = kinds is None if deliver is None else deliver
+            if delivering and not (should_stop and should_stop()) and not self._closed:
+                # (the engine taken by another thread meanwhile: the jobs ran, delivery waits)
+                with contextlib.suppress(EngineInUseError):
+                    self.outbox.deliver(owner=owner, should_stop=should_stop)
         finally:
-            self._lease, self._should_stop = outer
-            with self._held_lock:
-                self._held.difference_update(j.id for j in claimed)
             self._jobs_end()
-        delivering = kinds is None if deliver is None else deliver
-        if delivering and not (should_stop and should_stop()) and not self._closed:
-            # (the engine taken by another thread meanwhile: the jobs ran, delivery waits)
-            with contextlib.suppress(EngineInUseError):
-                self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
 
     def _run_held(self, job: Job, owner: str, *, count: bool = False) -> bool:

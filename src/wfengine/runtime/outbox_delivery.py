@@ -139,7 +139,14 @@ class DeliveringEngine(CommandThreads, Protocol):
     @property
     def in_command(self) -> bool: ...
 
+    #: set once ``close()`` began: a delivery hands no further entry to a handler
+    _closed: bool
+
     def _refuse_closed(self) -> None: ...
+
+    def _jobs_begin(self) -> None: ...
+
+    def _jobs_end(self) -> None: ...
 
     def _reentry_error(self) -> EngineInUseError: ...
 
@@ -224,42 +231,51 @@ class Outbox:
             if firing_elsewhere(engine):
                 return 0
             raise engine._reentry_error()
-        store, clock, policy = engine.store, engine.clock, self.policy
         owner = check_user(owner or engine.worker_id, "owner", "deliver")
-        self._prune_if_due(clock.now())
-        done = handed = 0  # (settled in all; handed to handlers, what ``limit`` bounds)
-        due = store.next_outbox_at()
-        if due is None or due > clock.now():
-            return done
-        # a backlog is claimed batch after batch; the earliest due time and the skipping of
-        # kinds nobody handles are asked for when the backlog is through (entries committed
-        # meanwhile, by handlers too, are delivered by the same call), not per batch: both
-        # read every due entry, so per batch a backlog of P entries cost P * P / batch
-        first = True
-        while size is None or handed < size:
-            if should_stop is not None and should_stop():
-                break
-            now = clock.now()
-            handled = self.handlers.handled_kinds()
-            skipped = 0 if handled is None or not first else store.skip_outbox(now, handled)
-            first = False
-            done += skipped
-            self.settled += skipped
-            batch = policy.batch if size is None else min(policy.batch, size - handed)
-            claimed: list[OutboxRecord] = []
-            if batch > 0 and (handled is None or handled):
-                claimed = store.claim_outbox(owner, now, later(now, policy.lease), batch, handled)
-            delivered = self._deliver_batch(claimed, owner, later(now, policy.lease))
-            done += delivered
-            handed += delivered
-            if not skipped and not claimed:
-                break  # what looked due was taken by another claimant meanwhile
-            if len(claimed) < batch:  # the backlog is through: anything committed meanwhile?
-                due = store.next_outbox_at()
-                if due is None or due > clock.now():
+        # close() in another thread waits for this delivery as for a run of jobs: the handler
+        # in progress finishes and its delivery is recorded, the rest of the batch is given
+        # back (closed under it, the store refused that record: the entry was delivered twice)
+        engine._jobs_begin()
+        try:
+            store, clock, policy = engine.store, engine.clock, self.policy
+            self._prune_if_due(clock.now())
+            done = handed = 0  # (settled in all; handed to handlers, what ``limit`` bounds)
+            due = store.next_outbox_at()
+            if due is None or due > clock.now():
+                return done
+            # a backlog is claimed batch after batch; the earliest due time and the skipping of
+            # kinds nobody handles are asked for when the backlog is through (entries committed
+            # meanwhile, by handlers too, are delivered by the same call), not per batch: both
+            # read every due entry, so per batch a backlog of P entries cost P * P / batch
+            first = True
+            while size is None or handed < size:
+                if (should_stop is not None and should_stop()) or engine._closed:
                     break
-                first = True
-        return done
+                now = clock.now()
+                handled = self.handlers.handled_kinds()
+                skipped = 0 if handled is None or not first else store.skip_outbox(now, handled)
+                first = False
+                done += skipped
+                self.settled += skipped
+                batch = policy.batch if size is None else min(policy.batch, size - handed)
+                claimed: list[OutboxRecord] = []
+                if batch > 0 and (handled is None or handled):
+                    claimed = store.claim_outbox(
+                        owner, now, later(now, policy.lease), batch, handled
+                    )
+                delivered = self._deliver_batch(claimed, owner, later(now, policy.lease))
+                done += delivered
+                handed += delivered
+                if not skipped and not claimed:
+                    break  # what looked due was taken by another claimant meanwhile
+                if len(claimed) < batch:  # the backlog is through: anything committed meanwhile?
+                    due = store.next_outbox_at()
+                    if due is None or due > clock.now():
+                        break
+                    first = True
+            return done
+        finally:
+            engine._jobs_end()
 
     def _deliver_batch(self, claimed: list[OutboxRecord], owner: str, held_until: datetime) -> int:
         """Deliver a claimed batch entry after entry (a stop waits for the batch); returns how
@@ -276,14 +292,23 @@ class Outbox:
         Entries whose delivery failed before go last (in id order, as the rest): one whose
         handler hangs, stopped each time by a worker's supervisor, otherwise went first in
         every batch claimed with it, and the entries claimed with it were never delivered,
-        each claim counting one more attempt of theirs until they were given up."""
+        each claim counting one more attempt of theirs until they were given up.
+
+        ``close()`` begun in another thread stops the batch before its next entry: the rest is
+        given back at once (:meth:`_give_back`), as when a handler's exception ends it."""
         claimed = sorted(claimed, key=lambda r: r.last_error is not None)
-        store, clock, lease = self._engine.store, self._engine.clock, self.policy.lease
+        engine = self._engine
+        store, clock, lease = engine.store, engine.clock, self.policy.lease
         renew_at = later(clock.now(), lease / 3)
         ours: set[int] | None = None  # None: every entry of the batch
         done = index = 0
         try:
             for index, record in enumerate(claimed):
+                if engine._closed:  # close() waits for us: the rest is given back unhanded
+                    self._give_back(
+                        [r.id for r in claimed[index:] if ours is None or r.id in ours], owner
+                    )
+                    break
                 now = clock.now()
                 if index and now >= renew_at:
                     rest = [r.id for r in claimed[index:]]
