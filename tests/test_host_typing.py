@@ -63,3 +63,41 @@ def test_register_keeps_the_host_function_typed_under_mypy_strict(tmp_path: Path
     planted = HOST.splitlines().index("lookup_customer(1)  # E: kept its signature") + 1
     assert f'host.py:{planted}: error: Argument 1 to "lookup_customer"' in errors[0], out
     assert status == 1
+
+
+def _mypy_errors(tmp_path: Path, text: str) -> tuple[list[str], str]:
+    """The errors ``mypy --strict`` finds in ``text`` written as a host's script, and all it
+    said (for the failure message)."""
+    host = tmp_path / "host.py"
+    host.write_text(text, encoding="utf-8")
+    args = ["--strict", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy_cache")]
+    out, err, _ = mypy_api.run([*args, str(host)])
+    return [line for line in out.splitlines() if ": error:" in line], out + err
+
+
+HOST_TRANSACTION = textwrap.dedent(
+    """
+    from typing import assert_type
+
+    import sqlalchemy as sa
+
+    from wfengine import Engine
+
+    engine = Engine(db_url="sqlite:///app.db")
+
+
+    def orders(conn: sa.Connection) -> int:
+        return int(conn.execute(sa.text("SELECT count(*) FROM host_orders")).scalar_one())
+
+
+    assert_type(engine.store.transaction(orders), int)
+    assert_type(engine.store.transaction(orders, write=False), int)
+    """
+)
+
+
+def test_a_hosts_own_transaction_type_checks(tmp_path: Path) -> None:
+    # README: "a host's own tables in the same database get the same with
+    # engine.store.transaction(fn)"; engine.store is typed Store, which had no transaction
+    errors, said = _mypy_errors(tmp_path, HOST_TRANSACTION)
+    assert errors == [], said

@@ -60,9 +60,7 @@ def _blob_keys(engine: Engine, notes: Notes) -> list[str]:
     from wfengine.runtime.sql import schema as t
 
     query = sa.select(t.blobs.c.key)
-    return engine.store.transaction(  # type: ignore[attr-defined]
-        lambda conn: [r[0] for r in conn.execute(query)], write=False
-    )
+    return engine.store.transaction(lambda conn: [r[0] for r in conn.execute(query)], write=False)
 
 
 #: a value of the wrong type, as a host's mistake passes it (typed Any: the signatures say str)

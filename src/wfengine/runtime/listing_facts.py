@@ -12,6 +12,7 @@ transaction`); another store answers None and the caller reads the whole store a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -86,7 +87,7 @@ def listing_facts(store: Any, summaries: Sequence[InstanceSummary]) -> ListingFa
 
 def _by_id(store: Any) -> bool:
     """Is ``store`` a SQL store (whose tables :mod:`wfengine.runtime.sql.listing` reads)?"""
-    if getattr(store, "transaction", None) is None:
+    if "wfengine.runtime.sql.store" not in sys.modules:  # (no SQL store made: not imported)
         return False
     from wfengine.runtime.sql.store import SqlStore
 

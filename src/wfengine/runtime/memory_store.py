@@ -14,15 +14,15 @@ import bisect
 import dataclasses
 import heapq
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from itertools import chain
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
-from wfengine.errors import ConcurrencyError, EngineInUseError, NotFoundError
+from wfengine.errors import ConcurrencyError, EngineInUseError, NotFoundError, StoreError
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.clock import require_aware
@@ -180,6 +180,15 @@ class MemoryStore(StoreOutbox):
 
     def close(self) -> None:
         pass
+
+    def transaction(self, fn: Callable[[Any], object], *, write: bool = True) -> NoReturn:
+        """Refused (:meth:`Store.transaction <wfengine.runtime.store.Store.transaction>`):
+        a host's tables need a database, and this store is this process's memory."""
+        raise StoreError(
+            "engine.store.transaction(fn) runs fn in the store's database, and this engine's "
+            "store is in memory (no db_url): give Engine a database, Engine(db_url="
+            "'sqlite:///app.db'), to keep your own tables beside the engine's"
+        )
 
     # -- deployments -------------------------------------------------------------------------
 

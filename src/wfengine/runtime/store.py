@@ -27,11 +27,11 @@ Contract every store keeps (the behaviour suite runs against each):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deployment import DeployedProcess
@@ -43,6 +43,11 @@ from wfengine.runtime.outbox import OutboxEntry as OutboxEntry  # re-exported: s
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary
 from wfengine.runtime.states import ProcessState, WorkItemState
+
+if TYPE_CHECKING:  # (SQLAlchemy is loaded only by the SQL store)
+    from sqlalchemy import Connection
+
+_T = TypeVar("_T")
 
 #: the kinds whose detail was once the bare work-item id (an offer; a completion that named
 #: no user and wrote nothing): such a stored row still names its item
@@ -143,6 +148,16 @@ class Store(Protocol):
 
     def id_generator(self) -> IdGenerator:
         """Ids unique in this store (across restarts and, for SQL, across processes)."""
+        ...
+
+    def transaction(self, fn: Callable[[Connection], _T], *, write: bool = True) -> _T:
+        """Run ``fn(conn)`` as one transaction of the store's database, with its fault
+        handling (a transient failure runs ``fn`` again on a new connection), and return what
+        it returns: a host's own tables beside the engine's (``engine.store.transaction(fn)``);
+        ``write=False``, a read of several statements that sees one snapshot. A store with no
+        database (the memory store) raises :class:`~wfengine.errors.StoreError` saying so.
+        Why on the protocol: ``engine.store`` is typed :class:`Store`, and a host calling it
+        as the README says failed the type check."""
         ...
 
     def close(self) -> None:
@@ -419,5 +434,6 @@ class Store(Protocol):
 
 
 #: methods of :class:`Store` a host's own store may lack (they came after stores were written
-#: to the protocol): the engine does without them, more slowly
-OPTIONAL_METHODS = frozenset({"suspended_among"})
+#: to the protocol): the engine does without them, more slowly; ``transaction`` the engine
+#: never calls (a host's tables beside a SQL store's: the host calls it)
+OPTIONAL_METHODS = frozenset({"suspended_among", "transaction"})
