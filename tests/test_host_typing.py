@@ -101,3 +101,53 @@ def test_a_hosts_own_transaction_type_checks(tmp_path: Path) -> None:
     # engine.store.transaction(fn)"; engine.store is typed Store, which had no transaction
     errors, said = _mypy_errors(tmp_path, HOST_TRANSACTION)
     assert errors == [], said
+
+
+HOST_DIRECTORY = textwrap.dedent(
+    """
+    from dataclasses import dataclass
+
+    from wfengine import Engine, Notification, OrgUser, Organisation, Person, subscribe
+
+
+    @dataclass
+    class Staff:  # what the host's user table gives
+        id: str
+        name: str
+        email: str | None = None
+        phone: str | None = None
+
+
+    class HostDirectory:
+        def members(self, participant_id: str, participant: object = None) -> list[str]:
+            return ["bob"]
+
+        def user(self, user_id: str) -> Staff | None:
+            return Staff(user_id, "Bob", email="bob@example.com")
+
+
+    class Printer:
+        def notify(self, notification: Notification, users: list[Person]) -> None:
+            print(notification.subject, [u.email for u in users])
+
+
+    class ByUnit:  # a notifier written for an Organisation's people (the crm example's)
+        def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+            print(notification.subject, [u.units for u in users])
+
+
+    directory = HostDirectory()
+    engine = Engine(directory=directory)
+    subscribe(engine.outbox.handlers, directory, [Printer()])
+    organisation = Organisation.from_data({"users": [{"id": "ann"}]})
+    ann: OrgUser | None = organisation.user("ann")
+    subscribe(engine.outbox.handlers, organisation, [Printer(), ByUnit()])
+    """
+)
+
+
+def test_a_hosts_own_directory_type_checks(tmp_path: Path) -> None:
+    # README: a directory of your own returns user ids (a list was refused: typed tuple), and
+    # its user(user_id) gives the person (typed OrgUser, which wfengine did not export)
+    errors, said = _mypy_errors(tmp_path, HOST_DIRECTORY)
+    assert errors == [], said

@@ -330,3 +330,15 @@ def test_readme_sends_hosts_to_no_internal_module_but_the_plots() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`(wfengine(?:\.[a-z_]+)+)\.[A-Za-z_]+\(", readme))
     assert named <= {"wfengine.audit.plots"}, named
+
+
+def test_a_host_directorys_types_are_exported() -> None:
+    # README: a directory's user(user_id) gives "the person with their addresses, a
+    # wfengine.Person: an OrgUser, or a host's own person object"; OrgUser was importable
+    # from wfengine.worklist.org_model only, and the notifiers' Person protocol not at all
+    from wfengine.worklist.notification import Person
+    from wfengine.worklist.org_model import OrgUser
+
+    assert wfengine.OrgUser is OrgUser
+    assert wfengine.Person is Person
+    assert {"Directory", "OrgUser", "Person"} <= set(wfengine.__all__)

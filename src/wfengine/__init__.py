@@ -19,7 +19,8 @@ internal and may change. The surface, by WfMC part:
   and :func:`load_organisation`, :func:`use_stored_organisation` (the one ``wfengine org
   load`` stored in an engine's database); :func:`connect` for a WAPI :class:`Session` of one user
   (used after it ended, it raises :class:`SessionEndedError`); :func:`subscribe` and
-  :func:`notifier` for notifications of work, :func:`notes_for` for comments and
+  :func:`notifier` for notifications of work (:class:`Notifier`, told each :class:`Person`,
+  an :class:`OrgUser` or a host directory's own), :func:`notes_for` for comments and
   attachments on work items;
 * what the engine tells the world after a commit: the outbox (:class:`OutboxKind`,
   :class:`OutboxRecord`, :class:`OutboxHandlers`, :class:`OutboxPolicy`);
@@ -193,7 +194,8 @@ if _typing.TYPE_CHECKING:
     from wfengine.wapi.session import Session, SessionEndedError, WorkList, connect
     from wfengine.worklist import Organisation, load_organisation
     from wfengine.worklist.notes import Notes, notes_for
-    from wfengine.worklist.notifiers import Notification, Notifier, notifier, subscribe
+    from wfengine.worklist.notifiers import Notification, Notifier, Person, notifier, subscribe
+    from wfengine.worklist.org_model import OrgUser
     from wfengine.worklist.stored_organisation import use_stored_organisation
 
 if _typing.TYPE_CHECKING:
@@ -294,6 +296,7 @@ __all__ = [
     "Notification",
     "Notifier",
     "OperationRefused",
+    "OrgUser",
     "Organisation",
     "OrganisationError",
     "OutboxHandlers",
@@ -306,6 +309,7 @@ __all__ = [
     "ParameterMappingError",
     "Payload",
     "PermanentApplicationError",
+    "Person",
     "Pool",
     "ProcessBuilder",
     "ProcessFailedError",
@@ -456,6 +460,7 @@ _LAZY: dict[str, str] = {
     "Notification": "wfengine.worklist.notifiers",
     "Notifier": "wfengine.worklist.notifiers",
     "OperationRefused": "wfengine.runtime.work_item_events",
+    "OrgUser": "wfengine.worklist.org_model",
     "Organisation": "wfengine.worklist",
     "OutboxHandlers": "wfengine.runtime.outbox",
     "OutboxKind": "wfengine.runtime.outbox",
@@ -465,6 +470,7 @@ _LAZY: dict[str, str] = {
     "Package": "wfengine.definition.model",
     "PackageBuilder": "wfengine.definition.builder",
     "Payload": "wfengine.runtime.history",
+    "Person": "wfengine.worklist.notifiers",
     "Pool": "wfengine.definition.model",
     "ProcessBuilder": "wfengine.definition.builder",
     "ProcessState": "wfengine.runtime.states",

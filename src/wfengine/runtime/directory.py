@@ -30,7 +30,7 @@ import inspect
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import FrameType
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -45,11 +45,13 @@ _T = TypeVar("_T")
 class Directory(Protocol):
     """Who may perform a participant's work: the engine asks it when it offers a
     work item. ``participant`` is the declaration of ``participant_id`` (None when the
-    package declares no such participant)."""
+    package declares no such participant). The answer is any sequence of user ids, a list
+    or a tuple (:func:`checked_members` takes it as it is; typed ``tuple`` before, a host's
+    directory returning a list failed the type check though the engine took it)."""
 
     def members(
         self, participant_id: str, participant: Participant | None = None
-    ) -> tuple[str, ...]: ...
+    ) -> Sequence[str]: ...
 
 
 @runtime_checkable

@@ -25,8 +25,7 @@ from wfengine.applications.agents.mail_refusals import (
 from wfengine.applications.agents.mail_settings import check_host_name, check_login
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox_delivery import delivery_progress
-from wfengine.worklist.notification import Notification
-from wfengine.worklist.org_model import OrgUser
+from wfengine.worklist.notification import Notification, Person
 from wfengine.worklist.sms_notifier import PerKey
 
 _log = logging.getLogger("wfengine.notifications")
@@ -112,7 +111,7 @@ class EmailNotifier:
     def __repr__(self) -> str:
         return f"email via {self._server}"
 
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+    def notify(self, notification: Notification, users: list[Person]) -> None:
         key = notification.key
         to = _addresses(key, users)
         with self._lock:
@@ -208,7 +207,7 @@ class _Told:
         return tuple(a for a in to if a in self.delivered)
 
 
-def _addresses(key: str, users: list[OrgUser]) -> list[str]:
+def _addresses(key: str, users: list[Person]) -> list[str]:
     """The e-mail addresses of ``users`` the agent reads, each once, in order; those it cannot
     read are logged (the agent refuses a whole message for one: the others are told)."""
     to = list(dict.fromkeys(u.email for u in users if u.email and readable_recipients(u.email)))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from wfengine.one_line import one_line
-from wfengine.worklist.org_model import OrgUser
 
 #: how many entries a dispatcher remembers a partial delivery of (the oldest are forgotten:
 #: entries another worker settled, or given up on, are never delivered here again)
@@ -22,6 +21,24 @@ REMEMBERED = 10_000
 #: hears ``allocated``, those it was escalated to ``escalated``), its key the entry's and
 #: ``/taken-from``
 TAKEN_FROM = "taken from you"
+
+
+class Person(Protocol):
+    """A person as notifiers read them: their user id and addresses. What a directory's
+    ``user(user_id)`` gives (:class:`~wfengine.worklist.notifiers.People`): an
+    :class:`~wfengine.worklist.org_model.OrgUser` of an :class:`~wfengine.worklist.
+    organisation.Organisation`, or a host's own person object with these attributes (plain
+    attributes or properties; ``email`` and ``phone`` may be plain ``str``). Why a protocol:
+    typed ``OrgUser``, a host's own directory, which README allows, failed the type check."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def phone(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +101,14 @@ def audiences(audience: str, payload: Mapping[str, Any]) -> tuple[tuple[str, ...
 
 class Notifier(Protocol):
     """Delivers a notification to the users it concerns; raising makes the outbox try again
-    later with the same notification."""
+    later with the same notification.
 
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None: ...
+    ``users`` are the people the dispatcher's directory gives (:class:`Person`s: an
+    Organisation's ``OrgUser``, or a host directory's own objects). Typed ``list[Any]`` so
+    that both a notifier written for any :class:`Person` (the built-in ones) and one written
+    for an Organisation's ``OrgUser`` (reading its ``units``) are Notifiers."""
+
+    def notify(self, notification: Notification, users: list[Any]) -> None: ...
 
 
 def describe(notifier: object) -> str:

@@ -82,9 +82,9 @@ from wfengine.worklist.notification import REMEMBERED as REMEMBERED
 from wfengine.worklist.notification import TAKEN_FROM as TAKEN_FROM
 from wfengine.worklist.notification import Notification as Notification
 from wfengine.worklist.notification import Notifier as Notifier
+from wfengine.worklist.notification import Person as Person
 from wfengine.worklist.notification import audiences
 from wfengine.worklist.notification import describe as describe
-from wfengine.worklist.org_model import OrgUser
 from wfengine.worklist.organisation import Organisation
 from wfengine.worklist.sms_notifier import FileSmsGateway as FileSmsGateway
 from wfengine.worklist.sms_notifier import SmsGateway as SmsGateway
@@ -103,9 +103,10 @@ _log = logging.getLogger("wfengine.notifications")
 class People(Protocol):
     """What a dispatcher looks recipients up in: an :class:`Organisation`, or a host's own
     directory that has the same ``user(user_id)`` (the person, with the e-mail and phone
-    notifiers need, or None for one it does not know)."""
+    notifiers need, or None for one it does not know): a :class:`Person`, the organisation's
+    ``OrgUser`` or the host's own person object."""
 
-    def user(self, user_id: str) -> OrgUser | None: ...
+    def user(self, user_id: str) -> Person | None: ...
 
 
 #: what a dispatcher looks recipients up in besides the delivering engine's directory: an
@@ -181,7 +182,7 @@ class NotificationDispatcher:
             self._deliver(record.key, notifications, self._users((*told, *taken), record.key))
 
     def _deliver(
-        self, key: str, notifications: list[Notification], found: dict[str, OrgUser]
+        self, key: str, notifications: list[Notification], found: dict[str, Person]
     ) -> None:
         """Hand each notification of the entry ``key`` to every notifier that does not have
         it yet (see the module notes), each with those of its recipients ``found``.
@@ -213,7 +214,7 @@ class NotificationDispatcher:
             raise _failure(failed, len(self.notifiers))
 
     @staticmethod
-    def _notify(notifier: Notifier, notification: Notification, found: dict[str, OrgUser]) -> None:
+    def _notify(notifier: Notifier, notification: Notification, found: dict[str, Person]) -> None:
         """Call ``notifier`` with ``notification`` and a list of its recipients ``found`` of
         its own (one list shared by every notifier was emptied for the next by a notifier
         working through it as a queue)."""
@@ -236,7 +237,7 @@ class NotificationDispatcher:
             while len(remembered) > REMEMBERED:
                 del remembered[next(iter(remembered))]
 
-    def _users(self, recipients: tuple[str, ...], key: str) -> dict[str, OrgUser]:
+    def _users(self, recipients: tuple[str, ...], key: str) -> dict[str, Person]:
         """The recipients' users by id, each looked up in the delivering engine's directory, then
         in the dispatcher's organisation (see the module notes: the engine's is current)."""
         places: list[People] = []
@@ -247,7 +248,7 @@ class NotificationDispatcher:
         given = self._given()
         if given is not None and all(given is not p for p in places):
             places.append(given)
-        users: dict[str, OrgUser] = {}
+        users: dict[str, Person] = {}
         unknown: list[str] = []
         for user_id in recipients:
             found = next((u for p in places if (u := p.user(user_id)) is not None), None)
@@ -310,7 +311,8 @@ def _failure(failed: list[tuple[Notifier, str, Exception]], total: int) -> Notif
 #: what an organisation given to subscribe must have, as its refusals say
 _NEEDED = (
     "an Organisation or another object whose user(user_id) gives the person with their "
-    "e-mail and phone (an OrgUser, or None for one it does not know)"
+    "e-mail and phone (a Person: an OrgUser, or a host's own person object; or None for "
+    "one it does not know)"
 )
 
 
@@ -326,7 +328,7 @@ def _source(organisation: object) -> OrganisationSource:
     ``user(user_id)``, a callable returning the current one, or None); anything else is a
     ``TypeError`` naming it, here: a path or a host's own directory without ``user`` was
     taken and failed every delivery for hours. What the dispatcher needs is the people with
-    their addresses (``user(user_id)``, an ``OrgUser``), which are what notifiers are given:
+    their addresses (``user(user_id)``, a :class:`Person`), which are what notifiers are given:
     ``members``/``knows`` alone do not give them."""
     if organisation is None or _has_people(organisation):
         return cast(People | None, organisation)

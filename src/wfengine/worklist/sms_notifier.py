@@ -29,8 +29,7 @@ from typing import Generic, Protocol, TypeVar
 
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox_delivery import delivery_progress
-from wfengine.worklist.notification import REMEMBERED, Notification, describe
-from wfengine.worklist.org_model import OrgUser
+from wfengine.worklist.notification import REMEMBERED, Notification, Person, describe
 
 _T = TypeVar("_T")
 
@@ -147,7 +146,7 @@ class _Settled:
     refused: dict[str, tuple[str, str]] = field(default_factory=dict)
     failed: dict[str, None] = field(default_factory=dict)
 
-    def settles(self, user: OrgUser) -> bool:
+    def settles(self, user: Person) -> bool:
         """Whether ``user`` is done with: texted, or their number as it is refused."""
         return user.id in self.texted or self.refused.get(user.id, ("", ""))[0] == user.phone
 
@@ -155,14 +154,14 @@ class _Settled:
         """User id -> why the gateway refused their number for good, as errors name it."""
         return {user_id: why for user_id, (_, why) in self.refused.items()}
 
-    def refuse(self, user: OrgUser, reason: str) -> None:
+    def refuse(self, user: Person, reason: str) -> None:
         self.refused[user.id] = (user.phone or "", reason)
 
-    def text(self, user: OrgUser) -> None:
+    def text(self, user: Person) -> None:
         self.texted.add(user.id)
         self.refused.pop(user.id, None)
 
-    def in_turn(self, users: list[OrgUser]) -> list[OrgUser]:
+    def in_turn(self, users: list[Person]) -> list[Person]:
         """Those of ``users`` with a phone not settled yet, in the order to text them: first
         those the gateway has not failed for (in the order given), then those it has, the
         least recently failed first. Stopping at a failure, in the order given, kept those
@@ -197,7 +196,7 @@ class SmsNotifier:
     def __repr__(self) -> str:
         return f"sms via {describe(self.gateway)}"
 
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+    def notify(self, notification: Notification, users: list[Person]) -> None:
         key = notification.key
         with self._lock:
             settled = self._settled.of(key)

@@ -64,8 +64,7 @@ from wfengine.applications.agents.http_proxies import proxy_urls
 from wfengine.applications.agents.kept_client import KeptClient
 from wfengine.applications.agents.retry_after import answer_wait
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
-from wfengine.worklist.notification import Notification
-from wfengine.worklist.org_model import OrgUser
+from wfengine.worklist.notification import Notification, Person
 
 #: the 4xx answers that say "not now" rather than "never": Request Timeout, Too Early, Too
 #: Many Requests (the same POST may succeed later, so the outbox retries it)
@@ -111,7 +110,7 @@ class WebhookNotifier:
     def __repr__(self) -> str:
         return f"webhook {self._where}"
 
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+    def notify(self, notification: Notification, users: list[Person]) -> None:
         body = json.dumps(asdict(notification), sort_keys=True).encode()
         headers = {
             "Content-Type": "application/json",
