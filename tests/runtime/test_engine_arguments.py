@@ -5,7 +5,7 @@ instead of a bare AttributeError or TypeError at the first command (or never: a 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,16 @@ from wfengine.runtime.ids import SequentialIds
         ),
         ({"ids": SequentialIds}, r"ids is an object, not the class SequentialIds"),
         ({"store": MemoryStore}, r"store is an object, not the class MemoryStore"),
+        # a datetime has a now() (its class's, today's time): taken for a clock, it was
+        # refused later as a clock that "says it is" the time of day, with the advice to give
+        # datetime.now(UTC), which is what had been given
+        (
+            {"clock": datetime(2030, 1, 1, tzinfo=UTC)},
+            r"clock is a Clock.*not the datetime datetime\.datetime\(2030, 1, 1, 0, 0, "
+            r"tzinfo=datetime\.timezone\.utc\): .*pass VirtualClock\(start=\.\.\.\) with "
+            r"that moment as a timezone-aware datetime; .*SystemClock\(\)",
+        ),
+        ({"clock": date(2030, 1, 1)}, r"clock is a Clock.*not the date .*VirtualClock\(start="),
     ],
 )
 def test_an_argument_of_the_wrong_kind_is_named(arguments: dict[str, Any], says: str) -> None:

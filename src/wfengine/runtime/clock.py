@@ -95,7 +95,7 @@ def check_clock(clock: Clock) -> None:
     if not isinstance(now, datetime) or now.utcoffset() is None:
         raise ValueError(
             f"the clock {clock!r} says it is {now!r}: an engine needs a clock whose now() "
-            "is a timezone-aware datetime (datetime.now(UTC), for one)"
+            "returns a timezone-aware datetime (as SystemClock's returns datetime.now(UTC))"
         )
 
 

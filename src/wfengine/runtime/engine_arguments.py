@@ -14,6 +14,7 @@ are the host's programming mistakes, so ``TypeError`` (as
 from __future__ import annotations
 
 import os
+from datetime import date
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.model import Package
@@ -66,6 +67,13 @@ def check_engine_arguments(
         raise TypeError(
             f"Engine: db_url is a database URL string (sqlite:///path/to/file.db), "
             f"not {described(db_url)}"
+        )
+    if isinstance(clock, date):  # (its now() is the class's: today's time, not this one)
+        raise TypeError(
+            f"Engine: clock is a Clock, an object whose now() gives the time, not the "
+            f"{type(clock).__name__} {clock!r}: for an engine whose time stands at a moment "
+            "until it is moved, pass VirtualClock(start=...) with that moment as a "
+            "timezone-aware datetime; for the time of day, SystemClock() (the default)"
         )
     if clock is not None and not callable(getattr(clock, "now", None)):
         raise TypeError(
