@@ -13,6 +13,7 @@ more than :data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels, numbers that d
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
@@ -66,3 +67,10 @@ def _checked(loaded: Any, name: str) -> Answers:
                     raise _bad(f"{name}: an answer for {activity_id!r}: {not_a_name(var)}")
     answers: Answers = loaded
     return answers
+
+
+def answers_left(answers: Mapping[str, Sequence[Any]], used: Mapping[str, int]) -> dict[str, int]:
+    """The ``--answers`` entries no completion has taken yet, per activity (``used``: the
+    completions so far): part of the repeat guard's state, and what the run says it left
+    unused."""
+    return {activity: len(given) - used.get(activity, 0) for activity, given in answers.items()}

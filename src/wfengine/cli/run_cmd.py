@@ -23,7 +23,7 @@ The contract scripts rely on (keep it exactly):
 * A decision the definition leaves to people (a label where a condition belongs) is answered
   by taking its first way (``--decisions first``, the default; ``--decisions incident`` leaves
   the incident open) and named on stderr.
-* A manual loop the runner can never leave (:mod:`wfengine.cli.repeat_guard`) stops the run,
+* A manual loop the runner can never leave (:mod:`wfengine.runtime.repeat_guard`) stops the run,
   leaving the instance open, with a message on stderr; so does the last guard,
   :data:`~wfengine.cli.runner.MAX_COMPLETIONS` completions.
 * ``--json`` prints one object: ``{"instance_id", "process_id", "state", "trace", "data",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from wfengine.cli.repeat_guard import Member, member_state
+from wfengine.runtime.repeat_guard import Member, member_state
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -71,7 +71,7 @@ class Tree:
     def open_state(self) -> Iterator[Member]:
         """Where each open member stands, as the repeat guard compares it (closed members are
         forgotten): its process id, its data and its open activity instances
-        (:func:`~wfengine.cli.repeat_guard.member_state`). Read from the store's instance, which
+        (:func:`~wfengine.runtime.repeat_guard.member_state`). Read from the store's instance, which
         a snapshot would have loaded anyway, since the snapshot leaves out the activities."""
         for instance_id in sorted(self.live):
             inst = self.engine.store.instance(instance_id)

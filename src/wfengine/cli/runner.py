@@ -13,7 +13,7 @@ by taking its first way, in the order the engine evaluates them (``--decisions i
 leaves such incidents open instead).
 
 It stops early, leaving the instance open, when it notices a manual loop it can never leave
-(:mod:`wfengine.cli.repeat_guard`; label decisions count as manual steps) or, as a last guard,
+(:mod:`wfengine.runtime.repeat_guard`; label decisions count as manual steps) or, as a last guard,
 after :data:`MAX_COMPLETIONS` completions. Only the public
 :class:`~wfengine.runtime.engine.Engine` API is used, so the same runner works in memory and on
 a database shared with other instances (whose work it leaves alone).
@@ -27,13 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from wfengine.cli.answers import Answers
+from wfengine.cli.answers import Answers, answers_left
 from wfengine.cli.json_output import iso
-from wfengine.cli.repeat_guard import BoundedLoops, RepeatGuard, answers_left, state_key
 from wfengine.cli.run_members import Tree
 from wfengine.cli.run_turns import Turns
 from wfengine.cli.script_steps import Step
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
+from wfengine.runtime.repeat_guard import BoundedLoops, RepeatGuard, state_key
 
 if TYPE_CHECKING:
     from wfengine.definition.model import Package

@@ -59,6 +59,7 @@ from wfengine.simulation.clock_end import (
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.draws import Chooser as Chooser
 from wfengine.simulation.draws import Streams as Streams
+from wfengine.simulation.endless_loops import EndlessLoops
 from wfengine.simulation.people import WATCHED, NotTheirs, Person, QueueTrack, Staff
 from wfengine.simulation.report import ENDLESS, HORIZON
 from wfengine.simulation.scenario import Work
@@ -210,6 +211,8 @@ class Run:
                 "a database of its own (name a new one)"
             )
         self.engine.deploy(bound.package)
+        #: without a horizon, the watch over loops no case can leave (with one, it ends them)
+        self.loops = EndlessLoops(self.engine) if scenario.horizon is None else None
         self._events: list[tuple[datetime, int, str, Any]] = []
         self._seq = itertools.count()
         priorities = {k: w.priority for k, w in bound.activities.items()}
@@ -399,6 +402,9 @@ class Run:
         person = self.staff.people[person_id]
         if person.working != item_id:
             return  # withdrawn while they worked on it
+        if self.loops is not None:
+            draws = self.chooser.draws + self.outputs_drawn
+            self.loops.check(item_id, draws, self.scenario.source)
         work = self.bound.activities.get(activity)
         data: dict[str, Any] = {}
         if work is not None and work.outputs:

@@ -1,10 +1,13 @@
-"""Noticing that ``wfengine run`` is going round a manual loop it can never leave.
+"""Noticing that a driver of the engine is going round a manual loop it can never leave.
 
-The runner completes manual work items without changing any data unless ``--answers`` says
-otherwise. A process that loops back through manual steps until someone changes a field (JaWE's
-document approval sample: submit, review, update, submit, ...) therefore never ends; before
-this guard the run only stopped after its last-resort limit of 100,000 completions, seconds
-later and with a trace nobody can read.
+Two drivers complete manual work items without deciding anything themselves: ``wfengine run``
+(no data changed unless ``--answers`` says otherwise) and a simulation's people (no data
+written unless the scenario gives ``outputs``). A process that loops back through manual steps
+until someone changes a field (JaWE's document approval sample: submit, review, update,
+submit, ...) therefore never ends under them: before this guard ``wfengine run`` only stopped
+after its last-resort limit of 100,000 completions, and a simulation without a horizon ran for
+ever, its memory growing. (Why here, below both: the simulation may not import the CLI, and one
+rule of what a repeat is serves both.)
 
 The runner's next move depends only on what it sees, so once it is about to complete a work
 item from exactly a state it already completed one from, everything in between will repeat
@@ -22,8 +25,10 @@ forever. The state is:
   activity instances are new but of the same activities, and a new container starts counting
   again. A Standard loop's round count is left out, as it always was (see below);
 * the open work items of the tree, counted by activity;
-* the ``--answers`` entries not used yet, per activity: a state whose activity still has an
-  answer left never matches, since the answer is about to change what happens.
+* what else the driver's next moves depend on (``pending``): for ``wfengine run`` the
+  ``--answers`` entries not used yet, per activity (a state whose activity still has an answer
+  left never matches, since the answer is about to change what happens); for a simulation the
+  random draws made so far (a draw may take the case out of the loop).
 
 One case is told apart: the same *activity instance* offering a work item again is a Standard
 loop going round, whose iteration count the engine keeps outside the data. That is progress
@@ -43,14 +48,14 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.evaluation import CompiledExpression
-    from wfengine.runtime.instance import ProcessInstance
+    from wfengine.runtime.instance import ProcessInstance, WorkItem
     from wfengine.runtime.snapshots import WorkItemSnapshot
 
 #: a digest of the runner's position (see the module notes): a long run keeps one per
@@ -87,11 +92,12 @@ def state_key(
     mi_index: int | None,
     open_activities: Iterable[str],
     members: Iterable[Member],
-    answers_left: Mapping[str, int],
+    pending: Mapping[str, int],
 ) -> StateKey:
     """The state the runner is in when it is about to complete a work item of
     ``activity_id`` (see the module notes): the activity id and a SHA-256 digest of the rest,
-    equal for equal states. ``members``: :func:`member_state` of each open member."""
+    equal for equal states. ``members``: :func:`member_state` of each open member; ``pending``:
+    what else the next moves depend on, by name (the entries above 0 count)."""
     data = sorted(
         (process_id, json.dumps(values, sort_keys=True, default=repr), positions)
         for process_id, values, positions in members
@@ -100,16 +106,10 @@ def state_key(
         mi_index,
         sorted(Counter(open_activities).items()),
         data,
-        sorted((a, n) for a, n in answers_left.items() if n > 0),
+        sorted((a, n) for a, n in pending.items() if n > 0),
     ]
     digest = hashlib.sha256(json.dumps(rest, default=repr).encode("utf-8")).hexdigest()
     return (activity_id, digest)
-
-
-def answers_left(answers: Mapping[str, Sequence[Any]], used: Mapping[str, int]) -> dict[str, int]:
-    """The ``--answers`` entries no completion has taken yet, per activity (``used``: the
-    completions so far): part of the state, and what the run says it left unused."""
-    return {activity: len(given) - used.get(activity, 0) for activity, given in answers.items()}
 
 
 class RepeatGuard:
@@ -150,7 +150,7 @@ class BoundedLoops:
         self.engine = engine
         self._loops: dict[tuple[str, str], tuple[bool, bool]] = {}
 
-    def looping(self, item: WorkItemSnapshot) -> str | None:
+    def looping(self, item: WorkItemSnapshot | WorkItem) -> str | None:
         """``item``'s activity instance when its activity's Standard loop may still end from
         the same state, else None: what :meth:`RepeatGuard.cycle` takes."""
         where = (item.instance_id, item.activity_id)
