@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from wfengine.audit.trail_clock import trail_now
 from wfengine.runtime.activity_durations import ActivityDurations, Rounds, Span
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deadline_events import ended_activity
@@ -428,6 +429,9 @@ def process_metrics(
     instances that started in it, those that completed in it (cycle time, throughput), the
     activity instances that completed in it; the work in progress and the users' figures
     as they stand. ``since`` and ``until`` are times with a timezone (:func:`check_window`).
+    Work waiting now has waited until the engine's clock, or, in a trail a simulation kept
+    (``simulate(..., db_url=...)``), until the simulation's clock stopped
+    (:mod:`wfengine.audit.trail_clock`).
 
     ``process_id`` must name a deployed process: an unknown one is a
     :class:`~wfengine.errors.NotFoundError` naming those deployed (as ``wfengine stats
@@ -454,7 +458,7 @@ def process_metrics(
     activities = _activity_metrics(durations)
     cycle = Durations.of(cycles)
     throughput = throughput_per_day(len(cycles), since, until, first, last)
-    now = engine.clock.now()
+    now = trail_now(engine)  # (a kept simulation trail's end: see audit.trail_clock)
     since_of: dict[str, list[datetime]] = getattr(durations, "waiting_since", {})
     waiting = tuple(
         # (not below 0: a trail a simulation wrote ahead of the reader's clock has not waited)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.audit.metrics import process_metrics
+from wfengine.audit.trail_clock import keep_stopped_clock
 from wfengine.definition.model import Package
 from wfengine.simulation.binding import Bound, bind
 from wfengine.simulation.distributions import ScenarioError
@@ -168,6 +169,8 @@ class _Plan:
         )
         outcome = run.run()
         try:
+            if n == 0 and self.db_url is not None:  # (its trail is measured at its end)
+                keep_stopped_clock(outcome.engine, outcome.ended)
             return _replication(outcome, self.bound.scenario.horizon), outcome.stubbed
         finally:
             outcome.engine.close()
