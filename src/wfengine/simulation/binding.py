@@ -4,7 +4,7 @@ and the trail's durations worked out, before anything runs (:func:`bind`)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,10 +37,10 @@ from wfengine.definition.reading import declared_types
 from wfengine.errors import WorkflowError
 from wfengine.runtime.compile_people import data_access
 from wfengine.runtime.compiler import field_kinds as compiled_field_kinds
-from wfengine.runtime.engine import Engine
 from wfengine.simulation.calendar import WorkingCalendar
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.scenario import Scenario, Work
+from wfengine.simulation.trail import trail_reader
 
 
 def all_activities(process: WorkflowProcess) -> list[Activity]:
@@ -112,7 +112,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                     tools.setdefault(call.application_id, []).append(activity.id)
                     calls_of.setdefault(call.application_id, []).append(call)
     _refuse_shared_ids(scenario, owners)
-    empirical = _trail_reader(scenario, [p.id for p in processes])
+    empirical = trail_reader(scenario.trail, scenario.source, [p.id for p in processes])
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
@@ -540,49 +540,6 @@ def _refuse_shared_ids(scenario: Scenario, owners: Mapping[str, Sequence[str]]) 
                     " each have an activity of that id; the scenario cannot tell them apart "
                     "(rename one in the definition)"
                 )
-
-
-def _trail_reader(
-    scenario: Scenario, process_ids: Sequence[str]
-) -> Callable[[str], list[float]] | None:
-    """Processing times per activity of the processes ``process_ids`` from the scenario's
-    trail, read once when first asked."""
-    if scenario.trail is None:
-        return None
-    cache: dict[str, list[float]] = {}
-    loaded = False
-
-    def read(activity_id: str) -> list[float]:
-        nonlocal loaded
-        if not loaded:
-            import sqlalchemy as sa
-
-            from wfengine.audit.exports import iter_events
-            from wfengine.audit.loop_rounds import LoopActivities
-            from wfengine.audit.metrics import activity_durations_of
-            from wfengine.runtime.sql.store import SqlStore
-
-            url = scenario.trail
-            assert url is not None
-            try:  # an existing trail only: reading one must not create a database
-                engine = Engine(store=SqlStore(url, create=False))
-            except (WorkflowError, sa.exc.SQLAlchemyError) as exc:
-                raise ScenarioError(f"{scenario.source}: trail: {exc}") from None
-            try:
-                looped = LoopActivities(engine)  # (a while loop that ran no round: no time)
-                for process_id in process_ids:
-                    events = iter_events(engine, process_id=process_id)
-                    found = activity_durations_of(events, looped=looped)
-                    for act, spans in found.items():
-                        cache.setdefault(act, []).extend(p for _, p, _ in spans)
-            except sa.exc.SQLAlchemyError as exc:
-                raise ScenarioError(f"{scenario.source}: trail: {url}: {exc}") from None
-            finally:
-                engine.close()
-            loaded = True
-        return cache.get(activity_id, [])
-
-    return read
 
 
 def _exclusive(activity: Activity) -> bool:

@@ -34,7 +34,8 @@ Written in YAML (every key optional but ``arrivals``)::
       office: {days: [mon, tue, wed, thu, fri], hours: ["09:00-18:00"]}
     calendar: office              # everybody's calendar unless their resource names another
     policy: fifo                  # or priority
-    trail: sqlite:///history.db   # an audit trail, for {empirical: trail} durations
+    trail: sqlite:///history.db   # an audit trail, for {empirical: trail} durations (a
+                                  # SQLite file's relative path: beside the scenario file)
 
 Durations and data generators are described in :mod:`wfengine.simulation.distributions`,
 calendars in :mod:`wfengine.simulation.calendar`. A participant the scenario does not size
@@ -92,6 +93,7 @@ from wfengine.simulation.distributions import (
     seconds_of,
     value,
 )
+from wfengine.simulation.trail import beside
 
 #: a moment with an RFC 9557 time-zone suffix (``!``, the critical flag, allowed)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -356,7 +358,7 @@ class Scenario:
                 else ALWAYS
             ),
             policy=str(policy),
-            trail=None if data.get("trail") is None else str(data["trail"]),
+            trail=None if data.get("trail") is None else beside(str(data["trail"]), base),
             source=source,
         )
 
