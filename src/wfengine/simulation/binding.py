@@ -149,6 +149,8 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                     f"{scenario.source}: resources.{participant}: no activity of the process "
                     f"is performed by it (its performers: {known})"
                 )
+            if (idle := _sized_for_nobody(participant, performers[participant])) is not None:
+                raise ScenarioError(f"{scenario.source}: {idle}")
             people = tuple(f"{participant}-{n}" for n in range(1, resource.count + 1))
             members[participant] = people
             for person in people:
@@ -478,19 +480,43 @@ def _tools_of(activity: Activity) -> tuple[Any, ...]:
     return body.tools if isinstance(body, TaskImplementation) else ()
 
 
-def _performers(package: Package, processes: Sequence[WorkflowProcess]) -> set[str]:
-    """What ``resources`` may size: the declared participants and every performer an
-    activity has at run time, its pool lane's included when it names none (the engine
-    offers its work to them, :mod:`wfengine.definition.lanes`), in the processes a run
-    starts (the process and those its subflows call)."""
-    found = {p.id for p in package.participants}
+def _performers(
+    package: Package, processes: Sequence[WorkflowProcess]
+) -> dict[str, dict[str, str]]:
+    """What ``resources`` may size, each with the activities it performs and who does their
+    work (:func:`_runs_as`): the declared participants and every performer an activity has at
+    run time, its pool lane's included when it names none (the engine offers its work to
+    them, :mod:`wfengine.definition.lanes`), in the processes a run starts (the process and
+    those its subflows call)."""
+    found: dict[str, dict[str, str]] = {p.id: {} for p in package.participants}
     lanes = LanePerformers(package)
     for process in processes:
-        found.update(p.id for p in process.participants)
+        for p in process.participants:
+            found.setdefault(p.id, {})
         activities = {a.id: a for a in all_activities(process)}
         for activity in activities.values():
-            found.update(lanes.shown(activity, activities)[0].performers)
+            for performer in lanes.shown(activity, activities)[0].performers:
+                runs = _runs_as(activity, activities, lanes)
+                found.setdefault(performer, {})[activity.id] = runs
     return found
+
+
+def _sized_for_nobody(participant: str, performs: Mapping[str, str]) -> str | None:
+    """Why people sized for ``participant`` would never work (its activities are all ones no
+    person takes: a Tool activity the engine runs by itself, an automatic one), else None.
+    A participant that performs no activity is left alone: who works as it is not known
+    here (a performer expression may name it)."""
+    if not performs or PERSON in performs.values():
+        return None
+    which = "; ".join(
+        f"{a!r} is {'a Tool activity the engine runs by itself' if r == CALLS else r}"
+        for a, r in sorted(performs.items())
+    )
+    return (
+        f"resources.{participant}: no person takes the work of the activities it performs "
+        f"({which}), so its people would stand idle; size the performers of the activities "
+        "people take"
+    )
 
 
 def step_labels(package: Package, process: WorkflowProcess) -> dict[tuple[str, str], str]:

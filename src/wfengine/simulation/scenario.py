@@ -47,7 +47,8 @@ runs by itself, its applications' call (the host's binding or the scenario's sta
 call, a script task, an activity with no application and no performer) takes no time: a
 ``duration``, ``outputs`` or ``priority`` for it is an error naming the key, as is
 ``outputs`` for a Tool activity the engine runs (its applications answer: give them under
-``applications``). ``activities``, ``branches`` and ``resources`` also reach the steps and
+``applications``), and ``resources`` for a participant whose activities no person takes.
+``activities``, ``branches`` and ``resources`` also reach the steps and
 performers of the processes the process's subflows call (in its package), which the report
 lists with its own; an activity id two of those processes share cannot be named. A run ends
 at the ``horizon``, else when nothing more can happen, or
