@@ -53,11 +53,18 @@ def _waiting_bars(reports: list[SimulationReport], bars: Any) -> None:
 
 
 def _queues(reports: list[SimulationReport], lines: Any) -> None:
-    """The work items waiting over simulated time at each variant's busiest activities."""
-    for n, report in enumerate(reports):
+    """The work items waiting over simulated time at each variant's busiest activities: one
+    colour per activity across the variants, the line's style telling the variant. Why not a
+    colour per rank: the two variants' busiest need not be the same activities, and A's
+    approve and B's ship came out in one colour."""
+    drawn: list[list[str]] = []
+    for report in reports:
         first = report.replications[0]
-        busiest = sorted(first.queues, key=lambda a: -first.queues[a].mean)[:QUEUES_DRAWN]
-        for k, act in enumerate(busiest):
+        drawn.append(sorted(first.queues, key=lambda a: -first.queues[a].mean)[:QUEUES_DRAWN])
+    colours = {act: f"C{k}" for k, act in enumerate(dict.fromkeys(a for d in drawn for a in d))}
+    for n, (report, busiest) in enumerate(zip(reports, drawn, strict=True)):
+        first = report.replications[0]
+        for act in busiest:
             series = first.queues[act].series
             style = "-" if n == 0 else "--"
             lines.step(
@@ -65,7 +72,7 @@ def _queues(reports: list[SimulationReport], lines: Any) -> None:
                 [q for _, q in series],
                 style,
                 where="post",
-                color=f"C{k}",
+                color=colours[act],
                 label=f"{act} ({_label(report, n, len(reports))})",
             )
     lines.set_xlabel("simulated hours")
