@@ -273,10 +273,11 @@ def _replication(outcome: RunOutcome, horizon: float | None) -> Replication:
         outcome.started,
         outcome.ended,
         outcome.arrived,
-        outcome.unassigned,
+        len(outcome.unassigned),
         groups,
         queues,
         tuple((i.activity_id or "-", i.message) for i in incidents[:FIRST_INCIDENTS]),
         len(incidents),
         outcome.stopped,
+        tuple(sorted(set(outcome.unassigned.values()))),
     )

@@ -166,8 +166,9 @@ class Staff:
         self._queued: dict[str, _Queued] = {}
         self._seq = itertools.count()
         self.queues: dict[str, QueueTrack] = {}
-        #: items offered to nobody (they wait for ever)
-        self.unassigned: set[str] = set()
+        #: items offered to nobody (they wait for ever) -> the queue they wait in (counted
+        #: there: the report gives their activity its row and names it)
+        self.unassigned: dict[str, str] = {}
         self._touched: list[str] = []
         #: item in progress -> who works on it
         self._working: dict[str, str] = {}
@@ -234,20 +235,24 @@ class Staff:
         """Queue ``item_id`` for ``assignees`` (re-filed: it keeps its place); ``record`` is
         the entry that tells it, whose instance the queue it counts in is looked up by (only
         here: an entry that files nothing needs none)."""
-        if not assignees:
-            self.unassigned.add(item_id)
-            return
         queue = activity if self._queue_of is None else self._queue_of(record.instance_id, activity)
         now = self._now()
         self._unpark(item_id)  # (its turn is looked up again as it is offered)
         before = self._queued.pop(item_id, None)
+        waited = before is not None or self.unassigned.pop(item_id, None) is not None
+        if not assignees:  # (it waits all the same: for no one, in its activity's queue)
+            self.unassigned[item_id] = queue
+            if not waited:
+                self._track(queue).move(now, 1)
+            return
         if before is not None:
             key = before.key
         else:
             priority = 0 if self._priority is None else self._priority(activity)
             seq = next(self._seq)
             key = (-priority, seq) if self._priority is not None else (seq,)
-            self._track(queue).move(now, 1)
+            if not waited:
+                self._track(queue).move(now, 1)
         pool = self._pools.get(assignees)
         if pool is None:
             pool = self._pools[assignees] = []
@@ -262,8 +267,9 @@ class Staff:
     def _drop(self, item_id: str) -> None:
         queued = self._queued.pop(item_id, None)  # its heap entry is skipped as stale
         self._unpark(item_id)
-        if queued is not None:
-            self._track(queued.queue).move(self._now(), -1)
+        queue = queued.queue if queued is not None else self.unassigned.pop(item_id, None)
+        if queue is not None:
+            self._track(queue).move(self._now(), -1)
 
     def _stop_work(self, item_id: str, *, taken: bool = False) -> None:
         """Whoever works on ``item_id`` stops (withdrawn; ``taken``: put back on offer, when
@@ -417,10 +423,10 @@ class Staff:
         """The engine refused ``item_id`` to ``person_id``: it waits, in its place, for the
         others it is offered to; for no one (unassigned) when none are left."""
         left = tuple(p for p in queued.assignees if p != person_id)
+        self._track(queued.queue).move(self._now(), 1)  # (it waits again)
         if not left:
-            self.unassigned.add(item_id)
+            self.unassigned[item_id] = queued.queue
             return
-        self._track(queued.queue).move(self._now(), 1)
         pool = self._pools.get(left)
         if pool is None:
             pool = self._pools[left] = []

@@ -119,6 +119,8 @@ class Replication:
     incident_count: int = 0
     #: what ended the run while work was still to come (:data:`HORIZON`), None: its work did
     stopped: str | None = None
+    #: the activities (queues) of the work items offered to nobody, which wait there
+    unassigned_at: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +129,7 @@ class Replication:
             "stopped": self.stopped,
             "arrived": self.arrived,
             "unassigned": self.unassigned,
+            "unassigned_activities": list(self.unassigned_at),
             "incidents": self.incident_count,
             "first_incidents": [{"activity_id": a, "message": m} for a, m in self.incidents],
             "metrics": self.metrics.as_dict(),
@@ -287,9 +290,15 @@ class SimulationReport:
         open_now = first.metrics.work_in_progress
         if open_now or first.unassigned:
             nobody = first.unassigned
+            at = ", ".join(first.unassigned_at)
             lines.append(
                 f"at the end: {open_now} instance(s) still open"
-                + (f", {nobody} work item(s) offered to nobody" if nobody else "")
+                + (
+                    f", {nobody} work item(s) offered to nobody, waiting at {at} (no person "
+                    "the scenario has may take them)"
+                    if nobody
+                    else ""
+                )
             )
         endless = sum(r.stopped == ENDLESS for r in self.replications)
         if endless:

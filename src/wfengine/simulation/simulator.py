@@ -152,7 +152,8 @@ class RunOutcome:
     arrived: int
     people: dict[str, Person]
     queues: dict[str, QueueTrack]
-    unassigned: int
+    #: work items offered to nobody, still waiting -> the queue (activity) they wait in
+    unassigned: dict[str, str]
     #: application ids the run stood in for
     stubbed: tuple[str, ...]
     #: what ended the run before it ran out of work: :data:`HORIZON`, :data:`ENDLESS`, or None
@@ -590,7 +591,7 @@ class Run:
             arrived,
             self.staff.people,
             self.staff.queues,
-            len(self.staff.unassigned),
+            self.staff.unassigned,
             self.stubbed,
             stopped,
             self.bound.called,
