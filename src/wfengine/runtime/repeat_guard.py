@@ -9,7 +9,7 @@ after its last-resort limit of 100,000 completions, and a simulation without a h
 ever, its memory growing. (Why here, below both: the simulation may not import the CLI, and one
 rule of what a repeat is serves both.)
 
-The runner's next move depends only on what it sees, so once it is about to complete a work
+The driver's next move depends only on what it sees, so once it is about to complete a work
 item from exactly a state it already completed one from, everything in between will repeat
 forever. The state is:
 
@@ -28,7 +28,8 @@ forever. The state is:
 * what else the driver's next moves depend on (``pending``): for ``wfengine run`` the
   ``--answers`` entries not used yet, per activity (a state whose activity still has an answer
   left never matches, since the answer is about to change what happens); for a simulation the
-  random draws made so far (a draw may take the case out of the loop).
+  random draws made so far (a draw may take the case out of the loop) and the case's timers
+  (:mod:`wfengine.simulation.endless_loops`).
 
 One case is told apart: the same *activity instance* offering a work item again is a Standard
 loop going round, whose iteration count the engine keeps outside the data. That is progress
