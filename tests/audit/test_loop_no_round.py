@@ -71,8 +71,7 @@ def test_xes_writes_nothing_of_it(engine: Engine) -> None:
 def test_a_simulations_trail_durations_leave_it_out(tmp_path: Path) -> None:
     """A scenario's ``{empirical: trail}`` reads the trail's processing times as the figures
     do: a while loop that ran no round gave a duration of nothing, drawn as a real one."""
-    from wfengine.simulation.binding import _trail_reader
-    from wfengine.simulation.scenario import Scenario
+    from wfengine.simulation.trail import trail_reader
 
     url = f"sqlite:///{tmp_path / 'trail.db'}"
     with Engine(clock=VirtualClock(), db_url=url, directory=Organisation.from_data(ORG)) as e:
@@ -85,7 +84,7 @@ def test_a_simulations_trail_durations_leave_it_out(tmp_path: Path) -> None:
         p.sequence("never", "after")
         e.deploy(pb.build())
         e.start_process("p")
-    read = _trail_reader(Scenario.from_data({"arrivals": {"every": "1h"}, "trail": url}), ["p"])
+    read = trail_reader(url, "trail", ["p"])
     assert read is not None
     assert read("never") == []
     assert read("after") == [0.0]
