@@ -20,9 +20,11 @@ that, for every open item of every open instance (running or suspended):
   now when they release it: its ``assignees`` become those (a release offered it to the old
   organisation's people: someone who had moved to another role could claim it, the new
   member could not);
-* the people an escalation reached keep an item as long as the directory knows them: one
-  who left is no longer offered it (when its performers resolve to the same people, the
-  item on offer is withdrawn and offered to the rest, as for any change);
+* the people an escalation reached keep an item as long as the directory knows them, at
+  every later re-offer too (the escalation of the item an earlier re-offer replaced:
+  :mod:`wfengine.runtime.work_item_chains`): one who left is no longer offered it (when its
+  performers resolve to the same people, the item on offer is withdrawn and offered to the
+  rest, as for any change);
 * an item delegated by someone the directory no longer knows (its owner left) to someone it
   still knows stays with the delegate, as their own: it would otherwise go back to the one
   who left when they release it (or, with ``wfengine:delegation-confirm``, when they
@@ -38,9 +40,11 @@ that, for every open item of every open instance (running or suspended):
 Such an item is withdrawn (``work_item.cancelled``: those it was offered to hear it) and the
 activity's work offered again as a new item (``work_item.offered`` to the new people), as when
 its activity is first offered: the same performers, assignment rules and four eyes, with the
-reminders and escalation counted from now; but it is only offered, never given to someone at
-once (a rule such as ``AssignToPerformerOfActivity`` makes it offered to that person alone, as
-after they released it), and a rule that would give it to someone the directory does not know
+reminders and escalation counted from now (but no second escalation when the work's
+escalation reached someone the new item is offered to: it has happened, and they keep it);
+but it is only offered, never given to someone at once (a rule such as
+``AssignToPerformerOfActivity`` makes it offered to that person alone, as after they
+released it), and a rule that would give it to someone the directory does not know
 offers it to the performers' members instead. Performers that now reach no one (a role the
 new organisation emptied, while the item was offered to people or held by someone who left)
 withdraw the item and open an incident (operation ``offer``) whose retry offers the work
@@ -90,11 +94,13 @@ from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import change
 from wfengine.runtime.instance import ActivityInstance, WorkItem
+from wfengine.runtime.jobs import JOB_REMINDER
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.base import _Failure
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.work_item_events import WorkItemAllocated, WorkItemEscalated
+from wfengine.runtime.work_item_chains import CHAIN_KINDS, Chains, read_chains
+from wfengine.runtime.work_item_events import WorkItemAllocated
 from wfengine.runtime.work_rules import OFFER, Supervision, excluded_performers, supervision_of
 
 _OPEN_INSTANCE = frozenset({ProcessState.RUNNING, ProcessState.SUSPENDED})
@@ -267,10 +273,12 @@ def _reoffer_instance(
             nav.step.work_items.append(item)
             kept = True
             continue
-        offer_to = plan
+        offer_to = plan.assignees if isinstance(plan, _Escalated) else plan
         nav.touch(inst)
         nav._cancel_work_item(ai, item)
         fresh = nav._new_item(ai, offer_to)
+        if isinstance(plan, _Escalated):
+            _escalated_before(nav, fresh)
         told = work_item_entry(
             OutboxKind.WORK_ITEM_OFFERED, fresh, nav.now, stamp=inst.call_stamp()
         )
@@ -313,7 +321,7 @@ def _plans(
     """What becomes of each open item of the instance that is to change (items left as they
     are are not listed), asking the directory and raising what it raises, changing nothing."""
     plans: list[tuple[ActivityInstance, WorkItem, bool, _Plan]] = []
-    escalated: dict[str, set[str]] | None = None  # item id -> whom escalation added (read once)
+    chains: Chains | None = None  # whom escalations of the work added (read once)
     for item in engine.store.open_work_items(instance_id):
         ai = activities.get(item.activity_instance_id)
         if ai is None or ai.work_item != item.id:
@@ -330,11 +338,12 @@ def _plans(
             if plan is not None:
                 plans.append((ai, item, held, plan))
             continue  # (None: someone the directory knows has it and it cannot be told more)
-        if escalated is None:
-            escalated = _escalated(engine, instance_id)
+        if chains is None:
+            chains = _chains(engine, instance_id)
         mend = isinstance(plan, _Mend)
         people = plan.assignees if isinstance(plan, _Mend) else plan
-        added = escalated.get(item.id, set()) - set(people)
+        # (of this item, or of the items it replaced: an earlier re-offer's, which kept them)
+        added = chains.escalated.get(item.id, set()) - set(people)
         # those an escalation reached keep it when they may still have it (the directory
         # knows them, four eyes allows): not the organisation's to take back; one who left
         # is dropped (they could neither see nor take it, and it was offered to them still)
@@ -346,7 +355,12 @@ def _plans(
         if not now and not mend:  # the organisation took it from everyone who had it
             plans.append((ai, item, held, _Nobody()))
             continue
-        plans.append((ai, item, held, _Mend(now) if mend else now))
+        if mend:
+            plans.append((ai, item, held, _Mend(now)))
+        elif chains.escalated_to.get(item.id, set()) & set(now):
+            plans.append((ai, item, held, _Escalated(now)))  # (reached: not escalated again)
+        else:
+            plans.append((ai, item, held, now))
     return plans
 
 
@@ -366,16 +380,27 @@ class _Mend:
 
 
 @dataclass(frozen=True, slots=True)
+class _Escalated:
+    """Withdrawn and offered to ``assignees``, among whom someone an escalation of the work
+    reached (an earlier item's, which they keep): the new item is not escalated again. Why:
+    its escalation clock counted from the re-offer would fire at the people who have it
+    already (an incident saying it reaches no one new) or drop nobody's late work on the
+    supervisors twice; the escalation has happened, and its people keep the work."""
+
+    assignees: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Nobody:
     """The activity's performers reach no one now, though people had the item: it is
     withdrawn with an incident (see the module notes)."""
 
 
-#: what becomes of one open item: withdrawn and offered to these people, kept by its
-#: delegate (:class:`_Keep`), kept by its holder and offered on to others (:class:`_Mend`),
-#: or withdrawn with an incident (a performer expression failed, or the performers reach no
-#: one now: :class:`_Nobody`)
-_Plan = tuple[str, ...] | _Keep | _Mend | _Nobody | _Failure
+#: what becomes of one open item: withdrawn and offered to these people (with no second
+#: escalation: :class:`_Escalated`), kept by its delegate (:class:`_Keep`), kept by its holder
+#: and offered on to others (:class:`_Mend`), or withdrawn with an incident (a performer
+#: expression failed, or the performers reach no one now: :class:`_Nobody`)
+_Plan = tuple[str, ...] | _Escalated | _Keep | _Mend | _Nobody | _Failure
 
 
 def _withdrawn_why(
@@ -437,18 +462,26 @@ def _all_known(org: Supervision | None, users: Iterable[str]) -> bool:
     return org is None or all(map(org.knows, users))
 
 
-def _escalated(engine: EngineBase, instance_id: str) -> dict[str, set[str]]:
-    """Whom escalations of ``instance_id``'s work items added to them (those they went to,
-    and a holder they were taken from, who may claim them again), by item id."""
-    query = AuditQuery(instance_id=instance_id, kinds=(WorkItemEscalated.KIND,))
-    found: dict[str, set[str]] = {}
-    for event in engine.store.audit_events(query):
-        escalation = WorkItemEscalated.of(event.detail)
-        people = found.setdefault(escalation.work_item_id, set())
-        people.update(escalation.to)
-        if escalation.taken_from is not None:
-            people.add(escalation.taken_from)
-    return found
+def _chains(engine: EngineBase, instance_id: str) -> Chains:
+    """The chains of ``instance_id``'s work items (which replaced which, and whom their
+    escalations added: those they went to, and a holder they were taken from, who may claim
+    them again), read from its trail (:mod:`wfengine.runtime.work_item_chains`)."""
+    query = AuditQuery(instance_id=instance_id, kinds=CHAIN_KINDS)
+    return read_chains(engine.store.audit_events(query))
+
+
+def _escalated_before(nav: Navigator, fresh: WorkItem) -> None:
+    """``fresh`` replaces an item whose escalation reached someone it is offered to still:
+    the escalation job its offer set is dropped (:class:`_Escalated`)."""
+    nav.step.jobs[:] = [
+        job
+        for job in nav.step.jobs
+        if not (
+            job.kind == JOB_REMINDER
+            and job.payload["work_item"] == fresh.id
+            and job.payload["what"] == "escalate"
+        )
+    ]
 
 
 def _failure(engine: EngineBase, exc: Exception) -> str:
