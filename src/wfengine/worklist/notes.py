@@ -5,9 +5,11 @@ Departments leave opinions that later ones read; a clerk attaches the customer's
 deletes them for a named user:
 
 * adding and reading: whoever may see the work item (it is or was offered to them, they hold
-  or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`), or,
-  on the instance, whoever may see one of its work items; listing the instance's notes shows
-  a user those on the instance itself and those on the items they may see, not every item's;
+  or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`) or
+  an item that replaced it (a re-offer's: :mod:`wfengine.worklist.note_items`), or, on the
+  instance, whoever may see one of its work items; listing the instance's notes shows a user
+  those on the instance itself and those on the items they may see (and the items those
+  replaced), not every item's; listing an item's shows those on the items it replaced too;
 * a user that is not a user id (``5``, ``""``, ``b"alice"``) is refused before anything is
   read (``check_acting_user``: a ``TypeError`` or ``ValueError``), as every command's
   ``user=``: it was recorded in the trail as a refused reader, or a list blamed the directory;
@@ -50,6 +52,7 @@ from wfengine.runtime.sql.bytewise import bytewise
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.stored_text import text_problem, user_id_problem
 from wfengine.runtime.work_rules import asking
+from wfengine.worklist.note_items import chains_of, items_of, replaced, seen_through_chain
 from wfengine.worklist.worklists import may_see
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -253,7 +256,7 @@ class Notes:
         self, user: str | None, instance_id: str, *, work_item_id: str | None = None
     ) -> list[Comment]:
         """The comments on the instance (and on those of its work items ``user`` may see),
-        oldest first; with ``work_item_id``, those on that item only."""
+        oldest first; with ``work_item_id``, those on that item (and the items it replaced)."""
         check_acting_user(user, "comments")
         return self._listed(Comment, user, instance_id, work_item_id, "read the comments of")
 
@@ -421,7 +424,11 @@ class Notes:
         if user is None or work_item_id is not None or self._sees_all(user):
             self._check_reader(user, instance_id, work_item_id, operation)
             found: list[_Note] = self._records.of(kind, instance_id)  # type: ignore[assignment]
-            return [r for r in found if work_item_id is None or r.work_item_id == work_item_id]
+            if work_item_id is None:
+                return found
+            # (and those on the items it replaced: the same work, offered afresh)
+            on = replaced(chains_of(self.engine, instance_id), work_item_id) | {work_item_id}
+            return [r for r in found if r.work_item_id in on]
         visible = self._visible_items(user, instance_id, operation)
         found = self._records.of(kind, instance_id)  # type: ignore[assignment]
         return [r for r in found if r.work_item_id is None or r.work_item_id in visible]
@@ -438,8 +445,7 @@ class Notes:
         not administer, as :meth:`_check_reader` does."""
         engine = self.engine
         engine.instance(instance_id)  # NotFoundError for an unknown instance
-        items = _items_of(engine, instance_id)
-        visible = {item.id for item in items if may_see(engine, item, user)}
+        visible = items_of(engine, instance_id).visible(engine, user)
         if not visible and not self._admin(user):
             self._refuse_reader(user, instance_id, None, operation)
         return visible
@@ -484,10 +490,10 @@ class Notes:
             item = engine.work_item(work_item_id)
             if item.instance_id != instance_id:
                 raise NotFoundError("work item", work_item_id, f"of instance {instance_id!r}")
-            allowed = may_see(engine, item, user)
+            allowed = seen_through_chain(engine, item, user)  # (or an item that replaced it)
         else:
             allowed = self._admin(user) or any(
-                may_see(engine, item, user) for item in _items_of(engine, instance_id)
+                may_see(engine, item, user) for item in items_of(engine, instance_id).items
             )
         if not allowed:
             self._refuse_reader(user, instance_id, work_item_id, operation)
@@ -572,15 +578,6 @@ def _content(data: object) -> bytes:
         raise TypeError(
             f"attach: data must be bytes (or bytes-like), not {described(data)}{hint}"
         ) from None
-
-
-def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-arg]
-    """Every work item of the instance, open or closed (read from its offers in the audit)."""
-    found = []
-    for event in engine.audit(instance_id):
-        if event.kind == "work_item.offered":
-            found.append(engine.work_item(event.work_item_id or event.detail))
-    return found
 
 
 _MEMORY: weakref.WeakKeyDictionary[object, tuple[_MemoryRecords, MemoryBlobs]] = (
