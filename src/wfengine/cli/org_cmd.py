@@ -102,10 +102,18 @@ def load(file: str, url: str) -> None:
     # always, also with 0 (the README's contract: a script reads the count from the second
     # line; it was printed only when something was re-offered, so the line a script read
     # was missing exactly when the new organisation left all the open work where it was)
-    waiting = sum(1 for r in reoffered if r.replaced_by is None)
+    withdrawn = [r for r in reoffered if not r.kept]
+    waiting = sum(1 for r in withdrawn if r.replaced_by is None)
+    kept = len(reoffered) - len(withdrawn)
+    said = [f"{waiting} waiting on an incident"] if waiting else []
+    if kept:  # (theirs still, but a release would offer it to no one: an incident then)
+        said.append(
+            f"{kept} held, kept by its holder, whose performers reach no one now: "
+            "a release opens an incident"
+        )
     click.echo(
-        f"re-offered {_items(len(reoffered))} by the new organisation"
-        + (f" ({waiting} waiting on an incident)" if waiting else "")
+        f"re-offered {_items(len(withdrawn))} by the new organisation"
+        + (f" ({'; '.join(said)})" if said else "")
     )
     if replaced:  # (the rest of the open work is offered by the one stored after it)
         click.echo(

@@ -19,7 +19,10 @@ that, for every open item of every open instance (running or suspended):
   and reminders kept, nothing audited or told), but is offered to its performers' members
   now when they release it: its ``assignees`` become those (a release offered it to the old
   organisation's people: someone who had moved to another role could claim it, the new
-  member could not);
+  member could not); when its performers reach no one now, it is still theirs (they may
+  finish it), returned as ``kept`` so the operator hears of it, and their release asks
+  the directory again and, reaching no one, opens the offer incident (as for work the new
+  organisation took from people) rather than leaving it on offer to no one;
 * the people an escalation reached keep an item as long as the directory knows them, at
   every later re-offer too (the escalation of the item an earlier re-offer replaced:
   :mod:`wfengine.runtime.work_item_chains`): one who left is no longer offered it (when its
@@ -112,7 +115,9 @@ class Reoffered:
     when someone the directory no longer knows held it) and ``replaced_by`` offered to
     ``assignees``; ``replaced_by`` is None when who may do it could not be told, or nobody
     may do it now (its performers reach no one), and an incident (``incident``) waits for an
-    operator to retry the offer."""
+    operator to retry the offer. ``kept``: not withdrawn: ``holder``, whom the directory
+    knows, keeps it, but its performers reach no one now, so their release opens an offer
+    incident (``replaced_by`` and ``incident`` None): the operator hears of it now."""
 
     work_item_id: str
     instance_id: str
@@ -121,6 +126,7 @@ class Reoffered:
     assignees: tuple[str, ...]
     holder: str | None = None
     incident: str | None = None
+    kept: bool = False
 
 
 class ReofferCommands(EngineBase):
@@ -141,7 +147,9 @@ def reoffer_work(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Reoffered]:
     """Offer the open work of ``engine``'s store afresh by its directory (see the module
-    notes); returns the items it withdrew, in the order of their instances' open work.
+    notes); returns the items it withdrew, and those their holder keeps though their
+    performers reach no one now (``Reoffered.kept``), in the order of their instances' open
+    work.
     ``since`` and ``still_current``: see the module notes (the latter for a store whose
     commands are undone when they raise, a SQL store); a re-offer that ``still_current``
     stopped returns what it did before. ``progress(done, total)`` is told, before each
@@ -263,6 +271,11 @@ def _reoffer_instance(
             )
             turn = _turn_passed(nav, ai, held) or turn  # (nobody works on it now either)
             continue
+        if isinstance(plan, _Keep | _Mend) and not plan.assignees:
+            # theirs, but offered to no one on release (an incident then): said now
+            done.append(
+                Reoffered(item.id, inst.id, item.activity_id, None, (), item.holder, kept=True)
+            )
         if isinstance(plan, _Keep):
             _delegate_keeps(nav, ai, item, plan.assignees)
             kept = True

@@ -328,6 +328,18 @@ def nobody_left(ai: ActivityInstance, excluded: Mapping[str, str], members: Iter
     )
 
 
+def nobody_reached(ai: ActivityInstance, what: str = "") -> str:
+    """The incident message of ``ai``'s work that its performers, named, reach no one now
+    (a new organisation emptied them): ``what`` says what would have offered it (a retry,
+    a release), before the performers; offered to no one, nobody would hear of it."""
+    performers = ", ".join(map(repr, ai.act.performers))
+    return (
+        f"{ai.place()}: {what}its performer(s) {performers} reach no one, so its work would be "
+        "offered to no one; retry the incident once someone may do it (the retry offers the "
+        "work again)"
+    )
+
+
 #: the operations whose acting user would then do the work (delegate and reassign hand it
 #: to ``to`` instead)
 _DOES_THE_WORK = frozenset({"claim", "start", "complete"})

@@ -107,11 +107,15 @@ class OrganisationWatch:
         engine.directory = self.without if organisation is None else organisation
         # what this engine offered by the old organisation since it last saw it current
         # (a failure here leaves the revision unseen: the next look does it again)
-        reoffered = reoffer_work(
-            engine,
-            since=self.seen_at,
-            still_current=lambda: organisation_revision(store) == revision,
-        )
+        reoffered = [  # (withdrawn: not those their holder keeps, Reoffered.kept)
+            r
+            for r in reoffer_work(
+                engine,
+                since=self.seen_at,
+                still_current=lambda: organisation_revision(store) == revision,
+            )
+            if not r.kept
+        ]
         self.revision, self.seen_at = revision, looked
         _log.info(
             "%s offers work by the organisation stored in revision %d%s%s",

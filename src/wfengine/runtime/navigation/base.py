@@ -404,7 +404,7 @@ class NavigatorBase:
     ) -> Scope:
         raise NotImplementedError
 
-    def _offer(self, ai: ActivityInstance) -> None:
+    def _offer(self, ai: ActivityInstance, again: bool = False) -> None:
         raise NotImplementedError
 
     def _ready(self, scope: Scope, ca: CActivity) -> None:

@@ -226,7 +226,7 @@ class Incidents(NavigatorBase):
         elif incident.operation == "assign":
             self._start_activity(ai)
         elif offer or incident.operation == OFFER:  # the person's part, offered again alone
-            self._offer(ai)
+            self._offer(ai, again=True)  # (reaching no one again: the incident again)
         elif incident.operation == "loop":
             try:
                 again = self._loop_condition(ai)

@@ -34,6 +34,7 @@ from wfengine.runtime.work_rules import (
     OFFER,
     excluded_performers,
     nobody_left,
+    nobody_reached,
     supervision_of,
 )
 
@@ -48,7 +49,11 @@ _ON_OFFER, _DONE = WorkItemState.OFFERED, WorkItemState.COMPLETED
 class Work(Reminders):
     """Work that is not the engine's alone."""
 
-    def _offer(self, ai: ActivityInstance) -> None:
+    def _offer(self, ai: ActivityInstance, again: bool = False) -> None:
+        """Offer ``ai``'s work. ``again``: an offer incident's retry, which opens the
+        incident again when the activity's performers still reach no one (as four eyes
+        leaving no one does); a first offer to performers without members is offered to
+        nobody, waiting for an administrator (a typo, a role not staffed yet)."""
         inst = ai.scope.instance
         act = ai.act
         try:
@@ -57,6 +62,8 @@ class Work(Reminders):
             # asked after (does the one it was sent back to still work here?) escaped a
             # failing directory half-way through the command
             back_to = self._sent_back_to(ai) if holder is None and inst.sent_back else None
+            if again and not assignees and holder is None and back_to is None and act.performers:
+                raise _Failure(nobody_reached(ai, "retried, "))
         except _Failure as exc:
             self._incident(inst, ai, act.id, OFFER, exc.message)
             return
@@ -163,12 +170,35 @@ class Work(Reminders):
         inst = self.instance(item.instance_id)
         ai = inst.activities[item.activity_instance_id]
         item.state, item.holder, item.owner, item.started_at = _ON_OFFER, None, None, None
+        if not item.assignees and ai.act.performers and not self._offered_now(ai, item):
+            return False
         if not self._drop_excluded(ai, item):
             return False
         number = self.ctx.ids.new(OUTBOX_ID_KIND)
         entry = work_item_entry(_OFFERED, item, self.now, number, stamp=inst.call_stamp())
         self.step.outbox.append(entry)
         return True
+
+    def _offered_now(self, ai: ActivityInstance, item: WorkItem) -> bool:
+        """``item``, back on offer, is offered to no one though its activity names
+        performers: a new organisation left them without members while someone it knows
+        held it (``reoffer_work`` left it theirs). It goes to the performers' members now
+        (the directory is asked again), or, when they still reach no one (or who they are
+        cannot be told), is withdrawn and an offer incident opened, as a re-offer does for
+        work it takes from people: its retry offers the work once someone may do it.
+        Returns whether it is on offer."""
+        try:
+            found, holder = self._offer_to(ai)
+            now = tuple(found) or ((holder,) if holder is not None else ())
+            why = None if now else nobody_reached(ai, "released, ")
+        except _Failure as failure:
+            now, why = (), failure.message
+        if why is None:
+            item.assignees = now
+            return True
+        self._cancel_work_item(ai, item)
+        self._incident(ai.scope.instance, ai, ai.act.id, OFFER, why)
+        return False
 
     def _drop_excluded(self, ai: ActivityInstance, item: WorkItem) -> bool:
         """Four eyes on ``ai``'s open ``item``: it is no longer offered to whoever performed
