@@ -78,7 +78,9 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
     for w in full.open_work:
         due = "" if w.due is None else f" due {w.due.isoformat(timespec='minutes')}"
         late = " OVERDUE" if w.overdue else ""
-        holder = o(w.item.holder or "offered to " + ", ".join(w.item.assignees))
+        # (offered to nobody: its performer has no members; "offered to " read as cut off)
+        offered = ", ".join(w.item.assignees) or "no one"
+        holder = o(w.item.holder or f"offered to {offered}")
         item, act = o(w.item.id), o(w.item.activity_id)
         click.echo(f"  waiting: {item} {act} ({holder}){due}{late}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
