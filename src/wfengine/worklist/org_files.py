@@ -21,11 +21,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from wfengine.errors import OrganisationError
 from wfengine.json_text import repeated_key_lines, unique_keys
-from wfengine.worklist.org_model import OrgDocument
+from wfengine.worklist.org_model import OrgDocument, OrgRole, OrgUnit, OrgUser
 from wfengine.worklist.organisation import Organisation
 
 #: the largest organisation file read (about 50,000 users with their roles and units)
@@ -309,12 +309,32 @@ _WANTED = {
 }
 
 
+#: what each list of the file holds, and the model whose keys an entry of it may have
+_ENTRIES: dict[object, tuple[str, type[BaseModel]]] = {
+    "users": ("a user", OrgUser),
+    "units": ("a unit", OrgUnit),
+    "roles": ("a role", OrgRole),
+}
+
+
+def _unknown_key(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """Where a key the file's shape has no place for sits, and what to say of it: the key
+    and the keys that entry may have (pydantic said "Extra inputs are not permitted",
+    naming neither what is unknown nor what is allowed)."""
+    parent, key = loc[:-1], loc[-1]
+    what, model = _ENTRIES.get(parent[0], ("", OrgDocument)) if parent else ("", OrgDocument)
+    allowed = ", ".join(model.model_fields)
+    return _place(parent), f"unknown key {key!r} ({what or 'the file'} has: {allowed})"
+
+
 def _problems(exc: ValidationError) -> list[str]:
     found = []
     for error in exc.errors(include_url=False):
         place = _place(error["loc"])
         wanted = _WANTED.get(error["type"])
-        if wanted is not None:
+        if error["type"] == "extra_forbidden" and error["loc"]:
+            place, message = _unknown_key(error["loc"])
+        elif wanted is not None:
             message = f"{wanted}, not {_kind(error.get('input'))}"
         else:
             message = error["msg"].removeprefix("Value error, ")
