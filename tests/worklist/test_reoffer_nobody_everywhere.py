@@ -108,3 +108,17 @@ def test_the_first_offer_to_a_role_without_members_still_waits_for_an_administra
     iid = engine.start_process("p")
     (item,) = engine.work_items(iid)
     assert item.assignees == () and engine.incidents(iid) == []
+
+
+def test_work_an_administrator_gave_out_from_an_empty_role_goes_to_an_incident_on_release(
+    engine: Engine,
+) -> None:
+    """The release rule holds whoever had it offered to no one: an administrator reassigned
+    work of a role not staffed yet; released, it reaches no one, and says so."""
+    engine.directory = Organisation.from_data(NO_CLERK)
+    iid = engine.start_process("p")
+    (item,) = engine.work_items(iid)
+    engine.reassign_work_item(item.id, "root", "alice")
+    engine.release_work_item(item.id, "alice")
+    (incident,) = engine.incidents(iid)
+    assert incident.operation == "offer" and engine.work_items(iid) == []
