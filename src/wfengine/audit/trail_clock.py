@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from wfengine.worklist.notes import SqlBlobs
 
 #: the record's key in the ``blobs`` table
-STOPPED_CLOCK_KEY = "wfengine:simulation-stopped-clock"
+STOPPED_CLOCK_KEY = "wfengine.simulation.stopped-clock"
 
 
 def keep_stopped_clock(engine: Engine, when: datetime) -> None:
