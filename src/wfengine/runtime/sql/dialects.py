@@ -208,9 +208,11 @@ class Dialect:
         table: sa.Table,
         candidates: sa.Select[Any],
         lease: Mapping[str, Any],
+        returning: Sequence[sa.ColumnElement[Any]],
     ) -> Sequence[sa.RowMapping]:
         """Set ``lease`` on the rows of ``table`` whose ids ``candidates`` selects (one
-        column: ``table.c.id``), skipping rows another transaction holds; returns the rows."""
+        column: ``table.c.id``), skipping rows another transaction holds; returns the rows'
+        ``returning`` columns."""
         raise NotImplementedError
 
 
@@ -272,11 +274,12 @@ class SqliteDialect(Dialect):
         table: sa.Table,
         candidates: sa.Select[Any],
         lease: Mapping[str, Any],
+        returning: Sequence[sa.ColumnElement[Any]],
     ) -> Sequence[sa.RowMapping]:
         ids = list(conn.execute(candidates).scalars())
         if not ids:
             return []
-        stmt = table.update().where(table.c.id.in_(ids)).values(lease).returning(*table.c)
+        stmt = table.update().where(table.c.id.in_(ids)).values(lease).returning(*returning)
         return conn.execute(stmt).mappings().all()
 
 
@@ -457,10 +460,11 @@ class PostgresDialect(Dialect):
         table: sa.Table,
         candidates: sa.Select[Any],
         lease: Mapping[str, Any],
+        returning: Sequence[sa.ColumnElement[Any]],
     ) -> Sequence[sa.RowMapping]:
         # one statement: the locked rows are leased by the same round trip
         chosen = candidates.with_for_update(skip_locked=True, of=table).scalar_subquery()
-        stmt = table.update().where(table.c.id.in_(chosen)).values(lease).returning(*table.c)
+        stmt = table.update().where(table.c.id.in_(chosen)).values(lease).returning(*returning)
         return conn.execute(stmt).mappings().all()
 
 

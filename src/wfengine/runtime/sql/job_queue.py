@@ -8,25 +8,43 @@ one that claimant was running is taken after those (:func:`_not_held_back`); a c
 only the jobs it takes. Renewing and releasing leases may be called from another thread
 than the engine's (a worker's lease keeper): they never use the unit's connection. Jobs are
 added and deleted by the commit of a step, not here.
+
+A claimed job whose row, or whose instance's row, cannot be read (a column edited by hand that
+is not JSON or not a time, a document that is not an object) is left out of the claim: its
+lease undone in the claim's transaction, the job left queued, a warning naming it and its
+instance logged once per process, and this queue's claims and its questions of what is due
+leave it out for :data:`UNREADABLE_WAIT` seconds (then it is tried again: a repaired row
+runs). Why: the claim's rows were decoded by the driver's result processing, so one bad row
+failed every claim, and every job of every other instance waited behind it, every round.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.types import NullType
 
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.sql.sqlite_memory import private_memory
 from wfengine.runtime.states import ProcessState
 
 _RUNNING = ProcessState.RUNNING.value
+_log = logging.getLogger("wfengine.store")
+#: seconds a queue's claims leave out a job whose row, or its instance's, cannot be read
+UNREADABLE_WAIT = 60.0
+#: (column name, result processor) of the columns of a claim's row that the claim decodes
+_Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 class JobQueue:
@@ -34,6 +52,14 @@ class JobQueue:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        #: job id -> when (``time.monotonic``) its claims take it again: its row, or its
+        #: instance's, could not be read
+        self._unreadable: dict[str, float] = {}
+        #: the (job, why) warnings said: once per process for a database others may share
+        private = db.dialect.backend == "sqlite" and private_memory(db.sa_engine.url)
+        self._said = set() if private else _SAID.setdefault(db.what, set())
+        #: (the job's columns, the claim's read's columns) -> their result processors
+        self._processors: tuple[_Processors, _Processors] | None = None
 
     def job(self, job_id: str) -> Job | None:
         params = {"job_id": job_id}
@@ -71,27 +97,84 @@ class JobQueue:
             due = due.where(j.c.instance_id.in_(list(instances)))
         held_kinds = None if kinds is None else tuple(kinds)
         due = due.where(_not_held_back_for(held_kinds, instances is not None))
+        left_out = self._left_out()
+        if left_out:
+            due = due.where(j.c.id.not_in(left_out))
         candidates = due.with_only_columns(j.c.id).limit(limit)
         # (one statement, as before: which dead claims a job belongs to is read along
         # ix_jobs_leased, inside it; a job whose lease is free is never looked further at)
         lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": _COUNTED}
 
-        def claim(conn: sa.Connection) -> list[Job]:
+        def claim(conn: sa.Connection) -> tuple[list[Job], dict[str, tuple[str, str]]]:
             if with_instances is not None:
                 with_instances.clear()  # what a failed attempt read
-            claimed = self._db.dialect.claim(conn, j, candidates, lease)
-            found = sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
+            job_columns, read_columns = self._processors_for(conn.dialect)
+            claimed = self._db.dialect.claim(conn, j, candidates, lease, _UNDECODED_JOB)
+            found: list[Job] = []
+            unreadable: dict[str, tuple[str, str]] = {}  # job id -> (instance id, why)
+            for r in claimed:
+                try:
+                    found.append(rows.job(_decoded(r, job_columns)))
+                except rows.UNREADABLE as exc:
+                    unreadable[r["id"]] = (r["instance_id"], f"its row cannot be read ({exc})")
+            found.sort(key=lambda x: (x.due, x.seq, x.id))
             if with_instances is not None and found:
                 params = {"job_ids": [x.id for x in found]}
-                read = conn.execute(reads.JOBS_AND_INSTANCES, params).mappings()
-                with_instances.update((r["id"], dict(r)) for r in read)
-            return found
+                for r in conn.execute(_UNDECODED_CLAIMED, params).mappings():
+                    try:
+                        with_instances[r["id"]] = _instance_readable(_decoded(r, read_columns))
+                    except rows.UNREADABLE as exc:
+                        why = f"its instance's row cannot be read ({exc})"
+                        unreadable[r["id"]] = (r["instance_id"], why)
+            if unreadable:  # left queued as they were: the claim's lease and count undone
+                undo = j.update().where(j.c.id.in_(list(unreadable)), j.c.lock_owner == owner)
+                conn.execute(undo.values(_unclaimed()))
+                found = [x for x in found if x.id not in unreadable]
+            return found, unreadable
 
         token = _claiming.set((now, owner, list(instances or ())))
         try:
-            return self._db.write(claim)
+            found, unreadable = self._db.write(claim)
         finally:
             _claiming.reset(token)
+        if unreadable:
+            self._leave_out(unreadable)
+        return found
+
+    def _left_out(self) -> list[str]:
+        """The jobs this queue's claims leave out now (their rows could not be read)."""
+        if not self._unreadable:
+            return []
+        clock = time.monotonic()
+        for job_id, until in list(self._unreadable.items()):
+            if until <= clock:
+                del self._unreadable[job_id]
+        return sorted(self._unreadable)
+
+    def _leave_out(self, unreadable: Mapping[str, tuple[str, str]]) -> None:
+        """Leave the jobs ``unreadable`` names out of this queue's claims for a while, saying
+        so once per process (a worker's threads each have a queue, and claim every round)."""
+        until = time.monotonic() + UNREADABLE_WAIT
+        for job_id, (instance_id, why) in sorted(unreadable.items()):
+            self._unreadable[job_id] = until
+            with _SAID_LOCK:
+                said = (job_id, why) in self._said
+                self._said.add((job_id, why))
+            if not said:
+                _log.warning(
+                    "left out job %r of instance %r: %s; it stays queued, and runs once the "
+                    "row is repaired",
+                    *(job_id, instance_id, why),
+                )
+
+    def _processors_for(self, dialect: sa.Dialect) -> tuple[_Processors, _Processors]:
+        """The result processors of the claim's rows' columns on ``dialect`` (found once)."""
+        if self._processors is None:
+            self._processors = (
+                _processors(t.jobs.c, dialect),
+                _processors(reads.JOBS_AND_INSTANCES.selected_columns, dialect),
+            )
+        return self._processors
 
     def renew(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
         ids = list(job_ids)
@@ -115,14 +198,17 @@ class JobQueue:
         j = t.jobs
         values: dict[str, Any] = {"lock_owner": None, "lock_expires_at": None}
         if due is None:
-            values["attempts"] = sa.case((j.c.attempts > 0, j.c.attempts - 1), else_=0)
+            values = _unclaimed()
         else:
             values["due_at"] = due
         stmt = j.update().where(j.c.id == job_id, j.c.lock_owner == owner).values(**values)
         self._db.write(lambda c: c.execute(stmt), shared=False)
 
     def has_due(self, now: datetime, *, leased: bool = False) -> bool:
+        """Is a job due now (but those left out: they are no work a claim here would take)?"""
         query = _due_query(now, None, None, leased=leased).with_only_columns(t.jobs.c.id).limit(1)
+        if left_out := self._left_out():
+            query = query.where(t.jobs.c.id.not_in(left_out))
         return self._db.read(lambda c: c.execute(query).first()) is not None
 
     def next_due_at(self) -> datetime | None:
@@ -131,7 +217,9 @@ class JobQueue:
         earliest job whose time is its due time, along ``ix_jobs_due_at``, and the earliest
         lease running past its job's due time, along ``ix_jobs_leased`` (the leased jobs only,
         a few); the smaller is the answer. One ``min`` over both times read every pending job
-        (a timer of each of thousands of instances): workers ask after every idle round."""
+        (a timer of each of thousands of instances): workers ask after every idle round. Jobs
+        left out (unreadable rows) are left out here too: their due time would wake an idle
+        worker at once, again and again."""
         j = t.jobs
         free = sa.or_(j.c.lock_expires_at.is_(None), j.c.lock_expires_at <= j.c.due_at)
         due = sa.select(j.c.due_at).where(free, _running()).order_by(j.c.due_at).limit(1)
@@ -142,6 +230,8 @@ class JobQueue:
             .order_by(j.c.lock_expires_at)
             .limit(1)
         )
+        if left_out := self._left_out():
+            due, leased = (q.where(j.c.id.not_in(left_out)) for q in (due, leased))
         query = sa.select(due.scalar_subquery(), leased.scalar_subquery())
         found = self._db.read(lambda c: c.execute(query).one())
         times = [v for v in found if v is not None]
@@ -313,3 +403,63 @@ def _not_held_back_for(kinds: tuple[str, ...] | None, by_instances: bool) -> sa.
     """:func:`_not_held_back` for a claim of ``kinds``, of the claim's instances or not
     (built once for each: few kinds are asked for)."""
     return _not_held_back(_NOW, _CLAIMANT, kinds, _INSTANCES if by_instances else None)
+
+
+#: database (as shown) -> the (job, why) warnings said of its unreadable rows in this process
+_SAID: dict[str, set[tuple[str, str]]] = {}
+_SAID_LOCK = threading.Lock()
+
+
+def _unclaimed() -> dict[str, Any]:
+    """A claim undone: the lease freed, its count in ``attempts`` taken back."""
+    j = t.jobs
+    return {
+        "lock_owner": None,
+        "lock_expires_at": None,
+        "attempts": sa.case((j.c.attempts > 0, j.c.attempts - 1), else_=0),
+    }
+
+
+def _undecoded(columns: Iterable[sa.ColumnElement[Any]]) -> tuple[sa.Label[Any], ...]:
+    """``columns`` read as the driver hands them over: decoded row by row by the claim
+    (:func:`_decoded`), so that a row that cannot be is that job's problem, not the claim's."""
+    return tuple(sa.type_coerce(c, NullType()).label(c.name) for c in columns)
+
+
+#: the jobs' columns a claim returns, and its read of them with their instances' rows
+_UNDECODED_JOB = _undecoded(t.jobs.c)
+_UNDECODED_CLAIMED = reads.JOBS_AND_INSTANCES.with_only_columns(
+    *_undecoded(reads.JOBS_AND_INSTANCES.selected_columns)
+)
+
+
+def _processors(columns: Iterable[sa.ColumnElement[Any]], dialect: sa.Dialect) -> _Processors:
+    """(name, result processor) of those of ``columns`` that have one on ``dialect``: what
+    the driver's result processing would have done with them."""
+    found = []
+    for c in columns:
+        process = c.type.dialect_impl(dialect).result_processor(dialect, None)
+        if process is not None:
+            found.append((c.name, process))
+    return tuple(found)
+
+
+def _decoded(row: rows.Row, processors: _Processors) -> dict[str, Any]:
+    """``row`` with its columns decoded (``ValueError`` and the like when one cannot be)."""
+    out = dict(row)
+    for name, process in processors:
+        value = out[name]
+        if value is not None:
+            out[name] = process(value)
+    return out
+
+
+def _instance_readable(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (a job's, with its instance's row prefixed), once its instance's data and
+    document are what the engine writes there: JSON objects (a list edited in would fail the
+    command that runs the job, every round, not this claim)."""
+    for name in ("data", "state_blob"):
+        value = row[f"pi_{name}"]
+        if not isinstance(value, dict):
+            raise TypeError(f"{name} is {type(value).__name__}, not an object")
+    return row

@@ -45,6 +45,8 @@ _log = logging.getLogger("wfengine.store")
 _T = TypeVar("_T")
 #: a row as SQLAlchemy hands it out (``RowMapping``) or as the commit builds it
 Row = Mapping[Any, Any]
+#: what reading a row that does not hold what the engine writes raises (see :func:`readable`)
+UNREADABLE = (ValueError, TypeError, KeyError)
 
 # --------------------------------------------------------------------------- instances
 
@@ -113,7 +115,7 @@ def readable(instance_id: str, read: Callable[[], _T]) -> _T:
         return read()
     except UnicodeEncodeError:
         raise NotFoundError("process instance", instance_id) from None
-    except (ValueError, TypeError, KeyError) as exc:
+    except UNREADABLE as exc:
         raise StoreError(
             f"process instance {instance_id!r}: its row cannot be read ({exc})"
         ) from exc
