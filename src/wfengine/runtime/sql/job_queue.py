@@ -23,28 +23,26 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.types import NullType
 
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.sql.sqlite_memory import private_memory
+from wfengine.runtime.sql.undecoded import Processors, decoded, processors, undecoded
 from wfengine.runtime.states import ProcessState
 
 _RUNNING = ProcessState.RUNNING.value
 _log = logging.getLogger("wfengine.store")
 #: seconds a queue's claims leave out a job whose row, or its instance's, cannot be read
 UNREADABLE_WAIT = 60.0
-#: (column name, result processor) of the columns of a claim's row that the claim decodes
-_Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 class JobQueue:
@@ -59,7 +57,7 @@ class JobQueue:
         private = db.dialect.backend == "sqlite" and private_memory(db.sa_engine.url)
         self._said = set() if private else _SAID.setdefault(db.what, set())
         #: (the job's columns, the claim's read's columns) -> their result processors
-        self._processors: tuple[_Processors, _Processors] | None = None
+        self._processors: tuple[Processors, Processors] | None = None
 
     def job(self, job_id: str) -> Job | None:
         params = {"job_id": job_id}
@@ -114,7 +112,7 @@ class JobQueue:
             unreadable: dict[str, tuple[str, str]] = {}  # job id -> (instance id, why)
             for r in claimed:
                 try:
-                    found.append(rows.job(_decoded(r, job_columns)))
+                    found.append(rows.job(decoded(r, job_columns)))
                 except rows.UNREADABLE as exc:
                     unreadable[r["id"]] = (r["instance_id"], f"its row cannot be read ({exc})")
             found.sort(key=lambda x: (x.due, x.seq, x.id))
@@ -122,7 +120,7 @@ class JobQueue:
                 params = {"job_ids": [x.id for x in found]}
                 for r in conn.execute(_UNDECODED_CLAIMED, params).mappings():
                     try:
-                        with_instances[r["id"]] = _instance_readable(_decoded(r, read_columns))
+                        with_instances[r["id"]] = _instance_readable(decoded(r, read_columns))
                     except rows.UNREADABLE as exc:
                         why = f"its instance's row cannot be read ({exc})"
                         unreadable[r["id"]] = (r["instance_id"], why)
@@ -167,12 +165,12 @@ class JobQueue:
                     *(job_id, instance_id, why),
                 )
 
-    def _processors_for(self, dialect: sa.Dialect) -> tuple[_Processors, _Processors]:
+    def _processors_for(self, dialect: sa.Dialect) -> tuple[Processors, Processors]:
         """The result processors of the claim's rows' columns on ``dialect`` (found once)."""
         if self._processors is None:
             self._processors = (
-                _processors(t.jobs.c, dialect),
-                _processors(reads.JOBS_AND_INSTANCES.selected_columns, dialect),
+                processors(t.jobs.c, dialect),
+                processors(reads.JOBS_AND_INSTANCES.selected_columns, dialect),
             )
         return self._processors
 
@@ -420,38 +418,11 @@ def _unclaimed() -> dict[str, Any]:
     }
 
 
-def _undecoded(columns: Iterable[sa.ColumnElement[Any]]) -> tuple[sa.Label[Any], ...]:
-    """``columns`` read as the driver hands them over: decoded row by row by the claim
-    (:func:`_decoded`), so that a row that cannot be is that job's problem, not the claim's."""
-    return tuple(sa.type_coerce(c, NullType()).label(c.name) for c in columns)
-
-
 #: the jobs' columns a claim returns, and its read of them with their instances' rows
-_UNDECODED_JOB = _undecoded(t.jobs.c)
+_UNDECODED_JOB = undecoded(t.jobs.c)
 _UNDECODED_CLAIMED = reads.JOBS_AND_INSTANCES.with_only_columns(
-    *_undecoded(reads.JOBS_AND_INSTANCES.selected_columns)
+    *undecoded(reads.JOBS_AND_INSTANCES.selected_columns)
 )
-
-
-def _processors(columns: Iterable[sa.ColumnElement[Any]], dialect: sa.Dialect) -> _Processors:
-    """(name, result processor) of those of ``columns`` that have one on ``dialect``: what
-    the driver's result processing would have done with them."""
-    found = []
-    for c in columns:
-        process = c.type.dialect_impl(dialect).result_processor(dialect, None)
-        if process is not None:
-            found.append((c.name, process))
-    return tuple(found)
-
-
-def _decoded(row: rows.Row, processors: _Processors) -> dict[str, Any]:
-    """``row`` with its columns decoded (``ValueError`` and the like when one cannot be)."""
-    out = dict(row)
-    for name, process in processors:
-        value = out[name]
-        if value is not None:
-            out[name] = process(value)
-    return out
 
 
 def _instance_readable(row: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
+
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
@@ -36,6 +38,7 @@ from wfengine.runtime.sql.serialize import (
     instance_document,
     load_instance,
 )
+from wfengine.runtime.sql.undecoded import decoded, processors
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.values import correlation_forms as correlation_forms
@@ -45,8 +48,10 @@ _log = logging.getLogger("wfengine.store")
 _T = TypeVar("_T")
 #: a row as SQLAlchemy hands it out (``RowMapping``) or as the commit builds it
 Row = Mapping[Any, Any]
-#: what reading a row that does not hold what the engine writes raises (see :func:`readable`)
-UNREADABLE = (ValueError, TypeError, KeyError)
+#: what reading a row that does not hold what the engine writes raises (see :func:`readable`):
+#: a document that is JSON but not what the engine wrote (a list where an object belongs)
+#: raises AttributeError
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
 
 # --------------------------------------------------------------------------- instances
 
@@ -294,8 +299,34 @@ def incidents_touched(entries: Iterable[OutboxEntry]) -> dict[str, dict[str, boo
     return touched
 
 
+def incidents(found: Iterable[Row], dialect: sa.Dialect) -> list[Incident]:
+    """The incidents of the ``incidents`` rows ``found`` (read
+    :func:`~wfengine.runtime.sql.undecoded.undecoded`), leaving out (and
+    logging, naming its id) a row that cannot be read as one: a time or count edited by hand
+    must not hide every other open incident (the read failed as a whole)."""
+    decoders = processors(t.incidents.c, dialect)
+    out: list[Incident] = []
+    for row in found:
+        try:
+            out.append(incident(decoded(row, decoders)))
+        except UNREADABLE as exc:
+            _log.warning(
+                "skipped the incidents row with id %r: it cannot be read as an incident (%s)",
+                row["id"],
+                exc,
+            )
+    return out
+
+
 def incident(row: Row) -> Incident:
-    """An incident as its row holds it (read-only: the instance's own record is complete)."""
+    """An incident as its row holds it (read-only: the instance's own record is complete);
+    ``TypeError`` when its time or count is not one (``attempts`` is a number in every
+    listing: ``"x"`` came out of ``wfengine incidents --json`` as it was)."""
+    attempts, created_at = row["attempts"], row["created_at"]
+    if not isinstance(attempts, int) or isinstance(attempts, bool):
+        raise TypeError(f"attempts is {attempts!r}, not an integer")
+    if not isinstance(created_at, datetime):
+        raise TypeError(f"created_at is {created_at!r}, not a time")
     return Incident(
         id=row["id"],
         instance_id=row["instance_id"],

@@ -64,6 +64,7 @@ from wfengine.runtime.sql.metrics_sql import (
 from wfengine.runtime.sql.migrate import check_schema
 from wfengine.runtime.sql.reopening import Reopening
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
+from wfengine.runtime.sql.undecoded import undecoded
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
@@ -279,14 +280,14 @@ class SqlStore(Reopening, StoreOutbox):
     def open_incidents(self, instance_id: str | None = None) -> list[Incident]:
         i = t.incidents
         query = (
-            sa.select(i)
+            sa.select(*undecoded(i.c))  # decoded row by row: see rows.incidents
             .where(i.c.resolved.is_(False))
             .order_by(i.c.created_at, sa.func.length(i.c.id), id_order(self._db, i.c.id))
         )
         if instance_id is not None:
             query = query.where(i.c.instance_id == instance_id)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
-        return [rows.incident(r) for r in found]
+        return rows.incidents(found, self.sa_engine.dialect)
 
     def incident_instance_id(self, incident_id: str) -> str | None:
         i = t.incidents
