@@ -113,3 +113,23 @@ def test_an_application_table_named_as_one_of_wfengines_is_refused_naming_it(
     assert result.exit_code == 2, result.output
     assert "tables named as wfengine's (jobs)" in result.stderr
     assert "already exists" not in result.stderr
+
+
+def test_db_current_refuses_tables_without_a_revision_as_db_upgrade_does(tmp_path: Path) -> None:
+    """``db current`` said "revision none ... (needs `wfengine db upgrade`)", exit 0, and
+    ``db upgrade`` then refused: advice that went round in a loop."""
+    import sqlalchemy as sa
+
+    url = sqlite_url(tmp_path)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE jobs (id INTEGER PRIMARY KEY, name TEXT)")
+    engine.dispose()
+    current = cli("db", "current", "--db", url)
+    assert current.exit_code == 2, current.output
+    assert "needs `wfengine db upgrade`" not in current.output + current.stderr
+    upgrade = cli("db", "upgrade", "--db", url)
+    assert upgrade.exit_code == 2, upgrade.output
+    said = upgrade.stderr.removeprefix(f"Error: cannot upgrade {url}: ")
+    assert "has tables named as wfengine's (jobs) but no wfengine schema revision" in said
+    assert current.stderr == f"Error: cannot use {url}: {said}"

@@ -3,7 +3,8 @@
 ``wfengine db upgrade --db URL`` brings the schema to the revision this wfengine needs (it
 creates it in an empty database); an engine refuses an outdated schema and names this command.
 ``wfengine db current --db URL`` shows the database's revision beside the one needed.
-Both exit 0 on success and 2 when the database cannot be reached or migrated, or is an
+Both exit 0 on success and 2 when the database cannot be reached or migrated (``db current``:
+when ``db upgrade`` would refuse it, tables named as wfengine's without its revision), or is an
 in-memory SQLite database (``sqlite://``, ``sqlite:///:memory:``, ``mode=memory``): it is gone
 when the command ends, so there is no stored revision to show or keep. ``--db`` defaults to
 ``$WFENGINE_DB``, as in every command that opens a database.
@@ -115,7 +116,12 @@ def current(url: str) -> None:
 
     from wfengine.errors import StoreError
     from wfengine.runtime.sql.connect import create_engine, refuse_missing, shown
-    from wfengine.runtime.sql.migrate import current_revision, head_revision, is_known_revision
+    from wfengine.runtime.sql.migrate import (
+        current_revision,
+        head_revision,
+        is_known_revision,
+        unstamped,
+    )
 
     parsed, dialect = _supported(url)
     _refuse_in_memory(parsed, url, "inspect")
@@ -125,12 +131,14 @@ def current(url: str) -> None:
         raise InputOutputError(str(exc)) from exc
     engine = create_engine(parsed)
 
-    def read() -> str | None:
+    def read() -> tuple[str | None, str | None]:
+        """The revision, and when there is none, why ``db upgrade`` would refuse."""
         with engine.connect() as conn:
-            return current_revision(conn)
+            revision = current_revision(conn)
+            return revision, None if revision is not None else unstamped(conn, shown(url))
 
     try:
-        revision = _retried(read, shown(url))
+        revision, refused = _retried(read, shown(url))
     except StoreError as exc:  # (the server down: said as every command says it)
         raise InputOutputError(str(exc)) from exc
     except sa.exc.DBAPIError as exc:
@@ -139,6 +147,8 @@ def current(url: str) -> None:
         raise InputOutputError(f"cannot read {shown(url)}: {exc}") from exc
     finally:
         engine.dispose()
+    if refused is not None:  # (not "needs `wfengine db upgrade`": it refuses them)
+        raise InputOutputError(f"cannot use {shown(url)}: {refused}")
     head = head_revision()
     if revision == head:
         state = "up to date"

@@ -138,8 +138,8 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
             before = current_revision(conn)
             if before is not None and not is_known_revision(before):
                 raise SchemaOutdatedError(_newer(shown(engine.url), before))
-            if before is None and (found := _our_tables(conn)):
-                raise SchemaOutdatedError(_unstamped(shown(engine.url), found))
+            if before is None and (refused := unstamped(conn, shown(engine.url))):
+                raise SchemaOutdatedError(refused)
             command.upgrade(_config(conn), revision)
             after = current_revision(conn)
         return before, after
@@ -162,6 +162,14 @@ def _our_tables(conn: sa.Connection) -> list[str]:
 
     existing = set(sa.inspect(conn).get_table_names())
     return sorted(name for name in metadata.tables if name in existing)
+
+
+def unstamped(conn: sa.Connection, url: str) -> str | None:
+    """Why ``db upgrade`` refuses the database ``url`` (on ``conn``), which has no wfengine
+    revision: it has tables named as wfengine's (None: it has none, and can be created).
+    ``db current`` says the same of it: it advised ``db upgrade``, which refused."""
+    found = _our_tables(conn)
+    return _unstamped(url, found) if found else None
 
 
 def _unstamped(url: str, tables: list[str]) -> str:
