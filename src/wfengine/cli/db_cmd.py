@@ -234,10 +234,9 @@ def _refused_upgrade(url: str, role: str | None, exc: DBAPIError) -> str:
     driver's first line and what to check, not SQLAlchemy's statement and background link):
     the upgrade is one transaction, so nothing was changed. A refused privilege names the
     grant (or the schema) the role ``role`` needs."""
-    from wfengine.runtime.sql.migrate import refusal_advice
     from wfengine.runtime.sql.retry import first_line
 
-    check = refusal_advice(exc, role)
+    check = _advice(exc, role)
     advice = f"; {check}, then run it again" if check else ""
     return (
         f"cannot upgrade {url}: the database refused it ({type(exc.orig).__name__}: "
@@ -250,13 +249,27 @@ def _unreadable(url: str, role: str | None, exc: DBAPIError) -> str:
     first line and what to check, as the store's StoreUnavailableError does; the grant the
     role ``role`` lacks), not SQLAlchemy's text with its statement and background link.
     Reading changes nothing."""
-    from wfengine.runtime.sql.migrate import refusal_advice
     from wfengine.runtime.sql.retry import contention, first_line
 
-    check = refusal_advice(exc, role) or contention(exc)
-    # (the store's advice for a damaged file ends by pointing to this very command)
-    advice = f"; {check.removesuffix(' (`wfengine db current` reads it)')}" if check else ""
+    check = _advice(exc, role) or contention(exc)
+    advice = f"; {check}" if check else ""
     return (
         f"cannot read {url}: the database refused it ({type(exc.orig).__name__}: "
         f"{first_line(exc)}){advice}"
     )
+
+
+#: how the store's advice for a damaged file ends (:mod:`~wfengine.runtime.sql.retry`)
+_READS_IT = " (`wfengine db current` reads it)"
+
+
+def _advice(exc: DBAPIError, role: str | None) -> str | None:
+    """What to check when the database refused ``db upgrade`` or ``db current`` (connected
+    as ``role``), in both commands' words: the store's advice for a damaged file ends by
+    pointing to ``db current``, which is this very command, or (for ``db upgrade``) one
+    that reads a file that is not a database no better (``... restore it from a backup
+    (`wfengine db current` reads it), then run it again``)."""
+    from wfengine.runtime.sql.migrate import refusal_advice
+
+    check = refusal_advice(exc, role)
+    return None if check is None else check.removesuffix(_READS_IT)
