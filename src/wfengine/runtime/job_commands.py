@@ -169,7 +169,10 @@ class JobCommands(EngineBase):
         and a job that fails does not fail again in every worker that picks it up. One whose
         instance cannot be read even to record the incident (stored by a newer wfengine) is
         logged and given back with the back-off, as is a job of a kind this engine has no
-        handler for (another engine's: it waits for one that has).
+        handler for (another engine's: it waits for one that has). A job whose row, or whose
+        instance's row, cannot be read at all (edited by hand: not JSON, not a time) is not
+        claimed: it stays queued, named once in a warning, and the others run (no exception
+        for another instance's row; see :mod:`~wfengine.runtime.sql.job_queue`).
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
         given back at once (a worker shutting down finishes only the job it is running). A

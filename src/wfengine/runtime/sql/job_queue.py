@@ -124,7 +124,10 @@ class JobQueue:
                     except rows.UNREADABLE as exc:
                         why = f"its instance's row cannot be read ({exc})"
                         unreadable[r["id"]] = (r["instance_id"], why)
-            if unreadable:  # left queued as they were: the claim's lease and count undone
+            # left queued: the claim's lease and its count undone (as release() does; a dead
+            # claimant's expired lease goes with it, and a job that claim had not counted
+            # again, an unstarted one taken over, counts one fewer: one retry more, no less)
+            if unreadable:
                 undo = j.update().where(j.c.id.in_(list(unreadable)), j.c.lock_owner == owner)
                 conn.execute(undo.values(_unclaimed()))
                 found = [x for x in found if x.id not in unreadable]
