@@ -279,6 +279,17 @@ class Database:
         reads = self._driver_reads
         return self.read(lambda conn: reads.rows(conn, statement, params))
 
+    def rows_on(
+        self, conn: sa.Connection, statement: sa.Select[Any], params: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """:meth:`rows` on ``conn``, inside a read the caller runs (:meth:`read`)."""
+        return self._driver_reads.rows(conn, statement, params)
+
+    @property
+    def on_file(self) -> bool:
+        """Whether the database is a SQLite file (whose connections are its own)."""
+        return self._file is not None
+
     def row(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of :meth:`rows`, or None."""
         found = self.rows(statement, params)

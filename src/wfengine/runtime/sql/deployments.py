@@ -11,6 +11,7 @@ format (about twenty times faster than parsing the XPDL), else from the XPDL.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from wfengine.runtime.compile_people import writing_as_deployed
 from wfengine.runtime.deployment import DeployedProcess, DeploymentCache
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.sql.driver import fetch
 from wfengine.runtime.stored_text import storable_text
 
 
@@ -36,6 +38,8 @@ class Deployments:
         self._cache = DeploymentCache()
         #: compiles the versions stored with ``writes_any_field`` (:meth:`_load`)
         self._as_deployed = DeploymentCache()
+        #: a start's latest version is kept per connection (:meth:`_latest`): SQLite files only
+        self._keeps_latest = db.dialect.backend == "sqlite" and db.on_file
 
     def add(self, deployed: Sequence[DeployedProcess]) -> None:
         texts: dict[int, tuple[str, str]] = {}
@@ -77,6 +81,8 @@ class Deployments:
             ) from exc
         for d in deployed:
             self._cache.keep(d)
+        global _added  # (after the commit: see _latest)
+        _added = next(_deploys)
 
     def get(self, process_id: str, version: int | None = None) -> DeployedProcess | None:
         if version is not None:
@@ -85,12 +91,43 @@ class Deployments:
                 return found
             query, params = _VERSION, {"process_id": process_id, "version": version}
         else:  # asked on every start: another engine may have deployed a newer version
+            if self._keeps_latest:
+                latest = self._db.read(lambda conn: self._latest(conn, process_id))
+                if latest is None:
+                    return None
+                return self._cache.get(process_id, latest) or self._load(process_id, latest)
             query, params = _LATEST, {"process_id": process_id}
         row = self._db.row(query, params)
         if row is None:
             return None
         got = row["version"]
         return self._cache.get(process_id, got) or self._load(process_id, got)
+
+    def _latest(self, conn: sa.Connection, process_id: str) -> int | None:
+        """The latest version of ``process_id`` (None: not deployed), read on ``conn`` once
+        for as long as nothing can have deployed since.
+
+        Why: a start asked the database every time, a statement and its read a start, though
+        versions are added rarely. SQLite's ``PRAGMA data_version`` on a connection changes
+        when any other connection (another engine, process or thread) committed since; its
+        own commits do not change it, so the key also holds the count of deployments this
+        process stored (:data:`_added`, counted after each deploy's commit): a deploy on
+        this very connection, by this store or another sharing it, is seen too. Kept in the
+        connection's ``info`` (it goes with the connection); versions are never deleted, so
+        nothing else makes it wrong.
+        """
+        ((changes,),), _codes = fetch(conn, "PRAGMA data_version", ())
+        key = (changes, _added)
+        info = conn.info
+        kept: tuple[tuple[int, int], dict[str, int | None]] | None = info.get(_KEPT)
+        if kept is None or kept[0] != key:
+            kept = info[_KEPT] = (key, {})
+        versions = kept[1]
+        if process_id in versions:
+            return versions[process_id]
+        found = self._db.rows_on(conn, _LATEST, {"process_id": process_id})
+        latest = versions[process_id] = found[0]["version"] if found else None
+        return latest
 
     def _load(self, process_id: str, version: int) -> DeployedProcess:
         d = t.deployments
@@ -148,6 +185,13 @@ class Deployments:
         )
         return list(self._db.read(lambda c: c.execute(query).scalars().all()))
 
+
+#: how many deployments this process stored (:meth:`Deployments.add`), part of the key of a
+#: latest version kept (:meth:`Deployments._latest`)
+_deploys = itertools.count(1)
+_added = 0
+#: the key of the latest versions kept in a connection's ``info``
+_KEPT = "wfengine.latest_versions"
 
 _d = t.deployments
 #: the statements :meth:`Deployments.get` runs, built once (a start asks for the latest version
