@@ -30,7 +30,12 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from wfengine.definition.graph import is_boundary_event, is_event_gateway
+from wfengine.definition.graph import (
+    is_boundary_event,
+    is_event_gateway,
+    process_graph,
+    start_ids,
+)
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
@@ -434,6 +439,21 @@ def _draw_activity_set(
     drawing.lines.append(f"{indent}}}")
 
 
+def block_entries(
+    process: WorkflowProcess, block: BlockActivity, activity_set: ActivitySet
+) -> list[str]:
+    """The ids of the activities where the engine enters ``activity_set`` from ``block``: the
+    block's StartActivityId, else the set's DefaultStartActivityId, else the set's start
+    activities by :func:`~wfengine.definition.graph.start_ids` (its start events, else those
+    with no way in), the rule the runtime compiler follows. Why not the set's first activity:
+    TIBCO and JaWE often list a set's end first, and the drawing then led into the end.
+    A named start the set does not hold gives none (the compiler refuses it)."""
+    named = block.start_activity_id or activity_set.default_start_activity_id
+    if named is not None:
+        return [named] if any(a.id == named for a in activity_set.activities) else []
+    return start_ids(process_graph(process, activity_set))
+
+
 def process_to_dot(
     process: WorkflowProcess,
     package: Package | None = None,
@@ -445,8 +465,8 @@ def process_to_dot(
     pool lanes that give performers to activities naming none; without it only the process's
     own participants are named, other lanes show the performer as is, and activities are
     drawn with the performers they name.
-    A block activity (at the top or inside an activity set) is joined to its activity set's
-    first activity by a dotted edge.
+    A block activity (at the top or inside an activity set) is joined by a dotted edge to
+    where the engine enters its activity set (:func:`block_entries`), one edge to each.
     ``heat`` overlays figures: activity id -> (fill colour, a line under its label), as
     ``wfengine stats --diagram`` colours activities by their mean waiting time.
     """
@@ -483,18 +503,14 @@ def process_to_dot(
         body = activity.body
         if isinstance(body, BlockActivity) and body.activity_set_id in sets:
             target_set = sets[body.activity_set_id]
-            first = body.start_activity_id or target_set.default_start_activity_id
-            if first is None and target_set.activities:
-                first = target_set.activities[0].id
-            if first is None or first not in {a.id for a in target_set.activities}:
-                continue
             src = drawing.node_name(scope, activity.id)
-            dst = drawing.node_name(target_set.id, first)
-            drawing.lines.append(
-                f"  {dot_quote(src)} -> {dot_quote(dst)} "
-                + _attrs([("style", "dotted"), ("arrowhead", "open")])
-                + ";"
-            )
+            for first in block_entries(process, body, target_set):
+                dst = drawing.node_name(target_set.id, first)
+                drawing.lines.append(
+                    f"  {dot_quote(src)} -> {dot_quote(dst)} "
+                    + _attrs([("style", "dotted"), ("arrowhead", "open")])
+                    + ";"
+                )
     drawing.lines.append("}")
     return "\n".join(drawing.lines) + "\n"
 
