@@ -29,7 +29,9 @@ def test_writes_dot_from_the_suffix(tmp_path: Path) -> None:
     assert status == 0, err
     dot = out.read_text(encoding="utf-8")
     assert dot.startswith('digraph "fulfil_order" {')
-    assert '"stock_decision" -> "backorder"' in dot and 'label="OTHERWISE"' in dot
+    assert '"stock_decision" -> "backorder"' in dot
+    # the condition, and under it the transition's Name in quotes (a label, never tested)
+    assert 'label="OTHERWISE\\n\u201cout of stock\u201d"' in dot
     assert 'label="Parallel"' in dot  # the fork and the join
     assert err.strip() == f"wrote {out} (DOT, process fulfil_order, {out.stat().st_size} bytes)"
 

@@ -181,8 +181,14 @@ def test_activity_kind(activity: Activity, kind: str) -> None:
     assert activity_kind(activity) == kind
 
 
-def test_transition_label_falls_back_to_the_name() -> None:
-    assert transition_label(Transition(id="t", from_="a", to="b", name="next")) == "next"
+def test_transition_label_quotes_the_name_apart_from_the_condition() -> None:
+    # a Name is not tested by the engine: drawn in quotes, it cannot read as a condition
+    assert (
+        transition_label(Transition(id="t", from_="a", to="b", name="next")) == "\u201cnext\u201d"
+    )
+    cond = Condition(type=ConditionType.CONDITION, expression="x > 1")
+    both = Transition(id="t", from_="a", to="b", name="Yes", condition=cond)
+    assert transition_label(both) == "x > 1\n\u201cYes\u201d"
     assert transition_label(Transition(id="t", from_="a", to="b")) == ""
 
 

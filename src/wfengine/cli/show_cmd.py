@@ -28,7 +28,8 @@ def show(source: str, as_json: bool) -> None:
     """Summarise an XPDL package: processes, activities, transitions and their context.
 
     Lists each process's activities with their kind (route, tool, subflow, manual, user,
-    event, block, ...) and who performs them, the transitions with their conditions, and the
+    event, block, ...) and who performs them, the transitions with their conditions
+    (`[amount > 500]`) and apart their names, which are never tested (`(name: No)`), and the
     participants, applications and data fields of the package and of each process. An
     activity that names no performer and is drawn in a pool lane that names some is shown
     with the lane's performers, as it runs: `by ROLE (lane LANE)`; JSON gives the lane as

@@ -33,7 +33,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
-from wfengine.definition.render import activity_kind, gateway_name, transition_label
+from wfengine.definition.render import activity_kind, condition_label, gateway_name
 from wfengine.one_line import one_line
 
 Summary = dict[str, Any]
@@ -267,8 +267,12 @@ def _flow_sections(
     _section(lines, indent, "Activities", rows)
     trows = []
     for t in transitions:
-        label = transition_label(t)
-        trows.append(f"{t.id}: {t.from_} -> {t.to}" + (f"  [{label}]" if label else ""))
+        row = f"{t.id}: {t.from_} -> {t.to}"
+        condition = condition_label(t)
+        row += f"  [{condition}]" if condition else ""
+        # a Name is a label, not tested: apart from the condition, so it cannot read as one
+        row += f"  (name: {t.name})" if t.name else ""
+        trows.append(row)
     _section(lines, indent, "Transitions", trows)
 
 

@@ -8,7 +8,8 @@ which keeps this module free of subprocesses and usable in any host application.
 The picture follows the usual BPMN look so a modeller recognises it: events are circles, routes
 (gateways) are diamonds labelled with their gateway type, tasks are rounded boxes, activities are
 grouped in swimlanes by their first performer, and transitions carry their condition,
-``OTHERWISE`` or ``EXCEPTION``. An activity that names no performer and is drawn in a pool lane
+``OTHERWISE`` or ``EXCEPTION`` (a Name, which the engine never tests, in quotes under it).
+An activity that names no performer and is drawn in a pool lane
 that names some is drawn with the lane's performers (its swimlane, and a person's kind), as
 the runtime gives them to it (:mod:`wfengine.definition.lanes`): the picture shows what runs.
 
@@ -139,19 +140,36 @@ def gateway_name(activity: Activity) -> str:
     return route_gateway(activity).value
 
 
-def transition_label(transition: Transition) -> str:
-    """What an edge says: the condition, ``OTHERWISE``, ``EXCEPTION ...``, else the name."""
+def condition_label(transition: Transition, limit: int | None = EDGE_LABEL_MAX) -> str:
+    """What a transition's condition says: ``OTHERWISE``, ``DEFAULT EXCEPTION``,
+    ``EXCEPTION ...``, its expression (white space run together), else "" (none: it is always
+    taken). Cut after ``limit`` characters with "…" (None: whole, as ``show`` prints it).
+
+    Never the transition's Name: a Name is a label the engine does not test, and shown where
+    a condition goes it read as one (JaWE names every transition ``Transition``, Bizagi's
+    gateways ``Yes``/``No`` with the condition elsewhere or nowhere)."""
     cond = transition.condition
-    expression = " ".join((cond.expression or "").split()) if cond is not None else ""
-    if cond is not None and cond.type is ConditionType.OTHERWISE:
+    if cond is None:
+        return ""
+    expression = " ".join((cond.expression or "").split())
+    if cond.type is ConditionType.OTHERWISE:
         return "OTHERWISE"
-    if cond is not None and cond.type is ConditionType.DEFAULTEXCEPTION:
+    if cond.type is ConditionType.DEFAULTEXCEPTION:
         return "DEFAULT EXCEPTION"
-    if cond is not None and cond.type is ConditionType.EXCEPTION:
-        return _shorten(f"EXCEPTION {expression}".strip(), EDGE_LABEL_MAX)
-    if expression:
-        return _shorten(expression, EDGE_LABEL_MAX)
-    return _shorten(transition.name or "", EDGE_LABEL_MAX)
+    if cond.type is ConditionType.EXCEPTION:
+        expression = f"EXCEPTION {expression}".strip()
+    return expression if limit is None else _shorten(expression, limit)
+
+
+def transition_label(transition: Transition) -> str:
+    """What an edge says: its :func:`condition_label` (cut at :data:`EDGE_LABEL_MAX`), and on a
+    line under it the transition's Name in typographic quotes (“No”), so a name cannot be
+    read as a condition; "" for an unnamed transition with no condition."""
+    lines = [condition_label(transition)]
+    name = " ".join((transition.name or "").split())
+    if name:
+        lines.append(_shorten(f"\u201c{name}\u201d", EDGE_LABEL_MAX))
+    return "\n".join(line for line in lines if line)
 
 
 # --------------------------------------------------------------------------- DOT text
