@@ -50,3 +50,19 @@ def test_the_json_keeps_name_and_condition_as_they_were(tmp_path: Path) -> None:
     named = next(t for t in transitions if t["to"] == "reject")
     assert named["name"] == "No" and named["condition"] is None
     assert set(named) == {"id", "from", "to", "name", "condition_type", "condition"}
+
+
+def test_a_long_condition_is_shown_whole(tmp_path: Path) -> None:
+    # two conditions that differ only after 48 characters, where render's edge labels cut
+    low = 'amount > 500 and region != "EU" and region != "UK" and amount < 10000'
+    high = 'amount > 500 and region != "EU" and region != "UK" and amount >= 10000'
+    b = PackageBuilder("pkg")
+    p = b.process("p")
+    p.start("s").route("gw", gateway="Exclusive").activity("a").activity("b").end("e")
+    p.sequence("s", "gw").transition("gw", "a", condition=low).transition("gw", "b", condition=high)
+    p.transition("a", "e").transition("b", "e")
+    path = tmp_path / "long.xpdl"
+    path.write_bytes(dump_xpdl(b.build()))
+    result = CliRunner().invoke(main, ["show", str(path)])
+    assert f"gw -> a  [{low}]" in result.output
+    assert f"gw -> b  [{high}]" in result.output

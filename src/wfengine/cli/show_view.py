@@ -268,7 +268,7 @@ def _flow_sections(
     trows = []
     for t in transitions:
         row = f"{t.id}: {t.from_} -> {t.to}"
-        condition = condition_label(t)
+        condition = condition_label(t, None)  # whole: two conditions may differ at the end
         row += f"  [{condition}]" if condition else ""
         # a Name is a label, not tested: apart from the condition, so it cannot read as one
         row += f"  (name: {t.name})" if t.name else ""
