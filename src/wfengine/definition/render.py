@@ -6,12 +6,13 @@ library, and the same text can be read by people, diffed in review and laid out 
 which keeps this module free of subprocesses and usable in any host application.
 
 The picture follows the usual BPMN look so a modeller recognises it: events are circles, routes
-(gateways) are diamonds labelled with their gateway type, tasks are rounded boxes, activities are
-grouped in swimlanes by their first performer, and transitions carry their condition,
-``OTHERWISE`` or ``EXCEPTION`` (a Name, which the engine never tests, in quotes under it).
-An activity that names no performer and is drawn in a pool lane
-that names some is drawn with the lane's performers (its swimlane, and a person's kind), as
-the runtime gives them to it (:mod:`wfengine.definition.lanes`): the picture shows what runs.
+(gateways) are diamonds labelled with their gateway type (and their join where it differs, as
+an XPDL 1.0 route's may), tasks are rounded boxes, activities are grouped in swimlanes by their
+first performer, and transitions carry their condition, ``OTHERWISE`` or ``EXCEPTION`` (a
+Name, which the engine never tests, in quotes under it). An activity that names no performer
+and is drawn in a pool lane that names some is drawn with the lane's performers (its swimlane,
+and a person's kind), as the runtime gives them to it (:mod:`wfengine.definition.lanes`): the
+picture shows what runs.
 
 A drawing shows names, not documents: a label is wrapped at :data:`LABEL_WIDTH` characters and
 cut after :data:`LABEL_LINES` lines, an edge label after :data:`EDGE_LABEL_MAX` characters and
@@ -306,6 +307,11 @@ def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
         return attrs
     if isinstance(body, Route):
         gateway = _GATEWAY_SHAPE_LABEL[gateway_name(activity)]
+        # an XPDL 1.0 route (or a bare Route) may join one way and split another (AND-join,
+        # XOR-split): the diamond names the split, its label the join too, as show does
+        joins = activity.join_gateway if activity.join is not None else None
+        if joins is not None and joins is not route_gateway(activity):
+            gateway += f"\njoin: {_GATEWAY_SHAPE_LABEL[joins.value]}"
         attrs += [("shape", "diamond"), ("label", gateway)]
         if activity.name:
             attrs += [("xlabel", _wrap(activity.name))]
