@@ -57,6 +57,8 @@ def test_json_gives_the_performers_and_the_lane_they_come_from(tmp_path: Path) -
         "split",
         "attached_to",
         "interrupting",
+        "loop",
+        "execution",
     }
 
 

@@ -34,8 +34,9 @@ def show(source: str, as_json: bool) -> None:
     activity that names no performer and is drawn in a pool lane that names some is shown
     with the lane's performers, as it runs: `by ROLE (lane LANE)`; JSON gives the lane as
     `performer_lane`. An event attached to an activity says so: `attached to ACTIVITY,
-    interrupting` (or `non-interrupting`); JSON gives `attached_to` and `interrupting`. FILE
-    may be `-`.
+    interrupting` (or `non-interrupting`); JSON gives `attached_to` and `interrupting`. A
+    loop, a multi-instance activity, an asynchronous subflow and an event sub-process say so
+    (JSON: `loop`, `execution`, `event_subprocess`). FILE may be `-`.
 
     Exit status: 0 when shown, 1 when FILE cannot be loaded as XPDL, 2 when it cannot be
     read or on usage errors.

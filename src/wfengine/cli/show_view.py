@@ -24,16 +24,19 @@ from wfengine.definition.model import (
     FormalParameter,
     GatewayType,
     ListType,
+    MultiInstanceLoop,
     Package,
     Participant,
     ReferenceImplementation,
     Route,
+    StandardLoop,
     SubFlowImplementation,
     TaskImplementation,
     Transition,
     WorkflowProcess,
 )
 from wfengine.definition.render import activity_kind, condition_label, gateway_name
+from wfengine.definition.run_facts import event_subprocess_start, is_event_subprocess
 from wfengine.one_line import one_line
 
 Summary = dict[str, Any]
@@ -111,6 +114,33 @@ def _attachment(activity: Activity) -> Summary:
     return {"attached_to": event.target, "interrupting": event.interrupts}
 
 
+def _repeats(activity: Activity) -> Summary:
+    """``loop``: how the activity runs more than once (a Standard loop's condition, test time
+    and maximum; a multi-instance's ordering, count and flow condition), null when it runs
+    once; ``execution``: a subflow's ``SYNCHR`` or ``ASYNCHR`` (the caller goes on at once),
+    null for any other activity. Why: both read as a plain ``[manual] by clerk`` before."""
+    loop = activity.loop
+    shown: Summary | None = None
+    if isinstance(loop, StandardLoop):
+        shown = {
+            "kind": "standard",
+            "condition": loop.condition,
+            "test_time": loop.test_time.value,
+            "maximum": loop.maximum,
+        }
+    elif isinstance(loop, MultiInstanceLoop):
+        shown = {
+            "kind": "multi_instance",
+            "ordering": loop.ordering.value,
+            "count": loop.mi_condition,
+            "flow_condition": loop.flow_condition.value,
+            "complex_flow_condition": loop.complex_flow_condition,
+        }
+    body = activity.body
+    execution = body.execution.value if isinstance(body, SubFlowImplementation) else None
+    return {"loop": shown, "execution": execution}
+
+
 def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity]) -> Summary:
     """One activity as it runs: an activity that names no performer and is drawn in a pool
     lane that names some has the lane's performers (and a person's mode), as the runtime
@@ -129,6 +159,7 @@ def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity])
         "join": _gateway_value(a.join_gateway) if a.join is not None else None,
         "split": _gateway_value(a.split_gateway) if a.split is not None else None,
         **_attachment(a),
+        **_repeats(a),
     }
 
 
@@ -161,8 +192,22 @@ def _flow(
     }
 
 
-def _activity_set(s: ActivitySet, lanes: LanePerformers, named: Mapping[str, Activity]) -> Summary:
-    return {"id": s.id, "name": s.name, **_flow(s.activities, s.transitions, lanes, named)}
+def _activity_set(
+    p: WorkflowProcess, s: ActivitySet, lanes: LanePerformers, named: Mapping[str, Activity]
+) -> Summary:
+    """One activity set; ``event_subprocess`` says whether an event starts it (with the
+    ``trigger`` of its start event, and whether catching it ``interrupting`` ends its
+    scope; both null when it is none, or has no triggered start, which the engine never
+    arms), as against a block running it as a step."""
+    start = event_subprocess_start(p, s)
+    return {
+        "id": s.id,
+        "name": s.name,
+        "event_subprocess": is_event_subprocess(s),
+        "trigger": start.trigger if start is not None else None,
+        "interrupting": start.interrupts if start is not None else None,
+        **_flow(s.activities, s.transitions, lanes, named),
+    }
 
 
 def _process(p: WorkflowProcess, lanes: LanePerformers) -> Summary:
@@ -178,7 +223,7 @@ def _process(p: WorkflowProcess, lanes: LanePerformers) -> Summary:
         "applications": [_application(x) for x in p.applications],
         "data_fields": [_data_field(x) for x in p.data_fields],
         **_flow(p.activities, p.transitions, lanes, named),
-        "activity_sets": [_activity_set(s, lanes, named) for s in p.activity_sets],
+        "activity_sets": [_activity_set(p, s, lanes, named) for s in p.activity_sets],
     }
 
 
@@ -245,6 +290,26 @@ def _context_sections(lines: list[str], indent: str, scope: Summary) -> None:
     )
 
 
+def _repeat_text(a: Summary) -> str:
+    """What runs more than once or apart, as the text reads it: ``  loop while n < 3 (tested
+    After, at most 5)``, ``  multi-instance Parallel, count 3, flow All``, ``  asynchronous``."""
+    text = "  asynchronous" if a["execution"] == "ASYNCHR" else ""
+    loop = a["loop"]
+    if loop is None:
+        return text
+    if loop["kind"] == "standard":
+        text += f"  loop while {loop['condition']}" if loop["condition"] else "  loop"
+        text += f" (tested {loop['test_time']}"
+        text += f", at most {loop['maximum']})" if loop["maximum"] is not None else ")"
+        return text
+    text += f"  multi-instance {loop['ordering']}"
+    text += f", count {loop['count']}" if loop["count"] else ""
+    text += f", flow {loop['flow_condition']}"
+    if loop["complex_flow_condition"]:
+        text += f" ({loop['complex_flow_condition']})"
+    return text
+
+
 def _flow_sections(
     lines: list[str], indent: str, flow: Summary, transitions: list[Transition]
 ) -> None:
@@ -263,7 +328,7 @@ def _flow_sections(
             row += f"  join {a['join']}"
         if a["split"]:
             row += f"  split {a['split']}"
-        rows.append(row)
+        rows.append(row + _repeat_text(a))
     _section(lines, indent, "Activities", rows)
     trows = []
     for t in transitions:
@@ -295,7 +360,13 @@ def render_text(package: Package) -> str:
         _context_sections(lines, "    ", ps)
         _flow_sections(lines, "    ", ps, list(process.transitions))
         for activity_set, ss in zip(process.activity_sets, ps["activity_sets"], strict=True):
-            lines.append(f"    Activity set {_named(ss)}")
+            head = f"    Activity set {_named(ss)}"
+            if ss["event_subprocess"]:
+                head += "  event sub-process"
+                if ss["trigger"] is not None:
+                    how = "interrupting" if ss["interrupting"] else "non-interrupting"
+                    head += f", started by {ss['trigger']}, {how}"
+            lines.append(head)
             _flow_sections(lines, "      ", ss, list(activity_set.transitions))
     if not package.workflow_processes:
         lines.append("  (no workflow processes)")

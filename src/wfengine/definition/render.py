@@ -7,12 +7,13 @@ which keeps this module free of subprocesses and usable in any host application.
 
 The picture follows the usual BPMN look so a modeller recognises it: events are circles, routes
 (gateways) are diamonds labelled with their gateway type (and their join where it differs, as
-an XPDL 1.0 route's may), tasks are rounded boxes, activities are grouped in swimlanes by their
-first performer, and transitions carry their condition, ``OTHERWISE`` or ``EXCEPTION`` (a
-Name, which the engine never tests, in quotes under it). An activity that names no performer
-and is drawn in a pool lane that names some is drawn with the lane's performers (its swimlane,
-and a person's kind), as the runtime gives them to it (:mod:`wfengine.definition.lanes`): the
-picture shows what runs.
+an XPDL 1.0 route's may), tasks are rounded boxes (BPMN's loop and multi-instance markers as
+text under the name), activities are grouped in swimlanes by their first performer, an event
+sub-process's activity set is a dotted cluster, and transitions carry their condition,
+``OTHERWISE`` or ``EXCEPTION`` (a Name, which the engine never tests, in quotes under it). An
+activity that names no performer and is drawn in a pool lane that names some is drawn with
+the lane's performers (its swimlane, and a person's kind), as the runtime gives them to it
+(:mod:`wfengine.definition.lanes`): the picture shows what runs.
 
 A drawing shows names, not documents: a label is wrapped at :data:`LABEL_WIDTH` characters and
 cut after :data:`LABEL_LINES` lines, an edge label after :data:`EDGE_LABEL_MAX` characters and
@@ -32,12 +33,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from wfengine.definition.graph import (
-    is_boundary_event,
-    is_event_gateway,
-    process_graph,
-    start_ids,
-)
+from wfengine.definition.graph import is_boundary_event, is_event_gateway
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
@@ -46,6 +42,7 @@ from wfengine.definition.model import (
     ConditionType,
     Event,
     EventPosition,
+    Execution,
     GatewayType,
     NoImplementation,
     Package,
@@ -59,6 +56,12 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.definition.modes import needs_person
+from wfengine.definition.run_facts import (
+    block_entries,
+    event_subprocess_start,
+    is_event_subprocess,
+    repeat_marker,
+)
 from wfengine.errors import NotFoundError
 
 #: the kind of an event-based gateway (:func:`gateway_name`), as ``route(gateway=...)`` takes it
@@ -322,12 +325,16 @@ def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
         lines.append(_shorten(f"[{kind}: {apps}]", 40))
     elif isinstance(body, SubFlowImplementation):
         lines.append(_shorten(f"[subflow: {body.process_id}]", 40))
+        if body.execution is Execution.ASYNCHR:
+            lines.append("asynchronous")
     elif isinstance(body, BlockActivity):
         lines.append(_shorten(f"[block: {body.activity_set_id}]", 40))
     elif isinstance(body, ReferenceImplementation):
         lines.append(_shorten(f"[reference: {body.activity_id}]", 40))
     elif kind not in ("none",):
         lines.append(f"[{kind}]")
+    if repeat_marker(activity):
+        lines.append(repeat_marker(activity))
     if activity.join is not None:
         lines.append(f"join: {activity.join.type.value}")
     if activity.split is not None:
@@ -449,33 +456,26 @@ def _as_run(
 
 def _draw_activity_set(
     drawing: _Drawing,
+    process: WorkflowProcess,
     activity_set: ActivitySet,
     lanes: dict[str, str],
-    indent: str,
     shown: list[Activity],
 ) -> None:
+    """One activity set as a dashed cluster; an event sub-process's dotted (BPMN's look),
+    labelled as one with its trigger, since its event starts it, not the block."""
+    indent = "  "
     drawing.lines.append(f"{indent}subgraph {dot_quote(drawing.next_cluster('set'))} {{")
     inner = indent + "  "
-    label = f"activity set {activity_set.name or activity_set.id}"
-    drawing.lines.append(f"{inner}graph {_attrs([('label', _wrap(label)), ('style', 'dashed')])};")
+    label, style = f"activity set {activity_set.name or activity_set.id}", "dashed"
+    if is_event_subprocess(activity_set):
+        start = event_subprocess_start(process, activity_set)
+        label = f"event sub-process {activity_set.name or activity_set.id}"
+        label += f" ({start.trigger})" if start is not None else ""
+        style = "dotted"
+    drawing.lines.append(f"{inner}graph {_attrs([('label', _wrap(label)), ('style', style)])};")
     _draw_nodes(drawing, activity_set.id, shown, lanes, inner)
     _draw_edges(drawing, activity_set.id, activity_set.activities, activity_set.transitions, inner)
     drawing.lines.append(f"{indent}}}")
-
-
-def block_entries(
-    process: WorkflowProcess, block: BlockActivity, activity_set: ActivitySet
-) -> list[str]:
-    """The ids of the activities where the engine enters ``activity_set`` from ``block``: the
-    block's StartActivityId, else the set's DefaultStartActivityId, else the set's start
-    activities by :func:`~wfengine.definition.graph.start_ids` (its start events, else those
-    with no way in), the rule the runtime compiler follows. Why not the set's first activity:
-    TIBCO and JaWE often list a set's end first, and the drawing then led into the end.
-    A named start the set does not hold gives none (the compiler refuses it)."""
-    named = block.start_activity_id or activity_set.default_start_activity_id
-    if named is not None:
-        return [named] if any(a.id == named for a in activity_set.activities) else []
-    return start_ids(process_graph(process, activity_set))
 
 
 def process_to_dot(
@@ -490,7 +490,8 @@ def process_to_dot(
     own participants are named, other lanes show the performer as is, and activities are
     drawn with the performers they name.
     A block activity (at the top or inside an activity set) is joined by a dotted edge to
-    where the engine enters its activity set (:func:`block_entries`), one edge to each.
+    each activity where the engine enters its activity set
+    (:func:`~wfengine.definition.run_facts.block_entries`).
     ``heat`` overlays figures: activity id -> (fill colour, a line under its label), as
     ``wfengine stats --diagram`` colours activities by their mean waiting time.
     """
@@ -518,7 +519,7 @@ def process_to_dot(
     sets = {s.id: s for s in process.activity_sets}
     for activity_set in process.activity_sets:
         shown = _as_run(activity_set.activities, who, named)
-        _draw_activity_set(drawing, activity_set, lanes, "  ", shown)
+        _draw_activity_set(drawing, process, activity_set, lanes, shown)
     # a block inside an activity set runs a set too: joined the same way
     scoped = [("", a) for a in process.activities] + [
         (s.id, a) for s in process.activity_sets for a in s.activities
