@@ -109,10 +109,13 @@ Examples:
 def render(source: str, output: str, process_id: str | None, fmt: str | None) -> None:
     """Draw a process of an XPDL file as a Graphviz diagram.
 
-    Events are circles, routes diamonds labelled with their gateway type, tasks boxes, grouped
-    in swimlanes by performer; transitions are labelled with their condition, OTHERWISE or
-    EXCEPTION. Long names are cut with "…" (labels after 4 lines of 24 characters). DOT is
-    always available; SVG and PNG need Graphviz's `dot` program.
+    Events are circles, routes diamonds labelled with their gateway type (and a join that
+    differs), tasks boxes (a loop marked `↻ loop`, a multi-instance `|||` or `≡`), grouped in
+    swimlanes by performer; a block leads to where its activity set starts, an event
+    sub-process's set is dotted; transitions are labelled with their condition, OTHERWISE or
+    EXCEPTION, and a Name, never tested, in quotes under it. Long names are cut with "…"
+    (labels after 4 lines of 24 characters, conditions after 48). DOT is always available;
+    SVG and PNG need Graphviz's `dot` program.
 
     Exit status: 0 when written, 1 when FILE cannot be loaded as XPDL, 2 when a file cannot
     be read or written, `dot` is missing or fails, or on usage errors.
