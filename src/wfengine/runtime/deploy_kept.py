@@ -12,25 +12,28 @@ makes a new version of it, which starts instances from then on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.errors import DeployError
 from wfengine.runtime.clock import Clock
-from wfengine.runtime.deployment import DeployedProcess, fingerprint, same_calls
+from wfengine.runtime.deployment import DeployedProcess, same_calls
+from wfengine.runtime.fingerprints import fingerprint_forms
 from wfengine.runtime.store import Store
 
 
 def kept_version(
     store: Store,
     latest: DeployedProcess,
-    fingerprint: str,
+    forms: Collection[str],
     clock: Clock,
     package: Package,
     process: WorkflowProcess,
 ) -> DeployedProcess | None:
     """The stored version of ``latest``'s process that a deploy of ``process`` of
-    ``package``, of ``fingerprint``, keeps (``latest``: its latest stored version), or None for
+    ``package``, whose fingerprint a release computed as any of ``forms``
+    (:func:`~wfengine.runtime.fingerprints.fingerprint_forms`: a version an earlier release
+    stored is kept too), keeps (``latest``: its latest stored version), or None for
     a new one. A version kept is also compiled with the Modes of the same-package processes
     its subflows call that ``process`` is (:func:`~wfengine.runtime.deployment.same_calls`):
     the fingerprint leaves them out, so that a caller deployed before they counted keeps its
@@ -40,7 +43,7 @@ def kept_version(
     latest whose validity period does not hold now has older versions looked at, newest
     first, as a start by process id looks at them (this engine's refusals aside: a deploy
     that succeeds lifts them)."""
-    if latest.fingerprint == fingerprint:
+    if latest.fingerprint in forms:
         return latest if same_calls(latest, package, process) else None
     now = clock.now()
     if latest.valid_at(now):  # (no period, or one holding now: the latest starts instances)
@@ -55,7 +58,7 @@ def kept_version(
         if found is not None and found.valid_at(now):
             return (
                 found
-                if found.fingerprint == fingerprint and same_calls(found, package, process)
+                if found.fingerprint in forms and same_calls(found, package, process)
                 else None
             )
     return None
@@ -75,7 +78,9 @@ def kept_or_latest(
         if latest is None:
             return None
         return (
-            kept_version(store, latest, fingerprint(package, process), clock, package, process)
+            kept_version(
+                store, latest, fingerprint_forms(package, process), clock, package, process
+            )
             or latest
         )
 

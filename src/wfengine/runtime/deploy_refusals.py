@@ -14,7 +14,8 @@ from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.definition.validation import validate_process
 from wfengine.errors import DeployError
-from wfengine.runtime.deployment import DeployedProcess, fingerprint, same_calls
+from wfengine.runtime.deployment import DeployedProcess, same_calls
+from wfengine.runtime.fingerprints import fingerprint_forms
 
 
 def refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
@@ -51,7 +52,7 @@ def refused_with_the_package(
             stored = None
         if (
             stored is None
-            or stored.fingerprint != fingerprint(package, process)
+            or stored.fingerprint not in fingerprint_forms(package, process)
             or not same_calls(stored, package, process)
         ):
             found[process.id] = DeployError(

@@ -10,13 +10,13 @@ with the performers those lanes give them), computed from the model with source 
 left out, so reformatting a file does not make a new version; beside it, the Modes of the
 formal parameters of the processes of its package it calls, as its subflows bind them, must
 be the same too (:func:`same_calls`: not in the fingerprint, so that fingerprints stay as
-earlier releases stored them).
+earlier releases stored them). Fields the model gained later are left out of the fingerprint
+while empty, and a stored version is compared with every form a release computed
+(:mod:`~wfengine.runtime.fingerprints`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +26,6 @@ from datetime import datetime
 from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
-from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     BlockActivity,
@@ -47,6 +46,7 @@ from wfengine.runtime.compiler import (
     SplitKind,
     compile_process,
 )
+from wfengine.runtime.fingerprints import fingerprint
 from wfengine.runtime.start_points import signal_start_names
 
 _log = logging.getLogger("wfengine.deploy")
@@ -353,32 +353,6 @@ def _package(xpdl: str, model: str | None, where: str) -> Package:
     return load_xpdl(xpdl.encode("utf-8"), schema=False)
 
 
-def _strip_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "line"}
-    if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
-    return value
-
-
-def fingerprint(package: Package, process: WorkflowProcess) -> str:
-    """A stable hash of what the process means (not where its lines were)."""
-    context: dict[str, Any] = {
-        "package": package.id,
-        "script": package.script.model_dump(mode="json") if package.script else None,
-        "applications": [a.model_dump(mode="json") for a in package.applications],
-        "participants": [p.model_dump(mode="json") for p in package.participants],
-        "data_fields": [d.model_dump(mode="json") for d in package.data_fields],
-        "types": [t.model_dump(mode="json") for t in package.type_declarations],
-        "process": process.model_dump(mode="json"),
-    }
-    lanes = _lane_performers(package, process)
-    if lanes:  # only then: a process drawn in no such lane keeps the fingerprint it had
-        context["lanes"] = lanes
-    text = json.dumps(_strip_lines(context), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def same_calls(stored: DeployedProcess, package: Package, process: WorkflowProcess) -> bool:
     """Are the called formals' Modes ``process`` of ``package`` is compiled with those of
     ``stored`` (a fingerprint match leaves only them to tell apart)?"""
@@ -408,22 +382,4 @@ def _called_modes(package: Package, process: WorkflowProcess) -> list[list[Any]]
         modes = _bound_formals(package, body)[1]
         if modes:
             found.append([activity.id, [m.value if m is not None else None for m in modes]])
-    return found
-
-
-def _lane_performers(package: Package, process: WorkflowProcess) -> list[list[Any]]:
-    """Per activity of ``process`` drawn in a pool lane that names performers: its id, that
-    lane's id and those performers, as the runtime compiler reads them
-    (:class:`~wfengine.definition.lanes.LanePerformers`). The pools live outside the process,
-    so without this a changed lane performer would not make a new version. Only what the
-    compiler reads counts: a lane's name, its graphics or a lane no activity is in do not."""
-    lanes = LanePerformers(package)
-    found: list[list[Any]] = []
-    for activity in (
-        *process.activities,
-        *(a for s in process.activity_sets for a in s.activities),
-    ):
-        lane = lanes.lane_of(activity)
-        if lane is not None:
-            found.append([activity.id, lane[0], list(lane[1])])
     return found

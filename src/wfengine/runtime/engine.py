@@ -57,12 +57,12 @@ from wfengine.runtime.deploy_refusals import refusal, refused_with_the_package
 from wfengine.runtime.deployment import (
     DeployedProcess,
     deployed_version,
-    fingerprint,
     standing_in,
 )
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
 from wfengine.runtime.engine_arguments import check_deploy_arguments, check_engine_arguments
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
+from wfengine.runtime.fingerprints import fingerprint_forms
 from wfengine.runtime.history import InstanceDataAssigned, change
 from wfengine.runtime.host_arguments import check_acting_user, check_flag, check_mapping
 from wfengine.runtime.id_arguments import check_instance_id, check_process_id
@@ -332,13 +332,13 @@ class Engine(
         for process in package.workflow_processes:
             if process.id in refused:
                 continue
-            fp = fingerprint(package, process)
+            forms = fingerprint_forms(package, process)  # [0]: the one a new version stores
             try:
                 latest = self.latest(process.id)
                 stored = latest.version if latest is not None else 0
             except DeployError:  # the latest stored version no longer compiles: a fix follows
                 latest, stored = None, max(self.store.versions(process.id), default=0)
-            kept = latest and kept_version(self.store, latest, fp, self.clock, package, process)
+            kept = latest and kept_version(self.store, latest, forms, self.clock, package, process)
             if kept is not None:  # identical to the latest, or to the version starting now
                 result.append(kept)
                 continue
@@ -360,7 +360,7 @@ class Engine(
                     latest.package_id,
                 )
             version = stored + 1
-            deployed = deployed_version(package, process, version, fp)
+            deployed = deployed_version(package, process, version, forms[0])
             result.append(deployed)
             new.append(deployed)
         if new:
