@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.cli.databases import cli, sqlite_url
 from wfengine import Engine, PackageBuilder, ProcessState
 from wfengine.definition.io import dump_xpdl
+from wfengine.errors import WorkflowError
 
 
 def _file(tmp_path: Path, name: str, phone: str = "STRING", key: str = "phone") -> str:
@@ -65,3 +66,31 @@ def test_a_value_no_version_can_read_is_a_usage_error(tmp_path: Path) -> None:
     _start(url, _file(tmp_path, "v1.xpdl", phone="INTEGER"), "phone=5")
     code, _, said = _send(url, "phone=abc")
     assert code == 2 and "phone=abc" in said and "INTEGER" in said
+
+
+def _python(url: str, value: str) -> str:
+    """What Python's correlated_instance says for ``phone=value``: the id or the error."""
+    with Engine(db_url=url) as engine:
+        try:
+            return engine.correlated_instance({"phone": value}, message="reply")
+        except WorkflowError as exc:
+            return type(exc).__name__
+
+
+def test_colliding_values_find_what_python_finds(tmp_path: Path) -> None:
+    """``077`` for a STRING key is not the case ``"77"``: the CLI passes the text to the
+    engine, which reads it once by each version's type. Before, the CLI's INTEGER reading
+    77 was read again as a STRING ``"77"``, and that case took ``077``'s message."""
+    url = sqlite_url(tmp_path)
+    assert cli("deploy", _file(tmp_path, "v1.xpdl", phone="INTEGER"), "--db", url).exit_code == 0
+    text = _start(url, _file(tmp_path, "v2.xpdl"), "phone=77")  # STRING: "77"
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    assert _python(url, "077") == "NotFoundError"
+    code, out, said = _send(url, "phone=077")
+    assert (code, out) == (1, "") and "no open process instance" in said
+    assert _python(url, "77") == text
+    assert _send(url, "phone=77") == (0, f"{text} taken\n", "")
+    number = _start(url, _file(tmp_path, "v1.xpdl", phone="INTEGER"), "phone=77")  # 77
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    assert _python(url, "077") == number  # read by the INTEGER version: 77
+    assert _send(url, "phone=077") == (0, f"{number} taken\n", "")

@@ -20,10 +20,11 @@ other names). Which process that is depends on the event:
   can take it.
 
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
-carries. ``--correlate KEY=VALUE`` values are read the same way, by the key field's declared
-type in the process versions that are correlated by KEY and catch the message (every stored
-version: each reading is looked up), so ``--correlate phone=13800000101`` finds the instance
-whose STRING ``phone`` holds that text, also when a later version made ``phone`` an INTEGER.
+carries. ``--correlate KEY=VALUE`` texts are passed to the engine, which reads them by the key
+field's declared type in every stored version correlated by KEY (each reading is looked up,
+as for a host's call; a VALUE no version catching the message can read is a usage error),
+so ``--correlate phone=13800000101`` finds the instance whose STRING ``phone`` holds that
+text, also when a later version made ``phone`` an INTEGER.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import click
 
-from wfengine.cli.assignments import parse_assignments, parse_value, split_assignments
+from wfengine.cli.assignments import parse_value, split_assignments
 from wfengine.cli.declared_data import declared_json, declared_values
 
 if TYPE_CHECKING:
@@ -270,67 +271,40 @@ def _key(taker: Taker) -> tuple[str, int | None]:
     return taker.definition.id, taker.version
 
 
-def correlation_readings(
-    engine: Engine, message: str, pairs: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """``--correlate KEY=VALUE`` pairs as the values the correlation index holds: each VALUE
-    converted by KEY's declared type in every stored version correlated by KEY that catches
-    ``message`` (a STRING key keeps ``13800000101`` as text), one reading per way they read
-    it: an instance runs the version it started on, whose key may be typed otherwise than
-    the latest's, or that a later version no longer correlates by. A version whose type
-    cannot take a VALUE holds no instance it matches and is passed over; none can: the
-    first one's usage error. When no version is correlated by the keys, VALUE as JSON when
-    it parses (the lookup then finds nothing, and says so)."""
+def check_correlation_values(engine: Engine, message: str, pairs: tuple[str, ...]) -> None:
+    """Refuse, as a usage error (exit 2), ``--correlate KEY=VALUE`` pairs whose VALUE no
+    stored version correlated by KEY that catches ``message`` can read by KEY's declared
+    type (``abc`` for an INTEGER key): the first such version's error, naming KEY and the
+    type. Only a check: the engine reads the texts for the lookup, once
+    (:func:`correlated_target`). When no version is correlated by the keys, nothing here:
+    the lookup finds nothing, and says so."""
     raw = split_assignments(pairs, "--correlate")
-    readings: list[dict[str, Any]] = []
-    shapes: set[tuple[tuple[str, str, str], ...]] = set()
     refused: click.BadParameter | None = None
     takers = deployed_takers(engine, "message", message, every_version=True)
     for pkg, p, compiled, _ in takers:
         if not set(raw) <= set(compiled.correlation_keys):
             continue
         try:
-            reading = declared_values(raw, pkg, p, allow_undeclared=True, option="--correlate")
+            declared_values(raw, pkg, p, allow_undeclared=True, option="--correlate")
         except click.BadParameter as exc:
             refused = refused or exc
             continue
-        shape = tuple(sorted((k, type(v).__name__, repr(v)) for k, v in reading.items()))
-        if shape not in shapes:
-            shapes.add(shape)
-            readings.append(reading)
-    if readings:
-        return readings
+        return  # (a version that reads them: its instances may hold them)
     if refused is not None:
         raise refused
-    return [parse_assignments(pairs, "--correlate")]
 
 
 def correlated_target(engine: Engine, message: str, pairs: tuple[str, ...]) -> str:
-    """The one open instance ``--correlate`` names for ``message``: looked up by each of
-    :func:`correlation_readings` (the engine reads each by every version's types too);
-    none is the engine's :class:`~wfengine.errors.NotFoundError` for the first reading
-    (which shows a sensitive key's value as ``***``), several an ``IllegalStateError``
-    (exit 1), as :meth:`~wfengine.runtime.engine.Engine.correlated_instance` says them."""
-    from wfengine.errors import IllegalStateError, NotFoundError
-
-    readings = correlation_readings(engine, message, pairs)
-    found: list[str] = []
-    missed: NotFoundError | None = None
-    for reading in readings:
-        try:
-            instance_id = engine.correlated_instance(reading, message=message)
-        except NotFoundError as exc:
-            missed = missed or exc
-            continue
-        if instance_id not in found:
-            found.append(instance_id)
-    if not found:  # (the engine's words: a sensitive key's value shown as ***)
-        assert missed is not None, "no reading of --correlate looked up"
-        raise missed
-    if len(found) > 1:
-        what = f"message {message!r}"
-        raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")
-    return found[0]
+    """The one open instance ``--correlate`` names for ``message``, as
+    :meth:`~wfengine.runtime.engine.Engine.correlated_instance` finds it for the VALUE texts
+    (none: its :class:`~wfengine.errors.NotFoundError`, which shows a sensitive key's value as
+    ``***``; several: its ``IllegalStateError``, exit 1). The engine reads each text by every
+    stored version's key type, once. Why not the CLI's readings: each was read again by every
+    version's types, so ``077``'s INTEGER reading 77, read as a STRING, found the case ``"77"``
+    (another order's payment taken). :func:`check_correlation_values` refuses, as a usage
+    error (exit 2), a VALUE no version correlated by KEY can read."""
+    check_correlation_values(engine, message, pairs)
+    return engine.correlated_instance(split_assignments(pairs, "--correlate"), message=message)
 
 
 def agreed(
