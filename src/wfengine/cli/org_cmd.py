@@ -63,7 +63,7 @@ def load(file: str, url: str) -> None:
     """
     from wfengine.cli.loading import refuse_empty
     from wfengine.errors import OrganisationError
-    from wfengine.runtime.reoffer import reoffer_work
+    from wfengine.runtime.reoffer import VersionsLeft, reoffer_work
     from wfengine.runtime.sql.store import SqlStore
     from wfengine.worklist.org_store import organisation_revision, save_organisation
 
@@ -83,13 +83,17 @@ def load(file: str, url: str) -> None:
                 )
             store = engine.store
             revision = save_organisation(store, organisation)
+            left: VersionsLeft | None = None
             with _stopped_reoffer(file) as progress:  # stored: a stop from here leaves work
                 engine.directory = organisation  # the open work goes by the new one now
-                reoffered = reoffer_work(
-                    engine,
-                    still_current=lambda: organisation_revision(store) == revision,
-                    progress=progress,
-                )
+                try:
+                    reoffered = reoffer_work(
+                        engine,
+                        still_current=lambda: organisation_revision(store) == revision,
+                        progress=progress,
+                    )
+                except VersionsLeft as exc:  # the others were re-offered: counted below
+                    reoffered, left = exc.reoffered, exc
             replaced = organisation_revision(store) != revision
     finally:
         engine.close()
@@ -120,6 +124,14 @@ def load(file: str, url: str) -> None:
             "another organisation load replaced this one meanwhile: the open work is offered "
             "by that one",
             err=True,
+        )
+    if left is not None:  # exit 1: a definition this wfengine cannot use, not a stop that a
+        # rerun finishes as it is (exit 2): it finishes once the version compiles
+        again = "-" if file == "-" else shlex.quote(file)
+        raise DefinitionUnusable(
+            f"the organisation in {display_name(file)} is stored and the other open work "
+            f"offered afresh by it; {left}; `wfengine org load {again}` (the same --db) "
+            "then finishes it"
         )
 
 

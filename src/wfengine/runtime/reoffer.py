@@ -91,7 +91,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from wfengine.errors import WorkflowError
+from wfengine.errors import DeployError, WorkflowError
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.engine_base import EngineBase
@@ -164,7 +164,9 @@ def reoffer_work(
     wait out the directory's timeout once per instance; another (one participant it cannot
     answer for) leaves that instance only, and the others are re-offered. Then a
     :class:`~wfengine.runtime.directory.DirectoryError` names those left and the first
-    failure: running it again once the directory answers finishes them."""
+    failure: running it again once the directory answers finishes them. An instance whose
+    stored version no longer compiles is left as it is too, and the others are re-offered:
+    then :class:`VersionsLeft` names those left."""
     per_instance = Counter(
         w.instance_id
         for w in engine.store.open_work_items()
@@ -174,6 +176,7 @@ def reoffer_work(
     total, behind = sum(per_instance.values()), 0
     done: list[Reoffered] = []
     left: list[tuple[str, Exception]] = []
+    uncompiled: list[tuple[str, DeployError]] = []
     in_a_row = 0
     for n, instance_id in enumerate(instance_ids):
         if progress is not None:
@@ -186,6 +189,8 @@ def reoffer_work(
             in_a_row = 0
         except _Replaced:
             break
+        except DeployError as exc:  # its stored version no longer compiles: left as it is
+            uncompiled.append((instance_id, exc))
         except _Unanswered as unanswered:
             left.append((instance_id, unanswered.error))
             in_a_row += 1
@@ -204,6 +209,8 @@ def reoffer_work(
             f"({len(done)} item(s) of the others re-offered); run reoffer_work again once the "
             "directory answers"
         ) from first
+    if uncompiled:
+        raise VersionsLeft(uncompiled, done)
     return done
 
 
@@ -520,3 +527,24 @@ def _delegate_keeps(
     nav.step.work_items.append(item)
     given = WorkItemAllocated(item.id, None, item.holder)
     inst.changes.append(change(nav.now, given, ai.id, ai.act.id))
+
+
+class VersionsLeft(DeployError):
+    """:func:`reoffer_work` left the work of instances whose stored version no longer
+    compiles as it was (offered as before), and re-offered every other instance's:
+    ``left`` names those instances with the error, ``reoffered`` is what it did (what it
+    returns otherwise). Why not stop at the first: one such instance kept every other
+    instance's work unoffered, and every rerun stopped there again; a version that does not
+    compile fails only what needs it. A rerun once it compiles (a fixed wfengine), or once
+    the instance is closed (``terminate`` it), finishes them."""
+
+    def __init__(self, left: list[tuple[str, DeployError]], reoffered: list[Reoffered]) -> None:
+        named = ", ".join(repr(i) for i, _ in left[:5]) + (", ..." if len(left) > 5 else "")
+        super().__init__(
+            f"reoffer_work: the work of {len(left)} instance(s) ({named}) is left as it is, "
+            f"offered as before ({len(reoffered)} item(s) of the others re-offered): "
+            f"instance {left[0][0]!r}: {left[0][1]}; run it again once that version "
+            "compiles, or the instance is terminated"
+        )
+        self.left = tuple(i for i, _ in left)
+        self.reoffered = reoffered
