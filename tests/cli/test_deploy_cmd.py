@@ -110,3 +110,22 @@ def test_standard_input_is_read_once(tmp_path: Path) -> None:
     twice = cli("deploy", "-", "-", "--db", url)
     assert twice.exit_code == 2
     assert "only one FILE can be standard input (-)" in twice.stderr
+
+
+def test_a_message_only_a_superseded_version_starts_by_is_no_advice_to_deploy(
+    tmp_path: Path,
+) -> None:
+    """Deploying the file that starts by it would make it the newest version, in place of
+    the one starting now: the error names both and says so, with no advice to deploy."""
+    url = sqlite_url(tmp_path)
+    v1, v2 = tmp_path / "v1.xpdl", tmp_path / "v2.xpdl"
+    v1.write_text(_INTAKE.replace("{to}", "e"), encoding="utf-8")
+    v2.write_text(_INTAKE.replace("{to}", "e").replace('"order"', '"order_new"'), encoding="utf-8")
+    assert cli("deploy", str(v1), "--db", url).stdout == "intake\t1\tnew\n"
+    assert cli("deploy", str(v2), "--db", url).stdout == "intake\t2\tnew\n"
+    sent = cli("message", "send", "order", "--db", url, "--start", "--set", "ref=R1")
+    assert sent.exit_code == 1
+    assert "'intake' v1, superseded (v2 starts instances now, by message 'order_new')" in (
+        sent.stderr
+    )
+    assert "a rollback" in sent.stderr and "wfengine deploy FILE" not in sent.stderr

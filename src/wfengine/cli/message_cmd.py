@@ -42,16 +42,21 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def _deploy_hint() -> Iterator[None]:
+def _deploy_hint(engine: Engine, name: str) -> Iterator[None]:
     """A ``--start`` that finds no process starting by the message says how one is put in
     the database without starting an instance (``wfengine deploy``): before that command,
-    ``instance start`` was the only way, and it left an instance with no message data."""
+    ``instance start`` was the only way, and it left an instance with no message data. Not
+    when a stored version starts by it (superseded, or valid later): the error names it and
+    the version starting now, and deploying its file would roll the process back."""
     from wfengine.cli.exit_status import WorkflowRefused
     from wfengine.errors import NotFoundError
+    from wfengine.runtime.message_starts import stored_starters
 
     try:
         yield
     except NotFoundError as exc:
+        if stored_starters(engine, name):
+            raise WorkflowRefused(str(exc)) from exc
         hint = "deploy the file whose process starts by it first: wfengine deploy FILE --db URL"
         raise WorkflowRefused(f"{exc}; {hint}") from exc
 
@@ -131,7 +136,7 @@ def send(
             raise click.UsageError("--start starts a new instance: no --instance or --correlate")
         if not keep:
             raise click.UsageError("--start starts a new instance, which takes it: no --no-keep")
-        with engine_on(url) as engine, _deploy_hint():
+        with engine_on(url) as engine, _deploy_hint(engine, name):
             takers = starting_takers(engine, name)
             data = event_data(takers, raw, f"message {name!r}", allow_undeclared=allow_undeclared)
             click.echo(f"{engine.start_by_message(name, data)} started")

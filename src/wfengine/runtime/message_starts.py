@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from wfengine.definition.graph import is_triggered_start
 from wfengine.errors import DeployError, IllegalStateError, NotFoundError, WorkflowError
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.start_points import message_start_points
@@ -51,31 +52,85 @@ def startable_now(
 
 def not_started_by(engine: EngineBase, name: str, broken: list[str]) -> str:
     """Where a message start event ``name`` was looked for, for the ``NotFoundError`` when
-    no version valid now has one: the processes passed over (``broken``), and those whose
-    latest stored version has one but is not the version valid now (with its period: the
-    message starts it from then on)."""
+    no version valid now has one: the processes passed over (``broken``), and the stored
+    versions that start by it but are not the version starting instances now
+    (:func:`stored_starters`): a superseded one, or one a period holds later, each with the
+    version that starts now and what starts that. Why every stored version, not the
+    latest's alone: a version that renamed its start message left the message of the one it
+    superseded unnamed, and the advice to deploy the file that starts by it would have made
+    that file the newest version, rolling the process back; said plainly here instead."""
     where = "in the deployed processes"
     if broken:  # the message may be one of theirs: say they were not looked into
         shown = ", ".join(map(repr, broken))
         where += f"; passed over, their latest stored version no longer compiles: {shown}"
-    later: list[str] = []
-    for process_id in engine.store.deployed_process_ids():
-        try:
-            latest = engine.store.deployment(process_id)
-        except DeployError:
-            continue
-        if latest is None or not message_start_points(latest.compiled, name):
-            continue
-        try:
-            now = engine.startable(process_id)  # (it starts: startable_now found it)
-        except WorkflowError:
-            continue  # (deployed again since)
-        if now.version != latest.version:
-            window, valid = latest.window(), f"v{now.version} is the version valid now"
-            later.append(f"{process_id!r} v{latest.version}, {window} ({valid})")
-    if later:
-        where += f"; only a version not valid now has it: {'; '.join(later)}"
+    said: list[str] = []
+    rolled: list[str] = []
+    for process_id, versions, now in stored_starters(engine, name):
+        starts = _starts_now(now) if now is not None else "no version starts instances now"
+        for deployed in versions:
+            if now is not None and deployed.version < now.version:
+                whose = "superseded"
+                rolled.append(f"{process_id!r} (v{now.version})")
+            else:
+                whose = deployed.window()
+            said.append(f"{process_id!r} v{deployed.version}, {whose} ({starts})")
+    if said:
+        where += (
+            f"; only a version that does not start instances now starts by it: {'; '.join(said)}"
+        )
+    if rolled:
+        where += (
+            f"; deploying a file whose process starts by it makes a new version that starts "
+            f"instances in place of {', '.join(rolled)} (a rollback): do it only if that is "
+            "what you mean"
+        )
     return where
 
 
-__all__ = ["not_started_by", "startable_now"]
+def stored_starters(
+    engine: EngineBase, name: str
+) -> list[tuple[str, list[DeployedProcess], DeployedProcess | None]]:
+    """Per deployed process some stored version of which starts by message ``name`` though
+    the version starting instances now does not: its id, those versions (oldest first) and
+    the version starting now (None: none does). Versions that no longer compile are passed
+    over."""
+    found: list[tuple[str, list[DeployedProcess], DeployedProcess | None]] = []
+    for process_id in engine.store.deployed_process_ids():
+        try:
+            now: DeployedProcess | None = engine.startable(process_id)
+        except WorkflowError:
+            now = None
+        if now is not None and message_start_points(now.compiled, name):
+            continue  # (it starts now: not this error's)
+        versions: list[DeployedProcess] = []
+        for version in engine.store.versions(process_id):
+            try:
+                deployed = engine.store.deployment(process_id, version)
+            except DeployError:
+                continue
+            if deployed is not None and message_start_points(deployed.compiled, name):
+                versions.append(deployed)
+        if versions:
+            found.append((process_id, versions, now))
+    return found
+
+
+def _starts_now(now: DeployedProcess) -> str:
+    """The version starting instances now and what starts it (its Message and Signal
+    start events' names; else its process id alone)."""
+    graph = now.compiled.graph
+    messages = sorted(
+        {
+            m
+            for i in graph.starts
+            if (m := graph.activities[i].message) is not None
+            and is_triggered_start(graph.activities[i].model)
+        }
+    )
+    by = [f"message {m!r}" for m in messages]
+    by += [f"signal {s!r}" for s in sorted(now.signal_start_names)]
+    what = ", ".join(by) if by else "its process id (no message or signal starts it)"
+    return f"v{now.version} starts instances now, by {what}"
+
+
+__all__ = ["not_started_by", "startable_now", "stored_starters"]
