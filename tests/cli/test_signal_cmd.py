@@ -107,3 +107,30 @@ def test_an_empty_signal_or_message_name_is_a_usage_error(tmp_path: Path) -> Non
         assert result.exit_code == 2, result.output
         assert "'' is empty: give the name the catch events wait for" in result.stderr
         assert "Traceback" not in result.output
+
+
+def test_signal_send_checks_a_start_against_the_version_valid_now(tmp_path: Path) -> None:
+    """v1 (``level`` INTEGER) starts instances now, v2 (``level`` STRING) from 2099: the
+    check reads ``--set`` by v1, as the engine starts v1. Before, it read it by the latest
+    stored version, v2: ``abc`` passed and the engine refused it (exit 1, not 2)."""
+    url = sqlite_url(tmp_path)
+
+    def alert(kind: str, valid_from: str | None = None) -> PackageBuilder:
+        pb = PackageBuilder("alerts")
+        p = pb.process("alert")
+        if valid_from is not None:
+            p.header(valid_from=valid_from)
+        p.data_field("level", kind)
+        p.start("s", signal="fire").activity("handle").end("e").sequence("s", "handle", "e")
+        return pb
+
+    with Engine(db_url=url) as e:
+        e.deploy(alert("INTEGER").build())
+        e.deploy(alert("STRING", valid_from="2099-01-01").build())
+    wrong = cli("signal", "send", "fire", "--db", url, "--set", "level=abc")
+    assert wrong.exit_code == 2 and "expected INTEGER" in wrong.stderr, wrong.output
+    sent = cli("signal", "send", "fire", "--db", url, "--set", "level=3")
+    assert (sent.exit_code, sent.stdout) == (0, "1 taken\n"), sent.output
+    with Engine(db_url=url) as e:
+        (started,) = e.instances()
+        assert (started.version, started.data["level"]) == (1, 3)

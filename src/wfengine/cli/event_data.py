@@ -16,8 +16,8 @@ other names). Which process that is depends on the event:
   versions: ``'order' v1 and 'order' v2``). For a signal that is every process version
   with a running instance waiting for it (:func:`signal_data`): a version none of whose
   instances waits takes nothing, so it does not count, nor does one whose waiting
-  instances are suspended (a signal is not kept); when none waits, the latest versions that
-  can take it.
+  instances are suspended (a signal is not kept); when none waits, the versions that can
+  take it and start instances now (the newest valid now, as for a message start).
 
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
 carries. ``--correlate KEY=VALUE`` texts are passed to the engine, which reads them by the key
@@ -40,6 +40,7 @@ from wfengine.cli.declared_data import declared_json, declared_values
 if TYPE_CHECKING:
     from wfengine.definition.model import Package, WorkflowProcess
     from wfengine.runtime.compiled import CompiledProcess
+    from wfengine.runtime.deployment import DeployedProcess
     from wfengine.runtime.engine import Engine
 
 #: what takes an event: a catch of a message, a catch of a signal, a Message start event
@@ -93,26 +94,35 @@ def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
 def deployed_takers(
     engine: Engine, taking: Taking, name: str, *, every_version: bool = False
 ) -> list[Taker]:
-    """The deployed processes that can take event ``name``: their latest versions (what a
-    new instance starts on), or with ``every_version`` every version an instance may still
-    run (a signal reaches them all). A stored version that no longer compiles takes nothing
-    (its own instances report it)."""
-    from wfengine.errors import DeployError
+    """The deployed processes that can take event ``name``: the version of each that starts
+    instances now (``engine.startable``: the newest valid now, what a new instance starts
+    on), or with ``every_version`` every version an instance may still run (a signal reaches
+    them all). Why not the latest stored version: one deployed ahead of its ``ValidFrom``
+    is not what starts now, and data checked against it passed where the engine then
+    refused it for the version that did start (``--set`` must fit: exit 2). A process with
+    no version valid now takes nothing (nothing new starts on it), and a stored version
+    that no longer compiles takes nothing (its own instances report it)."""
+    from wfengine.errors import DeployError, WorkflowError
 
     found: list[Taker] = []
     for process_id in engine.store.deployed_process_ids():
-        versions = engine.store.versions(process_id) if every_version else [None]
-        for version in versions:
+        if every_version:
+            versions: list[DeployedProcess] = []
+            for version in engine.store.versions(process_id):
+                try:
+                    versions.append(engine.deployed(process_id, version))
+                except DeployError:
+                    continue
+        else:
             try:
-                deployed = engine.deployed(process_id, version)
-            except DeployError:
+                versions = [engine.startable(process_id)]
+            except WorkflowError:  # (none valid now, refused, or no longer compiles)
                 continue
-            if takes(deployed.compiled, taking, name):
-                found.append(
-                    Taker(
-                        deployed.package, deployed.definition, deployed.compiled, deployed.version
-                    )
-                )
+        found.extend(
+            Taker(d.package, d.definition, d.compiled, d.version)
+            for d in versions
+            if takes(d.compiled, taking, name)
+        )
     return found
 
 
@@ -233,8 +243,9 @@ def signal_data(
     open instance the signal reaches (see the module notes). First against every stored
     version that takes it, which costs no instance reads: when they all read it the same
     way, so do those it reaches. Else (one refuses it, or two read it differently) against
-    the versions whose open instances wait for it now, and when none waits the latest
-    versions that take it: a version whose instances have all closed no longer counts."""
+    the versions whose open instances wait for it now, and when none waits the versions
+    that take it and start instances now (the newest valid now): a version whose instances
+    have all closed no longer counts."""
     what = f"signal {name!r}"
     every = deployed_takers(engine, "signal", name, every_version=True)
     try:
