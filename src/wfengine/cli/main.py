@@ -38,6 +38,7 @@ from wfengine.cli.simulate_cmd import simulate
 from wfengine.cli.stats_cmd import stats
 from wfengine.cli.status_cmd import status
 from wfengine.cli.validate_cmd import validate
+from wfengine.cli.versions_cmd import versions
 from wfengine.cli.worker_cmd import worker
 from wfengine.cli.worklist_cmd import workitem, worklist_command
 
@@ -226,6 +227,7 @@ main.add_command(run)
 main.add_command(deploy)
 main.add_command(instance)
 main.add_command(instances)
+main.add_command(versions)
 main.add_command(worker)
 main.add_command(incidents)
 main.add_command(incident)

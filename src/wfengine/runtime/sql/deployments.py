@@ -165,6 +165,11 @@ class Deployments:
         query = sa.select(d.c.version).where(d.c.process_id == process_id).order_by(d.c.version)
         return list(self._db.read(lambda c: c.execute(query).scalars().all()))
 
+    def deployed_at(self, process_id: str) -> dict[int, datetime]:
+        d = t.deployments
+        query = sa.select(d.c.version, d.c.deployed_at).where(d.c.process_id == process_id)
+        return dict(self._db.read(lambda c: c.execute(query.order_by(d.c.version)).all()))
+
     def all_versions(self) -> dict[str, list[int]]:
         """Every process's versions, ascending, by process in :meth:`process_ids` order (its
         first deployment's time, then its id, as the database orders them), in one query."""

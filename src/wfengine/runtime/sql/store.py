@@ -200,6 +200,11 @@ class SqlStore(Reopening, StoreOutbox):
     def deployed_versions(self) -> dict[str, list[int]]:
         return self._deployments.all_versions()
 
+    def deployed_at(self, process_id: str) -> dict[int, datetime]:
+        """When each stored version of ``process_id`` was deployed, by version (empty when
+        never deployed): what ``wfengine versions`` shows beside each version's period."""
+        return self._deployments.deployed_at(process_id)
+
     # -- instances -------------------------------------------------------------------------------
 
     def _materialise(self, row: Mapping[Any, Any]) -> ProcessInstance:
