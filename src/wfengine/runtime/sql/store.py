@@ -201,8 +201,7 @@ class SqlStore(Reopening, StoreOutbox):
         return self._deployments.all_versions()
 
     def deployed_at(self, process_id: str) -> dict[int, datetime]:
-        """When each stored version of ``process_id`` was deployed, by version (empty when
-        never deployed): what ``wfengine versions`` shows beside each version's period."""
+        """When each version of ``process_id`` was deployed, by version (``wfengine versions``)."""
         return self._deployments.deployed_at(process_id)
 
     # -- instances -------------------------------------------------------------------------------
