@@ -30,6 +30,21 @@ def chain(length: int, performer: str = "clerk") -> Package:
     return pb.build()
 
 
+def steps(package_id: str, process_id: str, *performed: tuple[str, str]) -> Package:
+    """Manual steps in a row between a start and an end event, each ``(activity, performer)``
+    done by its own participant."""
+    pb = PackageBuilder(package_id)
+    for performer in dict.fromkeys(who for _, who in performed):
+        pb.participant(performer)
+    p = pb.process(process_id)
+    p.start("s")
+    for activity, who in performed:
+        p.activity(activity, performer=who)
+    p.end("e")
+    p.sequence("s", *(activity for activity, _ in performed), "e")
+    return pb.build()
+
+
 def decision() -> Package:
     """check -> approve | reject (by the data field ``amount``), both by a clerk."""
     pb = PackageBuilder("decision")

@@ -10,28 +10,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.simulation.helpers import scenario
+from tests.simulation.helpers import scenario, steps
 
 from wfengine.audit import process_metrics
 from wfengine.audit.trail_clock import stopped_clock
 from wfengine.cli.main import main
-from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import Package
 from wfengine.runtime.engine import Engine
 from wfengine.simulation import simulate
 
 
 def _two_steps() -> Package:
-    pb = PackageBuilder("two")
-    pb.participant("clerk")
-    pb.participant("expert")
-    p = pb.process("p")
-    p.start("s")
-    p.activity("triage", performer="clerk")
-    p.activity("expert_review", performer="expert")
-    p.end("e")
-    p.sequence("s", "triage", "expert_review", "e")
-    return pb.build()
+    return steps("two", "p", ("triage", "clerk"), ("expert_review", "expert"))
 
 
 def _kept(tmp_path: Path) -> str:

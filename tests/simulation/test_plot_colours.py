@@ -7,26 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from tests.simulation.helpers import scenario
+from tests.simulation.helpers import scenario, steps
 
-from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import Package
 from wfengine.simulation import compare
 from wfengine.simulation.plots import _queues
 
 
 def _shop() -> Package:
-    pb = PackageBuilder("shop")
-    pb.participant("clerk")
-    pb.participant("boss")
-    p = pb.process("order")
-    p.start("s")
-    p.activity("check", performer="clerk")
-    p.activity("approve", performer="boss")
-    p.activity("ship", performer="clerk")
-    p.end("e")
-    p.sequence("s", "check", "approve", "ship", "e")
-    return pb.build()
+    return steps("shop", "order", ("check", "clerk"), ("approve", "boss"), ("ship", "clerk"))
 
 
 class _Axes:
