@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
 
     from wfengine.runtime.sql.dialects import Dialect
+    from wfengine.runtime.sql.store import SqlStore
 
 _T = TypeVar("_T")
 
@@ -71,36 +72,62 @@ def upgrade(url: str) -> None:
         click.echo(f"{shown(url)}: schema already at revision {after}")
     else:
         click.echo(f"{shown(url)}: schema upgraded from {before or 'empty'} to {after}")
-    if before is not None and before < _READING_MARK <= (after or ""):
-        _announce_readings(url)
+    _compile_stored(url, announce=before is not None and before < _READING_MARK <= (after or ""))
 
 
 #: the migration that marks the versions whose expressions read as an earlier wfengine's did
 _READING_MARK = "0026"
 
 
-def _announce_readings(url: str) -> None:
-    """Compile every version the upgrade marked as reading its expressions as before, once,
-    logging on stderr as warnings what reads as then (each process and text): operators see
-    it here, where they chose to upgrade, and not on every later command (INFO there:
-    :func:`wfengine.expressions.stored_reading.announcing`). A version that does not compile
-    is left to say so where it is used, as it always has."""
+def _compile_stored(url: str, *, announce: bool) -> None:
+    """Compile every stored version once, saying on stderr what an operator upgrading should
+    know: each version with open instances that this wfengine cannot compile (a warning
+    naming it, how many instances run on it and why: they fail where they are used, and an
+    `org load` leaves them as they are, until the version compiles or they are closed), and,
+    with ``announce`` (the upgrade marked versions as reading their expressions as before),
+    what reads as then (each process and text; INFO on later commands:
+    :func:`wfengine.expressions.stored_reading.announcing`). Why here: the operator chose to
+    upgrade now, and the commands that meet such a version later name only their own part."""
+    from contextlib import nullcontext
+
     from wfengine.cli.stderr_log import logging_to_stderr
-    from wfengine.errors import WorkflowError
+    from wfengine.errors import DeployError, WorkflowError
     from wfengine.expressions.stored_reading import announcing
     from wfengine.runtime.sql.store import SqlStore
 
     store = SqlStore(url, create=False)
     try:
-        with logging_to_stderr("WARNING", logger="wfengine.deploy"), announcing():
+        announced = announcing() if announce else nullcontext()
+        with logging_to_stderr("WARNING", logger="wfengine.deploy"), announced:
             for process_id, versions in store.deployed_versions().items():
                 for version in versions:
                     try:
                         store.deployment(process_id, version)
+                    except DeployError as exc:
+                        _warn_uncompiled(store, process_id, version, exc)
                     except WorkflowError:
                         continue
     finally:
         store.close()
+
+
+def _warn_uncompiled(store: SqlStore, process_id: str, version: int, exc: Exception) -> None:
+    """Warn of ``process_id`` version ``version``, which does not compile, when instances are
+    open on it (a version nothing runs on harms nothing: it is named where it is used)."""
+    from wfengine.one_line import one_line as o
+
+    open_on = sum(
+        1
+        for s in store.instance_summaries(process_id=process_id)
+        if s.version == version and s.state.is_open
+    )
+    if open_on:
+        click.echo(
+            f"warning: {open_on} open instance(s) run on process {o(process_id)!r} v{version}, "
+            f"which this wfengine cannot compile: they fail where they are used until it "
+            f"compiles (or they are terminated); {o(str(exc))}",
+            err=True,
+        )
 
 
 @db.command()
