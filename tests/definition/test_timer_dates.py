@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.definition.timer_packages import waiting_until
 from wfengine import Engine, PackageBuilder, VirtualClock
 from wfengine.definition.build_arguments import deadline
+from wfengine.definition.model import Package
 from wfengine.definition.reading import (
     ReadKind,
     UnreadDurationError,
@@ -26,19 +28,8 @@ from wfengine.expressions import Language
 from wfengine.runtime.compiler import compile_process
 
 
-def _waiting_until(at: str, *, boundary: bool = False) -> PackageBuilder:
-    pb = PackageBuilder("pk")
-    p = pb.process("main")
-    p.data_field("when", "DATETIME", initial="2030-01-05T00:00:00Z")
-    p.data_field("wait", "INTEGER", initial="600")
-    if boundary:
-        p.start("s").activity("work", performer="clerk").end("e").end("e2")
-        p.intermediate("t", at=at, attached_to="work", interrupting=False)
-        p.sequence("s", "work", "e").sequence("t", "e2")
-    else:
-        p.start("s").intermediate("t", at=at).activity("after").end("e")
-        p.sequence("s", "t", "after", "e")
-    return pb
+def _waiting_until(at: str, *, boundary: bool = False) -> Package:
+    return waiting_until(at, boundary=boundary, wait="600")
 
 
 @pytest.mark.parametrize(
@@ -55,7 +46,7 @@ def test_a_timer_date_that_is_no_iso_date_refuses_the_deploy_naming_why(at: str,
     assert reading.kind is ReadKind.UNPARSEABLE and reading.refused
     assert isinstance(reading.error, UnreadDurationError) and why in reading.error.message
     for boundary in (False, True):
-        package = _waiting_until(at, boundary=boundary).build()
+        package = _waiting_until(at, boundary=boundary)
         with pytest.raises(DeployError, match="timer date") as raised:
             compile_process(package, package.workflow_processes[0])
         assert why in str(raised.value)
@@ -87,7 +78,7 @@ def test_arithmetic_that_is_not_written_as_a_date_is_still_read(text: str) -> No
 def test_a_timer_date_expression_that_gives_no_date_time_is_an_incident(at: str) -> None:
     clock = VirtualClock()
     with Engine(clock=clock) as engine:
-        engine.deploy(_waiting_until(at).build())
+        engine.deploy(_waiting_until(at))
         iid = engine.start_process("main")
         clock.advance(timedelta(hours=1))
         assert engine.trace(iid) == ["s"]
@@ -100,7 +91,7 @@ def test_a_timer_date_expression_that_gives_no_date_time_is_an_incident(at: str)
 def test_a_boundary_timer_date_that_gives_no_date_time_is_an_arm_incident() -> None:
     clock = VirtualClock()
     with Engine(clock=clock) as engine:
-        engine.deploy(_waiting_until("wait", boundary=True).build())
+        engine.deploy(_waiting_until("wait", boundary=True))
         iid = engine.start_process("main")
         [incident] = engine.incidents(iid)
         assert (incident.activity_id, incident.operation) == ("t", "arm")
@@ -117,7 +108,7 @@ def test_a_boundary_timer_date_that_gives_no_date_time_is_an_arm_incident() -> N
 )
 def test_a_timer_date_waits_for_its_moment(at: str, due: datetime) -> None:
     with Engine(clock=VirtualClock()) as engine:
-        engine.deploy(_waiting_until(at).build())
+        engine.deploy(_waiting_until(at))
         iid = engine.start_process("main")
         [timer] = engine.timers(iid)
         assert timer.due == due and engine.incidents(iid) == []
@@ -127,6 +118,6 @@ def test_a_bare_number_in_a_timer_date_is_still_seconds() -> None:
     clock = VirtualClock()
     start = clock.now()
     with Engine(clock=clock) as engine:
-        engine.deploy(_waiting_until("1000").build())  # as TIBCO writes it
+        engine.deploy(_waiting_until("1000"))  # as TIBCO writes it
         [timer] = engine.timers(engine.start_process("main"))
         assert timer.due == start + timedelta(seconds=1000)

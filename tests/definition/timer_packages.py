@@ -8,12 +8,17 @@ from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package
 
 
-def waiting_until(at: str, *, boundary: bool = False, field: str = "when") -> Package:
+def waiting_until(
+    at: str, *, boundary: bool = False, field: str = "when", wait: str | None = None
+) -> Package:
     """A process with a DATETIME field ``field`` whose timer ``t`` waits until ``at``: an
-    intermediate timer event in the flow, or (``boundary``) one attached to a person's task."""
+    intermediate timer event in the flow, or (``boundary``) one attached to a person's task;
+    with ``wait``, an INTEGER field ``wait`` of that initial value too."""
     pb = PackageBuilder("pk")
     p = pb.process("main")
     p.data_field(field, "DATETIME", initial="2030-01-05T00:00:00Z")
+    if wait is not None:
+        p.data_field("wait", "INTEGER", initial=wait)
     if boundary:
         p.start("s").activity("work", performer="clerk").end("e").end("e2")
         p.intermediate("t", at=at, attached_to="work", interrupting=False)

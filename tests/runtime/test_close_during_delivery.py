@@ -16,28 +16,15 @@ returns once ``close`` has begun (the engine's virtual clock is told to forget i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.runtime.closing_clock import ClosingClock
 from wfengine import Engine, OutboxRecord, PackageBuilder, VirtualClock
 from wfengine.runtime.outbox import OutboxKind, OutboxStatus
 
 OFFERED = OutboxKind.WORK_ITEM_OFFERED.value
-
-
-class _WatchedClock(VirtualClock):
-    """A virtual clock telling when an engine unsubscribes: ``close`` does so first thing,
-    once it has marked the engine closed and before it waits for what runs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.closing = threading.Event()
-
-    def unsubscribe(self, callback: Callable[[], object]) -> None:
-        super().unsubscribe(callback)
-        self.closing.set()
 
 
 def _engine(store: str, tmp_path: Path, clock: VirtualClock) -> Engine:
@@ -55,7 +42,7 @@ def _offered(engine: Engine) -> list[OutboxRecord]:
 def test_close_waits_for_the_handler_in_progress_and_gives_the_rest_back(
     store: str, how: str, tmp_path: Path
 ) -> None:
-    clock = _WatchedClock()
+    clock = ClosingClock()
     engine = _engine(store, tmp_path, clock)
     pb = PackageBuilder("desk")
     p = pb.process("ticket")

@@ -10,25 +10,13 @@ commit, as it does for a command.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
-from wfengine import Engine, PackageBuilder, VirtualClock
+from tests.runtime.closing_clock import ClosingClock
+from wfengine import Engine, PackageBuilder
 from wfengine.definition.model import Package
 
 _WAIT = 30  # seconds: only a broken engine waits that long (then the test fails, not hangs)
-
-
-class _ClosingClock(VirtualClock):
-    """A virtual clock that says when an engine begins to close (it unsubscribes then)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.closing = threading.Event()
-
-    def unsubscribe(self, callback: Callable[[], object]) -> None:
-        super().unsubscribe(callback)
-        self.closing.set()
 
 
 def _package() -> Package:
@@ -46,7 +34,7 @@ def _package() -> Package:
 
 def test_close_waits_for_an_asynchronous_call_in_flight(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    clock = _ClosingClock()
+    clock = ClosingClock()
     engine = Engine(db_url=url, clock=clock)
     in_call, answer = threading.Event(), threading.Event()
     calls: list[str] = []
