@@ -68,7 +68,8 @@ class ComplaintHistory:
         """The complaint, its answer and how it ended (:data:`OUTCOMES`) into the customer's
         complaint history; a case recorded already (a retried call, a redelivered closing) is
         not recorded twice. The case is its phone and acceptance number; one without a number
-        (answered at once, ended before numbering) is the instance ``case`` (the closing's),
+        (answered at once, ended before numbering) is the instance ``case`` (the closing's:
+        its id and nonce, ``tables.closing_case``),
         else the call's ``idempotency_key`` (the engine gives every attempt of one call the
         same), else the record itself (a direct call repeated)."""
         if history_outcome not in OUTCOMES:
@@ -108,7 +109,8 @@ class ComplaintHistory:
             data = engine.instance(record.instance_id).data
             self.record_history(
                 str(data.get("phone") or ""), str(data.get("text") or ""), "",
-                str(data.get("acceptance_no") or ""), outcome, case=record.instance_id,
+                str(data.get("acceptance_no") or ""), outcome,
+                case=tables.closing_case(record.instance_id, record.key),
             )  # fmt: skip
 
         return closed

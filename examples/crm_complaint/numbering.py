@@ -106,9 +106,24 @@ class AcceptanceNumbering:
         number = int(tail)
         if acceptance_label(phone, number) != label:
             return False
-        query = sa.select(acceptance_numbers.c.taken_by).where(
-            acceptance_numbers.c.phone == phone, acceptance_numbers.c.number == number
+        taken = acceptance_numbers.c
+        query = sa.select(taken.taken_by, taken.idempotency_key).where(
+            taken.phone == phone, taken.number == number
         )
         with self.db.connect() as conn:
             row = conn.execute(query).first()
-        return row is not None and (case is None or row.taken_by in (None, case))
+        return row is not None and (case is None or _owner(row) in (None, case))
+
+
+def _owner(row: Any) -> str | None:
+    """The case a number was given to (:func:`call_case`), as its row keeps it: ``taken_by``;
+    None when not known (a number taken before numbers kept their case, or by a call without
+    a key). Why the key too: an earlier version kept the instance's id alone (``pi-1``, no
+    ``@`` and nonce), which every run's first case shares; the call's key still names the
+    case whole (unless it was kept hashed, being long: then the id stands, which no case of
+    this version's names, so a case sent back gets a number of its own, never another's)."""
+    taken_by: str | None = row.taken_by
+    key: str | None = row.idempotency_key
+    if taken_by is None or "@" in taken_by or key is None or key.startswith("sha256 "):
+        return taken_by
+    return call_case(key)

@@ -382,7 +382,8 @@ def case_key(
 
     A numbered case is its phone (keyed) and acceptance number, whoever records it (the
     process, or an operator's closing: one record). A case without a number is the instance
-    ``case`` when the recorder knows it (an operator's closing), else the application call
+    ``case`` when the recorder knows it (an operator's closing: its id and nonce,
+    ``tables.closing_case``, as ids repeat across databases and runs), else the application call
     ``call`` (its idempotency key, the same for every retry), else the ``record``'s own
     fields (a direct call repeated records nothing new). Hashed where it could be long."""
     if acceptance_no:

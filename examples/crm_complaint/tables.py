@@ -49,8 +49,10 @@ acceptance_numbers = sa.Table(
     #: the idempotency key of the call that took it (:func:`message_key`), unique: the call
     #: made again (a retry after its answer was lost) is given the same number, not a second
     sa.Column("idempotency_key", sa.String(200), unique=True),
-    #: the case (process instance) whose call took it (:func:`call_case`; NULL: not known,
-    #: as for the numbers of an earlier version): a case keeps only a number it took
+    #: the case (process instance) whose call took it (:func:`call_case`: its id and nonce;
+    #: an earlier version kept the id alone, ``numbering`` reads the case from the call's
+    #: ``idempotency_key`` then; NULL: not known, as for the numbers of an earlier version):
+    #: a case keeps only a number it took
     sa.Column("taken_by", sa.String(200)),
 )
 
@@ -123,7 +125,29 @@ def message_key(key: str | None) -> str | None:
 
 def call_case(key: str | None) -> str | None:
     """The case (process instance) an application call is made for, as its idempotency key
-    names it (the engine's keys begin with the instance's id and a colon), as
-    :func:`message_key` keeps it; None for a call without a key, or a key of another form."""
-    case, colon, _ = (key or "").partition(":")
-    return message_key(case) if colon and case else None
+    names it, as :func:`message_key` keeps it: the instance's id (the engine's keys begin with
+    it and a colon) and the stamp they end with (``@`` and the instance's nonce:
+    ``pi-1:accept.1/0/0@94a0f7531668`` is the case ``pi-1@94a0f7531668``); None for a call
+    without a key, or a key of another form.
+
+    Why the stamp: instance ids restart at ``pi-1`` in every database and every in-memory
+    engine (each ``wfengine run`` starts one), and the CRM's database outlives them, so an id
+    alone named every run's first case as one: a later run's case kept the acceptance number
+    of an earlier one, and its history and notices went under that number. The nonce is the
+    instance's own, the same in every call it makes, so the two together tell a case apart
+    in any CRM database. A key without a stamp (a host's direct call) names the id alone."""
+    case, colon, rest = (key or "").partition(":")
+    if not (colon and case):
+        return None
+    _, at, stamp = rest.rpartition("@")
+    return message_key(f"{case}@{stamp}" if at and stamp else case)
+
+
+def closing_case(instance_id: str, key: str) -> str:
+    """The case an outbox entry of ``instance_id`` is about, named as :func:`call_case` names
+    it: the entry's ``key`` begins with the instance's id and its stamp
+    (``pi-1@94a0f7531668/closed``); the id alone when it does not."""
+    if not key.startswith(instance_id + "@"):
+        return instance_id
+    stamp = key[len(instance_id) :].partition("/")[0]
+    return message_key(instance_id + stamp) or instance_id

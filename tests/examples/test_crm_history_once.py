@@ -91,7 +91,9 @@ def test_a_redelivered_closing_of_an_unnumbered_case_is_recorded_once(
     closed = apps.record_closing(engine)
 
     entry = SimpleNamespace(
-        instance_id=case, payload={"state": "closed.terminated", "process_id": "complaint"}
+        instance_id=case,
+        key=f"{case}@aaaa/closed",  # (the engine's: the instance's id, its nonce, the change)
+        payload={"state": "closed.terminated", "process_id": "complaint"},
     )
     closed(entry)
     closed(entry)
@@ -101,7 +103,7 @@ def test_a_redelivered_closing_of_an_unnumbered_case_is_recorded_once(
     other = engine.start_process("complaint", {"phone": "13900000303", "channel": "web",
                                                "text": "no mail"})  # fmt: skip
     engine.terminate(other)
-    entry.instance_id = other
+    entry.instance_id, entry.key = other, f"{other}@bbbb/closed"
     closed(entry)
     assert len(apps.history("13900000303")) == 2
 

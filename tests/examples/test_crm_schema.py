@@ -227,12 +227,12 @@ def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
         assert taken["acceptance_number"] == "0101-0001"
     assert _read(url, "SELECT phone, number FROM crm_acceptance_numbers") == [(PHONE, 1)]
     # a case keeps a number it took, not another case's (before: any number of the phone)
-    again = apps.next_acceptance_number(PHONE, "0101-0001", idempotency_key="pi-1:accept/1/0@m")
+    again = apps.next_acceptance_number(PHONE, "0101-0001", idempotency_key="pi-1:accept/1/0@n")
     assert (again["acceptance_number"], again["acceptance_new"]) == ("0101-0001", False)
     other = apps.next_acceptance_number(PHONE, "0101-0001", idempotency_key="pi-2:accept/0/0@m")
     assert (other["acceptance_number"], other["acceptance_new"]) == ("0101-0002", True)
     assert _read(url, "SELECT number, taken_by FROM crm_acceptance_numbers ORDER BY number") == [
-        (1, "pi-1"), (2, "pi-2")]  # fmt: skip
+        (1, "pi-1@n"), (2, "pi-2@m")]  # fmt: skip
     assert _read(url, "SELECT version FROM crm_schema_version") == [(8,)]
 
 
