@@ -3,7 +3,10 @@ answered at once, answered, closed without action by the coordinator, which the 
 records through ``record_history``; terminated or aborted by an operator, which the process
 cannot record, as it runs no further: :meth:`ComplaintHistory.subscribe` records them from the
 engine's outbox), found by phone or by phone and acceptance number
-(:meth:`ComplaintHistory.history`). A case is recorded once.
+(:meth:`ComplaintHistory.history`). A case is recorded once. A case whose phone the CRM
+cannot key (ended by an operator before it was keyed) is recorded under no phone
+(``tables.NO_PHONE``), for staff (:meth:`ComplaintHistory.history_without_phone`): a lookup
+by such a phone is refused, so no customer reads another's complaint.
 """
 
 from __future__ import annotations
@@ -42,15 +45,31 @@ class ComplaintHistory:
     def history(self, phone: str, acceptance_no: str | None = None) -> list[dict[str, Any]]:
         """The customer's complaint history, oldest first: every case of the phone, or the
         one of ``acceptance_no`` (each written any way); each with how it ended
-        (``outcome``)."""
+        (``outcome``). A phone the CRM keys no case under (none, ``"abc"``, ``"+"``) is
+        refused, a ``DataTypeError`` naming ``phone`` (:func:`phones.lookup_key`): the cases
+        recorded without a usable phone are no one's to read
+        (:meth:`history_without_phone`)."""
         query = (
             sa.select(complaint_history)
-            .where(complaint_history.c.phone == phone_key(phone))
+            .where(complaint_history.c.phone == phones.lookup_key(phone))
             .order_by(complaint_history.c.id)
         )
         if acceptance_no is not None:
             number = phones.acceptance_key(acceptance_no)
             query = query.where(complaint_history.c.acceptance_no == number)
+        with self.db.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def history_without_phone(self) -> list[dict[str, Any]]:
+        """The cases recorded without a phone the CRM keys (``tables.NO_PHONE``: ended by an
+        operator before ``lookup_customer`` keyed one), oldest first, for staff: no customer
+        lookup returns them. Each record's ``case_key`` names its instance
+        (``instance pi-1@<nonce>``), whose data keep the phone as it was typed."""
+        query = (
+            sa.select(complaint_history)
+            .where(complaint_history.c.phone == tables.NO_PHONE)
+            .order_by(complaint_history.c.id)
+        )
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -77,7 +96,7 @@ class ComplaintHistory:
                 f"history_outcome: {history_outcome!r} is none of {', '.join(OUTCOMES)}"
             )
         try:
-            phone, number = phone_key(history_phone), history_acceptance or None
+            phone, number = _recorded_phone(history_phone), history_acceptance or None
             text, answer = history_text or "", history_answer or ""
             key = schema.case_key(phone, number, case=case, call=idempotency_key,
                                   record=(text, answer, history_outcome))  # fmt: skip
@@ -120,3 +139,13 @@ class ComplaintHistory:
         ``handlers`` is the engine's ``engine.outbox.handlers`` (or a worker's
         ``subscribe(outbox)`` argument, with an engine reading the same database)."""
         handlers.subscribe(self.record_closing(engine), ["instance.state_changed"])
+
+
+def _recorded_phone(phone: object) -> str:
+    """The phone a history record is kept under: its key, or :data:`tables.NO_PHONE` for a
+    phone the CRM keys no case under (``phones.refusal``: ``"n/a"``, none, a spreadsheet's
+    ``"13800000101.0"``). Why: such a case (ended by an operator before ``lookup_customer``
+    keyed its phone) must stay recorded for staff, and be read by no customer: under its
+    would-be key (``""``, or the 12 digits of a float's text, a stranger's number) a lookup
+    could reach it; under ``NO_PHONE`` none does (every lookup refuses such a phone)."""
+    return tables.NO_PHONE if phones.refusal(phone) is not None else phone_key(str(phone))

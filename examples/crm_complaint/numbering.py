@@ -34,9 +34,10 @@ def find_case(engine: Any, phone: str, acceptance_no: str) -> str:
     """The open case (an instance id) of acceptance number ``acceptance_no`` under ``phone``,
     both written any way (:func:`phone_key`, ``phones.acceptance_key``): the engine's
     correlation index, a key hit
-    (``NotFoundError`` when no open case matches)."""
+    (``NotFoundError`` when no open case matches; ``DataTypeError`` naming ``phone`` for a
+    phone the CRM keys no case under, :func:`phones.lookup_key`)."""
     found: str = engine.correlated_instance(
-        {"phone": phone_key(phone), "acceptance_no": phones.acceptance_key(acceptance_no)}
+        {"phone": phones.lookup_key(phone), "acceptance_no": phones.acceptance_key(acceptance_no)}
     )
     return found
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from wfengine.errors import DataTypeError
+
 #: the country calling code of the call centre's customers (mainland China)
 COUNTRY_CODE = "86"
 #: a complete national number: a mobile (11 digits, 1...), or a landline's area code (10,
@@ -77,6 +79,23 @@ def refusal(phone: object) -> str | None:
             f"keys it, at most {KEY_LENGTH})"
         )
     return _text_refusal(str(phone))
+
+
+def lookup_key(phone: object) -> str:
+    """The key a lookup by ``phone`` reads (``find_case``, ``CrmApps.history``,
+    ``WebDesk.lookup``): :func:`phone_key` of a phone the CRM keys; a ``DataTypeError``
+    naming ``phone`` in :func:`refusal`'s words (the intake's) for one it keys no case under
+    (none, no digits, a spreadsheet's number, a key too long, no text). Why: such a phone
+    keyed ``""`` (or failed with a bare ``TypeError`` for none), and ``""`` is where a case
+    without a usable phone is recorded (``tables.NO_PHONE``): ``history("abc")`` read every
+    such case, strangers' complaints, to whoever typed a phone with no digits."""
+    refused = refusal(phone)
+    if refused is not None:
+        raise DataTypeError(
+            f"phone: {refused}; a case is looked up by the customer's phone number alone, as "
+            'written ("+86 138 0000 0101"), which the CRM keeps it under; nothing was looked up'
+        )
+    return phone_key(str(phone))
 
 
 def _text_refusal(phone: str) -> str | None:

@@ -226,8 +226,11 @@ class WebDesk:
     def lookup(self, phone: str, acceptance_no: str | None = None) -> list[PublicStatus]:
         """What a customer may see: one case (by phone and acceptance number, a key hit), or
         all cases under their phone number, each written any way (``phone_key``,
-        ``phones.acceptance_key``: ``０１０１－０００１`` is ``0101-0001``)."""
-        query = sa.select(web_cases).where(web_cases.c.phone == phone_key(phone))
+        ``phones.acceptance_key``: ``０１０１－０００１`` is ``0101-0001``). A phone the CRM
+        keys no case under (none, ``"abc"``) is refused, a ``DataTypeError`` naming ``phone``
+        (``phones.lookup_key``): it keyed ``""``, under which the export puts the cases that
+        have no usable phone, and showed them to whoever typed it."""
+        query = sa.select(web_cases).where(web_cases.c.phone == phones.lookup_key(phone))
         if acceptance_no is not None:
             number = phones.acceptance_key(acceptance_no)
             query = query.where(web_cases.c.acceptance_no == number)

@@ -56,6 +56,12 @@ acceptance_numbers = sa.Table(
     sa.Column("taken_by", sa.String(200)),
 )
 
+#: the phone column of a history record whose case had no phone the CRM keys (an operator
+#: ended it before ``lookup_customer`` keyed one: ``history.record_closing``). No lookup
+#: reads it: every lookup by phone refuses a phone without a key (``phones.lookup_key``), so
+#: no customer is shown such a case; staff read them with ``CrmApps.history_without_phone``
+NO_PHONE = ""
+
 #: how a case ended, as the complaint history keeps it (``outcome``)
 ANSWERED_AT_ONCE, ANSWERED = "answered at once", "answered"
 #: the coordinator closed it without further action (the customer was told)
