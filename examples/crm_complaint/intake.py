@@ -242,6 +242,20 @@ def _check_intake_fields(values: Mapping[str, Any]) -> None:
             )
 
 
+def form_values(data: object) -> dict[str, Any]:
+    """The complaint's form ``data`` as a dict of its fields; a ``DataTypeError`` naming the
+    form when it is none or no mapping. Why: ``dict(None)`` failed with a bare
+    ``TypeError: 'NoneType' object is not iterable``, naming neither the form nor what to
+    give, and ``dict("text")`` with a ``ValueError`` about sequence elements."""
+    if isinstance(data, Mapping):
+        return dict(data)
+    given = "none given" if data is None else f"a {type(data).__name__}, not a mapping"
+    raise DataTypeError(
+        f"form: {given}; a complaint's form is its fields by name (phone, channel, text, ...: "
+        "intake.INTAKE_FIELDS); nothing was started"
+    )
+
+
 def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
     """Start a complaint from the web form or the hotline agent's screen (``data``: the
     complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who
@@ -275,8 +289,11 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     write) is refused (``DataTypeError`` naming them) before anything starts, and so is a
     ``route_to`` from the web (the agent's choice of department: a web complaint goes to the
     coordinator). Taken as given, a web form posting them preset the acceptance number (the
-    phone's next case was given the same one) or faked a coordinator's opinion."""
-    values = dict(data)
+    phone's next case was given the same one) or faked a coordinator's opinion.
+
+    A form that is none (a web post without a body) or no mapping is refused
+    (``DataTypeError`` naming the form, :func:`form_values`) before anything starts."""
+    values = form_values(data)
     _check_intake_fields(values)
     if "channel" in values and values["channel"] is None:
         raise DataTypeError(f"channel: none given; a complaint comes by {' or '.join(CHANNELS)}")
