@@ -574,7 +574,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """``python definition.py [OUTPUT]``: write the package (:func:`write`) and say where.
     Why a parser: the first argument was taken as the file to write whatever it was, so
     ``--help`` wrote the XPDL to a file named ``--help``; now ``--help`` says how to run it
-    and an unknown option is refused (exit 2), nothing written."""
+    and an unknown option is refused (exit 2), nothing written. So is an output in a folder
+    that does not exist (or is no folder), naming it, and one the system will not write
+    (permission denied, a folder of that name), with its reason: not a traceback."""
     parser = argparse.ArgumentParser(
         prog="definition.py",
         description="Write the CRM complaint process as XPDL 2.2.",
@@ -583,7 +585,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "output", nargs="?", type=Path,
         help="the file to write (default: complaint.xpdl beside this file)",
     )  # fmt: skip
-    print(write(parser.parse_args(argv).output))
+    output: Path | None = parser.parse_args(argv).output
+    if output is not None and not output.parent.is_dir():
+        missing = "is no folder" if output.parent.exists() else "does not exist"
+        parser.error(f"output: the folder {output.parent} {missing}; nothing was written")
+    try:
+        print(write(output))
+    except OSError as exc:
+        parser.error(f"output: {exc.filename or output} could not be written ({exc.strerror})")
 
 
 if __name__ == "__main__":

@@ -40,3 +40,31 @@ def test_the_file_named_is_written(tmp_path: Path, capsys: pytest.CaptureFixture
     definition.main([str(target)])
     assert capsys.readouterr().out.strip() == str(target)
     assert target.read_bytes() == dump_xpdl(definition.build())
+
+
+@pytest.mark.parametrize("where", ["missing/deeper", "a-file"])
+def test_an_output_in_no_folder_is_refused_naming_it_and_nothing_written(
+    tmp_path: Path, where: str
+) -> None:
+    """Before: a traceback ending in ``FileNotFoundError`` (exit 1)."""
+    (tmp_path / "a-file").write_text("kept")
+    target = tmp_path / where / "complaint.xpdl"
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE / "definition.py"), str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"output: the folder {target.parent} " in done.stderr
+    assert "nothing was written" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+    assert (tmp_path / "a-file").read_text() == "kept"
+
+
+def test_an_output_the_system_will_not_write_is_refused_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        definition.main([str(tmp_path)])  # a folder, not a file
+    assert exited.value.code == 2
+    assert f"output: {tmp_path} could not be written (" in capsys.readouterr().err
