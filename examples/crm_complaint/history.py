@@ -55,7 +55,7 @@ class ComplaintHistory:
             .order_by(complaint_history.c.id)
         )
         if acceptance_no is not None:
-            number = phones.acceptance_key(acceptance_no)
+            number = phones.lookup_number(acceptance_no)
             query = query.where(complaint_history.c.acceptance_no == number)
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]

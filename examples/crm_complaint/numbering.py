@@ -35,9 +35,10 @@ def find_case(engine: Any, phone: str, acceptance_no: str) -> str:
     both written any way (:func:`phone_key`, ``phones.acceptance_key``): the engine's
     correlation index, a key hit
     (``NotFoundError`` when no open case matches; ``DataTypeError`` naming ``phone`` for a
-    phone the CRM keys no case under, :func:`phones.lookup_key`)."""
+    phone the CRM keys no case under, :func:`phones.lookup_key`, and naming
+    ``acceptance_no`` for a number that is none or no text, :func:`phones.lookup_number`)."""
     found: str = engine.correlated_instance(
-        {"phone": phones.lookup_key(phone), "acceptance_no": phones.acceptance_key(acceptance_no)}
+        {"phone": phones.lookup_key(phone), "acceptance_no": phones.lookup_number(acceptance_no)}
     )
     return found
 

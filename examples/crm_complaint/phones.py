@@ -98,6 +98,20 @@ def lookup_key(phone: object) -> str:
     return phone_key(str(phone))
 
 
+def lookup_number(acceptance_no: object) -> str:
+    """An acceptance number a lookup reads (``find_case``, ``CrmApps.history``,
+    ``WebDesk.lookup``), as :func:`acceptance_key` writes it; a ``DataTypeError`` naming
+    ``acceptance_no`` when it is none or no text. Why: :func:`acceptance_key` of ``None`` (a
+    form posted without it) failed with a bare ``TypeError`` from ``unicodedata``."""
+    if not isinstance(acceptance_no, str):
+        given = "none given" if acceptance_no is None else f"{acceptance_no!r} is no text"
+        raise DataTypeError(
+            f"acceptance_no: {given}; give the number the customer was told, as text "
+            '("0101-0001"); nothing was looked up'
+        )
+    return acceptance_key(acceptance_no)
+
+
 def _text_refusal(phone: str) -> str | None:
     """:func:`refusal` of a phone given as text."""
     if reads_as_decimal(phone):

@@ -232,7 +232,7 @@ class WebDesk:
         have no usable phone, and showed them to whoever typed it."""
         query = sa.select(web_cases).where(web_cases.c.phone == phones.lookup_key(phone))
         if acceptance_no is not None:
-            number = phones.acceptance_key(acceptance_no)
+            number = phones.lookup_number(acceptance_no)
             query = query.where(web_cases.c.acceptance_no == number)
         with self.db.connect() as conn:
             return [

@@ -97,3 +97,21 @@ def test_the_web_desk_refuses_a_phone_without_a_key(desk: Desk, tmp_path: Path, 
     with pytest.raises(DataTypeError, match=r"^phone: "):
         web.lookup(phone)
     assert [c.acceptance_no for c in web.lookup(PHONE)] == ["0101-0001"]
+
+
+@pytest.mark.parametrize("number", [None, 101, 101.0])
+def test_a_lookup_by_an_acceptance_number_that_is_no_text_is_refused(
+    desk: Desk, tmp_path: Path, number: Any
+) -> None:
+    """Before: a bare ``TypeError`` from ``unicodedata.normalize``, naming nothing."""
+    desk.intake(agent="amy")
+    words = r"^acceptance_no: .*nothing was looked up"
+    with pytest.raises(DataTypeError, match=words):
+        crm_module.find_case(desk.engine, PHONE, number)
+    if number is None:
+        return  # (history and the web desk read every case of the phone for none)
+    with pytest.raises(DataTypeError, match=words):
+        desk.crm.history(PHONE, number)
+    web = status_export.WebDesk(f"sqlite:///{tmp_path / 'web.db'}", status_export.new_key())
+    with pytest.raises(DataTypeError, match=words):
+        web.lookup(PHONE, number)
