@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from wfengine.definition.durations import MAX_DURATION, parse_duration, too_long_to_wait
+from wfengine.definition.finite_numbers import finite
 from wfengine.errors import WorkflowError
 
 
@@ -196,7 +198,7 @@ def value(spec: Any, where: str) -> ValueSampler:
     kind, arg = next(iter(spec.items()))
     at = f"{where}.{kind}"
     if kind == "uniform":
-        low, high = (_number(v, at) for v in _params(arg, ("min", "max"), at))
+        low, high = (number(v, at) for v in _params(arg, ("min", "max"), at))
         if low > high:
             raise ScenarioError(f"{at}: needs min <= max (min {low:g}, max {high:g})")
         return lambda r: r.uniform(low, high)
@@ -206,12 +208,12 @@ def value(spec: Any, where: str) -> ValueSampler:
             raise ScenarioError(f"{at}: needs min <= max")
         return lambda r: r.randint(low, high)
     if kind == "normal":
-        mean, sd = (_number(v, at) for v in _params(arg, ("mean", "sd"), at))
+        mean, sd = (number(v, at) for v in _params(arg, ("mean", "sd"), at))
         if sd < 0:
             raise ScenarioError(f"{at}: sd (the standard deviation) is not negative ({sd:g})")
         return lambda r: r.gauss(mean, sd)
     if kind == "exponential":
-        mean = _number(arg, at)
+        mean = number(arg, at)
         if mean <= 0:
             raise ScenarioError(f"{at}: the mean is above zero")
         return lambda r: r.expovariate(1.0 / mean)
@@ -232,23 +234,35 @@ def value(spec: Any, where: str) -> ValueSampler:
 
 
 def probability(arg: Any, where: str) -> float:
-    p = _number(arg, where)
+    p = number(arg, where)
     if not 0.0 <= p <= 1.0:
         raise ScenarioError(f"{where}: a probability is between 0 and 1 ({arg!r})")
     return p
 
 
 def _weight(arg: Any, where: str) -> float:
-    w = _number(arg, where)
+    w = number(arg, where)
     if w < 0:
         raise ScenarioError(f"{where}: a weight is not negative ({arg!r})")
     return w
 
 
-def _number(arg: Any, where: str) -> float:
-    if isinstance(arg, bool) or not isinstance(arg, int | float) or not math.isfinite(arg):
+#: the largest integer a float holds
+_LARGEST = int(sys.float_info.max)
+
+
+def number(arg: Any, where: str) -> float:
+    """``arg``, a scenario's number, as a float. A YAML integer may have any number of digits:
+    one past the float range (about 1.8e308) is refused as too large, where it raised a bare
+    ``OverflowError`` (``math.isfinite`` and ``float`` convert it)."""
+    if isinstance(arg, bool) or not isinstance(arg, int | float) or not finite(arg):
         raise ScenarioError(f"{where}: {arg!r} is not a number")
-    return float(arg)
+    if isinstance(arg, float) or abs(arg) <= _LARGEST:
+        return float(arg)
+    raise ScenarioError(  # (its repr may be too long for Python to write: its width says it)
+        f"{where}: an integer of {arg.bit_length():,} bits is too large a number (at most "
+        "about 1.8e308)"
+    )
 
 
 def _integer(arg: Any, where: str) -> int:

@@ -71,7 +71,6 @@ id ``010``, not YAML's octal 8; ``1.10`` is not 1.1); their values keep YAML's r
 from __future__ import annotations
 
 import dataclasses
-import math
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -91,6 +90,7 @@ from wfengine.simulation.distributions import (
     ScenarioError,
     ValueSampler,
     duration,
+    number,
     seconds_of,
     value,
 )
@@ -428,11 +428,10 @@ def _by_id(data: Any, where: str) -> dict[str, Any]:
 
 
 def _non_negative(arg: Any, where: str) -> float:
-    if isinstance(arg, bool) or not isinstance(arg, int | float) or not math.isfinite(arg):
-        raise ScenarioError(f"{where}: {arg!r} is not a number")
-    if arg < 0:
+    found = number(arg, where)
+    if found < 0:
         raise ScenarioError(f"{where}: a probability is not negative")
-    return float(arg)
+    return found
 
 
 def _moment(arg: Any, where: str) -> datetime:
@@ -508,21 +507,19 @@ def _in_zone(at: datetime, name: str, universal: bool, where: str) -> datetime:
 def _rate(arg: Any, where: str) -> float:
     """Arrivals per second from ``12/h`` or ``{rate: 12, per: hour}``."""
     if isinstance(arg, Mapping):
-        number, per = arg.get("rate"), str(arg.get("per", "h"))
+        given, per = arg.get("rate"), str(arg.get("per", "h"))
     else:
         m = _RATE.match(str(arg))
         if m is None:
             raise ScenarioError(f"{where}: {arg!r} is not a rate (write 12/h, 2/min or 300/d)")
-        number, per = float(m.group(1)), m.group(2)
+        given, per = float(m.group(1)), m.group(2)
     word = per.lower()
     unit = _PER.get(word) or _PER.get(word.rstrip("s"))  # h, hour, hours
     if unit is None:
         raise ScenarioError(f"{where}: unknown unit {per!r} (s, min, h, d)")
-    if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
-        raise ScenarioError(f"{where}: {number!r} is not a number")
-    rate = float(number)
+    rate = number(given, where)
     if rate <= 0:
-        raise ScenarioError(f"{where}: a rate is above zero ({number!r})")
+        raise ScenarioError(f"{where}: a rate is above zero ({given!r})")
     if unit / rate > MAX_SECONDS:  # the mean gap between two arrivals
         raise ScenarioError(
             f"{where}: {arg!r} leaves {unit / rate / 86400:,.0f} days between two arrivals on "

@@ -26,7 +26,6 @@ every instance; :func:`~.initial_values.constant_value`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -34,6 +33,7 @@ from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.checks.initial_values import UNKNOWN, constant_value
 from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.finite_numbers import finite
 from wfengine.definition.model import (
     Activity,
     Attrs,
@@ -143,7 +143,7 @@ def _no_count(value: Any, failure: ExpressionError | None) -> str | None:
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
-        or not math.isfinite(value)
+        or not finite(value)
         or value < 0
         or value != int(value)
     ):

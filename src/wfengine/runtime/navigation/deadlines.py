@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from wfengine.definition.event_texts import LAST_MOMENT, held, unheld
+from wfengine.definition.finite_numbers import finite
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.json_text import iso_duration
@@ -269,7 +269,7 @@ def deadline_due(
     if isinstance(value, timedelta):
         after = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value):
+        if not finite(value):
             return f"{what} gave {value!r}; expected a finite number of seconds"
         if not 0 <= value <= longest.total_seconds():
             return f"{what} gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"

@@ -4,8 +4,7 @@ activity may go on (MI flow conditions).
 
 from __future__ import annotations
 
-import math
-
+from wfengine.definition.finite_numbers import finite
 from wfengine.definition.model import MIFlowCondition
 from wfengine.runtime.history import (
     EventKind,
@@ -77,7 +76,7 @@ class MultiInstance(NavigatorBase):
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            or not finite(value)
             or value < 0
             or value != int(value)  # 2.5 instances: a mistake, not 2 of them
         ):
