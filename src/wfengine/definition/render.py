@@ -187,6 +187,9 @@ _DOT_ESCAPES: dict[int, str | None] = {
     ord("\n"): "\\n",
     ord("\r"): "\\n",
     ord("\t"): " ",
+    ord("&"): "&amp;",
+    0xFFFE: None,  # (no character of XML: an SVG holding one is no XML document)
+    0xFFFF: None,
 }
 
 
@@ -195,8 +198,13 @@ def dot_quote(text: str) -> str:
 
     Backslashes are doubled (in a label ``\\N``, ``\\G`` or ``\\l`` would otherwise be
     interpreted), double quotes escaped, line breaks become DOT's ``\\n``, and other control
-    characters are dropped. The result cannot close the string early, so a hostile id cannot
-    inject attributes, nodes or HTML labels.
+    characters are dropped. Each ``&`` is written ``&amp;``: Graphviz decodes entities in a
+    quoted label, so ``&amp;`` drew as ``&`` and ``&#1;`` as a raw U+0001, which left the SVG
+    no well-formed XML; once mapped, a name of ``&#1;`` is drawn as those four characters (and
+    in a node's name, which Graphviz does not decode, the SVG's title still reads as ``text``:
+    it writes the entity as it found it). The noncharacters U+FFFE and U+FFFF, which no XML
+    document may hold, are dropped with the controls. The result cannot close the string
+    early, so a hostile id cannot inject attributes, nodes or HTML labels.
     """
     return '"' + text.replace("\r\n", "\n").translate(_DOT_ESCAPES) + '"'
 
