@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from wfengine.errors import WorkflowError
+from wfengine.one_line import one_line
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -83,7 +84,12 @@ def log_opened(job_id: str, store: Store, instance_id: str, since: datetime) -> 
     (those job ``job_id`` opened, since it began); how many. Why: a job failing into an
     incident left the worker's log silent (the job "ran"), and an operator watching it learnt
     of the incident only from ``wfengine incidents``. A database that cannot be read counts
-    none (the job's own error, or the supervisor's, says what went wrong)."""
+    none (the job's own error, or the supervisor's, says what went wrong).
+
+    Each id and the message are written as ``wfengine incidents`` writes them, control
+    characters escaped (:func:`~wfengine.one_line.one_line`): an activity id comes from the
+    definition, and one holding a line break wrote a log line of its author's choosing (a
+    fake "worker stopped"), one holding CR or a C1 CSI rewrote the operator's screen."""
     try:
         found = store.open_incidents(instance_id)
     except WorkflowError:
@@ -92,11 +98,11 @@ def log_opened(job_id: str, store: Store, instance_id: str, since: datetime) -> 
     for incident in opened:
         _log.warning(
             "job %s opened incident %s on instance %s, activity %s: %s",
-            job_id,
-            incident.id,
-            incident.instance_id,
-            incident.activity_id or "(none)",
-            incident.message,
+            one_line(job_id),
+            one_line(incident.id),
+            one_line(incident.instance_id),
+            one_line(incident.activity_id or "(none)"),
+            one_line(incident.message),
         )
     return len(opened)
 
