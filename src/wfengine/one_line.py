@@ -34,3 +34,11 @@ def one_line(text: str) -> str:
     """``text`` with each control character, line separator and bidirectional control
     written as its Python escape (see the module notes); unchanged when it has none."""
     return _UNSHOWN.sub(_escape, text)
+
+
+def shortened(text: str, keep: int = 10) -> str:
+    """``text`` as a message quotes a value it refuses: whole when at most ``2 * keep``
+    characters, else its first ``keep`` and its length (``9999999999...(5000 characters)``).
+    Why: a refused value may be megabytes long (a definition's attribute, a script's step),
+    and a message that echoed it whole buried what it said under it."""
+    return text if len(text) <= 2 * keep else f"{text[:keep]}...({len(text)} characters)"

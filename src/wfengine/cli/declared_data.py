@@ -51,6 +51,7 @@ from wfengine.definition.model import (
     WorkflowProcess,
     XmlNode,
 )
+from wfengine.one_line import shortened
 
 #: how many declared names an "undeclared" message lists before it says "and N more"
 _LISTED = 40
@@ -132,7 +133,7 @@ def declared_values(
                 convert(text, target.data_type, target.is_array, types), target, types
             )
         except ValueError as exc:
-            shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+            shown = shortened(text, 20)
             if target.sensitive:
                 shown = "***"
             refused = NotFiniteParameter if isinstance(exc, NotFinite) else click.BadParameter

@@ -34,6 +34,7 @@ from functools import partial
 from typing import Any
 
 from wfengine.json_text import repeated_key_lines, unique_keys
+from wfengine.one_line import shortened
 from wfengine.runtime.values import MAX_INT_BITS
 
 #: how deeply arrays and objects may nest in a value given on the command line; deeper data is
@@ -83,7 +84,7 @@ def _int(text: str) -> int:
 def too_wide(text: str) -> JsonLimitError:
     """The error for the integer ``text``, wider than instance data holds."""
     return JsonLimitError(
-        f"the number {_abbreviated(text)} has too many digits (integers may be at most "
+        f"the number {shortened(text)} has too many digits (integers may be at most "
         f"{MAX_INT_BITS} bits wide, about 1,233 digits)"
     )
 
@@ -91,16 +92,12 @@ def too_wide(text: str) -> JsonLimitError:
 def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise JsonLimitError(f"the number {_abbreviated(text)} is too large")
+        raise JsonLimitError(f"the number {shortened(text)} is too large")
     return value
 
 
 def _constant(name: str) -> Any:
     raise JsonLimitError(f"{name} is not a JSON number")
-
-
-def _abbreviated(text: str) -> str:
-    return text if len(text) <= 20 else f"{text[:10]}...({len(text)} characters)"
 
 
 def loads(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:

@@ -52,6 +52,7 @@ from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep,
 from wfengine.cli.loading import read_input
 from wfengine.definition.durations import MAX_DURATION, counts_months_or_years, parse_duration
 from wfengine.expressions.name_spelling import name_problem
+from wfengine.one_line import shortened
 
 #: the levels the file's own shape takes (the list, a step, its "set") above the values
 _SHAPE_DEPTH = 3
@@ -153,7 +154,7 @@ def _duration(value: Any, where: str) -> timedelta:
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
         if value > MAX_DURATION.total_seconds():  # (NaN and Infinity are no JSON numbers)
             raise click.UsageError(
-                f"{where}: {value!r} seconds is more than a step may move the clock "
+                f"{where}: {_shown(value)} seconds is more than a step may move the clock "
                 f"(at most {MAX_DURATION.total_seconds():.0f} seconds, {MAX_DURATION.days:,} "
                 "days)"
             )
@@ -162,15 +163,21 @@ def _duration(value: Any, where: str) -> timedelta:
     if found is None and isinstance(value, str) and counts_months_or_years(value):
         # (it is an ISO 8601 duration: saying it is none sent people looking for a typo)
         raise click.UsageError(
-            f"{where}: {value!r} is a length in months or years, which varies, so the clock "
-            "cannot be advanced by it: write days or weeks (P30D, P52W) or seconds"
+            f"{where}: {_shown(value)} is a length in months or years, which varies, so the "
+            "clock cannot be advanced by it: write days or weeks (P30D, P52W) or seconds"
         )
     if found is None or found < timedelta(0):
         raise click.UsageError(
-            f"{where}: {value!r} is not an ISO 8601 duration such as PT1H30M (or a number "
+            f"{where}: {_shown(value)} is not an ISO 8601 duration such as PT1H30M (or a number "
             f"of seconds) of at most {MAX_DURATION.days:,} days"
         )
     return found
+
+
+def _shown(value: Any) -> str:
+    """A refused step's value as its message names it: a duration of 5,000 characters was
+    echoed whole (:func:`~wfengine.one_line.shortened`)."""
+    return repr(shortened(value)) if isinstance(value, str) else shortened(repr(value))
 
 
 def check_moves(steps: list[Step], start: datetime, path: str) -> None:

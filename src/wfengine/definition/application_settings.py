@@ -27,6 +27,7 @@ import math
 from collections.abc import Iterator
 
 from wfengine.definition.model import Application
+from wfengine.one_line import shortened
 
 #: the extended attribute that makes an Application's calls asynchronous
 ASYNC_ATTRIBUTE = "wfengine:asynchronous"
@@ -52,7 +53,7 @@ def read_flag(text: str | None, name: str) -> bool:
         return True
     if value in _NO:
         return False
-    raise ValueError(f"{name} must be true or false, not {text!r}")
+    raise ValueError(f"{name} must be true or false, not {shortened(text)!r}")
 
 
 def asynchronous(application: Application) -> bool:
@@ -72,7 +73,7 @@ def read_retries(text: str) -> int:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0 or not value.is_integer():
-        raise ValueError(f"retries must be a number 0 or more, and whole, not {text!r}")
+        raise ValueError(f"retries must be a number 0 or more, and whole, not {shortened(text)!r}")
     return int(value)
 
 
@@ -92,7 +93,9 @@ def read_seconds(text: str, name: str, *, positive: bool = False) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
         low = "above 0" if positive else "0 or more"
-        raise ValueError(f"wfengine:{name} must be a number of seconds {low}, not {text!r}")
+        raise ValueError(
+            f"wfengine:{name} must be a number of seconds {low}, not {shortened(text)!r}"
+        )
     return value
 
 

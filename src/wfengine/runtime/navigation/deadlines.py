@@ -10,6 +10,7 @@ from wfengine.definition.finite_numbers import finite
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.json_text import iso_duration
+from wfengine.one_line import shortened
 from wfengine.runtime.clock import due_after
 from wfengine.runtime.compiler import (
     CDeadline,
@@ -270,9 +271,10 @@ def deadline_due(
         after = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if not finite(value):
-            return f"{what} gave {value!r}; expected a finite number of seconds"
+            return f"{what} gave {shortened(repr(value), 30)}; expected a finite number of seconds"
         if not 0 <= value <= longest.total_seconds():
-            return f"{what} gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"
+            most = f"{longest.total_seconds():.0f}"
+            return f"{what} gave {shortened(repr(value), 30)} seconds; expected 0 to {most}"
         after = timedelta(seconds=value)
     else:
         text = (
@@ -281,7 +283,10 @@ def deadline_due(
             if isinstance(value, str)
             else ""
         )
-        return f"{what} gave {value!r}; expected seconds, a timedelta, a datetime or a date{text}"
+        return (
+            f"{what} gave {shortened(repr(value), 30)}; expected seconds, a timedelta, a datetime "
+            f"or a date{text}"
+        )
     if not timedelta(0) <= after <= longest:
         return f"{what} gave {_length(after)}; expected a duration from PT0S to {_length(longest)}"
     due = due_after(now, after)  # (real time, not the clock zone's wall clock)

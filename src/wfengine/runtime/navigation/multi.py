@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from wfengine.definition.finite_numbers import finite
 from wfengine.definition.model import MIFlowCondition
+from wfengine.one_line import shortened
 from wfengine.runtime.history import (
     EventKind,
     MultiInstanceAdded,
@@ -81,8 +82,8 @@ class MultiInstance(NavigatorBase):
             or value != int(value)  # 2.5 instances: a mistake, not 2 of them
         ):
             raise _Failure(
-                f"{where} {loop.count.text!r} gave {value!r}, expected a count (a whole number "
-                ">= 0)"
+                f"{where} {loop.count.text!r} gave {shortened(repr(value), 30)}, expected a count "
+                "(a whole number >= 0)"
             )
         most = self.ctx.limits.max_mi_instances
         added = ai.mi.added if ai.mi is not None else 0
@@ -95,7 +96,7 @@ class MultiInstance(NavigatorBase):
                 else "more instances than "
             )
             raise _Failure(
-                f"{where} {loop.count.text!r} gave {value!r}{extra}, {past}"
+                f"{where} {loop.count.text!r} gave {shortened(repr(value), 30)}{extra}, {past}"
                 f"RuntimeLimits.max_mi_instances ({most}) allows"
             )
         return int(value)
