@@ -8,6 +8,11 @@ what the engine waits for. Months and years are not durations of fixed length an
 read here (an expression can compute a date instead): :func:`counts_months_or_years` tells
 such a text (``P1M``, ``P1Y2M``, ``3 months``) apart, so that it is refused by name rather
 than read as an expression naming a field ``P1M``.
+
+Digits are ASCII digits only (``re.ASCII``, ``[0-9]``): a regex's digit class matches every
+Unicode digit and ``float`` reads them, so ``P`` U+FF11 ``D`` (a full-width 1), typed by an
+input method or pasted, was read as a day where every other reader of the text (an XPDL tool, a
+person checking it) sees no ISO 8601 duration.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import timedelta
 _ISO = re.compile(
     r"P(?:(?P<w>\d+(?:[.,]\d+)?)W)?(?:(?P<d>\d+(?:[.,]\d+)?)D)?"
     r"(?:T(?:(?P<h>\d+(?:[.,]\d+)?)H)?(?:(?P<m>\d+(?:[.,]\d+)?)M)?(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 _UNITS: dict[str, str] = {}
@@ -38,14 +43,14 @@ for _unit, _names in {
 #: deadline of a definition.
 #: The matches are the same: where a quantity fails to start at a digit, it fails to start at
 #: the next digit too (the rest of the same run, with the same text after it).
-_QUANTITY = re.compile(r"(?<!\d)(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)")
+_QUANTITY = re.compile(r"(?<![0-9])([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)")
 
 _N = r"\d+(?:[.,]\d+)?"
 #: an ISO 8601 duration that may count years and months (``P1Y2M3DT4H``)
 _ISO_CALENDAR = re.compile(
     rf"P(?:(?P<y>{_N})Y)?(?:(?P<mo>{_N})M)?(?:{_N}W)?(?:{_N}D)?"
     rf"(?:T(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _CALENDAR_UNITS = frozenset(
     {"mo", "mon", "mons", "month", "months", "y", "yr", "yrs", "year", "years"}
@@ -178,7 +183,7 @@ def _quantities(text: str) -> timedelta | None:
 
 
 #: a repeating duration (``R/PT1H``, ``R3/PT1H``): a timer's cycle
-_REPEATS = re.compile(r"R\d*/(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+_REPEATS = re.compile(r"R\d*/(?P<rest>.*)", re.IGNORECASE | re.DOTALL | re.ASCII)
 
 
 def length_for_moment(text: str) -> str | None:

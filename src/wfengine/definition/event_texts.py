@@ -19,7 +19,7 @@ from wfengine.definition.model import Event, XmlNode
 
 #: a cycle's recurrences (``R/``, ``R3/``; ``r3/`` too, as every other part of a duration
 #: reads in either case)
-_REPEAT = re.compile(r"^R(\d*)/", re.IGNORECASE)
+_REPEAT = re.compile(r"^R(\d*)/", re.IGNORECASE | re.ASCII)  # (R３/ is no count: durations.py)
 
 #: the last time the engine keeps: a time at or after it never comes due (a failed job waits
 #: at it for its incident's retry: ``wfengine.runtime.jobs.PARKED``), and later than it a

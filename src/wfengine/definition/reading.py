@@ -196,7 +196,7 @@ class UnreadDurationError(ExpressionSyntaxError):
 #: a timer's cycle that repeats zero times (``R0/PT1H``): ISO 8601's zero recurrences
 _NO_REPEAT = re.compile(r"R0+/", re.IGNORECASE)
 #: a timer's cycle whose count of recurrences is signed (``R-1/PT1H``): none ISO 8601 has
-_SIGNED_REPEAT = re.compile(r"R[+-]\d*/", re.IGNORECASE)
+_SIGNED_REPEAT = re.compile(r"R[+-]\d*/", re.IGNORECASE | re.ASCII)
 #: a text written as a date (year, month, day; a time may follow): as an expression it would
 #: be a subtraction (``2030-1-5`` is 2024), never what was meant
 _DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
@@ -220,7 +220,7 @@ _ISO_INTERVAL = re.compile(
 #: ``-PT1H``, ``P2D1W``; ``P1`` or ``Pt`` could be names, so they are not)
 _DURATION_SHAPED = re.compile(r"[+-]?P(?=[\d.,YMWDTHS]*?\d[YMWDHS])[\d.,YMWDTHS]*+", re.IGNORECASE)
 #: a repeating duration (``R/PT1H``, ``R3/PT1H``): a timer's cycle, where a deadline belongs
-_REPEATING = re.compile(r"R\d*/(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+_REPEATING = re.compile(r"R\d*/(?P<rest>.*)", re.IGNORECASE | re.DOTALL | re.ASCII)
 #: a number at the end of a duration, with no unit after it (``PT1H30``)
 _BARE_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?$")
 
@@ -370,7 +370,7 @@ def _no_duration(text: str) -> str | None:
     elif (bare := _BARE_NUMBER.search(text)) is not None:
         problem = f"its last number ({bare.group()}) has no unit"
     else:
-        problem = "its parts are out of order or repeat"
+        problem = "its parts are out of order or repeat, or a digit is none of 0-9 (P１D)"
     return (
         f"it is written as an ISO 8601 duration but is none: {problem}. Write P, then "
         "weeks (W) or days (D), then T and hours (H), minutes (M), seconds (S): "

@@ -35,7 +35,7 @@ from wfengine.errors import ExpressionError
 #: a wait just below and just above zero: what a constant number of seconds stands for
 _BELOW, _ABOVE = -timedelta.resolution, timedelta.resolution
 #: a cycle's recurrences written inside the quotes (``'R/PT1H'``)
-_REPEAT = re.compile(r"R\d*/", re.IGNORECASE)
+_REPEAT = re.compile(r"R\d*/", re.IGNORECASE | re.ASCII)
 
 
 def constant_value(reading: Reading) -> object:
