@@ -11,6 +11,8 @@ A contract (scripts rely on these exactly):
   process-mining tools (:mod:`wfengine.audit.exports`). T is an ISO 8601 time (without a
   zone: UTC); ``--since`` is inclusive, ``--until`` exclusive (an ``--until`` not after
   ``--since`` is a usage error: the window is empty); ``--kind`` may be given several times.
+  A row that cannot be read as an event (a time or detail edited by hand) is left out with a
+  message on stderr naming its instance and seq (exit 0); the other events are written.
 * ``wfengine audit verify --db URL [--instance ID]`` recomputes the hash chains and prints
   ``ok: N instances, M events`` (and how many older events carry no hash), or one line per
   instance whose trail was tampered with, naming its first bad event. The listing's options
@@ -37,6 +39,7 @@ from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on, url_
 from wfengine.cli.exit_status import WorkflowRefused
 from wfengine.cli.loading import OUTPUT_HINT, non_empty, output_file
 from wfengine.cli.option_types import STORED_TEXT, USER_ID
+from wfengine.cli.stderr_log import logging_to_stderr
 
 _FORMATS = ("table", "csv", "jsonl", "xes")
 
@@ -145,7 +148,9 @@ def audit(
     wanted = {k: v for k, v in filters.items() if v is not None and v != ()}
     if "kinds" in wanted:
         wanted["kind"] = list(wanted.pop("kinds"))
-    with engine_on(url) as engine, ExitStack() as files:
+    # the store reports the rows it leaves out on the wfengine.store logger (as instances does)
+    skipped_rows = logging_to_stderr("warning", "wfengine audit: %(message)s", "wfengine.store")
+    with skipped_rows, engine_on(url) as engine, ExitStack() as files:
         if wanted.get("instance_id") is not None:
             engine.instance(wanted["instance_id"])  # an unknown id is refused (exit 1)
         # so is a misspelt --process or --activity (an empty trail read as "nothing

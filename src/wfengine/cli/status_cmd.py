@@ -16,8 +16,9 @@ ended in a ``UnicodeEncodeError`` traceback; ``--json`` writes its ``\\uXXXX`` e
 The detailed text names what a case waits on, as ``--json`` does: ``parent <id>`` at the
 end of the header line of a subflow's instance, ``subflow <id>`` at the end of the line of
 an activity that called one, and an ``incident <id> on <activity>: <message>`` line per open
-incident (``incident <id>: <message>`` for one of no activity). Exit 0; 1 for an unknown
-instance; 2 on usage errors and databases that cannot be used.
+incident (``incident <id>: <message>`` for one of no activity). An audit row that cannot be
+read as an event is left out of the history with a message on stderr naming its instance and
+seq. Exit 0; 1 for an unknown instance; 2 on usage errors and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import click
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
 from wfengine.cli.option_types import STORED_TEXT
+from wfengine.cli.stderr_log import logging_to_stderr
 
 
 @click.command()
@@ -46,7 +48,9 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
     from wfengine.audit.status import brief_status, detailed_status
 
     o = _text
-    with engine_on(url) as engine:
+    # the store reports the rows it leaves out on the wfengine.store logger (as instances does)
+    skipped_rows = logging_to_stderr("warning", "wfengine status: %(message)s", "wfengine.store")
+    with skipped_rows, engine_on(url) as engine:
         if brief:
             short = brief_status(engine, instance_id)
             if as_json:

@@ -1,38 +1,58 @@
 """Reading the audit trail from the SQL store: one instance's events, and the events a
 :class:`~wfengine.runtime.audit_query.AuditQuery` selects in ``(at, instance_id, seq)`` order,
-paged by keyset (``after``)."""
+paged by keyset (``after``).
+
+A row that cannot be read as an event (a time or detail edited by hand:
+:mod:`~wfengine.runtime.sql.audit_rows`) is left out and logged on the ``wfengine.store``
+logger, naming its instance and ``seq``, what is wrong with it and ``wfengine audit
+verify``, as a listing leaves out a ``process_instances`` row it cannot read
+(:func:`~wfengine.runtime.sql.rows.skipped`): the rest of the trail is still read. Before,
+the first such row failed the whole read, and with it every export of the trail."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from wfengine.runtime.audit_query import AuditKey, AuditQuery
-from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.audit_rows import audit_event, raw_columns, time_decoder
 from wfengine.runtime.sql.bytewise import id_order
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.store import AuditEvent
 
+_log = logging.getLogger("wfengine.store")
+
 
 def audit(db: Database, instance_id: str) -> list[AuditEvent]:
-    """Every audit event of ``instance_id``, in the order they happened."""
+    """Every audit event of ``instance_id``, in the order they happened (a row that cannot be
+    read left out, logged)."""
     a = t.audit_events
-    query = sa.select(a).where(a.c.instance_id == instance_id).order_by(a.c.seq)
-    found = db.read(lambda c: c.execute(query).mappings().all())
-    return [rows.audit_event(r) for r in found]
+    query = sa.select(*raw_columns(db.sa_engine.dialect))
+    query = query.where(a.c.instance_id == instance_id).order_by(a.c.seq)
+    found = db.read(lambda c: c.execute(query).all())
+    events, skipped = _decoded(found, time_decoder(db.sa_engine.dialect))
+    _log_skipped(skipped)
+    return events
 
 
 def audit_events(db: Database, query: AuditQuery) -> list[AuditEvent]:
     """The events ``query`` selects (see :meth:`Store.audit_events
-    <wfengine.runtime.store.Store.audit_events>`)."""
+    <wfengine.runtime.store.Store.audit_events>`). A page of ``limit`` holds ``limit`` events
+    unless the selection ends sooner, rows that cannot be read or not: a short page is how a
+    pager (:func:`~wfengine.audit.exports.iter_events`) knows the trail has ended, so a page
+    with a row left out is read again, that many rows longer."""
     a = t.audit_events
+    dialect = db.sa_engine.dialect
     # the instance ids by code point, as memory and SQLite order them (not by a
     # PostgreSQL database's locale collation: see bytewise); one instance's trail as it is,
     # so the database reads it as a range of ix_audit_events_instance_at
     instance = a.c.instance_id if query.instance_id is not None else id_order(db, a.c.instance_id)
-    stmt = sa.select(a).order_by(a.c.at, instance, a.c.seq)
+    stmt = sa.select(*raw_columns(dialect)).order_by(a.c.at, instance, a.c.seq)
     if query.instance_id is not None:
         stmt = stmt.where(a.c.instance_id == query.instance_id)
     if query.process_id is not None:
@@ -49,10 +69,48 @@ def audit_events(db: Database, query: AuditQuery) -> list[AuditEvent]:
         stmt = stmt.where(a.c.at < query.until)
     if query.after is not None:
         stmt = stmt.where(_after(query.after, query.instance_id, instance))
-    if query.limit is not None:
-        stmt = stmt.limit(query.limit)
-    found = db.read(lambda c: c.execute(stmt).mappings().all())
-    return [rows.audit_event(r) for r in found]
+    decode_time = time_decoder(dialect)
+    limit, extra = query.limit, 0
+    while True:
+        found = _read(db, stmt if limit is None else stmt.limit(limit + extra))
+        events, skipped = _decoded(found, decode_time)
+        if limit is None or len(events) >= limit or len(found) < limit + extra:
+            break
+        # every row read was needed and some were left out: as many more (the window only
+        # grows, so each read leaves out more than the last, or fills the page)
+        extra = len(skipped)
+    _log_skipped(skipped)
+    return events
+
+
+def _read(db: Database, stmt: sa.Select[Any]) -> list[sa.Row[Any]]:
+    return list(db.read(lambda c: c.execute(stmt).all()))
+
+
+def _decoded(
+    found: Iterable[sa.Row[Any]], decode_time: Callable[[Any], datetime | None]
+) -> tuple[list[AuditEvent], list[tuple[object, object, str]]]:
+    """The events of the rows ``found``, and (instance id, seq, why) of those left out."""
+    events: list[AuditEvent] = []
+    skipped: list[tuple[object, object, str]] = []
+    for row in found:
+        event = audit_event(row, decode_time)
+        if isinstance(event, str):
+            skipped.append((row.instance_id, row.seq, event))
+        else:
+            events.append(event)
+    return events, skipped
+
+
+def _log_skipped(skipped: Iterable[tuple[object, object, str]]) -> None:
+    for instance_id, seq, why in skipped:
+        _log.warning(
+            "skipped the audit_events row of instance %r with seq %r: it cannot be read as "
+            "an event (%s); wfengine audit verify checks the trail",
+            instance_id,
+            seq,
+            why,
+        )
 
 
 def _after(

@@ -7,22 +7,22 @@ The header columns kept beside the hashed detail for queries (``user_id``, ``wor
 must say what the hashed detail (or the instance) says, so an edit of a column alone, which
 the chain does not cover, is a break as well.
 
-The time and detail are read as the database holds them and decoded here, row by row: a row
-edited to hold no time or no JSON is tampering to report (a break naming it), not a decoding
-error that stops the whole check."""
+The time and detail are read as the database holds them and decoded row by row
+(:mod:`~wfengine.runtime.sql.audit_rows`): a row edited to hold no time or no JSON is
+tampering to report (a break naming it), not a decoding error that stops the whole check."""
 
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from wfengine.runtime.audit_chain import ChainBreak, ChainReport, StoredEvent, verify_instance
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.audit_rows import raw_columns, stored_values, time_decoder
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.store import header_ids
 
@@ -34,21 +34,7 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
     """Check the audit chain of ``instance_id``, or of every instance."""
     p, a = t.process_instances, t.audit_events
     heads_query = sa.select(p.c.id, p.c.audit_seq, p.c.audit_head, p.c.process_id).order_by(p.c.id)
-    at, at_text = _raw_time(db.sa_engine.dialect)
-    events_query = sa.select(
-        a.c.instance_id,
-        a.c.seq,
-        at.label("at"),
-        at_text.label("at_text"),
-        a.c.kind,
-        a.c.activity_instance_id,
-        a.c.activity_id,
-        _raw_detail(db.sa_engine.dialect).label("detail"),
-        a.c.hash,
-        a.c.process_id,
-        a.c.user_id,
-        a.c.work_item_id,
-    ).order_by(a.c.instance_id, a.c.seq)
+    events_query = sa.select(*raw_columns(db.sa_engine.dialect)).order_by(a.c.instance_id, a.c.seq)
     if instance_id is not None:
         heads_query = heads_query.where(p.c.id == instance_id)
         events_query = events_query.where(a.c.instance_id == instance_id)
@@ -65,7 +51,7 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
         seen: set[str] = set()
         edited: dict[str, ChainBreak] = {}  # instance -> its first edited column
         unreadable: dict[str, ChainBreak] = {}  # instance -> its first undecodable row
-        decode_time = _time_decoder(conn.dialect)
+        decode_time = time_decoder(conn.dialect)
         for iid, group in itertools.groupby(
             _stored(rows, processes, edited, unreadable, decode_time), key=lambda e: e.instance_id
         ):
@@ -108,7 +94,7 @@ def _stored(
         iid = r.instance_id
         if iid in unreadable:
             continue
-        decoded = _decoded(r, decode_time)
+        decoded = stored_values(r, decode_time)
         if isinstance(decoded, str):
             seq = r.seq if isinstance(r.seq, int) else None
             unreadable[iid] = ChainBreak(iid, seq, decoded)
@@ -121,90 +107,6 @@ def _stored(
         yield StoredEvent(
             iid, r.seq, at, r.kind, r.activity_instance_id, r.activity_id, detail, r.hash
         )
-
-
-def _decoded(
-    row: sa.Row[Any], decode_time: Callable[[Any], datetime | None]
-) -> tuple[datetime, Any] | str:
-    """``row``'s time and detail as the store's reads give them, or what makes it unreadable."""
-    wrong = _unreadable(row)
-    if wrong is not None:
-        return wrong
-    try:
-        at = decode_time(row.at)
-    except (ValueError, TypeError, OverflowError):
-        at = None
-    if at is None:
-        shown = row.at if row.at_text is None else row.at_text
-        return f"its time {shown!r} is unreadable (not a time, or out of range)"
-    stored = row.detail
-    if isinstance(stored, (int, float)) and not isinstance(stored, bool):
-        return at, stored  # SQLite's numeric affinity turned the JSON number's text into one
-    try:
-        if isinstance(stored, bytes):
-            stored = stored.decode()  # SQLite keeps the bytes an edit wrote
-        # as stored: the hash covers the stored form, decoded as the store's reads decode it
-        return at, None if stored is None else json.loads(stored)
-    except (ValueError, RecursionError):
-        return f"its detail is not JSON: {_clip(row.detail)}"
-
-
-def _raw_detail(dialect: sa.Dialect) -> sa.ColumnElement[Any]:
-    """The ``detail`` column as the database holds it: decoding it as JSON inside the fetch
-    (SQLAlchemy on SQLite, the driver on PostgreSQL) would raise there on a row an edit left
-    not JSON, ending the whole check. A PostgreSQL json column holds only JSON, but its text
-    is read too, so one decoder serves both."""
-    detail = t.audit_events.c.detail
-    if dialect.name == "sqlite":
-        return sa.type_coerce(detail, sa.String)  # not CAST: that fails on bytes not UTF-8
-    return sa.cast(detail, sa.Text)
-
-
-#: the range of times Python holds, a day in from each end so that any zone converts
-_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
-_LATEST = datetime(9999, 12, 30, tzinfo=UTC)
-
-
-def _raw_time(dialect: sa.Dialect) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
-    """The ``at`` column as the fetch can always deliver it, and its text for a message when
-    that is NULL. SQLite keeps it as text, which is read as text and decoded per row
-    (:func:`_time_decoder`); a PostgreSQL timestamp is always a time, but may be one Python
-    has no value for (``infinity``, year 20000), which the driver would raise on inside the
-    fetch: those are read as NULL, with the server's text of them beside."""
-    at = t.audit_events.c.at
-    if dialect.name == "sqlite":
-        return sa.type_coerce(at, sa.String), sa.null()
-    held = at.between(_EARLIEST, _LATEST)
-    return sa.case((held, at), else_=sa.null()), sa.case(
-        (held, sa.null()), else_=sa.cast(at, sa.Text)
-    )
-
-
-def _time_decoder(dialect: sa.Dialect) -> Callable[[Any], datetime | None]:
-    """How to turn what :func:`_raw_time` fetched into the time the store's reads give."""
-    if dialect.name != "sqlite":
-        return lambda value: value  # decoded by the driver; None: out of Python's range
-    at_type = t.audit_events.c.at.type
-    decode = at_type.dialect_impl(dialect).result_processor(dialect, None)
-    assert decode is not None
-    return decode
-
-
-def _unreadable(row: sa.Row[Any]) -> str | None:
-    """What makes ``row``'s plain columns unusable for the chain (SQLite keeps whatever an
-    edit puts in a column: text in ``seq``, bytes anywhere), or None."""
-    if not isinstance(row.seq, int) or isinstance(row.seq, bool):
-        return f"its seq {row.seq!r} is not a number"
-    for column in ("instance_id", "kind", "activity_instance_id", "activity_id", "hash"):
-        value = getattr(row, column)
-        if value is not None and not isinstance(value, str):
-            return f"its {column} column holds {type(value).__name__} {value!r}, not text"
-    return None
-
-
-def _clip(text: object, limit: int = 60) -> str:
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def _first(a: ChainBreak | None, b: ChainBreak | None) -> ChainBreak | None:
