@@ -29,6 +29,8 @@ The contract scripts rely on (keep it exactly):
   activity instance, in the order they were created; times are ISO 8601 text, or null;
   ``version`` is the process version the instance runs; ``kept_messages`` the messages sent
   to it that no catch event has taken yet, oldest first (``InstanceSnapshot.messages``).
+  An activity row whose time cannot be read (edited by hand) is left out with a message on
+  stderr naming its id.
 * ``wfengine instance suspend|resume|terminate|abort ID --db URL [--user U]`` changes the
   instance's state and prints ``ID STATE``.
 * ``wfengine instance cancel ID --activity ACT --db URL [--user U]`` cancels the open
@@ -310,7 +312,9 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
       wfengine instance show pi-1 --db sqlite:///wf.db
       wfengine instance show pi-1 --db sqlite:///wf.db --json | jq .data
     """
-    with engine_on(url) as engine:
+    # (an activity row the store leaves out is named on stderr, as instances names its rows)
+    skipped = logging_to_stderr("warning", "wfengine instance show: %(message)s", "wfengine.store")
+    with skipped, engine_on(url) as engine:
         snap = engine.instance(instance_id)
         activities = engine.activity_instances(instance_id)
         incidents = engine.incidents(instance_id)

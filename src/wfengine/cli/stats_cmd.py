@@ -15,9 +15,10 @@ PNG); both need one process (``--process``, or a database with one) and draw the
 ``--since``/``--until`` selects, and both name a file (``-`` is refused: standard output
 carries the report). Throughput per day is the instances completed in the window
 per day of it (an open side bounded by the first start or last completion in it:
-:func:`wfengine.audit.metrics.throughput_per_day`). Exit 0; 1 for a ``--process`` never
-deployed there; 2 on usage errors (an ``--until`` not after ``--since`` among them), a
-missing matplotlib or Graphviz, and databases that cannot be used.
+:func:`wfengine.audit.metrics.throughput_per_day`). An activity row whose time cannot be read
+(edited by hand) is left out of the figures with a message on stderr naming its id. Exit 0;
+1 for a ``--process`` never deployed there; 2 on usage errors (an ``--until`` not after
+``--since`` among them), a missing matplotlib or Graphviz, and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import non_empty
 from wfengine.cli.option_types import STORED_TEXT
+from wfengine.cli.stderr_log import logging_to_stderr
 from wfengine.one_line import one_line
 
 
@@ -81,7 +83,9 @@ def stats(
         raise click.BadParameter(reason, param_hint="--until")
     if diagram == "-":  # the report is on standard output; the diagram would run into it
         raise click.UsageError("--diagram -: name a .svg, .png or .dot file to draw it in")
-    with engine_on(url) as engine:
+    # the store reports the rows it leaves out on the wfengine.store logger (as instances does)
+    skipped_rows = logging_to_stderr("warning", "wfengine stats: %(message)s", "wfengine.store")
+    with skipped_rows, engine_on(url) as engine:
         if process_id is not None:
             engine.deployed(process_id)  # a misspelt process: exit 1 naming it, not zeros
             processes = [process_id]

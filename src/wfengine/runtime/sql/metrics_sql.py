@@ -43,6 +43,7 @@ from wfengine.errors import DeployError
 from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.deadline_events import ended_activity
+from wfengine.runtime.sql.activity_rows import skipped_activity
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.sql.listing import id_chunks
 from wfengine.runtime.sql.metrics_loops import loop_rounds, released_waiting, time_type
@@ -294,6 +295,8 @@ def activity_durations(
             if state == "closed.completed":
                 if mi_index is None and multi.looped(act, version):
                     return  # (a loop's rounds: loop_rounds)
+                if waiting is None or processing is None:  # (SQL's arithmetic on no time)
+                    return skipped_activity(row.id, "its started_at or completed_at is no time")
                 durations = (seconds(waiting), seconds(processing), bool(overdue))
                 found.setdefault(act, []).append(durations)
             elif late or boss_late:

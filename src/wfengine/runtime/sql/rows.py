@@ -203,7 +203,11 @@ def activity_rows(inst: ProcessInstance, ais: Iterable[ActivityInstance]) -> lis
 
 
 def activity_snapshot(row: Row) -> ActivityInstanceSnapshot:
-    """An activity instance as its row holds it (a closed one: it waits for nothing)."""
+    """An activity instance as its row holds it (a closed one: it waits for nothing);
+    ``TypeError`` when a time is not one."""
+    for column in ("started_at", "completed_at"):
+        if row[column] is not None and not isinstance(row[column], datetime):
+            raise TypeError(f"{column} is {row[column]!r}, not a time")
     return ActivityInstanceSnapshot(
         id=row["id"],
         instance_id=row["instance_id"],

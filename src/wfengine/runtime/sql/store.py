@@ -47,7 +47,7 @@ from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary, summarise
-from wfengine.runtime.sql import audit_reads, listing, reads, rows
+from wfengine.runtime.sql import activity_rows, audit_reads, listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.bytewise import id_order
@@ -268,9 +268,9 @@ class SqlStore(Reopening, StoreOutbox):
 
     def activity_history(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         a = t.activity_instances
-        query = sa.select(a).where(a.c.instance_id == instance_id)
+        query = sa.select(*undecoded(a.c)).where(a.c.instance_id == instance_id)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
-        return [rows.activity_snapshot(r) for r in found]
+        return activity_rows.activity_snapshots(found, self.sa_engine.dialect)  # one by one
 
     def trace(self, instance_id: str) -> list[str]:
         pending = self.instance(instance_id).trace  # a format 2 document's, until its commit
