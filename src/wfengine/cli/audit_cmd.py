@@ -15,7 +15,8 @@ A contract (scripts rely on these exactly):
   message on stderr naming its instance and seq (exit 0); the other events are written.
 * ``wfengine audit verify --db URL [--instance ID]`` recomputes the hash chains and prints
   ``ok: N instances, M events`` (and how many older events carry no hash), or one line per
-  instance whose trail was tampered with, naming its first bad event. The listing's options
+  instance whose trail was tampered with, naming its first bad event (each stored instance's
+  chain: an instance removed whole, its row and its events, is not seen). The listing's options
   given before ``verify`` (``audit --instance ID verify``) are a usage error naming where they
   go, not silently ignored.
 
@@ -253,6 +254,9 @@ def _table(events: Any, out: IO[str]) -> None:
 )
 def verify(url: str, instance_id: str | None) -> None:
     """Recompute the audit trail's hash chains; name the first bad event of each instance.
+
+    Each stored instance's chain is checked: an instance removed whole (its row and its
+    events) leaves nothing to check.
 
     \b
     Examples:

@@ -452,7 +452,9 @@ class Queries(EngineBase):
         """Recompute the audit trail's hash chain (of one instance, or of all) and report the
         first edited, removed, reordered or inserted event of each instance where one is
         (:mod:`wfengine.runtime.audit_chain`). Only a database's trail is chained: the memory
-        store raises :class:`~wfengine.errors.StoreError`."""
+        store raises :class:`~wfengine.errors.StoreError`. The chains are per stored instance
+        (one across the trail would serialise every start): an instance removed whole, its
+        row and its events, leaves nothing to check."""
         check_id_filter(instance_id, "instance_id", "process instance id", "verify_audit")
         verify = getattr(self.store, "verify_audit", None)
         if verify is None:
