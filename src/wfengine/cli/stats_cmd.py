@@ -15,8 +15,9 @@ PNG); both need one process (``--process``, or a database with one) and draw the
 ``--since``/``--until`` selects, and both name a file (``-`` is refused: standard output
 carries the report). Throughput per day is the instances completed in the window
 per day of it (an open side bounded by the first start or last completion in it:
-:func:`wfengine.audit.metrics.throughput_per_day`). An activity row whose time cannot be read
-(edited by hand) is left out of the figures with a message on stderr naming its id. Exit 0;
+:func:`wfengine.audit.metrics.throughput_per_day`). An instance or activity row whose time
+cannot be read (edited by hand) is left out of the figures with a message on stderr naming
+its id. Exit 0;
 1 for a ``--process`` never deployed there; 2 on usage errors (an ``--until`` not after
 ``--since`` among them), a missing matplotlib or Graphviz, and databases that cannot be used.
 """

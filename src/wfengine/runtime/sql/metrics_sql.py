@@ -45,6 +45,7 @@ from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.activity_rows import skipped_activity
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.sql.instance_times import READABLE, name_unreadable
 from wfengine.runtime.sql.listing import id_chunks
 from wfengine.runtime.sql.metrics_loops import loop_rounds, released_waiting, time_type
 
@@ -149,14 +150,14 @@ SELECT SUM(CASE WHEN started_at IS NOT NULL{started} THEN 1 ELSE 0 END),
        MIN(CASE WHEN started_at IS NOT NULL{started} THEN started_at END),
        MAX(CASE WHEN state = 'closed.completed'{completed} THEN completed_at END)
 FROM process_instances
-WHERE process_id = :process_id
+WHERE process_id = :process_id{readable}
 """
 
 _CYCLES_QUERY = """
 SELECT {cycle}
 FROM process_instances
 WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
-      {completed}
+      {completed}{readable}
 """
 
 #: (instances started, open now, first started, last completed, cycle time of each completed
@@ -456,8 +457,9 @@ def instance_stats(
     params: dict[str, Any] = {"process_id": process_id}
     started, binds = _window("started_at", since, until, params)
     completed, _ = _window("completed_at", since, until, {})
+    ok = READABLE[db.dialect.backend]  # (a row whose time is no time: left out, named)
     counts = (
-        sa.text(_COUNTS_QUERY.format(started=started, completed=completed))
+        sa.text(_COUNTS_QUERY.format(started=started, completed=completed, readable=ok))
         .bindparams(*binds)
         .columns(
             sa.column("n", sa.Integer),
@@ -469,11 +471,12 @@ def instance_stats(
     cycle = _MICROSECONDS[db.dialect.backend].format(
         a="COALESCE(started_at, created_at)", b="completed_at"
     )
-    cycles = sa.text(_CYCLES_QUERY.format(cycle=cycle, completed=completed)).bindparams(*binds)
+    cycles = sa.text(_CYCLES_QUERY.format(cycle=cycle, completed=completed, readable=ok))
 
     def read(conn: sa.Connection) -> InstanceStats:
+        name_unreadable(conn, db.dialect.backend, process_id)
         n, opened, first, last = conn.execute(counts, params).one()
-        durations = [seconds(d) for (d,) in conn.execute(cycles, params)]
+        durations = [seconds(d) for (d,) in conn.execute(cycles.bindparams(*binds), params)]
         return int(n or 0), int(opened or 0), first, last, durations
 
     return db.read(read)
