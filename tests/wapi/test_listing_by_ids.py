@@ -18,6 +18,7 @@ from tests.wapi.test_listing_reads import _cases
 from tests.wapi.test_listing_reads import _package as _listing_package
 from tests.worklist.conftest import ORG
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
+from wfengine.runtime.sql import audit_rows
 from wfengine.runtime.sql import rows as sql_rows
 from wfengine.wapi import connect
 from wfengine.worklist import instance_access
@@ -42,14 +43,14 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def _rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list each audit event, work item and instance summary read from a row adds to."""
     read: list[int] = []
-    for name in ("audit_event", "work_item"):
-        original = getattr(sql_rows, name)
+    for module, name in ((audit_rows, "audit_event"), (sql_rows, "work_item")):
+        original = getattr(module, name)
 
-        def counted(row: Any, _original: Any = original) -> Any:
+        def counted(row: Any, *rest: Any, _original: Any = original) -> Any:
             read.append(1)
-            return _original(row)
+            return _original(row, *rest)
 
-        monkeypatch.setattr(sql_rows, name, counted)
+        monkeypatch.setattr(module, name, counted)
     summaries = sql_rows.summaries
 
     def summaries_counted(found: Any) -> Any:

@@ -11,21 +11,16 @@ the first such row failed the whole read, and with it every export of the trail.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from wfengine.runtime.audit_query import AuditKey, AuditQuery
 from wfengine.runtime.sql import schema as t
-from wfengine.runtime.sql.audit_rows import audit_event, raw_columns, time_decoder
+from wfengine.runtime.sql.audit_rows import decoded_events, log_skipped, raw_columns, time_decoder
 from wfengine.runtime.sql.bytewise import id_order
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.store import AuditEvent
-
-_log = logging.getLogger("wfengine.store")
 
 
 def audit(db: Database, instance_id: str) -> list[AuditEvent]:
@@ -35,8 +30,8 @@ def audit(db: Database, instance_id: str) -> list[AuditEvent]:
     query = sa.select(*raw_columns(db.sa_engine.dialect))
     query = query.where(a.c.instance_id == instance_id).order_by(a.c.seq)
     found = db.read(lambda c: c.execute(query).all())
-    events, skipped = _decoded(found, time_decoder(db.sa_engine.dialect))
-    _log_skipped(skipped)
+    events, skipped = decoded_events(found, time_decoder(db.sa_engine.dialect))
+    log_skipped(skipped)
     return events
 
 
@@ -73,44 +68,18 @@ def audit_events(db: Database, query: AuditQuery) -> list[AuditEvent]:
     limit, extra = query.limit, 0
     while True:
         found = _read(db, stmt if limit is None else stmt.limit(limit + extra))
-        events, skipped = _decoded(found, decode_time)
+        events, skipped = decoded_events(found, decode_time)
         if limit is None or len(events) >= limit or len(found) < limit + extra:
             break
         # every row read was needed and some were left out: as many more (the window only
         # grows, so each read leaves out more than the last, or fills the page)
         extra = len(skipped)
-    _log_skipped(skipped)
+    log_skipped(skipped)
     return events
 
 
 def _read(db: Database, stmt: sa.Select[Any]) -> list[sa.Row[Any]]:
     return list(db.read(lambda c: c.execute(stmt).all()))
-
-
-def _decoded(
-    found: Iterable[sa.Row[Any]], decode_time: Callable[[Any], datetime | None]
-) -> tuple[list[AuditEvent], list[tuple[object, object, str]]]:
-    """The events of the rows ``found``, and (instance id, seq, why) of those left out."""
-    events: list[AuditEvent] = []
-    skipped: list[tuple[object, object, str]] = []
-    for row in found:
-        event = audit_event(row, decode_time)
-        if isinstance(event, str):
-            skipped.append((row.instance_id, row.seq, event))
-        else:
-            events.append(event)
-    return events, skipped
-
-
-def _log_skipped(skipped: Iterable[tuple[object, object, str]]) -> None:
-    for instance_id, seq, why in skipped:
-        _log.warning(
-            "skipped the audit_events row of instance %r with seq %r: it cannot be read as "
-            "an event (%s); wfengine audit verify checks the trail",
-            instance_id,
-            seq,
-            why,
-        )
 
 
 def _after(

@@ -12,7 +12,8 @@ uses for it) and the rest is read."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,8 @@ import sqlalchemy as sa
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.values import decode_value
+
+_log = logging.getLogger("wfengine.store")
 
 #: what decoding a detail that is JSON but not what the engine writes raises (a tagged value
 #: whose text is no value of its tag)
@@ -72,6 +75,35 @@ def audit_event(
         detail,
         row.process_id,
     )
+
+
+def decoded_events(
+    found: Iterable[sa.Row[Any]], decode_time: Callable[[Any], datetime | None]
+) -> tuple[list[AuditEvent], list[tuple[object, object, str]]]:
+    """The events of the rows ``found`` (:func:`raw_columns`), and (instance id, seq, why)
+    of those that cannot be read (for :func:`log_skipped`)."""
+    events: list[AuditEvent] = []
+    skipped: list[tuple[object, object, str]] = []
+    for row in found:
+        event = audit_event(row, decode_time)
+        if isinstance(event, str):
+            skipped.append((row.instance_id, row.seq, event))
+        else:
+            events.append(event)
+    return events, skipped
+
+
+def log_skipped(skipped: Iterable[tuple[object, object, str]]) -> None:
+    """Log the rows a read left out (:func:`decoded_events`), as a listing logs a
+    ``process_instances`` row it leaves out."""
+    for instance_id, seq, why in skipped:
+        _log.warning(
+            "skipped the audit_events row of instance %r with seq %r: it cannot be read as "
+            "an event (%s); wfengine audit verify checks the trail",
+            instance_id,
+            seq,
+            why,
+        )
 
 
 def stored_values(

@@ -40,7 +40,6 @@ from wfengine.runtime.sql.serialize import (
 )
 from wfengine.runtime.sql.undecoded import decoded, processors
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.values import correlation_forms as correlation_forms
 from wfengine.runtime.values import correlation_value as correlation_value
 
@@ -425,19 +424,6 @@ def job(row: Row) -> Job:
 
 
 # --------------------------------------------------------------------------- audit and outbox
-
-
-def audit_event(row: Row) -> AuditEvent:
-    return AuditEvent(
-        row["seq"],
-        row["at"],
-        row["instance_id"],
-        row["kind"],
-        row["activity_instance_id"],
-        row["activity_id"],
-        decode_value(row["detail"]),
-        row["process_id"],
-    )
 
 
 def outbox_record(row: Row) -> OutboxRecord:
