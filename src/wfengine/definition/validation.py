@@ -15,6 +15,8 @@ hidden.
 from __future__ import annotations
 
 import logging
+from collections.abc import Hashable
+from typing import Any
 
 from wfengine.definition.checks.activity_fields import check_activity_fields
 from wfengine.definition.checks.application_settings import check_application_settings
@@ -75,7 +77,7 @@ from wfengine.definition.checks.writability import check_id_tokens, check_xml_ch
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import Package, WorkflowProcess
 
-__all__ = ["CHECKS", "validate", "validate_process"]
+__all__ = ["CHECKS", "validate", "validate_each_process", "validate_process"]
 
 logger = logging.getLogger(__name__)
 
@@ -164,10 +166,29 @@ def validate_process(package: Package, process: WorkflowProcess) -> list[Diagnos
     return _semantic(package, (process,))
 
 
-def _semantic(package: Package, processes: tuple[WorkflowProcess, ...] | None) -> list[Diagnostic]:
+def validate_each_process(package: Package) -> list[tuple[WorkflowProcess, list[Diagnostic]]]:
+    """Each process of ``package``, in order, with what :func:`validate_process` finds for it.
+
+    The same findings, but the package-wide ones (its texts, Ids, types, extended attributes:
+    :meth:`Context.once <wfengine.definition.checks.context.Context.once>`) are worked out
+    once for all the processes: a deploy asks this, and asking :func:`validate_process` of
+    each process walked the whole package once per process, so a file of N processes took
+    N times as long to deploy as to validate.
+    """
+    shared: dict[Hashable, Any] = {}
+    return [
+        (process, _semantic(package, (process,), shared)) for process in package.workflow_processes
+    ]
+
+
+def _semantic(
+    package: Package,
+    processes: tuple[WorkflowProcess, ...] | None,
+    shared: dict[Hashable, Any] | None = None,
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     try:
-        ctx = Context.build(package, processes)
+        ctx = Context.build(package, processes, shared)
     except Exception:
         logger.exception("validation of package %r could not start", package.id)
         return []

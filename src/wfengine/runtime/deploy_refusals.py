@@ -10,17 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from wfengine.definition.diagnostics import Severity
+from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import Package, WorkflowProcess
-from wfengine.definition.validation import validate_process
+from wfengine.definition.validation import validate_each_process
 from wfengine.errors import DeployError
 from wfengine.runtime.deployment import DeployedProcess, same_calls
 from wfengine.runtime.fingerprints import fingerprint_forms
 
 
-def refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
-    """Why ``process`` cannot deploy: its error findings (None when it can)."""
-    errors = [d for d in validate_process(package, process) if d.severity is Severity.ERROR]
+def refusals(package: Package) -> list[tuple[WorkflowProcess, DeployError | None]]:
+    """Each process of ``package``, in order, with why it cannot deploy: its error findings
+    of :func:`~wfengine.definition.validation.validate_process` (None when it can). They are
+    found by :func:`~wfengine.definition.validation.validate_each_process`, which walks the
+    whole package once, not once per process."""
+    return [
+        (process, _refusal(process, findings))
+        for process, findings in validate_each_process(package)
+    ]
+
+
+def _refusal(process: WorkflowProcess, findings: list[Diagnostic]) -> DeployError | None:
+    errors = [d for d in findings if d.severity is Severity.ERROR]
     if not errors:
         return None
     shown = "; ".join(f"{d.code}: {d.message}" for d in errors[:5])
@@ -62,4 +72,4 @@ def refused_with_the_package(
     return found
 
 
-__all__ = ["refusal", "refused_with_the_package"]
+__all__ = ["refusals", "refused_with_the_package"]

@@ -53,7 +53,7 @@ from wfengine.runtime.checked_ids import checked_ids
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deploy_kept import kept_or_latest, kept_version
-from wfengine.runtime.deploy_refusals import refusal, refused_with_the_package
+from wfengine.runtime.deploy_refusals import refusals, refused_with_the_package
 from wfengine.runtime.deployment import (
     DeployedProcess,
     deployed_version,
@@ -300,8 +300,7 @@ class Engine(
         """
         check_deploy_arguments(package, check_bindings=check_bindings, strict=strict)
         refused: dict[str, DeployError] = {}
-        for process in package.workflow_processes:
-            problem = refusal(package, process)
+        for process, problem in refusals(package):
             if problem is not None:
                 refused[process.id] = problem
         # recorded before a refused package raises too: an earlier stored version must not

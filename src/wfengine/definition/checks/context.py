@@ -8,9 +8,10 @@ builds the scopes' graphs and those lookup tables once so that the checks stay s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -37,6 +38,8 @@ from wfengine.expressions import Language
 
 #: A check: look at the package, yield findings.
 Check = Callable[["Context"], Iterator[Diagnostic]]
+
+_T = TypeVar("_T")
 
 #: The ``.`` and ``-`` an XPDL Id (an NMTOKEN) often carries (``sales.manager``,
 #: ``order-id``) and an identifier does not: a name with them inside is still a plain name.
@@ -144,17 +147,25 @@ class Context:
     scopes: list[Scope]
     #: the processes under validation: all of the package's, or the one being deployed
     processes: tuple[WorkflowProcess, ...] = ()
+    #: what :meth:`once` computed, shared by the contexts of one package's validation
+    shared: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     #: :meth:`process_index` by ``id(process)`` (the package holds each process meanwhile)
     _indexes: dict[int, ProcessIndex] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def build(
-        cls, package: Package, processes: tuple[WorkflowProcess, ...] | None = None
+        cls,
+        package: Package,
+        processes: tuple[WorkflowProcess, ...] | None = None,
+        shared: dict[Hashable, Any] | None = None,
     ) -> Context:
         """The context for validating ``processes`` (default: every process of the package).
 
         Package-level checks see the whole package either way; checks of processes and their
         scopes look only at ``processes``, which is how a deploy validates one process.
+        ``shared`` is the :meth:`once` store of the package's other contexts, so that a
+        deploy validating its processes one by one walks the whole package once, not once
+        per process (which made a package of N processes cost N times its size).
         """
         chosen = package.workflow_processes if processes is None else processes
         scopes: list[Scope] = []
@@ -162,7 +173,21 @@ class Context:
             scopes.append(Scope(process, None, process_graph(process)))
             for activity_set in process.activity_sets:
                 scopes.append(Scope(process, activity_set, process_graph(process, activity_set)))
-        return cls(package, scopes, tuple(chosen))
+        return cls(package, scopes, tuple(chosen), {} if shared is None else shared)
+
+    def once(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """What ``compute()`` returns, computed once for the package under validation and
+        kept under ``key`` (the function computing it, by convention) for every context
+        sharing this one's :attr:`shared` store.
+
+        Why: what a check learns from the whole package (its texts, its Ids, its types) is
+        the same whichever process is validated; a deploy validates each process on its own
+        and would otherwise walk the whole package again for each. ``compute`` must depend
+        on :attr:`package` alone, never on :attr:`processes`; a check then selects from it
+        what concerns the processes under validation."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return cast(_T, self.shared[key])
 
     @property
     def is_xpdl1(self) -> bool:
@@ -182,13 +207,10 @@ class Context:
     def has_external_packages(self) -> bool:
         return bool(self.package.external_packages)
 
-    @cached_property
+    @property
     def process_ids(self) -> dict[str, WorkflowProcess]:
         """Processes by Id; the first one wins where an Id repeats (``duplicate-id`` says so)."""
-        found: dict[str, WorkflowProcess] = {}
-        for process in self.package.workflow_processes:
-            found.setdefault(process.id, process)
-        return found
+        return self.once(_process_ids, lambda: _process_ids(self.package))
 
     def process_index(self, process: WorkflowProcess) -> ProcessIndex:
         """``process``'s activity sets and activities by Id, built when first asked: a check
@@ -225,3 +247,10 @@ class Context:
             if app.id == application_id:
                 return app
         return None
+
+
+def _process_ids(package: Package) -> dict[str, WorkflowProcess]:
+    found: dict[str, WorkflowProcess] = {}
+    for process in package.workflow_processes:
+        found.setdefault(process.id, process)
+    return found

@@ -110,7 +110,7 @@ def _process_level(process: WorkflowProcess) -> Iterator[Diagnostic]:
 
 def check_duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
     """``duplicate-id``: two elements of one kind share an Id in one scope."""
-    yield from _package_level(ctx.package)
+    yield from ctx.once(_package_level, lambda: list(_package_level(ctx.package)))
     for process in ctx.processes:
         yield from _process_level(process)
 
@@ -129,9 +129,14 @@ def check_duplicate_extended_attributes(ctx: Context) -> Iterator[Diagnostic]:
 
     Only the first is what ``Extensible.extended_attribute`` returns, so a second one with a
     different value is silently ignored by anything that reads it; that deserves a warning but
-    not a refusal (shoobx.wfmc refuses such files; their tools wrote them).
+    not a refusal (shoobx.wfmc refuses such files; their tools wrote them). Every element of
+    the package counts, whichever process is validated: found once per package.
     """
-    for node in descendants(ctx.package):
+    yield from ctx.once(_repeated_attributes, lambda: list(_repeated_attributes(ctx.package)))
+
+
+def _repeated_attributes(package: Package) -> Iterator[Diagnostic]:
+    for node in descendants(package):
         if not isinstance(node, Extensible):
             continue
         seen: set[str] = set()

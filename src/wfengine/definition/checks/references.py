@@ -86,21 +86,8 @@ def check_other_participant_references(ctx: Context) -> Iterator[Diagnostic]:
     every activity in it."""
     if ctx.has_external_packages:
         return
-    everywhere = {p.id for p in ctx.package.participants}
-    for process in ctx.package.workflow_processes:
-        everywhere.update(p.id for p in process.participants)
-    processes = {w.id: w for w in ctx.package.workflow_processes}
-    named: list[tuple[str, str, str, int | None]] = []
-    for pool in ctx.package.pools:
-        drawn = processes.get(pool.process or "")
-        data = ctx.data_names(drawn) if drawn is not None else set()
-        data.update(f.id for f in ctx.package.data_fields)
-        for lane in pool.lanes:
-            named.extend(
-                (p.strip(), f"lane {lane.id!r} of pool {pool.id!r}", lane.id, lane.line)
-                for p in lane.performers
-                if p.strip() not in data
-            )
+    everywhere, lanes = ctx.once(_participants_and_lanes, lambda: _participants_and_lanes(ctx))
+    named = list(lanes)
     headers: list[tuple[RedefinableHeader | None, str, str | None]] = [
         (ctx.package.redefinable_header, f"package {ctx.package.id!r}", None)
     ]
@@ -121,9 +108,38 @@ def check_other_participant_references(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+def _participants_and_lanes(
+    ctx: Context,
+) -> tuple[set[str], list[tuple[str, str, str, int | None]]]:
+    """The participant Ids of the package and of all its processes, and (name, where, lane
+    Id, line) for each lane performer that names no data field: the package's, worked out
+    once for every process validated."""
+    everywhere = {p.id for p in ctx.package.participants}
+    for process in ctx.package.workflow_processes:
+        everywhere.update(p.id for p in process.participants)
+    processes = {w.id: w for w in ctx.package.workflow_processes}
+    named: list[tuple[str, str, str, int | None]] = []
+    for pool in ctx.package.pools:
+        drawn = processes.get(pool.process or "")
+        data = ctx.data_names(drawn) if drawn is not None else set()
+        data.update(f.id for f in ctx.package.data_fields)
+        for lane in pool.lanes:
+            named.extend(
+                (p.strip(), f"lane {lane.id!r} of pool {pool.id!r}", lane.id, lane.line)
+                for p in lane.performers
+                if p.strip() not in data
+            )
+    return everywhere, named
+
+
 def check_declared_types(ctx: Context) -> Iterator[Diagnostic]:
     """``undefined-type``: a DeclaredType naming no TypeDeclaration of the package (values of
-    that field or parameter are then not checked against any type)."""
+    that field or parameter are then not checked against any type). Every process's fields
+    count, whichever process is validated: found once per package."""
+    yield from ctx.once(_undeclared_types, lambda: list(_undeclared_types(ctx)))
+
+
+def _undeclared_types(ctx: Context) -> Iterator[Diagnostic]:
     declared = {t.id for t in ctx.package.type_declarations}
     typed: list[tuple[str, str, int | None, Any]] = [
         (f"type declaration {t.id!r}", t.id, t.line, t.data_type)

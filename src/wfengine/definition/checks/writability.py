@@ -303,8 +303,9 @@ def unwritable_names(package: Package) -> Iterator[Diagnostic]:
 
 
 def check_xml_characters(ctx: Context) -> Iterator[Diagnostic]:
-    """``xml-character`` and ``xml-name``: a text or a name the XPDL file could not hold."""
-    yield from unwritable_texts(ctx.package)
+    """``xml-character`` and ``xml-name``: a text or a name the XPDL file could not hold
+    (anywhere in the package, whichever process is validated: found once per package)."""
+    yield from ctx.once(unwritable_texts, lambda: list(unwritable_texts(ctx.package)))
 
 
 def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
@@ -312,11 +313,11 @@ def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
     (:func:`_length_findings`); then ``type-syntax`` (:func:`_type_findings`), the same
     refusal for what a data type declares; then the package-wide keys (:func:`_key_findings`,
     :func:`_pool_findings`)."""
-    yield from _id_findings(ctx.package)
+    yield from ctx.once(_id_findings, lambda: list(_id_findings(ctx.package)))
     yield from _length_findings(ctx)
-    yield from _type_findings(ctx.package)
+    yield from ctx.once(_type_findings, lambda: list(_type_findings(ctx.package)))
     yield from _key_findings(ctx)
-    yield from _pool_findings(ctx.package)
+    yield from ctx.once(_pool_findings, lambda: list(_pool_findings(ctx.package)))
 
 
 def _id_findings(package: Package) -> Iterator[Diagnostic]:
@@ -344,31 +345,45 @@ def _length_findings(ctx: Context) -> Iterator[Diagnostic]:
     applications, data fields, ...) or of the processes under validation longer than
     :data:`MAX_ID_CHARS` (another process's long Id refuses that process, not this one)."""
     chosen = {id(process) for process in ctx.processes}
-    for node in _nodes_of(ctx.package, chosen):
+    for owner, finding in ctx.once(_long_ids, lambda: list(_long_ids(ctx.package))):
+        if owner is None or owner in chosen:
+            yield finding
+
+
+def _long_ids(package: Package) -> Iterator[tuple[int | None, Diagnostic]]:
+    """(the ``id()`` of the process holding it, None for the package's own elements;
+    ``id-too-long``) for each Id of ``package`` longer than :data:`MAX_ID_CHARS`."""
+    for owner, node in _nodes_of(package, None):
         if isinstance(node, _REFERENCES):  # (its Id names another element: said once, there)
             continue
         element_id = getattr(node, "id", None)
         if isinstance(element_id, str) and len(element_id) > MAX_ID_CHARS:
-            yield make(
-                "id-too-long",
-                f"{type(node).__name__} Id {element_id[:_SHOWN_ID_CHARS]!r}... is "
-                f"{len(element_id)} characters long, more than the {MAX_ID_CHARS} a store "
-                "holds as an id: shorten it (a deploy refuses the process)",
-                element_id=element_id,
-                line=getattr(node, "line", None),
+            yield (
+                owner,
+                make(
+                    "id-too-long",
+                    f"{type(node).__name__} Id {element_id[:_SHOWN_ID_CHARS]!r}... is "
+                    f"{len(element_id)} characters long, more than the {MAX_ID_CHARS} a store "
+                    "holds as an id: shorten it (a deploy refuses the process)",
+                    element_id=element_id,
+                    line=getattr(node, "line", None),
+                ),
             )
 
 
-def _nodes_of(node: BaseModel, chosen: set[int]) -> Iterator[BaseModel]:
-    """``node`` and every model node under it, as :func:`descendants` walks them, leaving out
-    the processes not in ``chosen`` (by identity: two processes may share an Id)."""
-    if isinstance(node, XmlNode) or (isinstance(node, WorkflowProcess) and id(node) not in chosen):
+def _nodes_of(node: BaseModel, owner: int | None) -> Iterator[tuple[int | None, BaseModel]]:
+    """(the ``id()`` of its process, or None outside the processes; the node) for ``node``
+    and every model node under it, as :func:`descendants` walks them but for verbatim
+    elements (by identity: two processes may share an Id)."""
+    if isinstance(node, XmlNode):
         return
-    yield node
+    if isinstance(node, WorkflowProcess):
+        owner = id(node)
+    yield owner, node
     for value in node.__dict__.values():
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, BaseModel):
-                yield from _nodes_of(item, chosen)
+                yield from _nodes_of(item, owner)
 
 
 def _data_types(
@@ -478,15 +493,13 @@ def _key_findings(ctx: Context) -> Iterator[Diagnostic]:
     if ctx.package.source_version is not None:
         return
     concerned = {p.id for p in ctx.processes}
-    keyed: dict[tuple[str, str], list[_Holder]] = {}
-    for key, element_id, holder in _key_holders(ctx.package):
-        keyed.setdefault((key, element_id), []).append(holder)
+    repeats = ctx.once(_key_repeats, lambda: _key_repeats(ctx.package))
+    # each repeat concerning a process validated, in the package's order
+    chosen = sorted({i for process_id in concerned for i in repeats.by_process.get(process_id, ())})
     reported: set[tuple[str, bool]] = set()  # an activity's Id is in two keys: one finding
-    for (key, element_id), holders in keyed.items():
+    for key, element_id, holders in (repeats.found[i] for i in chosen):
         once = (element_id, key == "DataField")
-        if len({h.home for h in holders}) < 2 and len({h.kind for h in holders}) < 2:
-            continue  # one home's repeats are duplicate-id's and duplicate-id-scopes'
-        if once in reported or not any(h.process in concerned for h in holders):
+        if once in reported:
             continue
         reported.add(once)
         named = ", ".join(f"{h.kind} {element_id!r} of {h.where}" for h in holders)
@@ -498,6 +511,31 @@ def _key_findings(ctx: Context) -> Iterator[Diagnostic]:
             element_id=element_id,
             line=next((h.line for h in holders if h.line is not None), None),
         )
+
+
+class _Repeats(NamedTuple):
+    """The Ids a package-wide key holds in two homes or as two kinds (:func:`_key_repeats`)."""
+
+    #: (key, Id, holders) for each, in the order the keys first see them
+    found: list[tuple[str, str, list[_Holder]]]
+    #: for a process Id, the indexes in :attr:`found` of those its process holds
+    by_process: dict[str, list[int]]
+
+
+def _key_repeats(package: Package) -> _Repeats:
+    """The package's repeated keyed Ids, worked out once for every process validated: a
+    deploy validating each process asks which concern it, not the whole package again."""
+    keyed: dict[tuple[str, str], list[_Holder]] = {}
+    for key, element_id, holder in _key_holders(package):
+        keyed.setdefault((key, element_id), []).append(holder)
+    repeats = _Repeats([], {})
+    for (key, element_id), holders in keyed.items():
+        if len({h.home for h in holders}) < 2 and len({h.kind for h in holders}) < 2:
+            continue  # one home's repeats are duplicate-id's and duplicate-id-scopes'
+        for process_id in {h.process for h in holders if h.process is not None}:
+            repeats.by_process.setdefault(process_id, []).append(len(repeats.found))
+        repeats.found.append((key, element_id, holders))
+    return repeats
 
 
 def _pool_findings(package: Package) -> Iterator[Diagnostic]:
