@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection
 from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.errors import DeployError
 from wfengine.runtime.clock import Clock
+from wfengine.runtime.compile_subflow import package_process
 from wfengine.runtime.deployment import DeployedProcess, same_calls
 from wfengine.runtime.fingerprints import fingerprint_forms
 from wfengine.runtime.store import Store
@@ -74,7 +75,8 @@ def kept_or_latest(
 
     def read(process_id: str) -> DeployedProcess | None:
         latest = store.deployment(process_id)
-        process = next(p for p in package.workflow_processes if p.id == process_id)
+        process = package_process(package, process_id)
+        assert process is not None  # (asked only about the package's processes)
         if latest is None:
             return None
         return (

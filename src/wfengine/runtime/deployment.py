@@ -36,7 +36,7 @@ from wfengine.definition.model import (
 from wfengine.definition.validity import UnreadBound, empty_period, read_bound
 from wfengine.errors import DefinitionError, DeployError, StoreError
 from wfengine.runtime.compile_activity import stored_deployment
-from wfengine.runtime.compile_subflow import _bound_formals
+from wfengine.runtime.compile_subflow import _bound_formals, package_process
 from wfengine.runtime.compiler import (
     ActivityKind,
     CActivity,
@@ -195,7 +195,7 @@ class DeploymentCache:
                     f"package does not read in this wfengine: {exc}"
                 )
                 return _refused(key, fingerprint_, text, None, exc)
-        process = next((p for p in package.workflow_processes if p.id == process_id), None)
+        process = package_process(package, process_id)
         if process is None:
             raise StoreError(
                 f"deployment {process_id} v{version} in {where}: its stored package "
@@ -258,7 +258,7 @@ def stand_in(
     an instance be loaded and closed (its open activities, work items, timers and jobs)."""
     process = None
     if package is not None:
-        process = next((p for p in package.workflow_processes if p.id == process_id), None)
+        process = package_process(package, process_id)
     if process is None:
         process = WorkflowProcess(id=process_id)
         package = Package(id=package.id if package is not None else "?", workflow_processes=())
@@ -369,13 +369,14 @@ def _called_modes(package: Package, process: WorkflowProcess) -> list[list[Any]]
     no Mode (no actuals, or a count the formals do not fit) adds nothing, and neither does
     a call of the process itself (its formals are in its own definition)."""
     found: list[list[Any]] = []
-    others = {p.id for p in package.workflow_processes if p.id != process.id}
     for activity in (
         *process.activities,
         *(a for s in process.activity_sets for a in s.activities),
     ):
         body = activity.body
-        if not isinstance(body, SubFlowImplementation) or body.process_id not in others:
+        if not isinstance(body, SubFlowImplementation) or body.process_id == process.id:
+            continue
+        if package_process(package, body.process_id) is None:
             continue
         if body.package_ref is not None and body.package_ref != package.id:
             continue
