@@ -110,6 +110,7 @@ from wfengine.runtime.compiled import (
     CTransition,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+from wfengine.runtime.package_memo import package_memo
 
 
 def _epoch() -> datetime:
@@ -148,7 +149,7 @@ class ActivityCompiler:
         #: the activity sets by Id, the first where one repeats (a lookup per block, not a walk)
         self.activity_sets = {s.id: s for s in reversed(process.activity_sets)}
         #: who an activity that names no performer works for: its pool lane's performers
-        self.lanes = LanePerformers(package)
+        self.lanes = package_memo(package, LanePerformers, lambda: LanePerformers(package))
 
     def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
         """Compile a graph (a block's activity set): the graph compiler's part."""

@@ -13,8 +13,6 @@ of the caller's own package (a changed Mode is refused when the call starts:
 
 from __future__ import annotations
 
-import weakref
-
 from wfengine.definition.model import (
     Execution,
     Package,
@@ -26,6 +24,7 @@ from wfengine.definition.model_activities import actual_attrs
 from wfengine.definition.namespaces import MAPPED_FORMALS
 from wfengine.runtime.compiled import CSubflow
 from wfengine.runtime.evaluation import ExpressionReader
+from wfengine.runtime.package_memo import package_memo
 
 
 def compile_subflow(
@@ -74,34 +73,23 @@ def _bound_formals(
     return names, tuple(modes.get(n) for n in names)
 
 
-#: how many packages :func:`package_process` keeps an index of
-_INDEXED = 4
-#: the packages :func:`package_process` indexed, the last asked about last (by a weak
-#: reference: the index does not keep a package alive), each with its processes by Id
-_indexes: tuple[tuple[weakref.ref[Package], dict[str, WorkflowProcess]], ...] = ()
-
-
 def package_process(package: Package, process_id: str) -> WorkflowProcess | None:
     """The process of ``package`` with Id ``process_id`` (the first, where Ids repeat), or
     None.
 
-    Why an index rather than a look through ``package.workflow_processes``: a deploy compiles
-    each process of the package, and each subflow call looked its called process up that
-    way, so a package of N processes calling each other cost N squared (so did telling a
-    redeployed process's calls from its stored version's, :func:`~wfengine.runtime.
-    deployment.same_calls`). Indexes are kept for the few packages last asked about (a
-    deploy asks about its package, and the stored one it compares it with, many times
-    running); a package is a frozen model, so its index never goes stale."""
-    global _indexes
-    indexes = _indexes  # (read once: another thread may replace it meanwhile)
-    for ref, index in reversed(indexes):
-        if ref() is package:
-            return index.get(process_id)
-    index = {}
+    Why an index (:func:`~wfengine.runtime.package_memo.package_memo`) rather than a look
+    through ``package.workflow_processes``: a deploy compiles each process of the package,
+    and each subflow call looked its called process up that way, so a package of N processes
+    calling each other cost N squared (so did telling a redeployed process's calls from its
+    stored version's, :func:`~wfengine.runtime.deployment.same_calls`)."""
+    return package_memo(package, package_process, lambda: _by_id(package)).get(process_id)
+
+
+def _by_id(package: Package) -> dict[str, WorkflowProcess]:
+    index: dict[str, WorkflowProcess] = {}
     for process in package.workflow_processes:
         index.setdefault(process.id, process)
-    _indexes = (*indexes[1 - _INDEXED :], (weakref.ref(package), index))
-    return index.get(process_id)
+    return index
 
 
 __all__ = ["compile_subflow", "package_process"]

@@ -25,6 +25,7 @@ from typing import Any
 
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import Package, WorkflowProcess
+from wfengine.runtime.package_memo import package_memo
 
 #: the keys of the model's dump that later releases added, grouped by the commit each came
 #: in, oldest first: (commit, keys). The key names are the model fields' (every dict in the
@@ -55,7 +56,7 @@ _ALL_LATER = frozenset(k for _, keys in LATER_KEYS for k in keys)
 def fingerprint(package: Package, process: WorkflowProcess) -> str:
     """A stable hash of what the process means (not where its lines were, nor fields later
     releases added while they are empty): what a new version stores."""
-    return _hash(_context(package, process), _ALL_LATER)
+    return _hash(package, _own(package, process), _ALL_LATER)
 
 
 def fingerprint_forms(package: Package, process: WorkflowProcess) -> tuple[str, ...]:
@@ -64,37 +65,60 @@ def fingerprint_forms(package: Package, process: WorkflowProcess) -> tuple[str, 
     from it up to this rule (the keys it and earlier commits added hashed even when empty),
     the last that of every key hashed. A stored version whose fingerprint is any of them is
     identical to it. Duplicates (a process none of the keys occur in) are left out."""
-    context = _context(package, process)
-    forms = [_hash(context, _ALL_LATER)]
+    own = _own(package, process)
+    forms = [_hash(package, own, _ALL_LATER)]
     left = set(_ALL_LATER)
     for _, keys in LATER_KEYS:
         left -= keys
-        found = _hash(context, frozenset(left))
+        found = _hash(package, own, frozenset(left))
         if found not in forms:
             forms.append(found)
     return tuple(forms)
 
 
-def _context(package: Package, process: WorkflowProcess) -> dict[str, Any]:
-    """What the fingerprint hashes: the process and the package parts it depends on."""
-    context: dict[str, Any] = {
+def _shared(package: Package) -> dict[str, Any]:
+    """What the fingerprint hashes of the package's parts a process depends on."""
+    return {
         "package": package.id,
         "script": package.script.model_dump(mode="json") if package.script else None,
         "applications": [a.model_dump(mode="json") for a in package.applications],
         "participants": [p.model_dump(mode="json") for p in package.participants],
         "data_fields": [d.model_dump(mode="json") for d in package.data_fields],
         "types": [t.model_dump(mode="json") for t in package.type_declarations],
-        "process": process.model_dump(mode="json"),
     }
+
+
+def _own(package: Package, process: WorkflowProcess) -> dict[str, Any]:
+    """What the fingerprint hashes of the process itself: it, and the lanes it is drawn in."""
+    own: dict[str, Any] = {"process": process.model_dump(mode="json")}
     lanes = _lane_performers(package, process)
     if lanes:  # only then: a process drawn in no such lane keeps the fingerprint it had
-        context["lanes"] = lanes
-    return context
+        own["lanes"] = lanes
+    return own
 
 
-def _hash(context: dict[str, Any], left_out: frozenset[str]) -> str:
-    text = json.dumps(_strip(context, left_out), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+def _hash(package: Package, own: dict[str, Any], left_out: frozenset[str]) -> str:
+    """The SHA-256 of the JSON text (keys sorted, no spaces) of the package's parts
+    (:func:`_shared`) and ``own`` together, stripped (:func:`_strip`).
+
+    The JSON text of each package part is worked out once per package and form
+    (:func:`~wfengine.runtime.package_memo.package_memo`) and joined with the process's
+    as ``json.dumps`` of the whole would write it, so that the hash is the one every release
+    stored: dumping the package's parts again for each process made a deploy of N processes
+    cost N times the package's size."""
+    dumped = package_memo(package, _shared, lambda: _shared(package))
+    shared = package_memo(package, (_hash, left_out), lambda: _texts(dumped, left_out))
+    texts = {**shared, **_texts(own, left_out)}
+    text = ",".join(f"{json.dumps(key)}:{texts[key]}" for key in sorted(texts))
+    return hashlib.sha256(("{" + text + "}").encode()).hexdigest()
+
+
+def _texts(parts: dict[str, Any], left_out: frozenset[str]) -> dict[str, str]:
+    """Each of ``parts``' values as JSON text, stripped (its keys are none of ``left_out``)."""
+    return {
+        key: json.dumps(_strip(value, left_out), sort_keys=True, separators=(",", ":"))
+        for key, value in parts.items()
+    }
 
 
 def _strip(value: Any, left_out: frozenset[str]) -> Any:
@@ -116,7 +140,7 @@ def _lane_performers(package: Package, process: WorkflowProcess) -> list[list[An
     (:class:`~wfengine.definition.lanes.LanePerformers`). The pools live outside the process,
     so without this a changed lane performer would not make a new version. Only what the
     compiler reads counts: a lane's name, its graphics or a lane no activity is in do not."""
-    lanes = LanePerformers(package)
+    lanes = package_memo(package, LanePerformers, lambda: LanePerformers(package))
     found: list[list[Any]] = []
     for activity in (
         *process.activities,

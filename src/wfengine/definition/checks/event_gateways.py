@@ -119,7 +119,7 @@ def check_event_gateway_targets(ctx: Context) -> Iterator[Diagnostic]:
                 target = by_id.get(transition.to)
                 if target is None or catches(target):
                     continue  # (a To naming nothing is dangling-transition's)
-                lanes = lanes or LanePerformers(ctx.package)
+                lanes = lanes or ctx.once(LanePerformers, lambda: LanePerformers(ctx.package))
                 yield make(
                     "event-gateway-target",
                     f"event-based gateway {gateway.id!r} in {scope.where}: its way "

@@ -44,6 +44,7 @@ from wfengine.definition.model import (
     Application,
     DataField,
     ExtendedAttribute,
+    Package,
     WorkflowProcess,
 )
 from wfengine.definition.model_nodes import descendants
@@ -106,8 +107,16 @@ _KIND_LABEL: dict[type[BaseModel], str] = {
 
 def check_unknown_extensions(ctx: Context) -> Iterator[Diagnostic]:
     """One finding per element and ``wfengine:`` attribute wfengine does not read there: the
-    package's own elements, and those of the processes under validation."""
-    for node in _nodes(ctx):
+    package's own elements (found once per package: :meth:`Context.once`), and those of the
+    processes under validation."""
+    package = ctx.package
+    yield from ctx.once(_package_nodes, lambda: list(_unknown(_package_nodes(package))))
+    for process in ctx.processes:
+        yield from _unknown(descendants(process))
+
+
+def _unknown(nodes: Iterable[BaseModel]) -> Iterator[Diagnostic]:
+    for node in nodes:
         attributes: Iterable[ExtendedAttribute] = getattr(node, "extended_attributes", ())
         known = KNOWN.get(type(node), frozenset())
         reported: set[str] = set()
@@ -151,9 +160,8 @@ def _setting_hint(name: str, known: frozenset[str]) -> str | None:
     )
 
 
-def _nodes(ctx: Context) -> Iterator[BaseModel]:
-    """The package's nodes outside its processes, then those of the processes validated."""
-    package = ctx.package
+def _package_nodes(package: Package) -> Iterator[BaseModel]:
+    """The package's nodes outside its processes."""
     yield package
     for field, value in package.__dict__.items():
         if field == "workflow_processes":
@@ -161,8 +169,6 @@ def _nodes(ctx: Context) -> Iterator[BaseModel]:
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, BaseModel) and item is not package:
                 yield from descendants(item)
-    for process in ctx.processes:
-        yield from descendants(process)
 
 
 def _ours(name: str) -> bool:

@@ -48,7 +48,7 @@ def check_performer_texts(ctx: Context) -> Iterator[Diagnostic]:
                 named = ctx.process_index(scope.process).activities
                 judged = as_referenced(activity, named)
             if not judged.performers and ctx.package.pools:
-                lanes = lanes or LanePerformers(ctx.package)
+                lanes = lanes or ctx.once(LanePerformers, lambda: LanePerformers(ctx.package))
                 judged = lanes.applied(judged)
             declared = ctx.participant_ids(scope.process)
             for performer in judged.performers:
