@@ -11,7 +11,7 @@ outputs nested in a record) hides its values too (:func:`audit_answer`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -195,6 +195,20 @@ def failure_text(
 
 #: the longest text :func:`failure_text` keeps of a failure's message (the rest is left out)
 FAILURE_TEXT = AUDIT_TEXT
+
+
+def masked_fields(text: str, data: Mapping[str, Any], fields: Collection[str]) -> str:
+    """``text`` with the values in ``data`` of the sensitive ``fields`` (an instance's
+    ``sensitive_fields``) shown as ``***`` (:func:`masked_text`). The one rule every failure
+    text an instance records follows beyond :func:`failure_text`'s (which knows only the
+    call's own inputs): its incidents' messages, and each failed attempt's
+    ``application.failed`` record, whether the call was synchronous or an ``invoke`` job's.
+    Why both: a service's error that echoed a secret which was no parameter of the call (a
+    PIN beside the user name it was sent) was ``***`` in the incident but stored in clear,
+    for ever, in the append-only trail beside it."""
+    if not fields:
+        return text
+    return masked_text(text, (data.get(name) for name in fields))
 
 
 def masked_text(text: str, values: Iterable[Any]) -> str:

@@ -40,7 +40,7 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
-from wfengine.applications.redaction import audit_values, failure_text
+from wfengine.applications.redaction import audit_values, failure_text, masked_fields
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.definition.model import Application
 from wfengine.errors import (
@@ -183,7 +183,7 @@ class InvokeOutcome:
             self._record(nav, inst, job)
             nav.step.job_again_at = later(nav.now, timedelta(seconds=self.retry_in))
             return True
-        answer = self._answer(job)
+        answer = self._answer(job, inst)
         if answer is None:
             return False
         self._record(nav, inst, job)
@@ -198,13 +198,14 @@ class InvokeOutcome:
         nav.step.jobs.append(kept)
         return True
 
-    def _answer(self, job: Job) -> dict[str, Any] | None:
-        """This outcome as :data:`ANSWER` stores it (None: a store could not hold it)."""
+    def _answer(self, job: Job, inst: ProcessInstance) -> dict[str, Any] | None:
+        """This outcome as :data:`ANSWER` stores it (None: a store could not hold it); a
+        failure's message hiding ``inst``'s secrets, as the incident it becomes will."""
         if self.error is not None:
             error = self.error
             return {
                 "error": {
-                    "message": error.message,
+                    "message": masked_fields(error.message, inst.data, inst.sensitive_fields),
                     "application_id": error.application_id,
                     "exception_name": error.exception_name,
                     "attempts": error.attempts,
@@ -232,9 +233,15 @@ class InvokeOutcome:
         )
 
     def _record(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> None:
+        """Record the attempt's events, a failure's text hiding every sensitive field of
+        ``inst`` as its incidents do (:func:`~wfengine.applications.redaction.masked_fields`:
+        the call was made without the instance, knowing only its own sensitive inputs)."""
         nav.touch(inst)
         payload = job.payload
+        fields = inst.sensitive_fields
         for at, event in self.records:
+            if fields and isinstance(event, ApplicationFailed):
+                event = replace(event, error=masked_fields(event.error, inst.data, fields))
             inst.changes.append(
                 change(at, event, payload["activity_instance_id"], payload["activity_id"])
             )

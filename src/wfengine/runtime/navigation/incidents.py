@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol, cast
 
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
-from wfengine.applications.redaction import audit_values, masked_text
+from wfengine.applications.redaction import audit_values, masked_fields
 from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import (
     KIND_SCRIPT,
@@ -394,9 +394,6 @@ def _masked(message: str, inst: ProcessInstance) -> str:
     """``message`` with the values of the instance's sensitive fields shown as ``***`` (each
     item of a list or record too, as written and as JSON escapes it): an expression's error
     quotes the value it failed on (``int(card)``), and an incident's message reaches the audit
-    trail, the outbox and every export."""
-    sensitive = inst.sensitive_fields
-    if not sensitive:
-        return message
-    data = inst.data
-    return masked_text(message, (data.get(name) for name in sensitive))
+    trail, the outbox and every export. The rule a failed call's records follow too
+    (:func:`~wfengine.applications.redaction.masked_fields`)."""
+    return masked_fields(message, inst.data, inst.sensitive_fields)

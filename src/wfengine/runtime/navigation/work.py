@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
-from wfengine.applications.redaction import audit_values
+from wfengine.applications.events import ApplicationFailed
+from wfengine.applications.redaction import audit_values, masked_fields
 from wfengine.runtime.clock import due_after
 from wfengine.runtime.compiler import KIND_SCRIPT, KIND_TASK, CActivity
 from wfengine.runtime.directory import DirectoryError, directory_name
@@ -429,6 +430,9 @@ class Work(Reminders):
                 key = ai.call_key = f"{self._key_prefix}{self._keyed}"
             else:
                 key = self.call_key(ai)
+        inst = ai.scope.instance
+        # where this run's call records begin, when there are secrets they must hide
+        since = len(inst.changes) if inst.sensitive_fields else -1
         try:
             if resume is None:
                 request = run_tools(self.ctx.applications, ai, self.now, evaluate, call_key=key)
@@ -438,6 +442,9 @@ class Work(Reminders):
                 )
         except ToolFailure as exc:
             raise _tool_failure(exc) from exc
+        finally:
+            if since >= 0:
+                _mask_failed_calls(inst, since)
         if request is None:
             return False
         ctx = self.ctx
@@ -457,3 +464,18 @@ class Work(Reminders):
         queued = ApplicationQueued(request.payload["application_id"], job.key, job.id)
         ai.scope.instance.changes.append(change(self.now, queued, ai.id, ai.act.id))
         return True
+
+
+def _mask_failed_calls(inst: ProcessInstance, since: int) -> None:
+    """Show the values of ``inst``'s sensitive fields as ``***`` in the failed attempts its
+    changes from ``since`` on record (``application.failed``), as its incidents' messages
+    show them (:func:`~wfengine.applications.redaction.masked_fields`): the call's text
+    masks only the call's own sensitive inputs, and a service's error may echo any secret
+    of the instance. Done here, after the calls, so that a call that answers pays nothing."""
+    changes = inst.changes
+    data, fields = inst.data, inst.sensitive_fields
+    for n in range(since, len(changes)):
+        at, kind, aid, act_id, detail = changes[n]
+        if kind == ApplicationFailed.KIND and isinstance(detail.get("error"), str):
+            masked = {**detail, "error": masked_fields(detail["error"], data, fields)}
+            changes[n] = (at, kind, aid, act_id, masked)
