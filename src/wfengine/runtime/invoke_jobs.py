@@ -97,6 +97,16 @@ class _Navigator(Protocol):
         failure: ToolFailure | None,
     ) -> None: ...
 
+    def job_failed(
+        self,
+        inst: ProcessInstance,
+        job: Job,
+        message: str,
+        invoked_at: datetime | None = None,
+        *,
+        audit_call: bool = True,
+    ) -> None: ...
+
 
 class JobRunner(Protocol):
     """What running an ``invoke`` job needs of the engine running it."""
@@ -131,6 +141,9 @@ class InvokeOutcome:
     result: Any = None
     error: ToolFailure | None = None
     retry_in: float | None = None
+    #: an answer kept with the job while its instance was suspended (:func:`_kept`): no call
+    #: was made by this run
+    kept: bool = False
 
     def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
         payload = job.payload
@@ -138,6 +151,8 @@ class InvokeOutcome:
         if ai is None:
             self.discard(nav, inst, job, "the activity no longer waits for this call")
             return
+        if self.kept and self.error is None and not _bound(nav, job, inst):
+            return  # parked with its answer, until the application is bound
         self._record(nav, inst, job)
         if self.error is not None and self.retry_in is not None:
             nav.step.job_again_at = later(nav.now, timedelta(seconds=self.retry_in))
@@ -477,6 +492,28 @@ def _waiting(inst: ProcessInstance, job: Job) -> ActivityInstance | None:
     return ai
 
 
+def _bound(nav: _Navigator, job: Job, inst: ProcessInstance) -> bool:
+    """Has the engine applying the answer kept with ``job`` a binding for its application?
+    Applying an answer reads the binding (whether its outputs may be missing), so an engine
+    without one (an operator's, a worker started without ``--apps``) cannot; when it has
+    none, ``job`` is parked with a ``job`` incident saying so (False), the answer kept in
+    it: retrying the incident once the application is bound runs the job again, which
+    applies the answer. Why: the ``run`` incident the failure made before deleted the job,
+    and with it the answer, so the retry called the application a second time."""
+    payload = job.payload
+    where = f"instance {inst.id!r}, activity {payload['activity_id']!r}"
+    try:
+        _async_binding(nav.ctx, payload, where)
+    except ToolFailure as exc:
+        message = (
+            f"{exc.message} (the answer it gave while the instance was suspended is kept, "
+            "and applied then without calling it again)"
+        )
+        nav.job_failed(inst, job, message, audit_call=False)
+        return False
+    return True
+
+
 def _kept(answer: Mapping[str, Any]) -> InvokeOutcome:
     """The outcome an answer kept for resume stands for (its attempt audited already)."""
     error = answer.get("error")
@@ -487,5 +524,5 @@ def _kept(answer: Mapping[str, Any]) -> InvokeOutcome:
             exception_name=error.get("exception_name"),
             attempts=int(error.get("attempts") or 0),
         )
-        return InvokeOutcome([], error=failure)
-    return InvokeOutcome([], result=copy.deepcopy(answer.get("result")))
+        return InvokeOutcome([], error=failure, kept=True)
+    return InvokeOutcome([], result=copy.deepcopy(answer.get("result")), kept=True)

@@ -102,6 +102,8 @@ class Incidents(NavigatorBase):
         job: Job,
         message: str,
         invoked_at: datetime | None = None,
+        *,
+        audit_call: bool = True,
     ) -> None:
         """A job's run failed (or was stopped): an incident, and the job parked until the
         incident is retried (in the same step, so neither happens without the other).
@@ -112,7 +114,8 @@ class Incidents(NavigatorBase):
         audited (``application.invoked`` and ``application.failed``): what the job's own
         command would have recorded never was, as the job ended before it committed; the
         call's record is dated ``invoked_at`` when the caller knows when it began (a worker
-        that stopped it), else now."""
+        that stopped it), else now. Not with ``audit_call`` False: no call was made (an
+        answer kept for resume that this engine cannot apply, its attempt audited already)."""
         payload = job.payload if isinstance(job.payload, Mapping) else {}
         found = inst.activities.get(payload.get("activity_instance_id") or "")
         ai = found if found is not None and found.incident is None else None
@@ -124,7 +127,8 @@ class Incidents(NavigatorBase):
         if job.kind == JOB_INVOKE and isinstance(payload.get("application_id"), str):
             application_id = payload["application_id"]
             attempts = max(job.attempts, 1)
-            self._audit_stopped_call(inst, job, payload, attempts, message, invoked_at)
+            if audit_call:
+                self._audit_stopped_call(inst, job, payload, attempts, message, invoked_at)
         self._incident(
             inst,
             ai,
