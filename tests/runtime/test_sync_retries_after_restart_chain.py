@@ -56,8 +56,15 @@ def test_a_later_call_of_a_job_run_again_keeps_its_whole_budget(
     engine.store.claim_jobs("dead", now, now + timedelta(seconds=1), 10)
     clock.advance(timedelta(seconds=5))
     assert engine.run_due_jobs() == 1
-    # A's call counts the lost attempt; B's, never made before, has its three
-    assert _invoked(engine, iid) == [("first", 2), ("second", 1), ("second", 2), ("second", 3)]
+    # A's call counts the lost attempt (audited by the takeover: lost_attempts); B's, never
+    # made before, has its three
+    assert _invoked(engine, iid) == [
+        ("first", 1),
+        ("first", 2),
+        ("second", 1),
+        ("second", 2),
+        ("second", 3),
+    ]
     assert len(seconds) == 3
     assert engine.incidents(iid) == []
     assert engine.instance(iid).state is ProcessState.COMPLETED

@@ -50,7 +50,7 @@ from wfengine.errors import (
     WorkflowError,
     asked_wait,
 )
-from wfengine.runtime import call_stops, call_watch
+from wfengine.runtime import call_stops, call_watch, job_claims, lost_attempts
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import Clock, later
@@ -254,12 +254,15 @@ class InvokeOutcome:
         nav.touch(inst)
         payload = job.payload
         fields = inst.sensitive_fields
+        since = len(inst.changes)
         for at, event in self.records:
             if fields and isinstance(event, ApplicationFailed):
                 event = replace(event, error=masked_fields(event.error, inst.data, fields))
             inst.changes.append(
                 change(at, event, payload["activity_instance_id"], payload["activity_id"])
             )
+        if job_claims.unrecorded() is not None:  # earlier attempts a killed host made
+            lost_attempts.unrecorded(inst, since, nav.now)
 
 
 class InvokeJobHandler:

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from wfengine.applications.events import ApplicationInvoked
@@ -57,6 +58,27 @@ _before: ContextVar[Mapping[str, int] | None] = ContextVar("wfengine_made_before
 pending = _claims.get
 
 
+@dataclass(slots=True)
+class Unrecorded:
+    """The attempts of one call that earlier runs of the running job made and its instance's
+    trail does not record (a host killed mid-call committed nothing):
+    :func:`~wfengine.runtime.lost_attempts.unrecorded` audits them. ``key``: the call's
+    idempotency key (None until a synchronous job's first call names it: :func:`take`);
+    ``recorded``: the attempts the trail records, by key, until then."""
+
+    job_id: str
+    key: str | None
+    attempts: list[int]
+    recorded: dict[str, set[int]] = field(default_factory=dict)
+
+
+#: the running job's :class:`Unrecorded` attempts; None outside a job taken before
+_unrecorded: ContextVar[Unrecorded | None] = ContextVar("wfengine_unrecorded", default=None)
+
+#: (the variable's own ``get``, for the navigator's hot path: None nearly always)
+unrecorded = _unrecorded.get
+
+
 def take(key: str) -> int:
     """The attempts already made of the synchronous call ``key`` (its idempotency key)
     about to be made: the job's earlier claims for the first such call of the run, and for
@@ -73,6 +95,11 @@ def take(key: str) -> int:
         return 0
     if found[1] is None:
         found[1] = key
+        lost = _unrecorded.get()
+        if lost is not None and lost.key is None:  # the call the earlier claims count against
+            lost.key = key
+            seen = lost.recorded.get(key, set())
+            lost.attempts = [n for n in range(1, int(found[0]) + 1) if n not in seen]
     made = int(found[0]) if found[1] == key else 0
     if len(found) > 2:  # (a command run again after a lost race: running_again)
         made = max(made, found[2].get(key, 0))
@@ -122,12 +149,26 @@ def claimed(job: Job, store: Store) -> Iterator[None]:
     """Within the block, the run's first synchronous call counts ``job``'s earlier claims as
     attempts made, and each call the attempts earlier runs of ``job`` recorded in ``store``
     (:func:`take`, :func:`made_before`)."""
-    count = 0 if job.kind == JOB_INVOKE else max(job.attempts - 1, 0)
+    invoke = job.kind == JOB_INVOKE
+    count = 0 if invoke else max(job.attempts - 1, 0)
     token = _claims.set([count, None] if count else None)
-    before = _before.set(made_before(store, job) if count else None)
+    lost: Unrecorded | None = None
+    if count:
+        recorded = _recorded(store, job, None)
+        lost = Unrecorded(job.id, None, [], recorded)
+        made: dict[str, int] | None = {k: max(v) for k, v in recorded.items() if v}
+    else:
+        made = None
+        if invoke and job.attempts > 1 and job.key:  # its own call's earlier attempts
+            seen = _recorded(store, job, job.key).get(job.key, set())
+            missing = [n for n in range(1, job.attempts) if n not in seen]
+            lost = Unrecorded(job.id, job.key, missing) if missing else None
+    before = _before.set(made)
+    unrecorded_token = _unrecorded.set(lost)
     try:
         yield
     finally:
+        _unrecorded.reset(unrecorded_token)
         _before.reset(before)
         _claims.reset(token)
 
@@ -141,14 +182,23 @@ def made_before(store: Store, job: Job) -> dict[str, int]:
     (:mod:`~wfengine.runtime.lost_calls`), and the job was given back; a run that committed
     ended the job, so only runs that did not commit left records under its keys. One read,
     only for a job claimed before (a killed host's, or one given back so)."""
+    return {k: max(v) for k, v in _recorded(store, job, None).items() if v}
+
+
+def _recorded(store: Store, job: Job, key: str | None) -> dict[str, set[int]]:
+    """The attempts ``job``'s instance's trail records (``application.invoked``) of each
+    call: the call ``key``, or (None) the synchronous calls of ``job``'s runs (their keys
+    begin with the instance's id and the job's)."""
     prefix = f"{job.instance_id}:{job.id}."
     query = AuditQuery(instance_id=job.instance_id, kinds=(ApplicationInvoked.KIND,))
-    made: dict[str, int] = {}
+    found: dict[str, set[int]] = {}
     for event in store.audit_events(query):
         detail = event.detail
         if not isinstance(detail, dict):
             continue
-        key, attempt = detail.get("key"), detail.get("attempt")
-        if isinstance(key, str) and key.startswith(prefix) and isinstance(attempt, int):
-            made[key] = max(made.get(key, 0), attempt)
-    return made
+        called, attempt = detail.get("key"), detail.get("attempt")
+        if not isinstance(called, str) or not isinstance(attempt, int):
+            continue
+        if called == key if key is not None else called.startswith(prefix):
+            found.setdefault(called, set()).add(attempt)
+    return found

@@ -6,7 +6,6 @@ from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
 from wfengine.applications.redaction import audit_values, masked_fields
 from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import (
@@ -22,6 +21,7 @@ from wfengine.runtime.instance import (
     WorkItem,
 )
 from wfengine.runtime.jobs import HELD, JOB_INVOKE, PARKED, Job, reminds_of
+from wfengine.runtime.lost_attempts import call_records
 from wfengine.runtime.navigation.base import (
     _OP_BODY,
     _OP_TOOLS,
@@ -154,18 +154,21 @@ class Incidents(NavigatorBase):
         """Audit the attempt of an ``invoke`` job that failed or was stopped before its
         command committed the attempt's own records: the call dated when it began (never
         after the failure), the failure now."""
-        app_id = payload["application_id"]
         inputs = payload.get("inputs")
         sensitive = frozenset(payload.get("sensitive") or ())
         shown = audit_values(inputs, sensitive) if isinstance(inputs, Mapping) else {}
-        aid = payload.get("activity_instance_id")
-        act_id = payload.get("activity_id")
         now = self.now
-        began = now if invoked_at is None else min(invoked_at, now)
-        invoked = ApplicationInvoked(app_id, attempt, job.key or "", shown, job=job.id)
-        inst.changes.append(change(began, invoked, aid, act_id))
-        failed = ApplicationFailed(app_id, attempt, _masked(message, inst), None)
-        inst.changes.append(change(now, failed, aid, act_id))
+        inst.changes += call_records(
+            inst,
+            payload,
+            attempt=attempt,
+            key=job.key or "",
+            inputs=shown,
+            job_id=job.id,
+            message=message,
+            began=now if invoked_at is None else invoked_at,
+            now=now,
+        )
 
     def retry(self, incident: Incident, *, offer: bool = False) -> None:
         """Redo what ``incident`` says failed (its ``operation``), the incident resolved as

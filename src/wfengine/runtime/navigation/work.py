@@ -10,6 +10,7 @@ from typing import Any
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.events import ApplicationFailed
 from wfengine.applications.redaction import audit_values, masked_fields
+from wfengine.runtime import job_claims, lost_attempts
 from wfengine.runtime.clock import due_after
 from wfengine.runtime.compiler import KIND_SCRIPT, KIND_TASK, CActivity
 from wfengine.runtime.directory import DirectoryError, directory_name
@@ -431,8 +432,10 @@ class Work(Reminders):
             else:
                 key = self.call_key(ai)
         inst = ai.scope.instance
-        # where this run's call records begin, when there are secrets they must hide
-        since = len(inst.changes) if inst.sensitive_fields else -1
+        # where this run's call records begin, when there are secrets they must hide or
+        # attempts a killed host made to put before them (a job taken over: lost_attempts)
+        lost = job_claims.unrecorded()
+        since = len(inst.changes) if lost is not None or inst.sensitive_fields else -1
         try:
             if resume is None:
                 request = run_tools(self.ctx.applications, ai, self.now, evaluate, call_key=key)
@@ -445,6 +448,8 @@ class Work(Reminders):
         finally:
             if since >= 0:
                 _mask_failed_calls(inst, since)
+                if lost is not None:
+                    lost_attempts.unrecorded(inst, since, self.now)
         if request is None:
             return False
         ctx = self.ctx
@@ -474,6 +479,8 @@ def _mask_failed_calls(inst: ProcessInstance, since: int) -> None:
     of the instance. Done here, after the calls, so that a call that answers pays nothing."""
     changes = inst.changes
     data, fields = inst.data, inst.sensitive_fields
+    if not fields:
+        return
     for n in range(since, len(changes)):
         at, kind, aid, act_id, detail = changes[n]
         if kind == ApplicationFailed.KIND and isinstance(detail.get("error"), str):

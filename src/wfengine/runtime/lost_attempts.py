@@ -1,0 +1,100 @@
+"""Application call attempts that their job's own command never recorded: audited as invoked
+and failed by whoever learns of them.
+
+Two paths learn of such an attempt. A worker supervisor that stopped a job mid-call, or
+whose worker process died under it, knows the call (:mod:`~wfengine.runtime.call_watch`):
+:meth:`~wfengine.runtime.navigation.Navigator.job_failed` audits it. A host killed whole
+(``SIGKILL`` of the worker with its supervisor, a machine lost) leaves nobody to tell: the
+engine that takes the job over after its lease ran out knows only that the job was claimed
+before (its claim count, :mod:`~wfengine.runtime.job_claims`), and numbered its call from
+there, so the trail read ``attempt=2`` with no attempt 1, against "every invocation is
+audited". That engine now records each such attempt its instance's trail lacks
+(:func:`unrecorded`), dated when it learns of it, with the call's key and inputs: the
+synchronous call a job makes first (the one the lost run was making) and an ``invoke``
+job's own call. Both paths make the records here (:func:`call_records`): one shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
+from wfengine.applications.redaction import masked_fields
+from wfengine.runtime import job_claims
+from wfengine.runtime.history import Change, change
+from wfengine.runtime.instance import ProcessInstance
+
+
+def call_records(
+    inst: ProcessInstance,
+    call: Mapping[str, Any],
+    *,
+    attempt: int,
+    key: str,
+    inputs: Any,
+    job_id: str,
+    message: str,
+    began: datetime,
+    now: datetime,
+) -> list[Change]:
+    """An attempt of the call ``call`` describes (an ``invoke`` job's payload:
+    ``application_id``, ``activity_instance_id``, ``activity_id``) that its job's command
+    never committed: invoked when it ``began`` (never after ``now``) with ``inputs`` (as the
+    trail shows them), failed ``now`` with ``message`` (the instance's secrets hidden, as
+    every failure text: :func:`~wfengine.applications.redaction.masked_fields`)."""
+    app_id = call["application_id"]
+    aid = call.get("activity_instance_id")
+    act_id = call.get("activity_id")
+    invoked = ApplicationInvoked(app_id, attempt, key, inputs, job=job_id)
+    error = masked_fields(message, inst.data, inst.sensitive_fields)
+    failed = ApplicationFailed(app_id, attempt, error, None)
+    return [change(min(began, now), invoked, aid, act_id), change(now, failed, aid, act_id)]
+
+
+def interrupted(job_id: str) -> str:
+    """What a lost attempt's ``application.failed`` says."""
+    return (
+        f"interrupted: the host running job {job_id!r} stopped during this attempt (killed, "
+        "or its lease ran out) and another took the job over; whether the application was "
+        "called, and whether it finished, is not known"
+    )
+
+
+def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
+    """Put the attempts the running job's earlier runs made of a call and that the trail
+    lacks (:func:`~wfengine.runtime.job_claims.unrecorded`) before the ``application.invoked``
+    record of that call among ``inst``'s changes from ``since`` on (the one this run makes),
+    each as invoked and failed ``now`` (:func:`call_records`), with the key and inputs of that
+    record. Nothing when the run did not make the call. Why not once per job run: a run that
+    loses its race is run again on a fresh step, and these records go with the one that
+    commits."""
+    lost = job_claims.unrecorded()
+    if lost is None or not lost.attempts or lost.key is None:
+        return
+    changes = inst.changes
+    for n in range(since, len(changes)):
+        _, kind, aid, act_id, detail = changes[n]
+        if kind != ApplicationInvoked.KIND or detail.get("key") != lost.key:
+            continue
+        call = {
+            "application_id": detail["application"],
+            "activity_instance_id": aid,
+            "activity_id": act_id,
+        }
+        records: list[Change] = []
+        for attempt in lost.attempts:
+            records += call_records(
+                inst,
+                call,
+                attempt=attempt,
+                key=lost.key,
+                inputs=detail.get("inputs"),
+                job_id=lost.job_id,
+                message=interrupted(lost.job_id),
+                began=now,
+                now=now,
+            )
+        changes[n:n] = records
+        return
