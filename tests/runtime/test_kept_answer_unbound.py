@@ -50,6 +50,7 @@ def test_a_kept_answer_waits_for_the_binding_and_is_applied_without_a_second_cal
     engine.run_due_jobs()
     [incident] = engine.incidents(iid[0])
     assert incident.operation == "job"
+    assert incident.attempts == 0  # no attempt made by this job: the call was made once
     assert "application 'charge' is not bound" in incident.message
     assert "without calling it again" in incident.message
     [parked] = [j for j in engine.store.jobs(iid[0]) if j.kind == JOB_INVOKE]

@@ -126,7 +126,8 @@ class Incidents(NavigatorBase):
         attempts = 0
         if job.kind == JOB_INVOKE and isinstance(payload.get("application_id"), str):
             application_id = payload["application_id"]
-            attempts = max(job.attempts, 1)
+            # (a kept answer's job counts the claims that applied it, not calls: none named)
+            attempts = max(job.attempts, 1) if audit_call else 0
             if audit_call:
                 self._audit_stopped_call(inst, job, payload, attempts, message, invoked_at)
         self._incident(
