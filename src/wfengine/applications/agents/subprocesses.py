@@ -97,7 +97,7 @@ class ProcessFailedError(ApplicationError):
 
 
 def subprocess_agent(
-    argv: Sequence[str],
+    argv: Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]],
     *,
     timeout: float = 60.0,
     env: Mapping[str, str] | None = None,
@@ -136,10 +136,32 @@ def _command(what: str, argv: object) -> list[str]:
         )
     if not isinstance(argv, Iterable) or isinstance(argv, Mapping):
         raise TypeError(f"{what} must be a list (program, then its arguments), not {argv!r}")
-    command = [str(a) for a in argv]
+    command = [_argument(what, n, a) for n, a in enumerate(argv)]
     if not command:
         raise ValueError(f"{what} is empty: it needs a program to run, then its arguments")
     return command
+
+
+def _argument(what: str, n: int, item: object) -> str:
+    """``item``, the ``n``-th of an argv, as the text the program is given: text, a path or
+    bytes (decoded as ``os.fsdecode`` does, as Popen takes them); anything else is refused
+    naming ``argv[n]``. Why: each item was made text with ``str``, so ``b"/bin/echo"`` ran
+    the program ``"b'/bin/echo'"`` (every call failing, every retry used up) and ``None``
+    was given as the argument ``"None"``."""
+    where = f"{what}[{n}]" if what.endswith("argv") else f"{what}: argv[{n}]"
+    if isinstance(item, str | bytes | os.PathLike):
+        try:
+            text = os.fsdecode(item)
+        except TypeError:  # a PathLike whose __fspath__ gives neither text nor bytes
+            text = None
+        if isinstance(text, str):
+            if "\0" in text:
+                raise ValueError(f"{where} holds a NUL byte, which no program's argument can")
+            return text
+    raise TypeError(
+        f"{where} must be text, bytes or a path (os.PathLike), not {item!r:.60} "
+        f"({type(item).__name__}); write the text the program is to be given"
+    )
 
 
 def _environment(env: object) -> dict[str, str] | None:
@@ -459,7 +481,7 @@ def _tail(done: _Done) -> _Serve:
 
 
 def subprocess_agent_factory(
-    commands: Mapping[str, Sequence[str]],
+    commands: Mapping[str, Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]]],
     *,
     timeout: float = 60.0,
     max_answer: int = MAX_ANSWER,
