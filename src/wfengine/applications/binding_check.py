@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
+from wfengine.applications.unknown_settings import UnknownSettingError
 from wfengine.definition.application_settings import (
     AGENT_ATTRIBUTE,
     IDEMPOTENCY_KEYWORD,
@@ -80,6 +81,8 @@ def check_bindings(
             # as a disabled agent)
             if stand_in:
                 code = "application-unbound"
+            elif isinstance(exc.__cause__, UnknownSettingError):
+                code = "application-setting-unknown"  # (a built-in agent's: a misspelling)
             elif kind in agents and any(True for _ in problems(app)):
                 code = "application-setting"
             else:

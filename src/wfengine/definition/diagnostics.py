@@ -222,6 +222,13 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an application asks for an agent kind the host has not enabled (or its agent's "
         "factory refuses the definition)",
     ),
+    "application-setting-unknown": (
+        Severity.WARNING,
+        "an application bound by a built-in agent (HTTP, subprocess, Python callable) gives a "
+        "`wfengine:` setting that agent does not take (a misspelt name, `wfengine:retires`): its "
+        "factory refuses it, suggesting the nearest setting, and every call stops with an "
+        "incident (an agent the host registered itself is not judged)",
+    ),
     "application-signature": (
         Severity.WARNING,
         "a code or plug-in binding's callable, or an agent's that names the parameters it "
@@ -401,7 +408,8 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a `wfengine:` extended attribute is one wfengine does not read on that element (a "
         "misspelt name, or the prefix spelt in another case or with a space around it, "
         "`WFEngine:retries`; on an Application, an agent's own settings written exactly are "
-        "not checked): it does nothing",
+        "not checked here: a built-in agent's factory refuses one it does not take, "
+        "`application-setting-unknown`): it does nothing",
     ),
     "performer-activity": (
         Severity.ERROR,

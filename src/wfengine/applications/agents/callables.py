@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
+from wfengine.applications.unknown_settings import refuse_unknown
 
 
 def callable_agent(func: ApplicationFunc) -> ApplicationFunc:
@@ -23,10 +24,12 @@ def callable_agent(func: ApplicationFunc) -> ApplicationFunc:
 
 def callable_agent_factory(functions: Mapping[str, ApplicationFunc]) -> AgentFactory:
     """A factory for ``registry.allow_agent("python", ...)`` choosing from ``functions`` by the
-    definition's ``wfengine:function`` setting."""
+    definition's ``wfengine:function`` setting; another setting of the definition's (a
+    misspelt one) is refused (:func:`~wfengine.applications.unknown_settings.refuse_unknown`)."""
     table = {name: callable_agent(f) for name, f in functions.items()}
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
+        refuse_unknown("Python-callable", settings, ("function",))
         name = settings.get("function", "")
         if name not in table:
             known = ", ".join(sorted(table)) or "none"

@@ -88,6 +88,7 @@ from wfengine.applications.agents.kept_client import KeptClient
 from wfengine.applications.agents.retry_after import answer_wait
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
+from wfengine.applications.unknown_settings import refuse_unknown
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.json_text import iso_duration
 
@@ -447,6 +448,10 @@ def unreadable(answer: str | bytes, exc: BaseException) -> str:
     return f"{size}; not JSON text ({type(exc).__name__})"  # (bytes not in UTF-8/16/32)
 
 
+#: the settings of a definition the HTTP agent's factory reads (and ``header:NAME``)
+_SETTINGS = ("url", "method", "outputs")
+
+
 def http_agent_factory(
     allowed_prefixes: Sequence[str],
     *,
@@ -486,6 +491,7 @@ def http_agent_factory(
     policy = definition_header_policy(listed)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
+        refuse_unknown("HTTP", settings, _SETTINGS, prefixes=("header:",))  # (misspelt ones)
         url = allowed_url(settings.get("url", ""), prefixes)
         given = {
             k.removeprefix("header:"): v for k, v in settings.items() if k.startswith("header:")

@@ -67,6 +67,7 @@ from wfengine.applications.agents.http_json import (
 )
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
+from wfengine.applications.unknown_settings import refuse_unknown
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
@@ -509,6 +510,7 @@ def subprocess_agent_factory(
     check_grace("subprocess_agent_factory", exit_grace)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
+        refuse_unknown("subprocess", settings, ("command",))  # (a misspelt one: see there)
         name = settings.get("command", "")
         if name not in table:
             known = ", ".join(sorted(table)) or "none"
