@@ -4,7 +4,10 @@ Time is injected so that runs are reproducible and deadlines can be tested witho
 :class:`VirtualClock` only moves when told to, and tells its subscribers (an engine's
 ``fire_due_timers``) each time it does. The engine reads the clock once per command, so every
 change a command makes carries the same timestamp, as rows written in one database
-transaction would.
+transaction would; but a synchronous application call takes time inside its command: its
+``application.*`` records are dated as each happens (:func:`wfengine.runtime.tools.run_tools`),
+as an ``invoke`` job's are. The rest of the command keeps its time (a timer it sets after the
+call counts from it), so a trail's order is its ``seq``, not its ``at``.
 """
 
 from __future__ import annotations

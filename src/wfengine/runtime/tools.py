@@ -73,7 +73,7 @@ class InvokeRequest:
 def run_tools(
     registry: ApplicationRegistry,
     ai: ActivityInstance,
-    now: datetime,
+    clock: Callable[[], datetime],
     evaluate: Evaluate,
     *,
     call_key: str,
@@ -83,6 +83,9 @@ def run_tools(
     """Run the tools of ``ai``'s activity from position ``start``; when all have answered,
     write their outputs (``staged``: those of earlier tools) to the instance's data.
     ``call_key`` begins the calls' idempotency keys (``NavigatorBase.call_key``).
+    ``clock`` (the engine's ``clock.now``) dates each ``application.*`` record as it is
+    made: a call, its failures and its back-off waits take time inside the command, and the
+    trail showed them all at the command's start (an ``invoke`` job's records are dated so).
 
     A tool whose binding is asynchronous is not called: its request is returned (nothing
     written yet) and the activity waits for the ``invoke`` job; its result comes back through
@@ -103,11 +106,11 @@ def run_tools(
         kind: str,
         detail: dict[str, Any],
         _add: Callable[[Change], None] = inst.changes.append,
-        _now: datetime = now,
+        _now: Callable[[], datetime] = clock,
         _aid: str = aid,
         _act: str = act_id,
     ) -> None:
-        _add((_now, kind, _aid, _act, detail))
+        _add((_now(), kind, _aid, _act, detail))
 
     watcher = call_watch.current()  # a job's runner may follow its calls (see call_watch)
     noting = note if watcher is None else _watched(note, watcher, aid, act_id)
@@ -203,7 +206,7 @@ def _watched(
 def resume_tools(
     registry: ApplicationRegistry,
     ai: ActivityInstance,
-    now: datetime,
+    clock: Callable[[], datetime],
     evaluate: Evaluate,
     payload: Mapping[str, Any],
     result: Any,
@@ -226,7 +229,7 @@ def resume_tools(
     optional = binding.outputs_optional
     staged.update(_answered(spec, result, where, inst, ai.id, optional, secrets))
     return run_tools(
-        registry, ai, now, evaluate, call_key=call_key, start=position + 1, staged=staged
+        registry, ai, clock, evaluate, call_key=call_key, start=position + 1, staged=staged
     )
 
 

@@ -436,12 +436,13 @@ class Work(Reminders):
         # attempts a killed host made to put before them (a job taken over: lost_attempts)
         lost = job_claims.unrecorded()
         since = len(inst.changes) if lost is not None or inst.sensitive_fields else -1
+        clock = self.ctx.clock.now  # (dates each application.* record: see run_tools)
         try:
             if resume is None:
-                request = run_tools(self.ctx.applications, ai, self.now, evaluate, call_key=key)
+                request = run_tools(self.ctx.applications, ai, clock, evaluate, call_key=key)
             else:
                 request = resume_tools(
-                    self.ctx.applications, ai, self.now, evaluate, *resume, call_key=key
+                    self.ctx.applications, ai, clock, evaluate, *resume, call_key=key
                 )
         except ToolFailure as exc:
             raise _tool_failure(exc) from exc
