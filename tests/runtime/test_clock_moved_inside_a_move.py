@@ -59,5 +59,10 @@ def test_an_application_advancing_the_clock_keeps_its_time(store: str, tmp_path:
         iid = engine.start_process("p")
         returned = clock.advance(timedelta(minutes=90))
         assert returned == clock.now() == START + timedelta(hours=3)
-        # the timer the application's command set fired once that command committed
+        # the timer the application's command set counts from the end of the work (the
+        # command's time moved on with the call: see test_sync_call_dates), not its start
+        assert engine.instance(iid).state.value == "open.running"
+        (timer,) = engine.timers(iid)
+        assert timer.due == START + timedelta(hours=3, minutes=30)
+        clock.advance(timedelta(minutes=30))
         assert engine.instance(iid).state.value == "closed.completed"

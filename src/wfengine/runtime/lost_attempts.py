@@ -66,8 +66,10 @@ def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
     """Put the attempts the running job's earlier runs made of a call and that the trail
     lacks (:func:`~wfengine.runtime.job_claims.unrecorded`) before the ``application.invoked``
     record of that call among ``inst``'s changes from ``since`` on (the one this run makes),
-    each as invoked and failed ``now`` (:func:`call_records`), with the key and inputs of that
-    record. Nothing when the run did not make the call. Why not once per job run: a run that
+    each as invoked and failed ``now`` (:func:`call_records`), or at that record's own time
+    when it is earlier (a synchronous call's records are dated as they are made, and the
+    command's time moves on after them: the trail never goes back), with the key and inputs
+    of that record. Nothing when the run did not make the call. Why not once per job run: a run that
     loses its race is run again on a fresh step, and these records go with the one that
     commits."""
     lost = job_claims.unrecorded()
@@ -75,9 +77,10 @@ def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
         return
     changes = inst.changes
     for n in range(since, len(changes)):
-        _, kind, aid, act_id, detail = changes[n]
+        at, kind, aid, act_id, detail = changes[n]
         if kind != ApplicationInvoked.KIND or detail.get("key") != lost.key:
             continue
+        when = min(at, now)
         call = {
             "application_id": detail["application"],
             "activity_instance_id": aid,
@@ -93,8 +96,8 @@ def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
                 inputs=detail.get("inputs"),
                 job_id=lost.job_id,
                 message=interrupted(lost.job_id),
-                began=now,
-                now=now,
+                began=when,
+                now=when,
             )
         changes[n:n] = records
         return

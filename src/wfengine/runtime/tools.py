@@ -40,6 +40,7 @@ from wfengine.applications.calling import (
 )
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.events import (
+    ApplicationFailed,
     ApplicationInvoked,
     ApplicationReturned,
 )
@@ -77,15 +78,21 @@ def run_tools(
     evaluate: Evaluate,
     *,
     call_key: str,
+    now: datetime,
     start: int = 0,
     staged: Mapping[str, Any] | None = None,
 ) -> InvokeRequest | None:
     """Run the tools of ``ai``'s activity from position ``start``; when all have answered,
     write their outputs (``staged``: those of earlier tools) to the instance's data.
     ``call_key`` begins the calls' idempotency keys (``NavigatorBase.call_key``).
-    ``clock`` (the engine's ``clock.now``) dates each ``application.*`` record as it is
+    ``clock`` (the engine's ``clock.now``) dates the ``application.*`` records as they are
     made: a call, its failures and its back-off waits take time inside the command, and the
     trail showed them all at the command's start (an ``invoke`` job's records are dated so).
+    The clock is read once per answer or failure (a call that answers costs one read): an
+    attempt's ``invoked`` record carries the time last read (``now``, the navigator's time,
+    for the first), or a fresh one after a failure, whose back-off wait comes before it. The
+    navigator moves its own time on to the last record's (``navigation/work.py``), so what
+    the command does after the call is dated after it.
 
     A tool whose binding is asynchronous is not called: its request is returned (nothing
     written yet) and the activity waits for the ``invoke`` job; its result comes back through
@@ -102,15 +109,22 @@ def run_tools(
     # a change, as history.change makes. What it writes is bound once, as defaults: no
     # closure cells (which every use of them here paid for too), and no look-up of
     # inst.changes.append in each of its calls (two per call)
+    # stamp: [the time last read, whether it may date the next invoked record]
     def note(
         kind: str,
         detail: dict[str, Any],
         _add: Callable[[Change], None] = inst.changes.append,
-        _now: Callable[[], datetime] = clock,
+        _clock: Callable[[], datetime] = clock,
+        _stamp: list[Any] = [now, True],  # noqa: B006 (one list per run_tools call)
         _aid: str = aid,
         _act: str = act_id,
     ) -> None:
-        _add((_now(), kind, _aid, _act, detail))
+        if kind == _INVOKED and _stamp[1]:
+            at = _stamp[0]
+        else:  # an answer or a failure: the call took its time (a failure's wait follows)
+            at = _stamp[0] = _clock()
+            _stamp[1] = kind != _FAILED
+        _add((at, kind, _aid, _act, detail))
 
     watcher = call_watch.current()  # a job's runner may follow its calls (see call_watch)
     noting = note if watcher is None else _watched(note, watcher, aid, act_id)
@@ -212,6 +226,7 @@ def resume_tools(
     result: Any,
     *,
     call_key: str,
+    now: datetime,
 ) -> InvokeRequest | None:
     """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
     its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
@@ -229,7 +244,14 @@ def resume_tools(
     optional = binding.outputs_optional
     staged.update(_answered(spec, result, where, inst, ai.id, optional, secrets))
     return run_tools(
-        registry, ai, clock, evaluate, call_key=call_key, start=position + 1, staged=staged
+        registry,
+        ai,
+        clock,
+        evaluate,
+        call_key=call_key,
+        now=now,
+        start=position + 1,
+        staged=staged,
     )
 
 
@@ -327,6 +349,7 @@ def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
 
 _RETURNED = ApplicationReturned.KIND
 _INVOKED = ApplicationInvoked.KIND
+_FAILED = ApplicationFailed.KIND
 #: the types whose values of their own plain type :func:`coerce` gives back as they are
 _INTEGER = BasicTypeKind.INTEGER
 _STRING = BasicTypeKind.STRING

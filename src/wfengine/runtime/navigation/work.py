@@ -4,14 +4,15 @@ activity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.events import ApplicationFailed
 from wfengine.applications.redaction import audit_values, masked_fields
 from wfengine.runtime import job_claims, lost_attempts
-from wfengine.runtime.clock import due_after
+from wfengine.runtime.clock import call_dater, due_after
 from wfengine.runtime.compiler import KIND_SCRIPT, KIND_TASK, CActivity
 from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.history import (
@@ -50,6 +51,10 @@ _ON_OFFER, _DONE = WorkItemState.OFFERED, WorkItemState.COMPLETED
 
 class Work(Reminders):
     """Work that is not the engine's alone."""
+
+    #: how this command's application calls read the clock (clock.call_dater), set at the
+    #: first call
+    _dater: Callable[[], datetime] | None = None
 
     def _offer(self, ai: ActivityInstance, again: bool = False) -> None:
         """Offer ``ai``'s work. ``again``: an offer incident's retry, which opens the
@@ -432,25 +437,36 @@ class Work(Reminders):
             else:
                 key = self.call_key(ai)
         inst = ai.scope.instance
-        # where this run's call records begin, when there are secrets they must hide or
+        changes = inst.changes
+        made = len(changes)  # where this run's call records begin
+        # they are gone over after the calls when there are secrets they must hide or
         # attempts a killed host made to put before them (a job taken over: lost_attempts)
         lost = job_claims.unrecorded()
-        since = len(inst.changes) if lost is not None or inst.sensitive_fields else -1
-        clock = self.ctx.clock.now  # (dates each application.* record: see run_tools)
+        secret = inst.sensitive_extra or inst.compiled.sensitive_fields
+        clock = self._dater  # (dates the application.* records: see run_tools)
+        if clock is None:
+            clock = self._dater = call_dater(self.ctx.clock)
         try:
             if resume is None:
-                request = run_tools(self.ctx.applications, ai, clock, evaluate, call_key=key)
+                request = run_tools(
+                    self.ctx.applications, ai, clock, evaluate, call_key=key, now=self.now
+                )
             else:
                 request = resume_tools(
-                    self.ctx.applications, ai, clock, evaluate, *resume, call_key=key
+                    self.ctx.applications, ai, clock, evaluate, *resume, call_key=key, now=self.now
                 )
         except ToolFailure as exc:
             raise _tool_failure(exc) from exc
         finally:
-            if since >= 0:
-                _mask_failed_calls(inst, since)
-                if lost is not None:
-                    lost_attempts.unrecorded(inst, since, self.now)
+            # the calls took their time: what the command does after them (the activity's
+            # completion, an incident, a timer it sets) is dated after their records
+            if len(changes) > made:
+                if (last := changes[-1][0]) > self.now:
+                    self.now = last
+                if secret:
+                    _mask_failed_calls(inst, made)
+            if lost is not None:
+                lost_attempts.unrecorded(inst, made, self.now)
         if request is None:
             return False
         ctx = self.ctx
