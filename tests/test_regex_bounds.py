@@ -223,7 +223,9 @@ def test_the_number_patterns_refuse_a_long_run_of_digits_without_backtracking() 
 
 # -- a duration's quantities (``3 days``, ``1h 30min``) --------------------------------------
 
-_OLD_QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)")
+# the pattern before its bound, in the digits durations are read in since: 0-9 only (a
+# full-width or Arabic-Indic digit is no quantity: test_duration_ascii_digits)
+_OLD_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)")
 
 _QUANTITY_CORPUS = [
     *("3 days", "1h 30min", "10 s", "2 weeks, 1 day", "1.5h", "1,5 h", "3days5hours", "5"),
@@ -246,6 +248,11 @@ def test_the_quantity_pattern_finds_what_it_found(text: str) -> None:
 @given(st.text(alphabet="0123456789٣.,  \tdayshminx=", max_size=16))
 def test_the_quantity_pattern_agrees_with_the_old_on_any_short_text(text: str) -> None:
     assert _quantities_of(durations._QUANTITY, text) == _quantities_of(_OLD_QUANTITY, text)
+
+
+def test_digits_other_than_0_to_9_are_no_quantity() -> None:
+    assert durations._QUANTITY.findall("\u0661\u0662 h") == []
+    assert durations._QUANTITY.findall("\uff13 days") == []
 
 
 def test_a_long_run_of_digits_is_no_quantity_without_backtracking() -> None:
