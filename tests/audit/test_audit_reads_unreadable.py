@@ -14,29 +14,12 @@ import logging
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
+from tests.audit.edited_rows import run_sql, started
 from tests.cli.databases import cli
 from tests.runtime.conftest import store_url
-from wfengine import Engine, PackageBuilder
+from wfengine import Engine
 from wfengine.audit import iter_events, write_xes
-
-
-def _run(url: str, instances: int) -> list[str]:
-    with Engine(db_url=url) as e:
-        pb = PackageBuilder("pkg")
-        pb.process("p").activity("a", performer="clerk")
-        e.deploy(pb.build())
-        return [e.start_process("p", {"n": n}) for n in range(instances)]
-
-
-def _sql(url: str, statement: str, **params: object) -> None:
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(statement), params)
-    finally:
-        engine.dispose()
 
 
 def _keys(events: list) -> list[tuple[str, int]]:  # type: ignore[type-arg]
@@ -48,12 +31,12 @@ def spoiled(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, list[s
     """A SQLite trail of 3 instances whose first instance's event 2 holds no JSON or no time;
     the url, the ids and what the message says is wrong."""
     url = f"sqlite:///{tmp_path / 'wf.db'}"
-    ids = _run(url, 3)
+    ids = started(url, 3)
     if request.param == "detail":
         edit, why = "detail = 'not json'", "its detail is not JSON: 'not json'"
     else:
         edit, why = "at = 'garbage'", "its time 'garbage' is unreadable"
-    _sql(url, f"UPDATE audit_events SET {edit} WHERE instance_id = :i AND seq = 2", i=ids[0])
+    run_sql(url, f"UPDATE audit_events SET {edit} WHERE instance_id = :i AND seq = 2", i=ids[0])
     return url, ids, why
 
 
@@ -117,8 +100,10 @@ def test_a_time_python_has_no_value_for_is_left_out(
     """A PostgreSQL timestamp may be ``infinity``, which the driver raised on in the fetch."""
     url = store_url(request, kind, tmp_path)
     assert url is not None
-    first, second = _run(url, 2)
-    _sql(url, "UPDATE audit_events SET at = 'infinity' WHERE instance_id = :i AND seq = 2", i=first)
+    first, second = started(url, 2)
+    run_sql(
+        url, "UPDATE audit_events SET at = 'infinity' WHERE instance_id = :i AND seq = 2", i=first
+    )
     with Engine(db_url=url) as e:
         assert 2 not in [ev.seq for ev in e.audit(first)]
         keys = _keys(list(iter_events(e, page=1)))

@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
+from tests.audit.edited_rows import run_sql, started
 from tests.cli.databases import cli
 from tests.runtime.conftest import store_url
-from wfengine import Engine, PackageBuilder
+from wfengine import Engine
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -22,23 +22,6 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return found
 
 
-def _run(url: str, instances: int) -> list[str]:
-    with Engine(db_url=url) as e:
-        pb = PackageBuilder("pkg")
-        pb.process("p").activity("a", performer="clerk")
-        e.deploy(pb.build())
-        return [e.start_process("p", {"n": n}) for n in range(instances)]
-
-
-def _sql(url: str, statement: str, **params: object) -> None:
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(statement), params)
-    finally:
-        engine.dispose()
-
-
 def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -46,9 +29,11 @@ def _is_sqlite(url: str) -> bool:
 def test_a_time_that_is_no_time_is_a_break_and_the_rest_is_checked(url: str) -> None:
     """SQLite keeps any text in the column; a PostgreSQL timestamp may be ``infinity``,
     which Python has no value for. Both broke the whole check with a traceback."""
-    first, second, third = _run(url, 3)
+    first, second, third = started(url, 3)
     bad = "garbage" if _is_sqlite(url) else "infinity"
-    _sql(url, f"UPDATE audit_events SET at = '{bad}' WHERE instance_id = :i AND seq = 2", i=first)
+    run_sql(
+        url, f"UPDATE audit_events SET at = '{bad}' WHERE instance_id = :i AND seq = 2", i=first
+    )
     with Engine(db_url=url) as e:
         report = e.verify_audit()
         assert report.instances == 3
@@ -71,8 +56,8 @@ def not_json(request: pytest.FixtureRequest) -> str:
 def test_a_detail_that_is_not_json_is_a_break(tmp_path: Path, not_json: str) -> None:
     """Only SQLite can hold it: a PostgreSQL json column refuses text that is not JSON."""
     url = f"sqlite:///{tmp_path / 'wf.db'}"
-    first, second = _run(url, 2)
-    _sql(
+    first, second = started(url, 2)
+    run_sql(
         url,
         f"UPDATE audit_events SET detail = {not_json} WHERE instance_id = :i AND seq = 1",
         i=first,
@@ -90,8 +75,8 @@ def test_a_first_row_unreadable_is_not_reported_as_no_events_stored(tmp_path: Pa
     """The first row is the one the instance's trail starts from: the break names it, not
     'none is stored'."""
     url = f"sqlite:///{tmp_path / 'wf.db'}"
-    (only,) = _run(url, 1)
-    _sql(url, "UPDATE audit_events SET at = X'00' WHERE instance_id = :i AND seq = 1", i=only)
+    (only,) = started(url, 1)
+    run_sql(url, "UPDATE audit_events SET at = X'00' WHERE instance_id = :i AND seq = 1", i=only)
     with Engine(db_url=url) as e:
         (found,) = e.verify_audit().breaks
         assert (found.instance_id, found.seq) == (only, 1) and "unreadable" in found.reason
@@ -99,9 +84,11 @@ def test_a_first_row_unreadable_is_not_reported_as_no_events_stored(tmp_path: Pa
 
 def test_the_cli_prints_a_tampered_line_per_instance(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'wf.db'}"
-    first, second, _ = _run(url, 3)
-    _sql(url, "UPDATE audit_events SET detail = '{x' WHERE instance_id = :i AND seq = 1", i=first)
-    _sql(url, "UPDATE audit_events SET at = 'noon' WHERE instance_id = :i AND seq = 2", i=second)
+    first, second, _ = started(url, 3)
+    run_sql(
+        url, "UPDATE audit_events SET detail = '{x' WHERE instance_id = :i AND seq = 1", i=first
+    )
+    run_sql(url, "UPDATE audit_events SET at = 'noon' WHERE instance_id = :i AND seq = 2", i=second)
     out = cli("audit", "verify", "--db", url)
     assert out.exit_code == 1, out.output
     assert f"tampered: instance '{first}', event 1: its detail is not JSON" in out.stdout
@@ -112,8 +99,8 @@ def test_the_cli_prints_a_tampered_line_per_instance(tmp_path: Path) -> None:
 def test_a_trail_moved_to_an_id_with_no_instance_is_counted(tmp_path: Path) -> None:
     """The count said '2 of 1 instances' when a row was moved to an unknown instance id."""
     url = f"sqlite:///{tmp_path / 'wf.db'}"
-    (only,) = _run(url, 1)
-    _sql(
+    (only,) = started(url, 1)
+    run_sql(
         url,
         "UPDATE audit_events SET instance_id = 'ghost' WHERE instance_id = :i AND seq = 2",
         i=only,

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+from tests.runtime.made_attempts import made_attempts
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
@@ -23,22 +24,6 @@ def _package() -> PackageBuilder:
     p.application("app", params=[("a", "IN", "INTEGER"), ("b", "OUT", "STRING")])
     p.activity("call", tool="app", args=["x", "y"])
     return pb
-
-
-def _attempts(engine: Engine, iid: str) -> list[int]:
-    """The attempts the engines that ran the job made (not those a killed host made, which
-    the one taking its job over audits as failed "interrupted": runtime.lost_attempts)."""
-    events = engine.audit(iid)
-    lost = {
-        e.detail["attempt"]
-        for e in events
-        if e.kind == "application.failed" and e.detail["error"].startswith("interrupted:")
-    }
-    return [
-        e.detail["attempt"]
-        for e in events
-        if e.kind == "application.invoked" and e.detail["attempt"] not in lost
-    ]
 
 
 def _started(engine: Engine, count: int) -> list[str]:
@@ -76,11 +61,11 @@ def test_only_the_running_job_of_a_dead_claim_counts_it(
     while engine.run_due_jobs(limit=1):
         pass
     # the first's call was being made: numbered on from there, its one retry is spent
-    assert _attempts(engine, ids[0]) == [2]
+    assert made_attempts(engine, ids[0]) == [2]
     assert len(engine.incidents(ids[0])) == 1
     # the others' claim ran nothing: a transient failure is retried, as on a first run
     for iid in ids[1:]:
-        assert _attempts(engine, iid) == [1, 2], iid
+        assert made_attempts(engine, iid) == [1, 2], iid
         assert engine.incidents(iid) == []
         assert engine.instance(iid).state.value == "closed.completed"
 
@@ -97,9 +82,9 @@ def test_a_dead_claim_whose_first_jobs_finished_counts_the_next(
     clock.advance(timedelta(seconds=5))
     while engine.run_due_jobs(limit=1):
         pass
-    assert _attempts(engine, ids[1]) == [2]
+    assert made_attempts(engine, ids[1]) == [2]
     assert len(engine.incidents(ids[1])) == 1
-    assert _attempts(engine, ids[2]) == [1, 2]
+    assert made_attempts(engine, ids[2]) == [1, 2]
     assert engine.incidents(ids[2]) == []
 
 
@@ -112,7 +97,7 @@ def test_a_job_killing_every_host_is_counted_each_time(engine: Engine, clock: Vi
     # them, then the first one, and dies in it as well
     assert engine.run_due_jobs(owner="two", limit=10) == 2
     for iid in ids[1:]:
-        assert _attempts(engine, iid) == [1, 2], iid
+        assert made_attempts(engine, iid) == [1, 2], iid
     now = clock.now()
     [job] = engine.store.claim_jobs("two", now, now + timedelta(seconds=1), 10)
     assert (job.instance_id, job.attempts) == (ids[0], 2)
@@ -121,7 +106,7 @@ def test_a_job_killing_every_host_is_counted_each_time(engine: Engine, clock: Vi
         pass
     # two calls were made and lost: the third is past the budget of two, made once more and
     # its failure final
-    assert _attempts(engine, ids[0]) == [3]
+    assert made_attempts(engine, ids[0]) == [3]
     (incident,) = engine.incidents(ids[0])
     assert incident.attempts == 3 and "3 attempts made, 2 allowed" in incident.message
 
@@ -135,10 +120,10 @@ def test_a_claim_taking_a_whole_dead_claim_counts_only_the_running_job(
     clock.advance(timedelta(seconds=5))
     while engine.run_due_jobs(limit=10):  # a worker whose batch holds them all
         pass
-    assert _attempts(engine, ids[0]) == [2]
+    assert made_attempts(engine, ids[0]) == [2]
     assert len(engine.incidents(ids[0])) == 1
     for iid in ids[1:]:
-        assert _attempts(engine, iid) == [1, 2], iid
+        assert made_attempts(engine, iid) == [1, 2], iid
         assert engine.incidents(iid) == []
 
 
@@ -201,7 +186,7 @@ def test_the_running_job_waits_for_no_claim_mate_that_cannot_be_claimed(
     clock.advance(timedelta(seconds=5))
     while engine.run_due_jobs(limit=1):
         pass
-    assert _attempts(engine, ids[0]) == [2]  # taken over, its claim counted
+    assert made_attempts(engine, ids[0]) == [2]  # taken over, its claim counted
     # a timer-only claim takes none of them: A is not held back for B, nor B for A
     engine.resume(ids[1])
     assert engine.fire_due_timers() == 0
@@ -222,4 +207,4 @@ def test_a_live_claimant_keeps_its_claim_when_its_lease_ran_out(
         ids.append(iid)
     assert engine.run_due_jobs() == 3
     assert engine.jobs() == []
-    assert [_attempts(engine, iid) for iid in ids] == [[1], [1], [1]]
+    assert [made_attempts(engine, iid) for iid in ids] == [[1], [1], [1]]

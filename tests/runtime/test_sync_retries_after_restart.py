@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.runtime.made_attempts import made_attempts
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
@@ -19,22 +20,6 @@ def _package() -> PackageBuilder:
     p.application("app", params=[("a", "IN", "INTEGER"), ("b", "OUT", "STRING")])
     p.activity("call", tool="app", args=["x", "y"])
     return pb
-
-
-def _attempts(engine: Engine, iid: str) -> list[int]:
-    """The attempts the engines that ran the job made (not those a killed host made, which
-    the one taking its job over audits as failed "interrupted": runtime.lost_attempts)."""
-    events = engine.audit(iid)
-    lost = {
-        e.detail["attempt"]
-        for e in events
-        if e.kind == "application.failed" and e.detail["error"].startswith("interrupted:")
-    }
-    return [
-        e.detail["attempt"]
-        for e in events
-        if e.kind == "application.invoked" and e.detail["attempt"] not in lost
-    ]
 
 
 def test_a_job_run_again_counts_its_earlier_run(engine: Engine, clock: VirtualClock) -> None:
@@ -55,7 +40,7 @@ def test_a_job_run_again_counts_its_earlier_run(engine: Engine, clock: VirtualCl
     assert job.kind == JOB_CONTINUE
     clock.advance(timedelta(seconds=5))
     assert engine.run_due_jobs() == 1
-    assert _attempts(engine, iid) == [2, 3]
+    assert made_attempts(engine, iid) == [2, 3]
     assert len(calls) == 2
     (incident,) = engine.incidents(iid)
     assert "attempt 3 of 3" in incident.message
@@ -68,4 +53,4 @@ def test_a_first_run_keeps_the_whole_budget(engine: Engine) -> None:
     iid = engine.create_instance("main")
     engine.start(iid, defer=True)
     engine.run_due_jobs()
-    assert _attempts(engine, iid) == [1, 2, 3]
+    assert made_attempts(engine, iid) == [1, 2, 3]

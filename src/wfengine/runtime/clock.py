@@ -121,8 +121,9 @@ class SystemClock:
         else now (:meth:`now`). What dates an application call's records as they are made
         (:func:`~wfengine.runtime.tools.run_tools`, one read per call that answers): a call
         of a few microseconds, the common case, then costs no new datetime, which was 3% of
-        running an automatic activity. Never earlier than a time :meth:`now` gave before
-        (every read is kept), so a trail it dates does not go back."""
+        running an automatic activity. Every read is kept, so it is not earlier than a time
+        :meth:`now` gave before (but for two threads storing their reads out of order, by
+        less than the millisecond)."""
         t = _time()
         last = self._last
         if 0.0 <= t - last[0] < 0.001:
