@@ -1,4 +1,4 @@
-"""The built-in agents' factories (HTTP, subprocess, Python callable) refuse a definition's
+"""The built-in agents' factories (HTTP, subprocess, Python callable, e-mail) refuse a definition's
 setting they do not take, naming it and the application and suggesting the nearest one: the
 binding check reports it (``application-setting-unknown``), and a call of the application
 stops with an incident instead of running without it.
@@ -21,6 +21,7 @@ from wfengine import (
     Engine,
     PackageBuilder,
     callable_agent_factory,
+    email_agent_factory,
     http_agent_factory,
     subprocess_agent_factory,
 )
@@ -53,6 +54,7 @@ def _registry(requests: list[str] | None = None) -> ApplicationRegistry:
     registry.allow_agent("http", http_agent_factory([_URL], transport=transport))
     registry.allow_agent("python", callable_agent_factory({"f": lambda: None}))
     registry.allow_agent("subprocess", subprocess_agent_factory({"t": [sys.executable, "-c", ""]}))
+    registry.allow_agent("email", email_agent_factory("mail.test", sender="wf@mail.test"))
     return registry
 
 
@@ -66,6 +68,7 @@ def _registry(requests: list[str] | None = None) -> ApplicationRegistry:
         ("python", {"function": "f", "asynchronus": "true"}, "asynchronus", "asynchronous"),
         ("subprocess", {"command": "t", "comand": "t"}, "comand", "command"),
         ("subprocess", {"command": "t", "timout": "5"}, "timout", "timeout"),
+        ("email", {"retires": "2"}, "retires", "retries"),
     ],
 )
 def test_the_binding_check_reports_a_built_in_agent_s_misspelt_setting(
@@ -95,6 +98,7 @@ def test_the_settings_each_agent_reads_and_every_agent_s_are_taken() -> None:
     everyone["asynchronous"] = "false"
     http = {"url": _URL, "method": "GET", "outputs": "a", "header:Accept": "text/plain"}
     owns = [("http", http), ("python", {"function": "f"}), ("subprocess", {"command": "t"})]
+    owns.append(("email", {}))
     for kind, own in owns:
         assert _registry().check(_package(kind, {**own, **everyone})) == []
 

@@ -224,10 +224,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "application-setting-unknown": (
         Severity.WARNING,
-        "an application bound by a built-in agent (HTTP, subprocess, Python callable) gives a "
-        "`wfengine:` setting that agent does not take (a misspelt name, `wfengine:retires`): its "
-        "factory refuses it, suggesting the nearest setting, and every call stops with an "
-        "incident (an agent the host registered itself is not judged)",
+        "an application bound by a built-in agent (HTTP, subprocess, Python callable, e-mail) "
+        "gives a `wfengine:` setting that agent does not take (a misspelt name, "
+        "`wfengine:retires`): its factory refuses it, suggesting the nearest setting, and every "
+        "call stops with an incident (an agent the host registered itself is not judged)",
     ),
     "application-signature": (
         Severity.WARNING,

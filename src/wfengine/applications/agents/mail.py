@@ -78,6 +78,7 @@ from wfengine.applications.agents.mail_refusals import Refusals, refusal, text_o
 from wfengine.applications.agents.mail_settings import check_host_name, check_login
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
+from wfengine.applications.unknown_settings import refuse_unknown
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 #: how many idempotency keys an agent remembers the recipients that have their message of
@@ -559,6 +560,7 @@ def email_agent_factory(
     email_agent(host, port, sender=sender, **options)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
+        refuse_unknown("e-mail", settings, ())  # (it reads none of its own: see there)
         return email_agent(
             host,
             port,
