@@ -4,7 +4,8 @@ work is not escalated again while they have it.
 Before: the re-offer read escalations by work item id, and the item an earlier re-offer made
 (``wi-2``) had none of its own: at the second organisation change the supervisor the
 escalation reached lost the work (``wi-3`` offered to the clerks alone), and the new item's
-escalation clock, counted afresh, would have escalated it a second time.
+escalation clock, counted afresh, would have escalated it a second time. When nobody the
+escalation reached has the work any more, it escalates again at once: it is late already.
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ def test_a_supervisor_who_left_is_dropped_and_the_work_escalates_afresh(engine: 
     engine.reoffer_work()
     (item,) = engine.work_items(iid)
     assert set(item.assignees) == {"alice", "bob"}
-    engine.clock.advance(timedelta(minutes=61))  # its escalation counts from the re-offer
+    # late since the first hour, and nobody the escalation reached has it: escalated again
+    # at once (before, it counted from the re-offer: an hour later; a re-offer keeps the
+    # replaced item's schedule now, as a release does, and that escalation was due long ago)
+    engine.clock.advance(timedelta(seconds=0))
     (late,) = engine.work_items(iid)
     assert set(late.assignees) == {"alice", "bob", "erin"}

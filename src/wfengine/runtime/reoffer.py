@@ -42,9 +42,13 @@ that, for every open item of every open instance (running or suspended):
 
 Such an item is withdrawn (``work_item.cancelled``: those it was offered to hear it) and the
 activity's work offered again as a new item (``work_item.offered`` to the new people), as when
-its activity is first offered: the same performers, assignment rules and four eyes, with the
-reminders and escalation counted from now (but no second escalation when the work's
-escalation reached someone the new item is offered to: it has happened, and they keep it);
+its activity is first offered: the same performers, assignment rules and four eyes, but
+keeping the reminder and escalation schedule of the item it replaces, as a release, delegation
+or reassignment keeps an item's (its reminder and escalation due when the replaced item's
+were; a reminder that fired is not fired again, the count goes on): counted afresh, an
+organisation synced more often than ``wfengine:escalate-after`` kept late work from ever
+escalating (no second escalation when the work's escalation reached someone the new item is
+offered to: it has happened, and they keep it; when nobody it reached has it, it is due now);
 but it is only offered, never given to someone at once (a rule such as
 ``AssignToPerformerOfActivity`` makes it offered to that person alone, as after they
 released it), and a rule that would give it to someone the directory does not know
@@ -97,7 +101,7 @@ from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import change
 from wfengine.runtime.instance import ActivityInstance, WorkItem
-from wfengine.runtime.jobs import JOB_REMINDER
+from wfengine.runtime.jobs import PARKED, Job, first_due, reminds_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.base import _Failure
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
@@ -267,6 +271,7 @@ def _reoffer_instance(
     done: list[Reoffered] = []
     kept = False  # a delegate kept an item whose owner left (changed, not withdrawn)
     turn = False  # a withdrawn item freed its sequential ad-hoc set: what waited runs now
+    clocks: _Clocks | None = None  # the instance's reminder jobs and chains (read once)
     for ai, item, held, plan in plans:
         if isinstance(plan, _Failure | _Nobody):  # withdrawn: an incident says why
             nav.touch(inst)
@@ -297,8 +302,9 @@ def _reoffer_instance(
         nav.touch(inst)
         nav._cancel_work_item(ai, item)
         fresh = nav._new_item(ai, offer_to)
-        if isinstance(plan, _Escalated):
-            _escalated_before(nav, fresh)
+        if clocks is None:  # (read once, only when an item is replaced)
+            clocks = _Clocks(store.jobs(inst.id), _chains(engine, inst.id))
+        _keep_clock(nav, ai, item, fresh, clocks, escalated=isinstance(plan, _Escalated))
         told = work_item_entry(
             OutboxKind.WORK_ITEM_OFFERED, fresh, nav.now, stamp=inst.call_stamp()
         )
@@ -403,7 +409,7 @@ class _Mend:
 class _Escalated:
     """Withdrawn and offered to ``assignees``, among whom someone an escalation of the work
     reached (an earlier item's, which they keep): the new item is not escalated again. Why:
-    its escalation clock counted from the re-offer would fire at the people who have it
+    an escalation set again would fire at the people who have it
     already (an incident saying it reaches no one new) or drop nobody's late work on the
     supervisors twice; the escalation has happened, and its people keep the work."""
 
@@ -490,18 +496,50 @@ def _chains(engine: EngineBase, instance_id: str) -> Chains:
     return read_chains(engine.store.audit_events(query))
 
 
-def _escalated_before(nav: Navigator, fresh: WorkItem) -> None:
-    """``fresh`` replaces an item whose escalation reached someone it is offered to still:
-    the escalation job its offer set is dropped (:class:`_Escalated`)."""
-    nav.step.jobs[:] = [
-        job
-        for job in nav.step.jobs
-        if not (
-            job.kind == JOB_REMINDER
-            and job.payload["work_item"] == fresh.id
-            and job.payload["what"] == "escalate"
-        )
-    ]
+@dataclass(frozen=True, slots=True)
+class _Clocks:
+    """What the instance's replaced items' clocks are read from: its pending jobs (their
+    reminder and escalation jobs among them) and its items' chains (whose escalation fired)."""
+
+    jobs: list[Job]
+    chains: Chains
+
+
+def _keep_clock(
+    nav: Navigator,
+    ai: ActivityInstance,
+    item: WorkItem,
+    fresh: WorkItem,
+    clocks: _Clocks,
+    *,
+    escalated: bool,
+) -> None:
+    """``fresh``, which replaces ``item``, keeps its reminder and escalation schedule, as a
+    release, delegation or reassignment keeps an item's: the jobs its offer set (counted from
+    now) are replaced by ``item``'s pending ones, due when those were and numbered as they
+    were (a reminder that fired is not fired again; the count goes on). Why: counted afresh
+    at every re-offer, an organisation synced more often than ``wfengine:escalate-after``
+    (and changing each time) kept late work from ever escalating.
+
+    An escalation of the work that fired already is not set again while someone it reached
+    has the work (``escalated``: :class:`_Escalated`); when none of them has it any more
+    (they left) the work is late with nobody it escalated to, so its escalation is due now.
+    A parked job (its incident waits, or it was held back past the timer budget) is due
+    now: the new organisation may answer it, and its incident went with ``item``."""
+    if ai.act.reminders is None:
+        return
+    nav.step.jobs[:] = [job for job in nav.step.jobs if not reminds_of(job, fresh.id)]
+    pending = [job for job in clocks.jobs if reminds_of(job, item.id)]
+    for job in sorted(pending, key=lambda j: (j.payload["what"], j.payload["number"])):
+        what = job.payload["what"]
+        if what == "escalate" and escalated:
+            continue
+        due = first_due(job)
+        nav._reminder_job(fresh, what, job.payload["number"], nav.now if due >= PARKED else due)
+    fired = clocks.chains.escalated_to.get(item.id)
+    waits = any(job.payload["what"] == "escalate" for job in pending)
+    if ai.act.reminders.escalate_after is not None and fired and not waits and not escalated:
+        nav._reminder_job(fresh, "escalate", 1, nav.now)
 
 
 def _failure(engine: EngineBase, exc: Exception) -> str:
