@@ -96,6 +96,21 @@ class OpenWork:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingTimer:
+    """Something the case waits for in time: a timer of the instance (``kind`` ``deadline``,
+    ``timer_event``, ``boundary_event`` (a boundary timer or cycle's next firing) or
+    ``event_subprocess_start``) or a work item's ``reminder`` or ``escalation``, of
+    ``activity_id`` (None when its activity closed meanwhile) and, for the latter,
+    ``work_item_id``; ``due`` None: held back behind an incident (parked) until it is
+    retried."""
+
+    kind: str
+    activity_id: str | None
+    work_item_id: str | None
+    due: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class DetailedStatus:
     """Everything the people inside see of a case."""
 
@@ -105,6 +120,8 @@ class DetailedStatus:
     comments: tuple[Comment, ...]
     attachments: tuple[Attachment, ...]
     history: tuple[AuditEvent, ...]
+    #: what the case waits for in time, soonest first (:func:`pending_timers`)
+    timers: tuple[PendingTimer, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         inst = self.instance
@@ -179,6 +196,15 @@ class DetailedStatus:
                     "detail": e.detail,
                 }
                 for e in self.history
+            ],
+            "timers": [
+                {
+                    "kind": t.kind,
+                    "activity_id": t.activity_id,
+                    "work_item_id": t.work_item_id,
+                    "due": _iso(t.due),
+                }
+                for t in self.timers
             ],
         }
 
@@ -404,7 +430,35 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
         comments=tuple(comments),
         attachments=tuple(attachments),
         history=tuple(history),
+        timers=tuple(pending_timers(engine, instance_id, items)),
     )
+
+
+def pending_timers(
+    engine: Engine, instance_id: str, items: Sequence[WorkItemSnapshot]
+) -> list[PendingTimer]:
+    """What ``instance_id`` waits for in time, soonest first (parked ones last): its timers
+    (``engine.timers``, which names their kind and activity) and the reminder and escalation
+    jobs of ``items`` (its open work the reader may see), read from the store's jobs as
+    ``engine.jobs`` reads them (their payload names the item and which of the two it is).
+    Why: a case waiting on a timer showed only ``open.running``; when it moves on was in
+    ``run --json`` alone."""
+    from wfengine.runtime.jobs import JOB_REMINDER, PARKED
+
+    def when(due: datetime) -> datetime | None:
+        return None if due >= PARKED else due
+
+    found = [
+        PendingTimer(t.kind, t.activity_id, None, when(t.due)) for t in engine.timers(instance_id)
+    ]
+    activity_of = {w.id: w.activity_id for w in items}
+    for job in engine.store.jobs(instance_id):
+        item = job.payload.get("work_item") if isinstance(job.payload, dict) else None
+        if job.kind != JOB_REMINDER or item not in activity_of:
+            continue
+        kind = "escalation" if job.payload.get("what") == "escalate" else "reminder"
+        found.append(PendingTimer(kind, activity_of[item], item, when(job.due)))
+    return sorted(found, key=lambda t: (t.due is None, t.due or PARKED))
 
 
 def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:

@@ -16,7 +16,10 @@ ended in a ``UnicodeEncodeError`` traceback; ``--json`` writes its ``\\uXXXX`` e
 The detailed text names what a case waits on, as ``--json`` does: ``parent <id>`` at the
 end of the header line of a subflow's instance, ``subflow <id>`` at the end of the line of
 an activity that called one, and an ``incident <id> on <activity>: <message>`` line per open
-incident (``incident <id>: <message>`` for one of no activity). An audit row that cannot be
+incident (``incident <id>: <message>`` for one of no activity), and after the open work a
+``timers:`` section of what it waits for in time, a line each (``<kind> <activity> [<work
+item>] due <time>``: a timer event, deadline, boundary timer or cycle's next firing, a
+reminder or escalation; ``parked`` for one held behind an incident). An audit row that cannot be
 read as an event is left out of the history with a message on stderr naming its instance and
 seq. Exit 0; 1 for an unknown instance; 2 on usage errors and databases that cannot be used.
 """
@@ -87,6 +90,12 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         holder = o(w.item.holder or f"offered to {offered}")
         item, act = o(w.item.id), o(w.item.activity_id)
         click.echo(f"  waiting: {item} {act} ({holder}){due}{late}")
+    if full.timers:  # what the case waits for in time (see the module notes)
+        click.echo("  timers:")
+    for t in full.timers:
+        on = " ".join(o(x) for x in (t.activity_id or "(closed)", t.work_item_id) if x)
+        when = "parked (waits for its incident)" if t.due is None else f"due {_at(t.due)}"
+        click.echo(f"    {t.kind} {on} {when}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
         click.echo(f"  data {o(name)} = {o(repr(value))}")
     for c in full.comments:  # (README: and comments, attachments and history)
