@@ -63,3 +63,12 @@ def test_the_brief_status_shows_no_timers(tmp_path: Path) -> None:
     brief = cli("status", iid, "--db", url, "--brief")
     assert "timer" not in brief.stdout and "due" not in brief.stdout
     assert "timers" not in json.loads(cli("status", iid, "--db", url, "--brief", "--json").stdout)
+
+
+def test_the_open_work_is_due_to_the_second(tmp_path: Path) -> None:
+    """As ``worklist`` prints it (before, cut to the minute: ``due 2026-03-02T09:00+00:00``
+    for a deadline at 09:00:45, which could show OVERDUE next to a time that read as now)."""
+    url, iid = _database(tmp_path)
+    lines = cli("status", iid, "--db", url).stdout.splitlines()
+    (waiting,) = [line for line in lines if line.startswith("  waiting: ")]
+    assert " due 2026-03-02T09:00:45+00:00" in waiting  # (OVERDUE after it: the real clock)

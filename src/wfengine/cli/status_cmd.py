@@ -83,7 +83,9 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         on = "" if i.activity_id is None else f" on {o(i.activity_id)}"
         click.echo(f"  incident {o(i.id)}{on}: {o(i.message)}")
     for w in full.open_work:
-        due = "" if w.due is None else f" due {w.due.isoformat(timespec='minutes')}"
+        # to the second, as worklist prints it: cut to the minute, a seconds-scale deadline
+        # showed OVERDUE next to a due time that read as now
+        due = "" if w.due is None else f" due {_at(w.due)}"
         late = " OVERDUE" if w.overdue else ""
         # (offered to nobody: its performer has no members; "offered to " read as cut off)
         offered = ", ".join(w.item.assignees) or "no one"
