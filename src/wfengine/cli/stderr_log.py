@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -28,16 +29,27 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class _UtcFormatter(logging.Formatter):
+    """Stamps records (``%(asctime)s``) in UTC with the offset, to the millisecond
+    (``2026-12-07T17:52:06.123+00:00``). Why: the worker's log lines were stamped in local
+    time with no offset (12:52:06 in New York) while audit, status and worklist print UTC
+    with ``+00:00``: an operator matching a log line to an audit event did the sums."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+
 @contextmanager
 def logging_to_stderr(
     level: str, fmt: str = "%(message)s", logger: str = "wfengine"
 ) -> Iterator[None]:
     """Show records of ``logger`` (and its children) at ``level`` and above on stderr, in
-    ``fmt``, while the block runs; then restore the logger's level."""
+    ``fmt`` (its ``%(asctime)s`` in UTC: :class:`_UtcFormatter`), while the block runs; then
+    restore the logger's level."""
     root = logging.getLogger(logger)
     previous = root.level
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter(fmt))
+    handler.setFormatter(_UtcFormatter(fmt))
     root.setLevel(level.upper())
     root.addHandler(handler)
     try:
