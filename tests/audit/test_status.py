@@ -182,7 +182,7 @@ def test_the_status_command_shows_when_open_work_is_due(tmp_path: Path) -> None:
     out = cli("status", iid, "--db", db)
     assert out.exit_code == 0, out.output
     (line,) = [x for x in out.stdout.splitlines() if "waiting:" in x]
-    assert f"due {open_work.due.isoformat(timespec='minutes')} OVERDUE" in line
+    assert f"due {open_work.due.isoformat(timespec='seconds')} OVERDUE" in line
 
 
 def test_a_multi_instance_milestone_is_reached_once_when_the_activity_completes() -> None:
