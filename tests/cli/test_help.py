@@ -83,3 +83,35 @@ def test_help_examples_read_files_that_exist_in_examples(command: list[str]) -> 
     named = _input_files(_examples(result.stdout))
     for name in named:
         assert name.startswith("examples/") and (REPO_ROOT / name).is_file(), name
+
+
+def _set_help(command: list[str]) -> str | None:
+    """The help line of ``command``'s ``--set`` option, or None when it has none."""
+    found: Any = main
+    for name in command:
+        found = found.commands[name]
+    for param in found.params:
+        if isinstance(param, click.Option) and "--set" in param.opts:
+            return str(param.help)
+    return None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [c for c in COMMANDS if _set_help(c) is not None],
+    ids=" ".join,
+)
+def test_every_set_option_says_value_is_converted_to_the_declared_type(
+    command: list[str],
+) -> None:
+    """Every command reads --set VALUE by the declared type (README: "VALUE is converted to
+    the declared type"), so every --set help says so. Why: `workitem complete --help` said
+    VALUE "is parsed as JSON when it parses", while the command keeps `order_id=01234` the
+    text its STRING field declares."""
+    text = _set_help(command) or ""
+    assert "converted to its type" in text, text
+    assert "parsed as JSON when it parses" not in text, text
+
+
+def test_workitem_complete_is_among_the_commands_with_set() -> None:
+    assert _set_help(["workitem", "complete"]) is not None

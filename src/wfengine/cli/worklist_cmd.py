@@ -304,7 +304,7 @@ def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) 
 @click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
-@set_option("Data the completion writes, checked against the process's declarations.")
+@set_option("Data the completion writes, checked against the process's declarations.", typed=True)
 @allow_undeclared_option
 def complete(
     item_id: str, url: str, user: str, assignments: tuple[str, ...], allow_undeclared: bool
