@@ -150,9 +150,17 @@ class _FailedAgain(WorkflowRefused):
     "skip",
     epilog="""\b
 Examples:
-  wfengine incident skip inc-7 --db sqlite:///wf.db --set name='by hand'
-  wfengine incident skip inc-7 --db sqlite:///wf.db --set amount=250 --set ok=true
-  wfengine incident skip inc-9 --db sqlite:///wf.db --take to_approval""",
+  wfengine worker --db sqlite:///wf.db --until-idle
+  wfengine incident skip inc-1 --db sqlite:///wf.db --set in_stock=true
+  wfengine worker --db sqlite:///wf.db --until-idle
+  wfengine incident skip inc-101 --db sqlite:///wf.db --set invoice_id='INV 7 (by hand)'
+  wfengine incident skip inc-9 --db sqlite:///wf.db --take to_approval
+
+(They follow `wfengine workitem --help`: the worker stops pi-7, the order alice entered, at
+check_stock, whose application nothing binds (no --apps): inc-1; skipped as in stock, it
+stops at invoice: inc-101 (`wfengine incidents` lists them). --take answers a failed
+decision, which no shipped process has: inc-9 and the transition to_approval are your own
+names there.)""",
 )
 @click.argument("incident_id", metavar="ID", type=STORED_TEXT)
 @db_option

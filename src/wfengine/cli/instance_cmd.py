@@ -393,7 +393,7 @@ instance.add_command(_state_command("abort", "Stop an open instance abnormally (
     epilog="""\b
 Examples:
   wfengine instance set pi-1 amount=250 --db sqlite:///wf.db
-  wfengine instance set pi-1 note='checked by hand' --db sqlite:///wf.db --user ops-anna
+  wfengine instance set pi-1 customer='Ada Lovelace' --db sqlite:///wf.db --user ops-anna
   wfengine incident retry inc-7 --db sqlite:///wf.db""",
 )
 @click.argument("instance_id", metavar="ID", type=STORED_TEXT)

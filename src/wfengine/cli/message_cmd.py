@@ -64,7 +64,11 @@ def _deploy_hint(engine: Engine, name: str) -> Iterator[None]:
 @click.group(
     epilog="""\b
 Examples:
-  wfengine message send customer_reply --db sqlite:///wf.db --instance pi-7 --set ok=true""",
+  wfengine message send customer_reply --db sqlite:///crm.db --instance pi-7 \\
+    --set customer_info='The router is back on'
+
+(customer_reply is the message a case of examples/crm_complaint/complaint.xpdl waits for
+after its coordinator asks the customer a question; see `wfengine message send --help`.)""",
 )
 def message() -> None:
     """Send messages to process instances (their message catch events wait for them)."""
@@ -117,11 +121,17 @@ def send(
 
     \b
     Examples:
-      wfengine message send customer_reply --db sqlite:///wf.db --instance pi-7 --set ok=true
-      wfengine message send customer_reply --db sqlite:///wf.db --correlate acceptance_no=A-17
+      wfengine message send customer_reply --db sqlite:///crm.db --instance pi-7 \\
+        --set customer_info='The router is back on'
+      wfengine message send customer_reply --db sqlite:///crm.db \\
+        --correlate phone=13800000101 --correlate acceptance_no=0101-0001 --no-keep
       wfengine message send new_order --db sqlite:///wf.db --start --set item=kettle
-      wfengine message send reply --db sqlite:///wf.db --correlate phone=13800000101
-      wfengine message send reply --db sqlite:///wf.db --correlate phone=13800000101 --no-keep
+
+    (customer_reply, customer_info and the correlation keys phone and acceptance_no are
+    those of examples/crm_complaint/complaint.xpdl, whose cases wait for the customer's
+    reply after their coordinator asks a question (its README tells the story); --no-keep,
+    as a reply must not answer a question asked later. No shipped process starts by a
+    message: new_order and item are your own names there.)
     """
     from wfengine.cli.event_data import (
         correlated_target,

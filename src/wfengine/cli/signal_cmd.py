@@ -29,7 +29,10 @@ from wfengine.cli.option_types import TRIGGER_NAME
 @click.group(
     epilog="""\b
 Examples:
-  wfengine signal send price_change --db sqlite:///wf.db --set rate=1.2""",
+  wfengine signal send price_change --db sqlite:///wf.db --set rate=1.2
+
+(No shipped process catches a signal: price_change and rate are your own names, a signal
+your process catches and a data field it declares.)""",
 )
 def signal() -> None:
     """Broadcast signals (the signal catch events waiting in every instance take them)."""
@@ -46,6 +49,9 @@ def send(name: str, url: str, assignments: tuple[str, ...], allow_undeclared: bo
     \b
     Examples:
       wfengine signal send price_change --db sqlite:///wf.db --set rate=1.2
+
+    (No shipped process catches a signal: price_change and rate are your own names, a
+    signal your process catches and a data field it declares.)
     """
     from wfengine.cli.event_data import signal_data
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     epilog="""\b
 Examples:
   wfengine versions --db sqlite:///wf.db
-  wfengine versions --db sqlite:///wf.db --process leave --json""",
+  wfengine versions --db sqlite:///wf.db --process fulfil_order --json""",
 )
 @db_option
 @click.option("--process", "process_id", metavar="ID", type=STORED_TEXT, help="Only this process.")

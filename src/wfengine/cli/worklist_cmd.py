@@ -287,8 +287,20 @@ def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) 
 
     \b
     Examples:
-      wfengine workitem send-back wi-7 --db sqlite:///wf.db --user alice --to-activity enter \\
-        --reason 'The amount is missing'
+      wfengine org load examples/organisation.yaml --db sqlite:///leave.db
+      wfengine instance start examples/leave_request.xpdl --db sqlite:///leave.db \\
+        --set employee_name=alice --set days=8
+      wfengine worker --db sqlite:///leave.db --until-idle
+      wfengine workitem complete wi-1 --db sqlite:///leave.db --user alice
+      wfengine worker --db sqlite:///leave.db --until-idle
+      wfengine workitem claim wi-101 --db sqlite:///leave.db --user carol
+      wfengine workitem send-back wi-101 --db sqlite:///leave.db --user carol \\
+        --to-activity submit --reason 'Which days?'
+
+    (alice submits a request for 8 days, more than five, so carol, a manager, gets it to
+    approve, as wi-101 (`wfengine worklist --user carol` lists it); she sends it back to
+    alice's submit step instead. An activity that runs beside another, as pick_and_pack
+    does beside invoice in fulfil_order, cannot be sent back.)
     """
     if not reason.strip():
         raise click.BadParameter("give a reason", param_hint="--reason")
@@ -315,10 +327,11 @@ def complete(
     Examples:
       wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set order_id=A-100 \\
         --set customer=ada --set amount=250
-      wfengine workitem complete wi-9 --db sqlite:///leave.db --user carol --set approved=true
+      wfengine workitem complete wi-101 --db sqlite:///leave.db --user carol --set approved=true
 
-    (fulfil_order: alice, of sales, enters the order; leave_request: carol, a manager,
-    approves a request.)
+    (fulfil_order: alice, of sales, enters the order, after `wfengine workitem --help`'s
+    claim; leave_request: carol, a manager, approves the request the steps of `wfengine
+    workitem send-back --help` bring her, instead of sending it back.)
     """
     from wfengine.cli.declared_data import declared_values
 
