@@ -68,8 +68,22 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return found
 
 
+class _RequiredToList(click.Option):
+    """The group's ``--db``: required to list the trail, so its help says ``[required]`` as
+    every other ``--db`` does, but not declared required, since ``audit verify --db URL``
+    takes its own (the listing refuses a missing one itself). Why: the help did not mark
+    it while ``wfengine audit`` without it is "Missing option '--db'", exit 2."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.required = True  # (only while the help line is made)
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.required = False
+
+
 @click.group(invoke_without_command=True)
-@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, help=DB_HELP)
+@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, help=DB_HELP, cls=_RequiredToList)
 @click.option(
     "--instance",
     "instance_id",

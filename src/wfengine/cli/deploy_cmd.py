@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     epilog="""\b
 Examples:
   wfengine deploy examples/leave_request.xpdl --db sqlite:///wf.db
-  wfengine deploy examples/leave_request.xpdl examples/order_fulfilment.xpdl \
+  wfengine deploy examples/leave_request.xpdl examples/order_fulfilment.xpdl \\
     --db sqlite:///wf.db --json""",
 )
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)

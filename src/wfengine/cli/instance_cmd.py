@@ -303,7 +303,14 @@ def _how_far(started: int, count: int) -> str:
 @instance.command("show")
 @click.argument("instance_id", metavar="ID", type=STORED_TEXT)
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object (see the contract).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='One object, {"id", "process_id", "state", "data", "activities": [{"activity_id", '
+    '"state", "started_at", "completed_at"}, ...], "version", "kept_messages": [{"name", '
+    '"data", "kept_at"}, ...]}.',
+)
 def show(instance_id: str, url: str, as_json: bool) -> None:
     """Show an instance: its state, data and activity instances.
 

@@ -50,15 +50,20 @@ if TYPE_CHECKING:
 _STATES = ("offered", "allocated", "started")
 
 
-def _user_option(func: Any) -> Any:
+def _user_option(func: Any, help_text: str = "Who acts.") -> Any:
+    """The required ``--user U``: who acts on a work item, or (``worklist``) whose list."""
     return click.option(
         "--user",
         required=True,
         metavar="U",
         type=USER_ID,
         callback=_named,
-        help="Who acts (or whose list).",
+        help=help_text,
     )(func)
+
+
+def _list_user_option(func: Any) -> Any:
+    return _user_option(func, "Whose list: the items offered to or held by U.")
 
 
 def _named(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -85,7 +90,7 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
 
 @click.command("worklist")
 @db_option
-@_user_option
+@_list_user_option
 @click.option("--state", type=click.Choice(_STATES), help="Only items in this state.")
 @click.option(
     "--process",
@@ -94,7 +99,13 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
     type=STORED_TEXT,
     help="Only items of this process.",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON list (see the contract).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='A list of {"id", "instance_id", "process_id", "activity_id", "state", "holder", '
+    '"offered_to", "due", "suspended"}.',
+)
 def worklist_command(
     url: str, user: str, state: str | None, process_id: str | None, as_json: bool
 ) -> None:
