@@ -233,7 +233,13 @@ def _read_organisation(file: str) -> Organisation:
 
 @org.command()
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the file's shape as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='As JSON in the shape org load reads, {"users", "units", "roles", "admins"}, every '
+    "key present.",
+)
 def show(url: str, as_json: bool) -> None:
     """Print the organisation stored in the database.
 
