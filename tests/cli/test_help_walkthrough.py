@@ -76,9 +76,10 @@ def test_the_incident_versions_and_instance_set_examples_go_on_from_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After the walk above, `incident skip --help` (its worker finds pi-7 stopped at the
-    unbound check_stock), `versions --help` and `instance set --help` run as printed.
-    Why: they named a process `leave`, a field `note` and outputs (`name`, `ok`) that no
-    shipped process has, each refused."""
+    unbound check_stock), `worklist --help`, `status --help`, `versions --help` and
+    `instance set --help` run as printed. Why: they named a process `leave`, a field `note`
+    and outputs (`name`, `ok`) that no shipped process has, each refused, and worklist and
+    status read a wfengine.db none of the steps made (exit 2)."""
     (tmp_path / "examples").symlink_to(REPO_ROOT / "examples")
     monkeypatch.chdir(tmp_path)
     for args in _on_the_database(_examples()) + _on_the_database(_examples("workitem")):
@@ -92,6 +93,8 @@ def test_the_incident_versions_and_instance_set_examples_go_on_from_there(
     ]
     later = [
         *skip,
+        *_examples("worklist"),
+        *_examples("status"),
         *_examples("versions"),
         *[a for a in _examples("instance", "set") if a[:2] == ["instance", "set"]],
     ]

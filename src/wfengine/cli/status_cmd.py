@@ -46,7 +46,7 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
 
     \b
     Example:
-      wfengine status pi-1 --db sqlite:///wfengine.db --brief --json
+      wfengine status pi-1 --db sqlite:///wf.db --brief --json
     """
     from wfengine.audit.status import brief_status, detailed_status
 

@@ -113,8 +113,8 @@ def worklist_command(
 
     \b
     Examples:
-      wfengine worklist --db sqlite:///wfengine.db --user alice --json
-      wfengine worklist --db sqlite:///wfengine.db --user alice --state offered
+      wfengine worklist --db sqlite:///wf.db --user alice --json
+      wfengine worklist --db sqlite:///wf.db --user alice --state offered
     """
     from wfengine.runtime.queries import refuse_unknown_filters
     from wfengine.worklist.worklists import worklist
