@@ -9,25 +9,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from tests.cli.command_paths import COMMANDS
 from tests.cli.documents import REPO_ROOT
 from wfengine import __version__
 from wfengine.cli.main import main
 
-
-def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
-    found = [path]
-    for name, command in sorted(group.commands.items()):
-        found += (
-            _commands(command, [*path, name])
-            if isinstance(command, click.Group)
-            else [[*path, name]]
-        )
-    return found
-
-
-#: every command and sub-command with its own help (README: "Every command has `--help`
-#: with examples")
-COMMANDS = _commands(main, [])
 #: those whose modules have no example yet
 _NO_EXAMPLE_YET: set[tuple[str, ...]] = set()
 

@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
-import click
 import pytest
 from click.testing import CliRunner
 
+from tests.cli.command_paths import COMMANDS
 from tests.cli.documents import EXAMPLES
 from wfengine.cli.main import main
 
@@ -70,17 +70,6 @@ def _shipped() -> Shipped:
     return Shipped(SHIPPED)
 
 
-def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
-    found = [path]
-    for name, command in sorted(group.commands.items()):
-        found += (
-            _commands(command, [*path, name])
-            if isinstance(command, click.Group)
-            else [[*path, name]]
-        )
-    return found
-
-
 def _help(command: list[str]) -> str:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0, result.output
@@ -125,7 +114,7 @@ def _named(args: list[str]) -> list[tuple[str, str, set[str]]]:
     return named
 
 
-@pytest.mark.parametrize("command", _commands(main, []), ids=" ".join)
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_name_an_example_uses_is_shipped_or_said_to_be_the_readers(
     command: list[str],
 ) -> None:

@@ -10,22 +10,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from tests.cli.command_paths import COMMANDS
 from tests.cli.documents import REPO_ROOT
 from wfengine.cli.main import main
-
-
-def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
-    found = [path]
-    for name, command in sorted(group.commands.items()):
-        found += (
-            _commands(command, [*path, name])
-            if isinstance(command, click.Group)
-            else [[*path, name]]
-        )
-    return found
-
-
-COMMANDS = _commands(main, [])
 
 
 def _command(path: list[str]) -> Any:

@@ -17,24 +17,15 @@ from pathlib import Path
 import pytest
 
 from tests.runtime.conftest import STORES, check_history, store_url
+from tests.worklist.sales_org import sales_org
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
-
-
-def _org(*clerks: str) -> Organisation:
-    return Organisation.from_data(
-        {
-            "users": [{"id": c, "roles": ["clerk"], "units": ["sales"]} for c in clerks]
-            + [{"id": "carol"}],
-            "units": [{"id": "sales", "supervisor": "carol"}],
-        }
-    )
 
 
 @pytest.fixture(params=STORES[:2])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     url = store_url(request, request.param, tmp_path)
     clock = VirtualClock()
-    with Engine(clock=clock, db_url=url, directory=_org("alice")) as e:
+    with Engine(clock=clock, db_url=url, directory=sales_org("alice")) as e:
         pb = PackageBuilder("pkg")
         late = {"wfengine:escalate-after": "PT1H"}
         pb.process("p").activity("quote", performer="clerk", extended=late)
@@ -55,12 +46,12 @@ def test_the_supervisor_keeps_the_work_through_every_reoffer(engine: Engine) -> 
     (first,) = engine.work_items(iid)
     assert first.assignees == ("alice", "carol")
 
-    engine.directory = _org("alice", "bob")
+    engine.directory = sales_org("alice", "bob")
     engine.reoffer_work()
     (second,) = engine.work_items(iid)
     assert set(second.assignees) == {"alice", "bob", "carol"}
 
-    engine.directory = _org("alice", "bob", "dan")
+    engine.directory = sales_org("alice", "bob", "dan")
     engine.reoffer_work()
     (third,) = engine.work_items(iid)
     assert set(third.assignees) == {"alice", "bob", "dan", "carol"}
@@ -78,7 +69,7 @@ def test_a_supervisor_who_left_is_dropped_and_the_work_escalates_afresh(engine: 
     iid = engine.start_process("p")
     assert isinstance(engine.clock, VirtualClock)
     engine.clock.advance(timedelta(minutes=61))
-    engine.directory = _org("alice", "bob")
+    engine.directory = sales_org("alice", "bob")
     engine.reoffer_work()
     # carol left, erin supervises the clerks now: nobody the escalation reached has the work
     engine.directory = Organisation.from_data(

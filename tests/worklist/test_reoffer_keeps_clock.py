@@ -15,23 +15,14 @@ from pathlib import Path
 import pytest
 
 from tests.runtime.conftest import STORES, check_history, store_url
-from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
-
-
-def _org(*clerks: str) -> Organisation:
-    return Organisation.from_data(
-        {
-            "users": [{"id": c, "roles": ["clerk"], "units": ["sales"]} for c in clerks]
-            + [{"id": "carol"}],
-            "units": [{"id": "sales", "supervisor": "carol"}],
-        }
-    )
+from tests.worklist.sales_org import sales_org
+from wfengine import Engine, PackageBuilder, VirtualClock
 
 
 @pytest.fixture(params=STORES[:2])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     url = store_url(request, request.param, tmp_path)
-    with Engine(clock=VirtualClock(), db_url=url, directory=_org("alice")) as e:
+    with Engine(clock=VirtualClock(), db_url=url, directory=sales_org("alice")) as e:
         pb = PackageBuilder("pkg")
         timing = {
             "wfengine:reminder-after": "PT30M",
@@ -70,7 +61,7 @@ def test_the_new_item_is_reminded_and_escalated_when_the_replaced_one_would_be(
     iid = engine.start_process("p")
     t0 = clock.now()
     clock.advance(timedelta(minutes=40))  # reminder 1 fired at 30; 2 due at 60, escalation at 60
-    engine.directory = _org("alice", "bob")
+    engine.directory = sales_org("alice", "bob")
     (done,) = engine.reoffer_work()
     new = done.replaced_by
     assert new is not None
@@ -97,7 +88,7 @@ def test_syncs_more_often_than_escalate_after_do_not_keep_work_from_escalating(
     for n in range(4):  # an organisation that changes every 20 minutes
         clock.advance(timedelta(minutes=20))
         clerks.append(f"clerk{n}")
-        engine.directory = _org(*clerks)
+        engine.directory = sales_org(*clerks)
         engine.reoffer_work()
     (escalated,) = engine.audit_events(instance_id=iid, kind="work_item.escalated")
     assert escalated.at == t0 + timedelta(hours=1)
