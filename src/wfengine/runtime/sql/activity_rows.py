@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.rows import UNREADABLE, Row, activity_snapshot
-from wfengine.runtime.sql.undecoded import decoded, processors
+from wfengine.runtime.sql.undecoded import each_readable
 
 _log = logging.getLogger("wfengine.store")
 
@@ -26,14 +26,8 @@ def activity_snapshots(found: Iterable[Row], dialect: sa.Dialect) -> list[Activi
     """The activity instances of the ``activity_instances`` rows ``found`` (read
     :func:`~wfengine.runtime.sql.undecoded.undecoded`), leaving out (and logging) a row that
     cannot be read as one."""
-    decoders = processors(t.activity_instances.c, dialect)
-    out: list[ActivityInstanceSnapshot] = []
-    for row in found:
-        try:
-            out.append(activity_snapshot(decoded(row, decoders)))
-        except UNREADABLE as exc:
-            skipped_activity(row["id"], exc)
-    return out
+    columns = t.activity_instances.c
+    return each_readable(found, columns, dialect, activity_snapshot, UNREADABLE, skipped_activity)
 
 
 def skipped_activity(activity_instance_id: object, why: object) -> None:

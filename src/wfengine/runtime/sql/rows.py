@@ -38,7 +38,7 @@ from wfengine.runtime.sql.serialize import (
     instance_document,
     load_instance,
 )
-from wfengine.runtime.sql.undecoded import decoded, processors
+from wfengine.runtime.sql.undecoded import each_readable
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import correlation_forms as correlation_forms
 from wfengine.runtime.values import correlation_value as correlation_value
@@ -307,18 +307,15 @@ def incidents(found: Iterable[Row], dialect: sa.Dialect) -> list[Incident]:
     :func:`~wfengine.runtime.sql.undecoded.undecoded`), leaving out (and
     logging, naming its id) a row that cannot be read as one: a time or count edited by hand
     must not hide every other open incident (the read failed as a whole)."""
-    decoders = processors(t.incidents.c, dialect)
-    out: list[Incident] = []
-    for row in found:
-        try:
-            out.append(incident(decoded(row, decoders)))
-        except UNREADABLE as exc:
-            _log.warning(
-                "skipped the incidents row with id %r: it cannot be read as an incident (%s)",
-                row["id"],
-                exc,
-            )
-    return out
+    return each_readable(found, t.incidents.c, dialect, incident, UNREADABLE, _skipped_incident)
+
+
+def _skipped_incident(incident_id: object, why: object) -> None:
+    _log.warning(
+        "skipped the incidents row with id %r: it cannot be read as an incident (%s)",
+        incident_id,
+        why,
+    )
 
 
 def incident(row: Row) -> Incident:

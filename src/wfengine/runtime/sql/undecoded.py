@@ -14,13 +14,15 @@ take, nearly none), found once per read by :func:`processors`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.types import NullType
 
 #: (column name, result processor) of the columns of a row that :func:`decoded` decodes
 Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
+
+T = TypeVar("T")
 
 
 def undecoded(columns: Iterable[sa.ColumnElement[Any]]) -> tuple[sa.Label[Any], ...]:
@@ -48,4 +50,25 @@ def decoded(row: Mapping[Any, Any], decoders: Processors) -> dict[str, Any]:
         value = out[name]
         if value is not None:
             out[name] = process(value)
+    return out
+
+
+def each_readable(
+    found: Iterable[Mapping[str, Any]],
+    columns: Iterable[sa.ColumnElement[Any]],
+    dialect: sa.Dialect,
+    build: Callable[[dict[str, Any]], T],
+    unreadable: tuple[type[Exception], ...],
+    skipped: Callable[[Any, Exception], None],
+) -> list[T]:
+    """What ``build`` makes of each of the rows ``found`` (read :func:`undecoded`, of
+    ``columns``), decoded; a row that cannot be decoded or built (one of ``unreadable``) is
+    left out and given to ``skipped`` with its ``id`` and why, the others read."""
+    decoders = processors(columns, dialect)
+    out: list[T] = []
+    for row in found:
+        try:
+            out.append(build(decoded(row, decoders)))
+        except unreadable as exc:
+            skipped(row["id"], exc)
     return out
