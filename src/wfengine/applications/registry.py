@@ -572,10 +572,9 @@ class ApplicationRegistry:
         - ``application-unbound``: a Tool activity uses an application that nothing binds (an
           instance reaching it stops with an incident until it is bound);
         - ``application-agent-disabled``: the application asks for a ``wfengine:agent`` kind
-          the host has not enabled (or gives settings its agent refuses).
-
-        Applications declared but used by no activity are not reported: modelling tools
-        declare many of them.
+          the host has not enabled (or gives settings its agent refuses);
+        - ``application-setting-unknown``: a setting a built-in agent does not take (say
+          ``wfengine:retires``). Unused applications are not reported (tools declare many).
         """
         return check_bindings(
             package,

@@ -156,7 +156,7 @@ def claimed(job: Job, store: Store) -> Iterator[None]:
     if count:
         recorded = _recorded(store, job, None)
         lost = Unrecorded(job.id, None, [], recorded)
-        made: dict[str, int] | None = {k: max(v) for k, v in recorded.items() if v}
+        made: dict[str, int] | None = _highest(recorded)
     else:
         made = None
         if invoke and job.attempts > 1 and job.key:  # its own call's earlier attempts
@@ -182,7 +182,12 @@ def made_before(store: Store, job: Job) -> dict[str, int]:
     (:mod:`~wfengine.runtime.lost_calls`), and the job was given back; a run that committed
     ended the job, so only runs that did not commit left records under its keys. One read,
     only for a job claimed before (a killed host's, or one given back so)."""
-    return {k: max(v) for k, v in _recorded(store, job, None).items() if v}
+    return _highest(_recorded(store, job, None))
+
+
+def _highest(recorded: Mapping[str, set[int]]) -> dict[str, int]:
+    """Each call ``recorded`` holds attempts of -> the highest of them."""
+    return {k: max(v) for k, v in recorded.items() if v}
 
 
 def _recorded(store: Store, job: Job, key: str | None) -> dict[str, set[int]]:
