@@ -338,7 +338,12 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
     where the message's own text would have replaced both when it was taken. Not when the
     three days ran out during the suspension: the timeout comes first on resume, so the reply
     is filed only.
+
+    A reply that is no text (None) or only blanks is refused with a ``DataTypeError`` naming
+    ``reply``, nothing sent: taken, it answered the question with nothing for the coordinator.
     """
+    if not isinstance(text, str) or not text.strip():
+        raise DataTypeError(f"reply: {repr(text)[:40]} is no text for the case")
     if engine.send_message("customer_reply", {"customer_info": text}, instance_id=case, keep=False):
         return True
     answers = _answered_on_resume(engine, case)

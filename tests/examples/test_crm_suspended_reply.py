@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.examples.test_crm_complaint import Desk, crm_module, desk
+from wfengine.errors import DataTypeError
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 
@@ -70,3 +73,13 @@ def test_a_second_reply_in_a_suspension_is_added_to_the_first_and_answers_no_lat
     assert desk.stage(iid) == "Asked you for more information"  # waits for the new answer
     assert desk.engine.instance(iid).data["customer_info"] == ""
     assert desk.engine.waits_for_message(iid, "customer_reply")
+
+
+@pytest.mark.parametrize("reply", [None, "", "  \n "])
+def test_a_blank_reply_is_refused_and_the_case_still_waits(desk: Desk, reply: object) -> None:
+    iid = _ask(desk)
+    with pytest.raises(DataTypeError, match=r"^reply: "):
+        crm_module.customer_reply(desk.engine, iid, reply)  # type: ignore[arg-type]
+    assert desk.stage(iid) == "Asked you for more information"  # still waits for the answer
+    assert crm_module.customer_reply(desk.engine, iid, "the Visa") is True
+    assert desk.engine.instance(iid).data["customer_info"] == "the Visa"
