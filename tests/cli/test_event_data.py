@@ -113,7 +113,11 @@ def test_processes_that_read_a_signal_differently_are_named(tmp_path: Path) -> N
         p.data_field("code", kind)
         p.start("s").intermediate("w", signal="go").end("e").sequence("s", "w", "e")
     url = sqlite_url(tmp_path)
-    assert cli("instance", "start", write(tmp_path, pb), "--db", url).exit_code == 0
+    path = write(tmp_path, pb)
+    for process_id in ("a", "b"):
+        started = cli("instance", "start", path, "--process", process_id, "--db", url)
+        assert started.exit_code == 0, started.output
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0  # both catches wait
     sent = cli("signal", "send", "go", "--db", url, "--set", "code=7")
     assert sent.exit_code == 2
     assert "reaches processes 'a' and 'b', which read code differently" in sent.stderr

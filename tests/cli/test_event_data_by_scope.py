@@ -27,6 +27,7 @@ def test_signal_send_checks_data_against_a_set_of_repeated_ids(tmp_path: Path) -
     db = sqlite_url(tmp_path)
     started = cli("instance", "start", str(path), "--db", db)
     assert started.exit_code == 0, started.output
+    assert cli("worker", "--db", db, "--until-idle").exit_code == 0  # the catches wait
     typo = cli("signal", "send", "b", "--db", db, "--set", "undeclared_typo=5")
     assert typo.exit_code == 2 and "'undeclared_typo' is not declared by process" in typo.stderr
     wrong = cli("signal", "send", "b", "--db", db, "--set", "n=abc")

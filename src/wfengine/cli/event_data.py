@@ -13,11 +13,13 @@ other names). Which process that is depends on the event:
   to whichever instance of the run's tree catches it: every process that can take it, and
   they must read the data the same way (one process declaring ``n`` an INTEGER and another a
   STRING cannot both be given one value), else it is a usage error naming both (with their
-  versions: ``'order' v1 and 'order' v2``). For a signal that is every process version
-  with a running instance waiting for it (:func:`signal_data`): a version none of whose
-  instances waits takes nothing, so it does not count, nor does one whose waiting
-  instances are suspended (a signal is not kept); when none waits, the versions that can
-  take it and start instances now (the newest valid now, as for a message start).
+  versions: ``'order' v1 and 'order' v2``). For a signal those are the processes it reaches
+  now, as :meth:`~wfengine.runtime.engine.Engine.broadcast_signal` reaches them
+  (:func:`signal_data`): every process version with a running instance waiting for it, and
+  each process it starts, by a Signal start event of that name, at the version that starts
+  (the newest valid now, as for a message start: :func:`starting_takers`). A version none of
+  whose instances waits takes nothing, so it does not count (nor does one whose waiting
+  instances are suspended: a signal is not kept), however many of its catches could take it.
 
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
 carries. ``--correlate KEY=VALUE`` texts are passed to the engine, which reads them by the key
@@ -43,8 +45,9 @@ if TYPE_CHECKING:
     from wfengine.runtime.deployment import DeployedProcess
     from wfengine.runtime.engine import Engine
 
-#: what takes an event: a catch of a message, a catch of a signal, a Message start event
-Taking = Literal["message", "signal", "start"]
+#: what takes an event: a catch of a message, a catch of a signal (or a Signal start event),
+#: a Message start event, a Signal start event alone
+Taking = Literal["message", "signal", "start", "signal start"]
 
 
 class Taker(NamedTuple):
@@ -68,13 +71,15 @@ def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
     Message start event, a receive task with ``Instantiate="true"`` or an event-based gateway
     with ``Instantiate="true"`` leading to a catch of it; a signal is taken by
     a catch, an attached event, an event sub-process, or a Signal start event, where a
-    broadcast starts an instance)?"""
+    broadcast starts an instance; ``"signal start"`` asks for that start event alone)?"""
     from wfengine.runtime.start_points import message_start_points, signal_starts
 
     if taking == "message":
         return name in compiled.messages_caught()
     if taking == "start":
         return bool(message_start_points(compiled, name))
+    if taking == "signal start":
+        return bool(signal_starts(compiled, name))
     from wfengine.runtime.navigation.events import catches_signal
 
     # every graph: activity_graph keeps the first of each Id, so an activity set whose every
@@ -126,14 +131,19 @@ def deployed_takers(
     return found
 
 
-def starting_takers(engine: Engine, name: str) -> list[Taker]:
+def starting_takers(
+    engine: Engine, name: str, taking: Literal["start", "signal start"] = "start"
+) -> list[Taker]:
     """The process a start by message ``name`` starts, at the version it starts on, as
     :meth:`~wfengine.runtime.engine.Engine.start_by_message` chooses them: each deployed
     process's newest version valid now that has a Message start event for ``name`` (a
     version deployed ahead of its ``ValidFrom`` that renamed the message leaves the one
     valid now taking it), so ``--set`` is read by the declarations of the version that takes
     it. A process the engine will not start (no version valid now, its latest deploy
-    refused) takes nothing here: the engine then refuses the start, saying why (exit 1)."""
+    refused) takes nothing here: the engine then refuses the start, saying why (exit 1).
+    With ``taking="signal start"``, those a broadcast of signal ``name`` starts, as
+    :meth:`~wfengine.runtime.engine.Engine.broadcast_signal` chooses them (the version valid
+    now, with a Signal start event of that name; a process with none starts nothing)."""
     from wfengine.errors import WorkflowError
 
     found: list[Taker] = []
@@ -142,7 +152,7 @@ def starting_takers(engine: Engine, name: str) -> list[Taker]:
             deployed = engine.startable(process_id)
         except WorkflowError:
             continue
-        if takes(deployed.compiled, "start", name):
+        if takes(deployed.compiled, taking, name):
             found.append(
                 Taker(deployed.package, deployed.definition, deployed.compiled, deployed.version)
             )
@@ -239,22 +249,38 @@ def event_json(
 def signal_data(
     engine: Engine, name: str, raw: Mapping[str, str], *, allow_undeclared: bool
 ) -> dict[str, Any]:
-    """``--set`` text for signal ``name``, checked against every process version with an
-    open instance the signal reaches (see the module notes). First against every stored
+    """``--set`` text for signal ``name``, checked against the process versions the signal
+    reaches now (:func:`reached_takers`; see the module notes). First against every stored
     version that takes it, which costs no instance reads: when they all read it the same
     way, so do those it reaches. Else (one refuses it, or two read it differently) against
-    the versions whose open instances wait for it now, and when none waits the versions
-    that take it and start instances now (the newest valid now): a version whose instances
-    have all closed no longer counts."""
+    those it reaches: a version with no instance waiting for it, which the signal starts
+    nothing on, no longer counts. None reached: the signal is lost, and its data with it
+    (VALUE as JSON, as for an undeclared name)."""
     what = f"signal {name!r}"
     every = deployed_takers(engine, "signal", name, every_version=True)
     try:
         return event_data(every, raw, what, allow_undeclared=allow_undeclared)
     except click.BadParameter:
-        reached = waiting_takers(engine, name, every) or deployed_takers(engine, "signal", name)
+        reached = reached_takers(engine, name, every)
         if [_key(t) for t in reached] == [_key(t) for t in every]:
             raise
     return event_data(reached, raw, what, allow_undeclared=allow_undeclared)
+
+
+def reached_takers(engine: Engine, name: str, takers: Sequence[Taker]) -> list[Taker]:
+    """The process versions a broadcast of signal ``name`` reaches now, as the engine
+    reaches them: those of ``takers`` (every deployed version that takes it) with a running
+    instance waiting for it (:func:`waiting_takers`), and the version each process it starts
+    starts on (:func:`starting_takers`), in ``takers``' order. Why not every process that
+    catches it: the signal is transient, so a process none of whose instances waits takes
+    nothing; and the process a Signal start event starts takes the data whether or not
+    anything waits."""
+    starting = starting_takers(engine, name, "signal start")
+    wanted = {_key(t) for t in waiting_takers(engine, name, takers)}
+    wanted.update(_key(t) for t in starting)
+    reached = [t for t in takers if _key(t) in wanted]
+    found = {_key(t) for t in reached}
+    return reached + [t for t in starting if _key(t) not in found]
 
 
 def waiting_takers(engine: Engine, name: str, takers: Sequence[Taker]) -> list[Taker]:

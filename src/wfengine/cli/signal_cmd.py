@@ -2,11 +2,11 @@
 
 A contract (scripts rely on it exactly): ``wfengine signal send NAME --db URL [--set
 NAME=VALUE]... [--allow-undeclared]`` broadcasts signal NAME with the ``--set`` data, checked
-as ``instance start --set`` is against every process version with an open instance waiting
-for the signal, or when none waits the latest versions that take it
-(:mod:`wfengine.cli.event_data`; those versions must read it the same way, else a usage error
-names them: ``'order' v1 and 'order' v2``; a version whose instances have all closed does
-not count): every signal
+as ``instance start --set`` is against the processes it reaches now: every process version
+with a running instance waiting for the signal, and the version valid now of each process it
+starts by a Signal start event (:mod:`wfengine.cli.event_data`; those versions must read it
+the same way, else a usage error names them: ``'order' v1 and 'order' v2``; a version none
+of whose instances waits does not count, however many catches it has): every signal
 catch event of that name waiting, and every signal event of that
 name attached to a running activity or starting an event sub-process, in every running
 instance, takes it (each instance in its own command; the automatic work that follows is left
