@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+import pytest
+
 from tests.cli.databases import cli, sqlite_url
 from wfengine import Engine, PackageBuilder
+from wfengine.cli.event_data import Reading, agreed
 from wfengine.definition.model import Package
 
 
@@ -86,3 +90,38 @@ def test_an_undeclared_name_needs_allow_undeclared_for_a_waiting_catcher(
     assert "signal 'sig' reaches process 'catcher': 'code' is not declared" in refused.stderr
     assert "use --allow-undeclared" in refused.stderr
     assert _codes(url) == {"catcher": ["absent"]}
+
+
+def test_allow_undeclared_gives_the_declared_reading_to_every_taker(tmp_path: Path) -> None:
+    """'starter' declares ``code`` a STRING, the waiting 'catcher' does not declare it: one
+    value reaches both, as the engine delivers it (converted where declared, kept as given
+    where not), so the declared reading '12' is what both hold; ``note``, which neither
+    declares, is JSON."""
+    url = _database(tmp_path, None, waiting=True)
+    args = ("--set", "code=12", "--set", "note=5", "--allow-undeclared")
+    sent = cli("signal", "send", "sig", "--db", url, *args)
+    assert (sent.exit_code, sent.stdout) == (0, "2 taken\n"), sent.output
+    assert _codes(url) == {"catcher": ["12"], "starter": ["12"]}
+    with Engine(db_url=url) as engine:
+        assert {i.process_id: i.data["note"] for i in engine.instances()} == {
+            "catcher": 5,
+            "starter": 5,
+        }
+
+
+def test_processes_that_declare_a_name_must_still_agree() -> None:
+    """A process not declaring ``code`` does not decide its value, but two that declare it
+    must read it the same way; ``exact`` (every reading the same) counts the undeclared
+    one too."""
+
+    def fallback() -> dict[str, object]:
+        return {}
+
+    text = Reading("a", None, {"code": "7"}, frozenset({"code"}))
+    kept = Reading("b", None, {"code": 7}, frozenset())
+    number = Reading("c", None, {"code": 7}, frozenset({"code"}))
+    assert agreed([kept, text], "signal 'go'", "--set", fallback=fallback) == {"code": "7"}
+    with pytest.raises(click.BadParameter, match=r"'a' and 'c', which read code differently"):
+        agreed([text, kept, number], "signal 'go'", "--set", fallback=fallback)
+    with pytest.raises(click.BadParameter, match=r"\(int 7 and str '7'\)"):
+        agreed([kept, text], "signal 'go'", "--set", fallback=fallback, exact=True)

@@ -18,7 +18,9 @@ What VALUE becomes depends on whether the command knows the process:
 * an undeclared NAME (allowed by ``--allow-undeclared``; for ``incident skip``, what the
   declarations do not read) takes VALUE as JSON when it parses (``3``, ``true``, ``"x"``,
   ``[1, 2]``, ``{"a": 1}``) and as a plain string otherwise, so ``--set name=Ada`` needs no
-  shell quoting games.
+  shell quoting games (but for an event that several processes take, where one declares it:
+  that declaration's reading, which the others hold as given,
+  :func:`wfengine.cli.event_data.agreed`).
 
 JSON is parsed within the limits of :mod:`wfengine.cli.json_input` (nesting, number size: what
 instance data can hold): a value beyond them is a usage error, never silently a string.

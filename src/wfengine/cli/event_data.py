@@ -21,6 +21,12 @@ other names). Which process that is depends on the event:
   whose instances waits takes nothing, so it does not count (nor does one whose waiting
   instances are suspended: a signal is not kept), however many of its catches could take it.
 
+With ``--allow-undeclared``, a name some of them declare and others do not is read by the
+declarations (which must agree), and the others hold that value as given, as the engine
+delivers one value to all, converting it only where declared (:func:`agreed`): ``code=007``
+is ``"007"`` for a process that declares ``code`` a STRING and for one that does not
+declare it, not the JSON ``7`` the undeclared reading would give.
+
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
 carries. ``--correlate KEY=VALUE`` texts are passed to the engine, which reads them by the key
 field's declared type in every stored version correlated by KEY (each reading is looked up,
@@ -37,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import click
 
 from wfengine.cli.assignments import parse_value, split_assignments
-from wfengine.cli.declared_data import declared_json, declared_values
+from wfengine.cli.declared_data import declarations, declared_json, declared_values
 
 if TYPE_CHECKING:
     from wfengine.definition.model import Package, WorkflowProcess
@@ -60,8 +66,16 @@ class Taker(NamedTuple):
     version: int | None = None
 
 
-#: a process's reading of some data: (process id, its version or None, the data)
-Reading = tuple[str, int | None, dict[str, Any]]
+class Reading(NamedTuple):
+    """A process's reading of some data: its id, its version (None for one not deployed),
+    the data, and which of the data's names it declares (read by their declared types; it
+    keeps the others as given, as the engine keeps an undeclared field)."""
+
+    process_id: str
+    version: int | None
+    data: dict[str, Any]
+    declared: frozenset[str]
+
 
 _MISSING = object()
 
@@ -190,11 +204,17 @@ def instance_data(
 
 
 def event_data(
-    takers: Sequence[Taker], raw: Mapping[str, str], what: str, *, allow_undeclared: bool
+    takers: Sequence[Taker],
+    raw: Mapping[str, str],
+    what: str,
+    *,
+    allow_undeclared: bool,
+    exact: bool = False,
 ) -> dict[str, Any]:
     """``--set`` text for event ``what``, checked against every process in ``takers`` (see
     the module notes); none: VALUE as JSON when it parses, as for an undeclared name. When
-    several take it, one that refuses the data is named (with its version) in the error."""
+    several take it, one that refuses the data is named (with its version) in the error.
+    ``exact``: see :func:`agreed`."""
     readings: list[Reading] = []
     for t in takers:
         try:
@@ -208,13 +228,21 @@ def event_data(
             raise click.BadParameter(
                 f"{what} reaches process {process}: {exc.message}", param_hint=exc.param_hint
             ) from None
-        readings.append((t.definition.id, t.version, data))
+        readings.append(_reading(t, data))
     return agreed(
         readings,
         what,
         "--set",
         fallback=lambda: {k: parse_value(v, name=k) for k, v in raw.items()},
+        exact=exact,
     )
+
+
+def _reading(taker: Taker, data: dict[str, Any]) -> Reading:
+    """``taker``'s reading ``data``, with the names of it ``taker`` declares (a name it does
+    not declare is kept as given: it is no declaration's id, else it would be read by it)."""
+    declared = frozenset(declarations(taker.package, taker.definition)) & data.keys()
+    return Reading(taker.definition.id, taker.version, data, declared)
 
 
 def event_json(
@@ -226,9 +254,8 @@ def event_json(
         return None
     return agreed(
         [
-            (
-                t.definition.id,
-                t.version,
+            _reading(
+                t,
                 declared_json(
                     values,
                     t.package,
@@ -252,18 +279,17 @@ def signal_data(
     """``--set`` text for signal ``name``, checked against the process versions the signal
     reaches now (:func:`reached_takers`; see the module notes). First against every stored
     version that takes it, which costs no instance reads: when they all read it the same
-    way, so do those it reaches. Else (one refuses it, or two read it differently) against
+    way (exactly: declared or not), so do those it reaches. Else (one refuses it, or two
+    read it differently) against
     those it reaches: a version with no instance waiting for it, which the signal starts
     nothing on, no longer counts. None reached: the signal is lost, and its data with it
     (VALUE as JSON, as for an undeclared name)."""
     what = f"signal {name!r}"
     every = deployed_takers(engine, "signal", name, every_version=True)
-    try:
-        return event_data(every, raw, what, allow_undeclared=allow_undeclared)
+    try:  # (exact: a value one declares and another keeps as given may differ: see agreed)
+        return event_data(every, raw, what, allow_undeclared=allow_undeclared, exact=True)
     except click.BadParameter:
         reached = reached_takers(engine, name, every)
-        if [_key(t) for t in reached] == [_key(t) for t in every]:
-            raise
     return event_data(reached, raw, what, allow_undeclared=allow_undeclared)
 
 
@@ -350,29 +376,56 @@ def agreed(
     option: str,
     *,
     fallback: Callable[[], dict[str, Any]],
+    exact: bool = False,
 ) -> dict[str, Any]:
-    """The one data every process read the same way (``found``: each process's reading),
-    or ``fallback()`` when no process read it; processes reading it differently are a usage
-    error naming them (two versions of one process by their versions), since one value
-    cannot be given in two types."""
+    """The one data every process in ``found`` (each process's reading) is given, or
+    ``fallback()`` when no process read it. The engine delivers one value of each name to
+    all of them, converted by the declared type where a process declares the name and kept
+    as given where it does not (``--allow-undeclared``); so each name must be read the same
+    way (type and value) by every process that declares it, and that reading is the value,
+    which a process not declaring it then holds as given (``code=007``, a STRING for one
+    process and undeclared for another, is ``"007"`` for both: the undeclared reading, the
+    JSON ``7``, would lose what the declaring process reads). Only a name no process
+    declares takes the undeclared reading (JSON), the same for all. Processes that read a
+    name differently, or of which one has it and another not (one reads it as the Name of
+    a declaration with another id), are a usage error naming them (two versions of one
+    process by their versions), since one value cannot be given in two types. ``exact``:
+    every reading must be the same, declared or not (what holds for every subset of them:
+    :func:`signal_data`)."""
     readings = list(found)
     if not readings:
         return fallback()
-    first_id, first_version, first = readings[0]
-    for process_id, version, data in readings[1:]:
-        for name in [*first, *(n for n in data if n not in first)]:
-            a, b = first.get(name, _MISSING), data.get(name, _MISSING)
-            if a is _MISSING or b is _MISSING or type(a) is not type(b) or a != b:
-                versioned = process_id == first_id
-                one = _process(first_id, first_version if versioned else None)
-                other = _process(process_id, version if versioned else None)
-                raise click.BadParameter(
-                    f"{what} reaches processes {one} and {other}, which read {name} "
-                    f"differently ({_shown(a)} and {_shown(b)}): one value cannot be given "
-                    "in two types",
-                    param_hint=option,
-                )
-    return first
+    data: dict[str, Any] = {}
+    for name in dict.fromkeys(n for r in readings for n in r.data):
+        lacking = next((r for r in readings if name not in r.data), None)
+        if lacking is not None:
+            having = next(r for r in readings if name in r.data)
+            pair = sorted((having, lacking), key=readings.index)
+            raise _differently(what, option, name, pair[0], pair[1])
+        declaring = [r for r in readings if name in r.declared]
+        deciding = declaring if declaring and not exact else readings
+        first = deciding[0]
+        for other in deciding[1:]:
+            a, b = first.data[name], other.data[name]
+            if type(a) is not type(b) or a != b:
+                raise _differently(what, option, name, first, other)
+        data[name] = first.data[name]
+    return data
+
+
+def _differently(
+    what: str, option: str, name: str, one: Reading, other: Reading
+) -> click.BadParameter:
+    """The usage error for processes ``one`` and ``other`` reading ``name`` differently."""
+    versioned = one.process_id == other.process_id
+    first = _process(one.process_id, one.version if versioned else None)
+    second = _process(other.process_id, other.version if versioned else None)
+    a, b = one.data.get(name, _MISSING), other.data.get(name, _MISSING)
+    return click.BadParameter(
+        f"{what} reaches processes {first} and {second}, which read {name} differently "
+        f"({_shown(a)} and {_shown(b)}): one value cannot be given in two types",
+        param_hint=option,
+    )
 
 
 def _process(process_id: str, version: int | None) -> str:
