@@ -35,16 +35,20 @@ Examples:
 your process catches and a data field it declares.)""",
 )
 def signal() -> None:
-    """Broadcast signals (the signal catch events waiting in every instance take them)."""
+    """Broadcast signals (the signal catch events waiting in every instance take them, and
+    each Signal start event of the name starts an instance)."""
 
 
 @signal.command("send")
 @click.argument("name", type=TRIGGER_NAME)
 @db_option
-@set_option("Data the signal carries (merged into each instance that takes it).", typed=True)
+@set_option(
+    "Data the signal carries (merged into each instance that takes it or starts).", typed=True
+)
 @allow_undeclared_option
 def send(name: str, url: str, assignments: tuple[str, ...], allow_undeclared: bool) -> None:
-    """Broadcast signal NAME to every running instance.
+    """Broadcast signal NAME to every running instance that waits for it; each process with a
+    Signal start event of NAME starts one instance with the data.
 
     \b
     Examples:
