@@ -68,9 +68,14 @@ class LeaseRenewals:
             except Exception as exc:  # a commit of the child tells; keep renewing
                 _log.warning("could not renew the leases of %s: %s", owner, exc)
                 continue
+            missed = [job for job in ids if job not in kept]
+            # a job the child committed is deleted with its commit, a moment before its "end"
+            # event reaches the book: a row that is gone is not a lease lost, only one still
+            # stored (another worker's now) is (read here, not with the state lock held)
+            stored = [job for job in missed if _still_stored(self.engine, job)] if missed else []
             with self._state:
                 self._pump(0)  # a job that ended meanwhile is gone, not lost
-                self._note_lost(owner, ids, kept)
+                self._note_lost(owner, ids, [job for job in ids if job not in stored])
 
     def _note_lost(self, owner: str, ids: list[str], kept: list[str]) -> None:
         lost = sorted(set(ids) & set(self.book.claimed().get(owner, ())) - set(kept))
@@ -82,3 +87,12 @@ class LeaseRenewals:
                     self._lost.add((owner, job))
                 else:
                     self.book.forget(owner, job)
+
+
+def _still_stored(engine: Engine, job_id: str) -> bool:
+    """Is the job still stored (so a renewal that missed it lost it to another worker)? A
+    database that cannot say counts as yes: the warning says what it said before."""
+    try:
+        return engine.store.job(job_id) is not None
+    except Exception:
+        return True
