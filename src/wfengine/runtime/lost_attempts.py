@@ -23,7 +23,7 @@ from typing import Any
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
 from wfengine.applications.redaction import masked_fields
 from wfengine.runtime import job_claims
-from wfengine.runtime.history import Change, change
+from wfengine.runtime.history import ApplicationDiscarded, Change, change
 from wfengine.runtime.instance import ProcessInstance
 
 
@@ -51,6 +51,32 @@ def call_records(
     error = masked_fields(message, inst.data, inst.sensitive_fields)
     failed = ApplicationFailed(app_id, attempt, error, None)
     return [change(min(began, now), invoked, aid, act_id), change(now, failed, aid, act_id)]
+
+
+def ended_call_records(
+    inst: ProcessInstance,
+    call: Mapping[str, Any],
+    *,
+    attempt: int,
+    key: str,
+    inputs: Any,
+    job_id: str,
+    reason: str,
+    began: datetime,
+    ended: datetime,
+) -> list[Change]:
+    """An attempt of the call ``call`` describes (as :func:`call_records`) that its job's
+    command never committed, and whose answer, if it gave one, was therefore not used:
+    invoked when it ``began``, ``application.discarded`` (``reason`` saying why, the
+    instance's secrets hidden) when it had ``ended`` (never before it began). How it ended is
+    not known: whoever learns of it saw it begin, and the call after it begin."""
+    app_id = call["application_id"]
+    aid = call.get("activity_instance_id")
+    act_id = call.get("activity_id")
+    invoked = ApplicationInvoked(app_id, attempt, key, inputs, job=job_id)
+    why = masked_fields(reason, inst.data, inst.sensitive_fields)
+    discarded = ApplicationDiscarded(app_id, key, why)
+    return [change(began, invoked, aid, act_id), change(max(began, ended), discarded, aid, act_id)]
 
 
 def interrupted(job_id: str) -> str:

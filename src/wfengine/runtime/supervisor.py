@@ -183,8 +183,8 @@ class Supervisor(DeliveryWatch, StoppedJobs):
         self.timed_out = 0
         self._tallies = []  # the children's counts, its incidents, its deliveries (``tally``)
         self._events: queue.Queue[tuple[int, _Event]] = queue.Queue()
-        #: (owner, job) -> the call the running job began last, when (monotonic time)
-        self._calls: dict[tuple[str, str], tuple[CallInProgress, float]] = {}
+        #: (owner, job) -> the calls the running job began, when (monotonic time)
+        self._calls: dict[tuple[str, str], list[tuple[CallInProgress, float]]] = {}
         self._child: _Child | None = None
         self._signals: list[str] = []
         self._stop_deadline: float | None = None
@@ -421,9 +421,8 @@ class Supervisor(DeliveryWatch, StoppedJobs):
 
     def _note(self, event: str, owner: str, jobs: list[str], call: CallInProgress | None) -> None:
         now = time.monotonic()  # a job's call in the calls, the rest in the book
-        if call is not None:  # (an ended call keeps when it began: the audit dates it then)
-            began = self._calls.get((owner, jobs[0]), (call, now))[1] if call.ended else now
-            self._calls[(owner, jobs[0])] = (call, began)
+        if call is not None:
+            self._note_call(owner, jobs[0], call, now)
             return
         if self._note_delivery(event, owner, jobs, now):
             return
@@ -571,7 +570,9 @@ class Supervisor(DeliveryWatch, StoppedJobs):
         """Release every job the book still holds (the child is dead) and forget them; one
         it was running keeps its attempt (its call may have been made)."""
         self._give_back_deliveries()
-        running = {job for _, job, _ in self.book.running()}
+        pairs = [(owner, job) for owner, job, _ in self.book.running()]
+        self._audit_given_back(pairs, "the worker process running it was killed")
+        running = {job for _, job in pairs}
         for owner, ids in self.book.claimed().items():
             try:
                 self.engine.release_jobs(ids, owner, started=running)
