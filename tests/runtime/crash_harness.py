@@ -437,7 +437,7 @@ def check_everything_ran_once(url: str, ids: list[str]) -> None:
                 dict(conn.execute(sa.select(p.c.state, sa.func.count()).group_by(p.c.state)).all())
             )
             results = Counter(data.get("v") for data in conn.execute(sa.select(p.c.data)).scalars())
-            kinds = (*_OPENED, *_CLOSED, *JOB_EVENTS, "application.failed")
+            kinds = (*_OPENED, *_CLOSED, *JOB_EVENTS, "application.failed", "application.discarded")
             events = conn.execute(
                 sa.select(
                     a.c.instance_id, a.c.kind, a.c.activity_instance_id, a.c.activity_id
@@ -477,7 +477,8 @@ def check_everything_ran_once(url: str, ids: list[str]) -> None:
         assert {act: kind for (_, act), kind in closed.items()} == ends, (iid, evs)
         assert set(closed) == set(opened), (iid, evs)
         calls = Counter(kind for kind, *_ in evs if kind in JOB_EVENTS)
-        # one committed call; a call a killed worker was making is audited by the worker that
-        # took its job over, as invoked and failed "interrupted" (runtime.lost_attempts)
-        lost = sum(1 for kind, *_ in evs if kind == "application.failed")
+        # one committed call; a call a killed worker may have made (the job's first) is audited
+        # by the worker that took its job over, as invoked and discarded "lost"
+        # (runtime.lost_attempts)
+        lost = sum(1 for kind, *_ in evs if kind in ("application.failed", "application.discarded"))
         assert calls == {"application.invoked": 1 + lost, "deadline.fired": 1}, (iid, evs)

@@ -9,9 +9,11 @@ given back unrun is not counted, nor the claim of a job a dead claimant never st
 jobs one claim took, the first still stored was running, the others keep their count when
 the next claims take them over, before that one,
 :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`), so each
-earlier claim stands for at least one attempt of the call the run was making: a call inside
-such a job numbers its attempts from the claim count: the run's first synchronous call only
-(:func:`take`). ``invoke`` jobs are left out: their claims are their own call's attempts
+earlier claim stands for a run that made the job's first synchronous call if it made any
+(and perhaps the calls after it: nobody knows how far it got, unless a supervisor that stopped
+it recorded its calls, :mod:`~wfengine.runtime.stopped_runs`): a call inside such a job numbers
+its attempts from the claim count: the run's first synchronous call only (:func:`take`).
+``invoke`` jobs are left out: their claims are their own call's attempts
 (:class:`~wfengine.runtime.tools.InvokeJobHandler`), not those of the calls after it.
 
 A command that lost a race after making synchronous calls (another engine changed its instance
@@ -70,6 +72,9 @@ class Unrecorded:
     key: str | None
     attempts: list[int]
     recorded: dict[str, set[int]] = field(default_factory=dict)
+    #: the key is the run's first synchronous call (not an ``invoke`` job's own): the lost
+    #: runs made it if they made any call, and perhaps the calls after it too
+    first_of_run: bool = False
 
 
 #: the running job's :class:`Unrecorded` attempts; None outside a job taken before
@@ -85,8 +90,10 @@ def take(key: str) -> int:
     that same call made again (a command run again after losing a race); 0 for every other
     call, and outside a job taken before.
 
-    Why: the claims stand for attempts of the call the lost run was making, the first one
-    the run makes again (nothing it did committed); counted for every call of the job, a
+    Why: the claims stand for runs that made the job's first synchronous call if they made
+    any (how far each got is not known: :func:`~wfengine.runtime.lost_attempts.lost_with_host`
+    audits them so), the first one the run makes again (nothing it did committed); counted
+    for every call of the job, a
     later activity's call, never made before, lost as many of its retries (a job through A
     then B, killed in A: B got 2 calls of its 3 and an incident "attempt 3 of 3"). Per call:
     one ``get``, and outside a job taken again nothing more."""
@@ -98,6 +105,7 @@ def take(key: str) -> int:
         lost = _unrecorded.get()
         if lost is not None and lost.key is None:  # the call the earlier claims count against
             lost.key = key
+            lost.first_of_run = True
             seen = lost.recorded.get(key, set())
             lost.attempts = [n for n in range(1, int(found[0]) + 1) if n not in seen]
     made = int(found[0]) if found[1] == key else 0

@@ -9,9 +9,22 @@ engine that takes the job over after its lease ran out knows only that the job w
 before (its claim count, :mod:`~wfengine.runtime.job_claims`), and numbered its call from
 there, so the trail read ``attempt=2`` with no attempt 1, against "every invocation is
 audited". That engine now records each such attempt its instance's trail lacks
-(:func:`unrecorded`), dated when it learns of it, with the call's key and inputs: the
-synchronous call a job makes first (the one the lost run was making) and an ``invoke``
-job's own call. Both paths make the records here (:func:`call_records`): one shape.
+(:func:`unrecorded`), dated when it learns of it, with the call's key and inputs:
+
+* an ``invoke`` job's own call, the one its lost run was making: invoked and failed
+  "interrupted" (:func:`interrupted`);
+* the synchronous call a job makes first, which its lost run made if it got that far: invoked
+  and discarded "lost" (:func:`lost_with_host`), not failed. Nothing that survives knows how far
+  that run got (it may have returned from a1 and died in a3; a write per call to know it would
+  slow every call down, issue 14), so the record names none of the later calls as made or
+  interrupted: it says the run may have made the job's calls recorded after it, which are
+  numbered as if it had not. (Before, the first call was failed "interrupted" whatever the
+  run had done after it.)
+
+A supervisor that stops a run knows each call it began, and records them all
+(:mod:`~wfengine.runtime.stopped_runs`): the trail then holds what this module would guess.
+Every path makes the records here (:func:`call_records`, :func:`ended_call_records`): one
+shape.
 """
 
 from __future__ import annotations
@@ -88,11 +101,26 @@ def interrupted(job_id: str) -> str:
     )
 
 
+def lost_with_host(job_id: str, prefix: str) -> str:
+    """What the ``application.discarded`` record of a lost run's first synchronous call says
+    (the run's host killed whole: nobody knows how far it got). ``prefix``: what the
+    idempotency keys of the job's calls begin with."""
+    return (
+        f"lost: job {job_id!r} was run before on a host that stopped (killed, or its lease "
+        "ran out) before the run committed, and another took the job over; that run made "
+        "this call if it got this far, and may have gone on to make calls recorded after "
+        f"this one for the job (idempotency keys beginning {prefix!r}), numbered here as if it "
+        "had not: which calls it made, and how they ended, is not known; no answer of that "
+        "run was used"
+    )
+
+
 def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
     """Put the attempts the running job's earlier runs made of a call and that the trail
     lacks (:func:`~wfengine.runtime.job_claims.unrecorded`) before the ``application.invoked``
     record of that call among ``inst``'s changes from ``since`` on (the one this run makes),
-    each as invoked and failed ``now`` (:func:`call_records`), or at that record's own time
+    each as invoked and failed ``now`` (:func:`call_records`; the job's first synchronous call:
+    discarded, :func:`lost_with_host`), or at that record's own time
     when it is earlier (a synchronous call's records are dated as they are made, and the
     command's time moves on after them: the trail never goes back), with the key and inputs
     of that record. Nothing when the run did not make the call. Why not once per job run: a run that
@@ -114,6 +142,19 @@ def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
         }
         records: list[Change] = []
         for attempt in lost.attempts:
+            if lost.first_of_run:  # which of the job's calls the lost run made is not known
+                records += ended_call_records(
+                    inst,
+                    call,
+                    attempt=attempt,
+                    key=lost.key,
+                    inputs=detail.get("inputs"),
+                    job_id=lost.job_id,
+                    reason=lost_with_host(lost.job_id, f"{inst.id}:{lost.job_id}."),
+                    began=when,
+                    ended=when,
+                )
+                continue
             records += call_records(
                 inst,
                 call,
