@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from wfengine import Engine, load_xpdl
+from wfengine import Engine, PackageBuilder, RuntimeLimits, load_xpdl
 from wfengine.definition.diagnostics import Diagnostic, Severity
-from wfengine.definition.model import Package
+from wfengine.definition.model import Package, StandardLoop
 from wfengine.definition.validation import validate
+from wfengine.runtime.progress import WATCH_FROM
 
 _DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="pk" Name="pk">
@@ -91,3 +92,48 @@ def test_a_loop_condition_always_true_with_no_maximum_on_an_automatic_activity_w
 )
 def test_loops_that_end_or_wait_get_no_warning(attrs: str, body: str) -> None:
     assert _found(_standard(attrs, body)) == []
+
+
+#: few enough steps that a loop the step limit stops is stopped quickly, more than the rounds
+#: after which the progress watch reports one that changes nothing
+_STEPS = 4 * WATCH_FROM
+
+
+@pytest.mark.parametrize(
+    ("counter", "script", "said", "incident"),
+    [
+        # a loop on an activity that does nothing: one navigation state, round after round
+        (None, None, "after about 1,024 rounds", "loops without progress through t"),
+        # its LoopCounter writes the count into the data: every round is a new state
+        ("x", None, "at the step limit (RuntimeLimits.max_steps", "automatic steps"),
+        # a script may change the data or not: the warning names both stops
+        (None, "x = x + 1", "change no data, or at the step limit", "automatic steps"),
+        (None, "x = 1", "change no data, or at the step limit", "loops without progress"),
+    ],
+    ids=["nothing", "counter", "script-adding", "script-constant"],
+)
+def test_the_endless_loop_warning_names_what_stops_the_loop(
+    counter: str | None, script: str | None, said: str, incident: str
+) -> None:
+    # it was: every such warning named the step limit, though a loop whose rounds change
+    # nothing is stopped by the progress watch after about 1,024 rounds (raising max_steps,
+    # as the warning suggested, changed nothing)
+    pb = PackageBuilder("lm")
+    p = pb.process("lm")
+    p.data_field("x", "INTEGER", initial="0")
+    loop = StandardLoop(condition="true", counter=counter)
+    p.start("s").activity("t", loop=loop, script=script).end("e")
+    p.sequence("s", "t", "e")
+    package = pb.build()
+    [warning] = _found(package)
+    assert warning.code == "loop-endless"
+    assert said in warning.message
+    engine = Engine(limits=RuntimeLimits(max_steps=_STEPS))
+    engine.deploy(package)
+    iid = engine.start_process("lm")
+    [stopped] = engine.incidents(iid)
+    assert incident in stopped.message
+    if "without progress" in incident:
+        assert engine.trace(iid).count("t") < 2 * WATCH_FROM
+    else:
+        assert engine.trace(iid).count("t") >= _STEPS - 1

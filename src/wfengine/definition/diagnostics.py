@@ -150,7 +150,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "loop-endless": (
         Severity.WARNING,
         "a standard loop whose LoopCondition is a constant true, with no LoopMaximum, on an "
-        "activity nothing waits on: it repeats until the engine's step limit stops it",
+        "activity nothing waits on: it repeats until the engine stops it, after about 1,024 "
+        "rounds if they change no data, at its step limit if each changes the data",
     ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),

@@ -19,8 +19,14 @@ every instance; :func:`~.initial_values.constant_value`).
   ``loop-maximum``, since the process runs.
 * ``loop-endless`` (warning): a standard loop whose ``LoopCondition`` is a constant true, with
   no ``LoopMaximum``, on an activity nobody waits on (no person, no message, no timer, no
-  call, subflow or block): it repeats within one command until the engine's step limit
-  (``RuntimeLimits.max_steps``, a million steps) parks it with an incident. One that waits on a
+  call, subflow or block): it repeats within one command until the engine stops the instance
+  with an incident. Which stop, and when, depends on what a round changes, so the warning says
+  it (a user who raised the wrong limit would change nothing): rounds that change no data (a
+  route, an activity with no implementation) are one navigation state, which the engine's
+  watch for cycles without progress reports after about 1,024 rounds (``WATCH_FROM``,
+  :mod:`wfengine.runtime.progress`); rounds that change the data each time (a LoopCounter
+  counting in a field, a script adding to one) run until the step limit
+  (``RuntimeLimits.max_steps``, a million steps); a script may do either. One that waits on a
   person each round may be meant to repeat until cancelled.
 """
 
@@ -117,12 +123,31 @@ def _standard(
         yield make(
             "loop-endless",
             f"{where}: its LoopCondition {quote(text)} always holds and it has no "
-            "LoopMaximum, and nothing waits between its rounds: it repeats until the "
-            "engine's step limit (RuntimeLimits.max_steps) stops the instance with an "
-            "incident; give it a condition on the data or a LoopMaximum",
+            "LoopMaximum, and nothing waits between its rounds: it repeats within one "
+            "command until the engine stops the instance with an incident, "
+            f"{_stopped_by(activity, loop)}; give it a condition on the data "
+            "or a LoopMaximum",
             element_id=activity.id,
             line=line,
         )
+
+
+#: the two ways the engine stops a loop that never ends (see the module notes)
+_NO_PROGRESS = 'after about 1,024 rounds, as a cycle without progress ("loops without progress")'
+_STEP_LIMIT = "at the step limit (RuntimeLimits.max_steps, a million steps)"
+
+
+def _stopped_by(activity: Activity, loop: StandardLoop) -> str:
+    """When the engine stops an endless ``loop`` on ``activity``, and why then: the progress
+    watch when its rounds change no data, the step limit when each round changes the data."""
+    if loop.counter_field is not None:
+        return f"{_STEP_LIMIT}, since its LoopCounter changes the data every round"
+    if isinstance(activity.body, Route | NoImplementation):
+        return f"{_NO_PROGRESS}, since its rounds change no data"
+    return (
+        f"{_NO_PROGRESS} if its rounds change no data, or {_STEP_LIMIT} if each round "
+        "changes the data (a script adding to a field)"
+    )
 
 
 def _constant(
