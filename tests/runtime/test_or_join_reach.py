@@ -69,6 +69,31 @@ def test_an_or_join_waits_for_a_branch_that_can_also_reach_its_filled_input(
     assert engine.instance(iid).state is COMPLETED
 
 
+def test_a_branch_that_can_reach_only_a_filled_input_fires_the_or_join_again(
+    engine: Engine,
+) -> None:
+    """docs/semantics.md's example: p and q both lead to x, x and r to the OR-join m. Once p
+    and r delivered, q (which can reach only x's way, already holding a token) does not hold m
+    up; when it comes, it fires m again, and the work after m runs twice."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.route("s", gateway="Parallel")
+    for a in "pqr":
+        p.activity(a, performer="clerk").transition("s", a)
+    p.activity("x").activity("m", join="Inclusive").activity("z")
+    p.transition("p", "x").transition("q", "x").transition("x", "m").transition("r", "m")
+    p.transition("m", "z")
+    iid = run(engine, pb)
+    _complete(engine, iid, "p")
+    assert "m" not in engine.trace(iid)  # r can still reach m's empty way in
+    _complete(engine, iid, "r")
+    assert engine.trace(iid).count("z") == 1  # q is open, and m fired without it
+    _complete(engine, iid, "q")
+    assert Counter(engine.trace(iid))["m"] == Counter(engine.trace(iid))["z"] == 2
+    assert engine.instance(iid).state is COMPLETED
+
+
 def test_an_or_join_in_a_loop_waits_for_this_rounds_branches(engine: Engine) -> None:
     pb = PackageBuilder("pkg")
     _shortcut(pb, engine, loop=True)
