@@ -44,9 +44,11 @@ Rules decided here (documented for modellers):
   round; XPDL 2.2's ``activationCount`` is the same count) and ``incoming`` (number of incoming
   transitions) added to the data; the join fires the first time it holds in a round, and the
   branches still to come are absorbed (blocking) or, with ``wfengine:cancelRemaining`` =
-  ``true``, withdrawn (cancelling). A round ends when no further token can arrive (the OR-join
-  test); then the count resets, and tokens of a round in which the condition never held are
-  dropped (an audit event ``join.discarded`` records it).
+  ``true``, withdrawn (cancelling). A round ends when every way in has delivered or no
+  further token can arrive (the OR-join test); then the count resets. The tokens of a round in
+  which the condition never held stay at the join, and the instance gets an incident on it
+  (mend the data and retry, which tests the condition again, or terminate): an instance does
+  not complete past a join that never fired (:mod:`.navigation.joins`).
 * Events that are not transitions: boundary events, links and event-based gateways are tied
   in by :mod:`.compile_links` (what each event means is read by :mod:`.compile_events`).
 """
