@@ -59,6 +59,8 @@ def test_json_gives_the_performers_and_the_lane_they_come_from(tmp_path: Path) -
         "interrupting",
         "loop",
         "execution",
+        "join_condition",
+        "cancel_remaining",
     }
 
 

@@ -36,7 +36,9 @@ def show(source: str, as_json: bool) -> None:
     `performer_lane`. An event attached to an activity says so: `attached to ACTIVITY,
     interrupting` (or `non-interrupting`); JSON gives `attached_to` and `interrupting`. A
     loop, a multi-instance activity, an asynchronous subflow and an event sub-process say so
-    (JSON: `loop`, `execution`, `event_subprocess`). FILE may be `-`.
+    (JSON: `loop`, `execution`, `event_subprocess`). A Complex join shows its condition and
+    whether it is cancelling or blocking: `join Complex (arrived >= 2, cancelling)` (JSON:
+    `join_condition`, `cancel_remaining`). FILE may be `-`.
 
     Exit status: 0 when shown, 1 when FILE cannot be loaded as XPDL, 2 when it cannot be
     read or on usage errors.

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wfengine.cli.declared_data import type_name
+from wfengine.definition.checks.cancel_remaining import cancels_remaining
 from wfengine.definition.graph import is_boundary_event
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
@@ -141,6 +142,23 @@ def _repeats(activity: Activity) -> Summary:
     return {"loop": shown, "execution": execution}
 
 
+def _joining(activity: Activity) -> Summary:
+    """``join_condition``: a Complex join's ``IncomingCondition`` as the engine tests it (the
+    Join's, or the Route's, which the reader puts there), null for any other activity or a
+    Complex join with none (which waits as an Inclusive join); ``cancel_remaining``: whether
+    its ``wfengine:cancelRemaining`` says yes, as the engine reads it, for a Complex join or a
+    multi-instance activity, null for any other. Why: these two alone tell a discriminator
+    from a partial join, a thread merge, or a cancelling one (WCP9, WCP28-32, WCP41); without
+    them every Complex join read ``join Complex``, as a plain AND join might."""
+    complex_join = activity.join_gateway is GatewayType.COMPLEX
+    condition = activity.join.incoming_condition if activity.join is not None else None
+    marked = complex_join or isinstance(activity.loop, MultiInstanceLoop)
+    return {
+        "join_condition": condition if complex_join and (condition or "").strip() else None,
+        "cancel_remaining": cancels_remaining(activity) if marked else None,
+    }
+
+
 def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity]) -> Summary:
     """One activity as it runs: an activity that names no performer and is drawn in a pool
     lane that names some has the lane's performers (and a person's mode), as the runtime
@@ -160,6 +178,7 @@ def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity])
         "split": _gateway_value(a.split_gateway) if a.split is not None else None,
         **_attachment(a),
         **_repeats(a),
+        **_joining(a),
     }
 
 
@@ -307,7 +326,24 @@ def _repeat_text(a: Summary) -> str:
     text += f", flow {loop['flow_condition']}"
     if loop["complex_flow_condition"]:
         text += f" ({loop['complex_flow_condition']})"
+    if a["cancel_remaining"] and loop["flow_condition"] != "All":
+        text += ", cancelling the rest"
     return text
+
+
+def _join_text(a: Summary) -> str:
+    """How the activity waits for its ways in: ``  join Parallel``; a Complex join with what
+    decides it, ``  join Complex (activationCount >= 2, cancelling)`` or ``(..., blocking)``,
+    or ``(no condition: waits as an Inclusive join)``."""
+    if not a["join"]:
+        return ""
+    text = f"  join {a['join']}"
+    if a["join"] != GatewayType.COMPLEX.value:
+        return text
+    if a["join_condition"] is None:
+        return text + " (no condition: waits as an Inclusive join)"
+    how = "cancelling" if a["cancel_remaining"] else "blocking"
+    return text + f" ({a['join_condition']}, {how})"
 
 
 def _flow_sections(
@@ -324,8 +360,7 @@ def _flow_sections(
             row += f"  by {', '.join(a['performers'])}"
             if a["performer_lane"]:
                 row += f" (lane {a['performer_lane']})"
-        if a["join"]:
-            row += f"  join {a['join']}"
+        row += _join_text(a)
         if a["split"]:
             row += f"  split {a['split']}"
         rows.append(row + _repeat_text(a))
