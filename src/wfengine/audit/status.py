@@ -1,5 +1,6 @@
 """Where a case stands: the **detailed status** for the people inside (every activity with its
-performer and times, the data, comments, attachments, open and overdue work, the history)
+performer and times, the data, comments, attachments, open and overdue work, its timers and
+the work queued for a worker, the history)
 and the **brief status** for outside parties (a customer asking about their complaint), which
 shows only what the definition declares public and nothing else.
 
@@ -111,6 +112,19 @@ class PendingTimer:
 
 
 @dataclass(frozen=True, slots=True)
+class QueuedJob:
+    """Work of the case queued for a worker (:func:`queued_jobs`): a job of ``kind``
+    ``continue`` (the automatic work a command left for workers, or a long run's next
+    stretch), ``invoke`` (an asynchronous application call of ``activity_id``, or its retry)
+    or a kind the host added; ``due`` None: parked behind an incident until it is retried."""
+
+    kind: str
+    job_id: str
+    activity_id: str | None
+    due: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class DetailedStatus:
     """Everything the people inside see of a case."""
 
@@ -122,6 +136,8 @@ class DetailedStatus:
     history: tuple[AuditEvent, ...]
     #: what the case waits for in time, soonest first (:func:`pending_timers`)
     timers: tuple[PendingTimer, ...] = ()
+    #: its work queued for a worker, in due order (:func:`queued_jobs`)
+    queued: tuple[QueuedJob, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         inst = self.instance
@@ -205,6 +221,15 @@ class DetailedStatus:
                     "due": _iso(t.due),
                 }
                 for t in self.timers
+            ],
+            "queued": [
+                {
+                    "kind": q.kind,
+                    "job_id": q.job_id,
+                    "activity_id": q.activity_id,
+                    "due": _iso(q.due),
+                }
+                for q in self.queued
             ],
         }
 
@@ -431,6 +456,7 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
         attachments=tuple(attachments),
         history=tuple(history),
         timers=tuple(pending_timers(engine, instance_id, items)),
+        queued=tuple(queued_jobs(engine, instance_id)),
     )
 
 
@@ -459,6 +485,27 @@ def pending_timers(
         kind = "escalation" if job.payload.get("what") == "escalate" else "reminder"
         found.append(PendingTimer(kind, activity_of[item], item, when(job.due)))
     return sorted(found, key=lambda t: (t.due is None, t.due or PARKED))
+
+
+def queued_jobs(engine: Engine, instance_id: str) -> list[QueuedJob]:
+    """The jobs of ``instance_id`` a worker runs that are not timers or reminders (which
+    :func:`pending_timers` lists), in due order (parked ones last). Why: a command of the CLI
+    (``instance cancel``, ``workitem complete``, ``instance resume``...) leaves the automatic
+    work that follows to workers (``instance.deferred``); until one ran, the status listed
+    nothing open and nothing waiting, and a case whose next step only needs a worker read as
+    stuck."""
+    from wfengine.runtime.jobs import JOB_REMINDER, JOB_TIMER, PARKED
+
+    found = []
+    for job in engine.store.jobs(instance_id):
+        if job.kind in (JOB_TIMER, JOB_REMINDER):
+            continue
+        activity = job.payload.get("activity_id") if isinstance(job.payload, dict) else None
+        due = None if job.due >= PARKED else job.due
+        found.append(
+            QueuedJob(job.kind, job.id, activity if isinstance(activity, str) else None, due)
+        )
+    return sorted(found, key=lambda q: (q.due is None, q.due or PARKED))
 
 
 def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:

@@ -470,7 +470,9 @@ def set_data(
 @acting_user_option
 def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> None:
     """Cancel the open instances of activity ACT: they close as aborted, their work items are
-    withdrawn and their branches end; the instance carries on with the rest.
+    withdrawn and their branches end; the instance carries on with the rest. What that lets
+    go on (a join that waited for ACT's branch) is queued for workers: `wfengine status`
+    shows it until `wfengine worker` runs it.
 
     \b
     Examples:

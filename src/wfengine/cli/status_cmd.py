@@ -19,7 +19,11 @@ an activity that called one, and an ``incident <id> on <activity>: <message>`` l
 incident (``incident <id>: <message>`` for one of no activity), and after the open work a
 ``timers:`` section of what it waits for in time, a line each (``<kind> <activity> [<work
 item>] due <time>``: a timer event, deadline, boundary timer or cycle's next firing, a
-reminder or escalation; ``parked`` for one held behind an incident). An audit row that cannot be
+reminder or escalation; ``parked`` for one held behind an incident), then a ``queued for a
+worker: <kind> [<activity>] <job> due <time>`` line per job that only a worker runs: the
+automatic work a command left to workers (``continue``: ``instance cancel``, ``workitem
+complete`` and the like defer it, and until a worker ran the case listed nothing open and
+nothing waiting, as if stuck), an asynchronous call (``invoke``). An audit row that cannot be
 read as an event is left out of the history with a message on stderr naming its instance and
 seq. Exit 0; 1 for an unknown instance; 2 on usage errors and databases that cannot be used.
 """
@@ -98,6 +102,10 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         on = " ".join(o(x) for x in (t.activity_id or "(closed)", t.work_item_id) if x)
         when = "parked (waits for its incident)" if t.due is None else f"due {_at(t.due)}"
         click.echo(f"    {t.kind} {on} {when}")
+    for q in full.queued:  # what only needs a worker to run (see the module notes)
+        on = "" if q.activity_id is None else f" {o(q.activity_id)}"
+        when = "parked (waits for its incident)" if q.due is None else f"due {_at(q.due)}"
+        click.echo(f"  queued for a worker: {o(q.kind)}{on} {o(q.job_id)} {when}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
         click.echo(f"  data {o(name)} = {o(repr(value))}")
     for c in full.comments:  # (README: and comments, attachments and history)

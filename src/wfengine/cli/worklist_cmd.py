@@ -332,7 +332,8 @@ def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) 
 def complete(
     item_id: str, url: str, user: str, assignments: tuple[str, ...], allow_undeclared: bool
 ) -> None:
-    """Complete the item as --user; its instance's automatic work is queued for workers.
+    """Complete the item as --user; its instance's automatic work is queued for workers
+    (`wfengine status` shows it until `wfengine worker` runs it).
 
     \b
     Examples:
