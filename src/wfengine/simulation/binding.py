@@ -40,14 +40,9 @@ from wfengine.runtime.compiler import field_kinds as compiled_field_kinds
 from wfengine.simulation.calendar import WorkingCalendar
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.scenario import Scenario, Work
+from wfengine.simulation.step_keys import RunSteps, Step, labels_of
+from wfengine.simulation.step_keys import process_activities as all_activities
 from wfengine.simulation.trail import trail_reader
-
-
-def all_activities(process: WorkflowProcess) -> list[Activity]:
-    found = list(process.activities)
-    for activity_set in process.activity_sets:
-        found.extend(activity_set.activities)
-    return found
 
 
 @dataclass(frozen=True)
@@ -57,11 +52,13 @@ class Bound:
     scenario: Scenario
     package: Package
     process: WorkflowProcess
+    #: step label (its id; ``PROCESS/ACTIVITY`` for a called process's step whose id another
+    #: process of the run has: :func:`step_labels`) -> what the scenario gives it
     activities: Mapping[str, Work]
     applications: Mapping[str, Work]
     #: activity id -> [(transition id, weight)]
     branches: Mapping[str, Sequence[tuple[str, float]]]
-    #: application ids of the process's Tool activities -> the activities calling them
+    #: application ids of the process's Tool activities -> the activities (labels) calling them
     tools: Mapping[str, tuple[str, ...]]
     #: Tool activities the engine runs by itself: their duration is their calls' time (a
     #: person's activity's duration is the person's, not its applications')
@@ -95,6 +92,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         where = "process_id: " if process_id else f"{scenario.source}: process: " if wanted else ""
         raise ScenarioError(f"{where}{exc.args[0]}") from None
     processes = called_processes(package, process)
+    steps = RunSteps(processes)
     activities: dict[str, Activity] = {}
     owners: dict[str, list[str]] = {}
     transitions: list[Transition] = []
@@ -109,15 +107,18 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
             owners.setdefault(activity.id, []).append(proc.id)
             if isinstance(activity.body, TaskImplementation):
                 for call in activity.body.tools:
-                    tools.setdefault(call.application_id, []).append(activity.id)
+                    tools.setdefault(call.application_id, []).append(
+                        steps.label(proc.id, activity.id)
+                    )
                     calls_of.setdefault(call.application_id, []).append(call)
     _refuse_shared_ids(scenario, owners)
+    named = steps.resolve(scenario.source, "activities", scenario.activities)
     empirical = trail_reader(scenario.trail, scenario.source, [p.id for p in processes])
-    works = scenario.work("activities", scenario.activities, list(activities), empirical)
-    calls = _check_work(scenario, works, activities, LanePerformers(package))
+    works = scenario.work("activities", scenario.activities, list(named), empirical)
+    calls = _check_work(scenario, works, named, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
     answer_kinds = _check_answers(scenario, package, processes, app_works, calls_of)
-    output_kinds = _check_outputs(scenario, package, processes, works, activities, owners)
+    output_kinds = _check_outputs(scenario, package, processes, works, named)
     branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
@@ -160,17 +161,17 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         scenario,
         package,
         process,
-        works,
+        {named[k].label: work for k, work in works.items()},
         app_works,
         branches,
         {k: tuple(v) for k, v in tools.items()},
-        calls,
+        frozenset(named[k].label for k in calls),
         tuple(p.id for p in processes[1:]),
         members,
         calendars,
         groups,
         organisation,
-        output_kinds,
+        {named[k].label: kinds for k, kinds in output_kinds.items()},
         answer_kinds,
     )
 
@@ -203,8 +204,7 @@ def _check_outputs(
     package: Package,
     processes: Sequence[WorkflowProcess],
     works: Mapping[str, Work],
-    activities: Mapping[str, Activity],
-    owners: Mapping[str, Sequence[str]],
+    steps: Mapping[str, Step],
 ) -> dict[str, dict[str, tuple[Checked, bool]]]:
     """Refuse a case's ``data`` naming no declared field; a person's ``outputs`` naming none
     by Id or Name, nor listed by its activity to write (refused to whoever completes, an
@@ -220,7 +220,7 @@ def _check_outputs(
     found: dict[str, dict[str, tuple[Checked, bool]]] = {}
     for key, work in works.items():
         if work.outputs:
-            owner, writes = owners[key][0], data_access(activities[key]).writes
+            owner, writes = steps[key].process_id, data_access(steps[key].activity).writes
             known = {*ids[owner], *ids[owner].values(), *writes}
             found[key] = {n: kinds_of[owner][n] for n in work.outputs if n in kinds_of[owner]}
             sections.append(
@@ -427,17 +427,15 @@ def _runs_as(activity: Activity, named: Mapping[str, Activity], lanes: LanePerfo
 
 
 def _check_work(
-    scenario: Scenario,
-    works: Mapping[str, Work],
-    activities: Mapping[str, Activity],
-    lanes: LanePerformers,
+    scenario: Scenario, works: Mapping[str, Work], steps: Mapping[str, Step], lanes: LanePerformers
 ) -> frozenset[str]:
     """Refuse what ``activities.<id>`` gives an activity that would not use it (a route's
     duration, a script's outputs: silently nothing otherwise); the Tool activities the
     engine runs by itself, whose duration is their calls' time."""
     calls: set[str] = set()
     for key, work in works.items():
-        runs = _runs_as(activities[key], activities, lanes)
+        activity = steps[key].activity
+        runs = _runs_as(activity, steps[key].named, lanes)
         if runs == PERSON:
             continue
         where = f"{scenario.source}: activities.{key}"
@@ -445,7 +443,7 @@ def _check_work(
         if runs == CALLS:
             calls.add(key)
             if work.outputs:
-                apps = sorted({c.application_id for c in _tools_of(activities[key])})
+                apps = sorted({c.application_id for c in _tools_of(activity)})
                 raise ScenarioError(
                     f"{where}.outputs: {key!r} is a Tool activity the engine runs by itself: "
                     f"what it writes is its applications' answer (give it under "
@@ -523,14 +521,7 @@ def step_labels(package: Package, process: WorkflowProcess) -> dict[tuple[str, s
     """(called process, activity id) -> ``PROCESS/ACTIVITY`` for the steps of a called
     process whose id another of the run's processes uses too: the report keeps them apart
     (an id no other process repeats stays as it is)."""
-    processes = called_processes(package, process)
-    ids = {p.id: {a.id for a in all_activities(p)} for p in processes}
-    return {
-        (p.id, act): f"{p.id}/{act}"
-        for p in processes[1:]
-        for act in sorted(ids[p.id])
-        if any(act in ids[other.id] for other in processes if other is not p)
-    }
+    return labels_of(called_processes(package, process))
 
 
 def called_processes(package: Package, process: WorkflowProcess) -> list[WorkflowProcess]:
@@ -555,17 +546,17 @@ def called_processes(package: Package, process: WorkflowProcess) -> list[Workflo
 
 
 def _refuse_shared_ids(scenario: Scenario, owners: Mapping[str, Sequence[str]]) -> None:
-    """An activity id of more than one of the run's processes is ambiguous where the scenario
-    names it (the engine tells the simulation an activity by its id alone)."""
-    for section, keys in (("activities", scenario.activities), ("branches", scenario.branches)):
-        for key in keys:
-            there = owners.get(str(key), ())
-            if len(there) > 1:
-                raise ScenarioError(
-                    f"{scenario.source}: {section}.{key}: processes {', '.join(map(repr, there))}"
-                    " each have an activity of that id; the scenario cannot tell them apart "
-                    "(rename one in the definition)"
-                )
+    """An activity id of more than one of the run's processes is ambiguous where ``branches``
+    names it (the engine tells the split chooser an activity by its id alone; ``activities``
+    tells them apart as ``PROCESS/ACTIVITY``: :mod:`wfengine.simulation.step_keys`)."""
+    for key in scenario.branches:
+        there = owners.get(str(key), ())
+        if len(there) > 1:
+            raise ScenarioError(
+                f"{scenario.source}: branches.{key}: processes {', '.join(map(repr, there))} "
+                "each have an activity of that id; the scenario cannot tell them apart "
+                "(rename one in the definition)"
+            )
 
 
 def _exclusive(activity: Activity) -> bool:

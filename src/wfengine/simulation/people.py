@@ -113,14 +113,17 @@ def _longest_free(person: Person) -> tuple[datetime | None, str]:
 class Staff:
     """The people of one simulation run and the work waiting for them.
 
-    ``take(item_id, person, activity, allocated)`` and ``schedule(at, kind, payload)`` are
+    ``take(item_id, person, step, allocated)`` and ``schedule(at, kind, payload)`` are
     the run's: the first claims (unless the item is allocated to them already) and starts the
     item in the engine and returns the seconds of work it will take (None when the item was
     withdrawn meanwhile),
-    the second puts a wake-up or a finish on the run's event queue. ``take`` raises
-    :class:`NotTheirs` when the engine refuses the item to that person. ``unschedule(item_id)``
-    takes the finish of an item withdrawn from under its worker off the run's queue (left
-    there, the run would go on to the moment the withdrawn work would have ended).
+    the second puts a wake-up or a finish on the run's event queue. ``step`` (as a finish and
+    ``priority_of`` have it) is the queue the item counts in (its activity's id, or
+    ``PROCESS/ACTIVITY`` by ``queue_of``): the run finds what the scenario gives the step by
+    it. ``take`` raises :class:`NotTheirs` when the engine refuses the item to that person.
+    ``unschedule(item_id)`` takes the finish of an item withdrawn from under its worker off the
+    run's queue (left there, the run would go on to the moment the withdrawn work would have
+    ended).
     ``waits(item_id, activity)`` says whether an item waits for its turn in a sequential
     ad-hoc set (:mod:`wfengine.simulation.turns`): nobody takes it before, as the engine would
     refuse its start; it stays on offer, parked, and goes out once its turn came.
@@ -248,7 +251,7 @@ class Staff:
         if before is not None:
             key = before.key
         else:
-            priority = 0 if self._priority is None else self._priority(activity)
+            priority = 0 if self._priority is None else self._priority(queue)
             seq = next(self._seq)
             key = (-priority, seq) if self._priority is not None else (seq,)
             if not waited:
@@ -402,7 +405,7 @@ class Staff:
         self._track(queued.queue).move(now, -1)
         self._taken.add(item_id)
         try:
-            seconds = self._take(item_id, person.id, queued.activity, queued.allocated)
+            seconds = self._take(item_id, person.id, queued.queue, queued.allocated)
         except NotTheirs:
             self._taken.discard(item_id)
             self._refuse(item_id, queued, person.id)
@@ -416,7 +419,7 @@ class Staff:
         else:
             ends = person.calendar.finish(now, seconds)
         self._working[item_id] = person.id
-        self._schedule(ends, "finish", (person.id, item_id, queued.activity, seconds))
+        self._schedule(ends, "finish", (person.id, item_id, queued.queue, seconds))
         return True
 
     def _refuse(self, item_id: str, queued: _Queued, person_id: str) -> None:

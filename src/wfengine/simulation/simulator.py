@@ -308,6 +308,7 @@ class Run:
         an activity calling two applications took it twice, and a retried call re-waited
         it whole); else each application's, for each call."""
         activity, app_id = payload["activity_id"], payload["application_id"]
+        activity = self.labels.get((payload.get("process_id", ""), activity), activity)
         work = self.bound.activities.get(activity) if activity in self.bound.calls else None
         if work is not None and work.duration is not None:
             if not first or int(payload.get("position") or 0) > 0:

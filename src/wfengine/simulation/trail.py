@@ -50,7 +50,9 @@ def trail_reader(
     url: str | None, source: str, process_ids: Sequence[str]
 ) -> Callable[[str], list[float]] | None:
     """Processing times per activity of the processes ``process_ids`` from the trail at
-    ``url`` (the scenario's, read from ``source``), read once when first asked."""
+    ``url`` (the scenario's, read from ``source``), read once when first asked: by the
+    activity's id (those of every process with that id), and as ``PROCESS/ACTIVITY`` (that
+    process's only: the key a scenario names a step by whose id two processes have)."""
     if url is None:
         return None
     cache: dict[str, list[float]] = {}
@@ -93,6 +95,7 @@ def _read(url: str, source: str, process_ids: Sequence[str], cache: dict[str, li
             found = activity_durations_of(events, looped=looped)
             for act, spans in found.items():
                 cache.setdefault(act, []).extend(p for _, p, _ in spans)
+                cache.setdefault(f"{process_id}/{act}", []).extend(p for _, p, _ in spans)
     except sa.exc.SQLAlchemyError as exc:
         raise ScenarioError(f"{source}: trail: {url}: {exc}") from None
     finally:
