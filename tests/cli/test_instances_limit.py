@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.cli.databases import automatic, cli, sqlite_url, write
-from wfengine.cli.instance_cmd import MAX_LIMIT
+from wfengine.cli.paging import MAX_LIMIT
 
 
 def test_a_limit_beyond_what_a_database_holds_is_a_usage_error(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ from wfengine.cli.database import db_option, engine_errors, engine_on
 from wfengine.cli.held_interrupts import HeldInterrupts, interrupts_held
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
+from wfengine.cli.paging import after_option, limit_option
 from wfengine.cli.stderr_log import logging_to_stderr
 from wfengine.one_line import one_line as o
 from wfengine.runtime.states import ProcessState
@@ -83,9 +84,6 @@ _STATE_WORDS = (*_STATES, *(name.rsplit(".", 1)[-1] for name in _STATES))
 #: instances one ``instance start`` creates at most: each is its own transaction, so ten
 #: thousand already take a while on SQLite; a script wanting more runs the command again
 MAX_COUNT = 10_000
-#: the largest ``--limit``: what a database's LIMIT holds (a signed 64-bit integer; more was
-#: a traceback from SQLite); a larger page is no page, and lists them all anyway
-MAX_LIMIT = 2**63 - 1
 
 
 @click.command(
@@ -110,18 +108,8 @@ Examples:
     type=STORED_TEXT,
     help="Only instances of this process.",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0, max=MAX_LIMIT),
-    metavar="N",
-    help="List at most N (a page).",
-)
-@click.option(
-    "--after",
-    metavar="ID",
-    type=STORED_TEXT,
-    help="Start after instance ID (the last one of the previous page).",
-)
+@limit_option
+@after_option("instance")
 @click.option(
     "--json",
     "as_json",

@@ -2,8 +2,9 @@
 
 A contract (scripts rely on these exactly):
 
-* ``wfengine worklist --db URL --user U [--state S] [--process P] [--json]`` lists the open
-  items offered to U (unclaimed) or held by U, oldest first; ``--json`` prints
+* ``wfengine worklist --db URL --user U [--state S] [--process P] [--limit N] [--after ID]
+  [--json]`` lists the open items offered to U (unclaimed) or held by U, oldest first (a
+  page of at most N after work item ID with ``--limit``/``--after``); ``--json`` prints
   ``[{"id", "instance_id", "process_id", "activity_id", "state", "holder", "offered_to",
   "due", "suspended"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or
   null, ``suspended`` true for an item of a suspended instance, which is listed but refuses
@@ -41,6 +42,7 @@ from wfengine.cli.assignments import allow_undeclared_option, set_option, split_
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT, USER_ID
+from wfengine.cli.paging import after_option, limit_option
 from wfengine.one_line import one_line as o
 
 if TYPE_CHECKING:
@@ -88,7 +90,14 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
     }
 
 
-@click.command("worklist")
+@click.command(
+    "worklist",
+    epilog="""\b
+Examples:
+  wfengine worklist --db sqlite:///wf.db --user alice --json
+  wfengine worklist --db sqlite:///wf.db --user alice --state offered
+  wfengine worklist --db sqlite:///wf.db --user alice --limit 50 --after wi-7""",
+)
 @db_option
 @_list_user_option
 @click.option("--state", type=click.Choice(_STATES), help="Only items in this state.")
@@ -99,6 +108,8 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
     type=STORED_TEXT,
     help="Only items of this process.",
 )
+@limit_option
+@after_option("work item")
 @click.option(
     "--json",
     "as_json",
@@ -107,21 +118,30 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
     '"offered_to", "due", "suspended"}.',
 )
 def worklist_command(
-    url: str, user: str, state: str | None, process_id: str | None, as_json: bool
+    url: str,
+    user: str,
+    state: str | None,
+    process_id: str | None,
+    limit: int | None,
+    after: str | None,
+    as_json: bool,
 ) -> None:
     """List the open work items offered to or held by --user, oldest first.
 
-    \b
-    Examples:
-      wfengine worklist --db sqlite:///wf.db --user alice --json
-      wfengine worklist --db sqlite:///wf.db --user alice --state offered
+    --limit and --after page through a long list: the next page is --after the id of the
+    last item of this one (the first column of the text, "id" in --json), each page read
+    from an index in listing order. An unknown --after ID exits 1.
     """
     from wfengine.runtime.queries import refuse_unknown_filters
     from wfengine.worklist.worklists import worklist
 
     with engine_on(url) as engine:
         refuse_unknown_filters(engine.store, process_id)  # a misspelt --process: exit 1
-        entries = worklist(engine, user, state=state, process_id=process_id)
+        # (any item marks a place: the last of a page may have been completed since)
+        last = None if after is None else engine.work_item(after)
+        entries = worklist(
+            engine, user, state=state, process_id=process_id, after=last, limit=limit
+        )
     if as_json:
         click.echo(dumps([_row(e) for e in entries]))
         return

@@ -27,6 +27,7 @@ from wfengine.runtime.jobs import PARKED
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.work_rules import asking, responsible
+from wfengine.worklist.due_reads import deadlines, page_instances
 
 _log = logging.getLogger("wfengine.worklist")
 
@@ -64,7 +65,8 @@ def entry(engine: Engine, item: WorkItemSnapshot) -> WorklistEntry:
 
 
 def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry]:
-    """The entries of ``items``, each instance's process and timers read once.
+    """The entries of ``items``, what their instances' due times need read for all of
+    them at once.
 
     Items of an instance on a stored version that no longer compiles (stored by an earlier
     wfengine) are left out, a warning on the ``wfengine.worklist`` logger naming the
@@ -74,14 +76,22 @@ def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry
 
 
 def _entries(engine: Engine, items: list[WorkItemSnapshot], *, skip: bool) -> list[WorklistEntry]:
-    processes: dict[str, str] = {}
+    """The entries of ``items``: what their due times need is read for all their instances
+    at once (:mod:`~wfengine.worklist.due_reads`), not instance by instance."""
+    mine = _by_instance(items)
+    page = page_instances(engine, list(mine))
+    processes = {iid: process_id for iid, (process_id, _) in page.versions.items()}
     due: dict[str, datetime] = {}
-    #: a multi-instance item's activity instance -> the container whose deadlines it has
-    spans: dict[str, str] = {}
+    # a Deadline's timers (not a boundary or event timer's); one an older engine held back
+    # past the timer budget lists the end of time, no due time (as it was: none)
+    for timer in page.timers:
+        if timer.deadline_index >= 0 and timer.due < PARKED:
+            _earliest(due, timer.activity_instance_id, timer.due)
     unreadable: set[str] = set()
-    for instance_id, mine in _by_instance(items).items():
+    with_deadlines: list[WorkItemSnapshot] = []
+    for instance_id, theirs in mine.items():
         try:
-            _read_instance(engine, instance_id, mine, processes, due, spans)
+            compiled = engine.deployed(*page.versions[instance_id]).compiled
         except DeployError as exc:
             if not skip:
                 raise
@@ -89,9 +99,12 @@ def _entries(engine: Engine, items: list[WorkItemSnapshot], *, skip: bool) -> li
             _log.warning(
                 "left out the work items of instance %r (%s): %s",
                 instance_id,
-                ", ".join(i.id for i in mine),
+                ", ".join(i.id for i in theirs),
                 exc,
             )
+            continue
+        with_deadlines += [i for i in theirs if _has_deadlines(compiled, i.activity_id)]
+    spans = _fired_and_spans(engine, with_deadlines, due)
     return [
         WorklistEntry(
             i,
@@ -103,43 +116,23 @@ def _entries(engine: Engine, items: list[WorkItemSnapshot], *, skip: bool) -> li
     ]
 
 
-def _read_instance(
-    engine: Engine,
-    instance_id: str,
-    mine: list[WorkItemSnapshot],
-    processes: dict[str, str],
-    due: dict[str, datetime],
-    spans: dict[str, str],
-) -> None:
-    """Note ``instance_id``'s process and the due times of its items ``mine``."""
-    inst = engine.instance(instance_id)
-    processes[instance_id] = inst.process_id
-    # the store's rows, not engine.timers(): that works out each timer's event from the
-    # instance, a second read of it per instance on the page, for what is not shown here
-    for timer in engine.store.timers(instance_id):
-        # a Deadline's (not a boundary or event timer's); one an older engine held back past
-        # the timer budget lists the end of time, no due time (as it was: none)
-        if timer.deadline_index >= 0 and timer.due < PARKED:
-            _earliest(due, timer.activity_instance_id, timer.due)
-    compiled = engine.deployed(inst.process_id, inst.version).compiled
-    with_deadlines = [i for i in mine if _has_deadlines(compiled, i.activity_id)]
+def _fired_and_spans(
+    engine: Engine, with_deadlines: list[WorkItemSnapshot], due: dict[str, datetime]
+) -> dict[str, str]:
+    """Note in ``due`` when the deadlines that fired on ``with_deadlines``' instances were
+    due, and return the container of each multi-instance item among them (by its activity
+    instance: a multi-instance item is due when its container is)."""
     if not with_deadlines:
-        return
-    for fired in engine.audit_events(instance_id=instance_id, kind="deadline.fired"):
+        return {}
+    instance_ids = list(dict.fromkeys(i.instance_id for i in with_deadlines))
+    # (each its own container: two containers of one activity may be open at once)
+    read = deadlines(engine, instance_ids, [i for i in with_deadlines if i.mi_index is not None])
+    for fired in read.fired:
         if fired.activity_instance_id is not None:  # (an event before the due time
             # was kept says only when the deadline fired)
             at = fired_due(fired.detail) or fired.at
             _earliest(due, fired.activity_instance_id, at)
-    if any(i.mi_index is not None for i in with_deadlines):
-        # (each its own: two containers of one activity may be open at once)
-        containers = {
-            a.id: a.mi_parent_id
-            for a in engine.activity_instances(instance_id)
-            if a.mi_parent_id is not None
-        }
-        for i in with_deadlines:
-            if i.activity_instance_id in containers:
-                spans[i.activity_instance_id] = containers[i.activity_instance_id]
+    return read.containers
 
 
 def _by_instance(items: list[WorkItemSnapshot]) -> dict[str, list[WorkItemSnapshot]]:

@@ -18,7 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.errors import DeployError, NotFoundError
-from wfengine.runtime.instance import ProcessInstance, WorkItem
+from wfengine.runtime.instance import ProcessInstance, Timer, WorkItem
+from wfengine.runtime.jobs import JOB_TIMER, job_timer
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
@@ -247,6 +248,32 @@ def summaries_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[Insta
     for chunk in id_chunks(instance_ids):
         stmt = sa.select(*rows.SUMMARY_COLUMNS).where(p.c.id.in_(chunk))
         found.extend(rows.summaries(conn.execute(stmt).mappings().all()))
+    return found
+
+
+def deadline_timers_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[Timer]:
+    """The deadline timers of the instances ``instance_ids`` (``ix_jobs_instance_id``), each as
+    :meth:`SqlStore.timers <wfengine.runtime.sql.store.SqlStore.timers>` gives one instance's
+    (a work list page's due times: :mod:`wfengine.worklist.due_reads`)."""
+    j = t.jobs
+    found: list[Timer] = []
+    for chunk in id_chunks(instance_ids):
+        stmt = sa.select(j).where(j.c.instance_id.in_(chunk), j.c.kind == JOB_TIMER)
+        found.extend(job_timer(rows.job(r)) for r in conn.execute(stmt).mappings())
+    return found
+
+
+def containers_of(conn: sa.Connection, activity_instance_ids: Sequence[str]) -> dict[str, str]:
+    """The container each of ``activity_instance_ids`` names (``mi_parent_id``, the mirror
+    row of an instance of a multi-instance activity), by id: those whose row names none (or
+    that have no row) are not in it."""
+    a = t.activity_instances
+    found: dict[str, str] = {}
+    for chunk in id_chunks(activity_instance_ids):
+        stmt = sa.select(a.c.id, a.c.mi_parent_id).where(
+            a.c.id.in_(chunk), a.c.mi_parent_id.is_not(None)
+        )
+        found.update((r.id, r.mi_parent_id) for r in conn.execute(stmt))
     return found
 
 
