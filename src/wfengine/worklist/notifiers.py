@@ -129,7 +129,8 @@ EVENTS: dict[str, tuple[str, str]] = {
 
 
 class NotificationError(ApplicationError):
-    """Some notifiers failed to deliver a notification (the others delivered it)."""
+    """Some notifiers failed to deliver a notification (the others, if any, delivered it:
+    the message says which)."""
 
 
 class PermanentNotificationError(NotificationError, PermanentApplicationError):
@@ -211,7 +212,7 @@ class NotificationDispatcher:
             raise
         if failed:
             self._remember(key, done)
-            raise _failure(failed, len(self.notifiers))
+            raise _failure(failed, len(self.notifiers), delivered=bool(done))
 
     @staticmethod
     def _notify(notifier: Notifier, notification: Notification, found: dict[str, Person]) -> None:
@@ -280,9 +281,13 @@ class NotificationDispatcher:
         return cast(People | None, found)
 
 
-def _failure(failed: list[tuple[Notifier, str, Exception]], total: int) -> NotificationError:
+def _failure(
+    failed: list[tuple[Notifier, str, Exception]], total: int, *, delivered: bool
+) -> NotificationError:
     """The error of an attempt in which the ``failed`` notifiers raised (each with what it
-    failed on, when not the entry's own notification, and its exception), of ``total``."""
+    failed on, when not the entry's own notification, and its exception), of ``total``;
+    ``delivered``: some notifier has delivered some notification of the entry (in this
+    attempt or an earlier one)."""
     failing = {id(notifier) for notifier, _, _ in failed}
     # every failure for good (a mail server's 5xx refusal): the outbox gives the entry up
     # at once rather than repeat the refusal until its attempts run out
@@ -291,10 +296,7 @@ def _failure(failed: list[tuple[Notifier, str, Exception]], total: int) -> Notif
     told = "; ".join(
         f"{describe(notifier)}{what}: {type(exc).__name__}: {exc}" for notifier, what, exc in failed
     )
-    raised = error(
-        f"{len(failing)} of {total} notifiers failed (the others have it and are not called "
-        f"again): {told}"
-    )
+    raised = error(f"{_who_failed(len(failing), total, delivered=delivered)}: {told}")
     # the longest quiet a failing notifier's service asked for (a webhook's Retry-After):
     # the retry calls it again, so it waits for it
     raised.retry_after = max(
@@ -306,6 +308,20 @@ def _failure(failed: list[tuple[Notifier, str, Exception]], total: int) -> Notif
         default=None,
     )
     return raised
+
+
+def _who_failed(failing: int, total: int, *, delivered: bool) -> str:
+    """How many of the ``total`` notifiers failed, and who has the notification. Why: the
+    message said "the others have it and are not called again" also when there was no
+    other notifier, or when every one failed: nobody had been told, and an operator read
+    that somebody had."""
+    if failing < total:
+        others = "the others have it and are not called again"
+        return f"{failing} of {total} notifiers failed ({others})"
+    failed = "the only notifier failed" if total == 1 else f"all {total} notifiers failed"
+    if delivered:  # (one of the entry's two notifications, "taken from you", went out)
+        return f"{failed} (a part of it was delivered and is not sent again)"
+    return f"{failed} (nothing was delivered)"
 
 
 #: what an organisation given to subscribe must have, as its refusals say
