@@ -40,7 +40,7 @@ def test_the_worklist_and_show_mark_the_work_of_a_suspended_instance(tmp_path: P
     assert rows[paused]["suspended"] is True and rows[live]["suspended"] is False
     text = cli("worklist", "--db", url, "--user", "clerk").stdout.splitlines()
     [marked] = [line for line in text if line.startswith(rows[paused]["id"] + " ")]
-    assert marked.endswith("offered (offered, instance suspended)")
+    assert marked.endswith("offered (unclaimed, offered to 1 user, instance suspended)")
     assert not any("suspended" in line for line in text if line != marked)
     shown = cli("workitem", "show", rows[paused]["id"], "--db", url, "--user", "clerk")
     assert shown.exit_code == 0 and json.loads(shown.stdout)["suspended"] is True

@@ -31,5 +31,5 @@ def test_worklist_text_is_one_line_per_item(tmp_path: Path) -> None:
     assert text.exit_code == 0, text.output
     assert text.stdout.splitlines() == [
         f"{row['id']}  order\\nwi-999  payroll/pay_bonus/quote\\u2028wi-998  payroll/approve"
-        "  offered (offered)"
+        "  offered (unclaimed, offered to 4 users)"
     ]

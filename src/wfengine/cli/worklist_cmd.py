@@ -8,7 +8,9 @@ A contract (scripts rely on these exactly):
   ``[{"id", "instance_id", "process_id", "activity_id", "state", "holder", "offered_to",
   "due", "suspended"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or
   null, ``suspended`` true for an item of a suspended instance, which is listed but refuses
-  every action until the instance is resumed; the text line says ``instance suspended``);
+  every action until the instance is resumed; the text line says ``instance suspended``); a
+  text line is ``ID  PROCESS/ACTIVITY  STATE (WHO[, due TIME][, instance suspended])``, WHO
+  ``held by U`` or, unclaimed, ``unclaimed, offered to N users``;
 * ``wfengine workitem show|claim|start|complete|release|delegate|reassign|send-back|comment|
   attach ID --db URL --user U [--to USER] [--to-activity ACT] [--reason TEXT] [--file PATH]
   [--set NAME=VALUE]...``: ``send-back --to-activity ACT --reason TEXT`` sends the held item
@@ -149,12 +151,20 @@ def worklist_command(
     # &#10;, which deploys with a warning) is shown escaped, as status and instances do, not
     # as a forged row
     for e in entries:
-        held = f"held by {o(e.item.holder)}" if e.item.holder else "offered"
+        held = f"held by {o(e.item.holder)}" if e.item.holder else _unclaimed(e.item.assignees)
         due = f", due {iso(e.due)}" if e.due else ""
         # (listed, not acted on: every action is refused until the instance is resumed)
         stopped = ", instance suspended" if e.item.suspended else ""
         where = f"{o(e.process_id)}/{o(e.item.activity_id)}"
         click.echo(f"{o(e.item.id)}  {where}  {e.item.state.value} ({held}{due}{stopped})")
+
+
+def _unclaimed(assignees: tuple[str, ...]) -> str:
+    """Who an unclaimed item waits for, on its text line: how many it is offered to (their
+    ids are ``offered_to`` in ``--json``; a role's hundreds would not keep to one line).
+    Why: the line said ``offered (offered)``, the state twice."""
+    count = len(assignees)
+    return f"unclaimed, offered to {count} user{'' if count == 1 else 's'}"
 
 
 @click.group(
