@@ -30,8 +30,10 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
+from wfengine.applications.binding_lookup import binding_lookup
 from wfengine.applications.calling import (
     CallStopped,
     ToolFailure,
@@ -43,22 +45,24 @@ from wfengine.applications.events import (
     ApplicationFailed,
     ApplicationInvoked,
     ApplicationReturned,
+    Note,
 )
 from wfengine.applications.redaction import masked_text
-from wfengine.applications.registry import ApplicationRegistry
+from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import BasicTypeKind
 from wfengine.errors import DataNotStorableError
 from wfengine.runtime import call_stops, call_watch, job_claims
 from wfengine.runtime.evaluation import CompiledExpression
-from wfengine.runtime.instance import ActivityInstance, Change, ProcessInstance
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.invoke_jobs import InvokeJobHandler as InvokeJobHandler
 from wfengine.runtime.invoke_jobs import InvokeOutcome as InvokeOutcome
 from wfengine.runtime.invoke_jobs import JobRunner as JobRunner
 from wfengine.runtime.values import MAX_INT_BITS, check_storable, owned_values, shares
 
-#: evaluates an actual parameter's expression; the mapping holds outputs of earlier tools
-Evaluate = Callable[[CompiledExpression, Mapping[str, Any]], Any]
+#: evaluates an actual parameter's expression for an activity instance; the mapping holds
+#: outputs of earlier tools (None: there are none)
+Evaluate = Callable[[ActivityInstance, CompiledExpression, Mapping[str, Any] | None], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +75,65 @@ class InvokeRequest:
     key: str
 
 
+@dataclass(slots=True)  # (not frozen: a frozen one's __init__ sets each field by a call)
+class ToolCalls:
+    """What the application calls of one command share, made at its first call
+    (:func:`tool_calls`).
+
+    Why once per command: the job context (a watcher of the calls, a job's earlier claims,
+    the attempts of its lost runs) is set around the whole command, and the registry and the
+    clock do not change within it: read per call, they were three context variable reads and
+    a function made on every call. It holds nothing of the navigator (whose evaluation each
+    call is given): a cycle through it kept a command's navigator, and all it touched, for
+    the garbage collector to find. ``current`` is what ``note``
+    records for the activity whose calls run now (:func:`run_tools` sets it): ``[its
+    changes' append, activity instance id, activity id, the time last read, whether that
+    time may date the next invoked record]``."""
+
+    registry: ApplicationRegistry
+    #: ``registry.get`` (:func:`~wfengine.applications.binding_lookup.binding_lookup`)
+    bound: Callable[[str], Binding | None]
+    note: Note
+    current: list[Any]
+    #: the job this thread runs was claimed before (``job_claims.pending()``): its calls
+    #: count the earlier claims' attempts
+    claimed: bool
+    #: ``job_claims.unrecorded()``: attempts earlier runs made that the trail lacks
+    lost: job_claims.Unrecorded | None
+
+
+def tool_calls(registry: ApplicationRegistry, clock: Callable[[], datetime]) -> ToolCalls:
+    """The :class:`ToolCalls` of the command running now. ``clock`` (the engine's
+    ``clock.now``, or :func:`~wfengine.runtime.clock.call_dater`'s) dates the
+    ``application.*`` records as they are made (see :func:`run_tools`)."""
+    current: list[Any] = [None, "", "", None, True]
+
+    # a change, as history.change makes, for the activity ``current`` names. What it reads
+    # is bound as defaults: no closure cells (which every use of them paid for too)
+    def note(
+        kind: str,
+        detail: dict[str, Any],
+        _cur: list[Any] = current,
+        _clock: Callable[[], datetime] = clock,
+    ) -> None:
+        if kind == _INVOKED and _cur[4]:
+            at = _cur[3]
+        else:  # an answer or a failure: the call took its time (a failure's wait follows)
+            at = _cur[3] = _clock()
+            _cur[4] = kind != _FAILED
+        _cur[0]((at, kind, _cur[1], _cur[2], detail))
+
+    watcher = call_watch.current()  # a job's runner may follow its calls (see call_watch)
+    noting = note if watcher is None else _watched(note, watcher, current)
+    claimed = job_claims.pending() is not None
+    lost = job_claims.unrecorded()
+    return ToolCalls(registry, binding_lookup(registry), noting, current, claimed, lost)
+
+
 def run_tools(
-    registry: ApplicationRegistry,
+    calls: ToolCalls,
     ai: ActivityInstance,
-    clock: Callable[[], datetime],
     evaluate: Evaluate,
-    *,
     call_key: str,
     now: datetime,
     start: int = 0,
@@ -84,59 +141,43 @@ def run_tools(
 ) -> InvokeRequest | None:
     """Run the tools of ``ai``'s activity from position ``start``; when all have answered,
     write their outputs (``staged``: those of earlier tools) to the instance's data.
-    ``call_key`` begins the calls' idempotency keys (``NavigatorBase.call_key``).
-    ``clock`` (the engine's ``clock.now``) dates the ``application.*`` records as they are
-    made: a call, its failures and its back-off waits take time inside the command, and the
-    trail showed them all at the command's start (an ``invoke`` job's records are dated so).
-    The clock is read once per answer or failure (a call that answers costs one read): an
-    attempt's ``invoked`` record carries the time last read (``now``, the navigator's time,
-    for the first), or a fresh one after a failure, whose back-off wait comes before it. The
-    navigator moves its own time on to the last record's (``navigation/work.py``), so what
-    the command does after the call is dated after it.
+    ``evaluate`` evaluates an actual parameter's expression (the navigator's); ``call_key``
+    begins the calls' idempotency keys (``NavigatorBase.call_key``).
+    The ``application.*`` records are dated as they are made: a call, its failures and its
+    back-off waits take time inside the command, and the trail showed them all at the
+    command's start (an ``invoke`` job's records are dated so). The clock is read once per
+    answer or failure (a call that answers costs one read): an attempt's ``invoked`` record
+    carries the time last read (``now``, the navigator's time, for the first), or a fresh
+    one after a failure, whose back-off wait comes before it. The navigator moves its own
+    time on to the last record's (``navigation/work.py``), so what the command does after
+    the call is dated after it.
 
     A tool whose binding is asynchronous is not called: its request is returned (nothing
     written yet) and the activity waits for the ``invoke`` job; its result comes back through
     :func:`resume_tools`. Raises :class:`ToolFailure` (nothing written) when a tool is unbound,
-    a parameter does not fit, or the call fails after its retries. Errors of ``evaluate`` (an
-    actual parameter's expression) propagate unchanged.
+    a parameter does not fit, or the call fails after its retries. Errors of the evaluation
+    of an actual parameter's expression propagate unchanged.
     """
     inst = ai.scope.instance
     act = ai.act
     aid = ai.id
-    act_id = act.id
     where = ai.place  # what an error names (made only for one)
-
-    # a change, as history.change makes. What it writes is bound once, as defaults: no
-    # closure cells (which every use of them here paid for too), and no look-up of
-    # inst.changes.append in each of its calls (two per call)
-    # stamp: [the time last read, whether it may date the next invoked record]
-    def note(
-        kind: str,
-        detail: dict[str, Any],
-        _add: Callable[[Change], None] = inst.changes.append,
-        _clock: Callable[[], datetime] = clock,
-        _stamp: list[Any] = [now, True],  # noqa: B006 (one list per run_tools call)
-        _aid: str = aid,
-        _act: str = act_id,
-    ) -> None:
-        if kind == _INVOKED and _stamp[1]:
-            at = _stamp[0]
-        else:  # an answer or a failure: the call took its time (a failure's wait follows)
-            at = _stamp[0] = _clock()
-            _stamp[1] = kind != _FAILED
-        _add((at, kind, _aid, _act, detail))
-
-    watcher = call_watch.current()  # a job's runner may follow its calls (see call_watch)
-    noting = note if watcher is None else _watched(note, watcher, aid, act_id)
-
-    outputs: dict[str, Any] = dict(staged) if staged else {}
+    registry = calls.registry
+    # what calls.note records, for this activity (one store, not a function made per call)
+    calls.current[:] = (inst.changes.append, aid, act.id, now, True)
+    # (made when a tool gives outputs: most calls give none, and have no inputs either)
+    outputs: dict[str, Any] | None = dict(staged) if staged else None
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
         # a binding registered in code wins (see ApplicationRegistry.resolve): looked up first
-        binding = registry.get(spec.application_id) or find_binding(
+        binding = calls.bound(spec.application_id) or find_binding(
             registry, spec.application_id, spec.application, where
         )
-        inputs = _inputs(spec, evaluate, outputs, where) if spec.params else {}
+        inputs: Mapping[str, Any]
+        if spec.params:
+            inputs = _inputs(spec, evaluate, ai, outputs or _NO_VALUES, where)
+        else:
+            inputs = _NO_VALUES
         key = f"{inst.id}:{call_key}/{ai.iterations}/{spec.position}{inst.call_stamp()}"
         sensitive = spec.sensitive
         if inst.sensitive_extra:  # a subflow's formal parameters given a caller's secret
@@ -156,8 +197,8 @@ def run_tools(
                 "iteration": ai.iterations,
                 "position": spec.position,
                 "application_id": spec.application_id,
-                "inputs": copy.deepcopy(inputs),
-                "staged": copy.deepcopy(outputs),
+                "inputs": copy.deepcopy(inputs) if inputs else {},
+                "staged": copy.deepcopy(outputs) if outputs else {},
                 "sensitive": sorted(sensitive),
             }
             return InvokeRequest(payload, key)
@@ -169,10 +210,18 @@ def run_tools(
             )
         # a job run before: its claims count as attempts of the run's first synchronous call
         # only, which the run it lost was making (job_claims.take): not of every call after
-        first = 1 if job_claims.pending() is None else job_claims.take(key) + 1
+        first = job_claims.take(key) + 1 if calls.claimed else 1
         try:
             result = call_noting(  # (by position: see call_noting)
-                binding, inputs, key, registry.sleep, noting, sensitive, where, spec.outputs, first
+                binding,
+                inputs,
+                key,
+                registry.sleep,
+                calls.note,
+                sensitive,
+                where,
+                spec.outputs,
+                first,
             )
         except CallStopped as exc:  # SystemExit or Ctrl-C: see call_stops
             call_stops.stopped(exc)
@@ -185,7 +234,10 @@ def run_tools(
                 _unfit(exc, inst, aid, [inputs[k] for k in sensitive if k in inputs])
                 raise
             if got:
-                outputs.update(got)
+                if outputs is None:
+                    outputs = got  # (_outputs made it: the call's own dict)
+                else:
+                    outputs.update(got)
     if outputs:
         inst.data.update(outputs)
     return None
@@ -194,10 +246,10 @@ def run_tools(
 def _watched(
     note: Callable[[str, dict[str, Any]], None],
     watcher: call_watch.Watcher,
-    activity_instance_id: str,
-    activity_id: str,
+    current: list[Any],
 ) -> Callable[[str, dict[str, Any]], None]:
-    """``note``, telling ``watcher`` each attempt as it begins (its invoked record)."""
+    """``note``, telling ``watcher`` each attempt as it begins (its invoked record), of the
+    activity ``current`` names (see :class:`ToolCalls`)."""
 
     def watched(kind: str, detail: dict[str, Any]) -> None:
         note(kind, detail)
@@ -205,8 +257,8 @@ def _watched(
             inputs = detail["inputs"]
             watcher(
                 call_watch.CallInProgress(
-                    activity_instance_id,
-                    activity_id,
+                    current[1],
+                    current[2],
                     detail["application"],
                     detail["attempt"],
                     detail["key"],
@@ -218,19 +270,18 @@ def _watched(
 
 
 def resume_tools(
-    registry: ApplicationRegistry,
+    calls: ToolCalls,
     ai: ActivityInstance,
-    clock: Callable[[], datetime],
     evaluate: Evaluate,
     payload: Mapping[str, Any],
     result: Any,
-    *,
     call_key: str,
     now: datetime,
 ) -> InvokeRequest | None:
     """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
     its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
     where = ai.place
+    registry = calls.registry
     position = int(payload["position"])
     staged = owned_values(payload.get("staged") or {})  # (the job's, stored)
     spec = ai.act.tools[position].spec
@@ -243,16 +294,7 @@ def resume_tools(
     secrets = [inputs[k] for k in sensitive if k in inputs] if isinstance(inputs, Mapping) else ()
     optional = binding.outputs_optional
     staged.update(_answered(spec, result, where, inst, ai.id, optional, secrets))
-    return run_tools(
-        registry,
-        ai,
-        clock,
-        evaluate,
-        call_key=call_key,
-        now=now,
-        start=position + 1,
-        staged=staged,
-    )
+    return run_tools(calls, ai, evaluate, call_key, now, position + 1, staged)
 
 
 def _why(exc: ValueError, sensitive: bool) -> str:
@@ -264,13 +306,17 @@ def _why(exc: ValueError, sensitive: bool) -> str:
 
 
 def _inputs(
-    spec: ToolSpec, evaluate: Evaluate, staged: Mapping[str, Any], where: Callable[[], str]
+    spec: ToolSpec,
+    evaluate: Evaluate,
+    ai: ActivityInstance,
+    staged: Mapping[str, Any],
+    where: Callable[[], str],
 ) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     for p in spec.params:
         if p.value is None:
             continue
-        value = evaluate(p.value, staged)
+        value = evaluate(ai, p.value, staged or None)
         kind = p.kind
         vt = type(value)
         if (  # one coerce gives back as it is (most): not called (see _outputs)
@@ -347,6 +393,9 @@ def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
     return 1
 
 
+#: the inputs of a call that has none, and the staged outputs before any: read, never
+#: written (a payload takes ``{}`` of its own)
+_NO_VALUES: Mapping[str, Any] = MappingProxyType({})
 _RETURNED = ApplicationReturned.KIND
 _INVOKED = ApplicationInvoked.KIND
 _FAILED = ApplicationFailed.KIND

@@ -4,14 +4,13 @@ activity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.events import ApplicationFailed
 from wfengine.applications.redaction import audit_values, masked_fields
-from wfengine.runtime import job_claims, lost_attempts
+from wfengine.runtime import lost_attempts
 from wfengine.runtime.clock import call_dater, due_after
 from wfengine.runtime.compiler import KIND_SCRIPT, KIND_TASK, CActivity
 from wfengine.runtime.directory import DirectoryError, directory_name
@@ -29,7 +28,7 @@ from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.performed import concerns, record_co_performer, record_performer
 from wfengine.runtime.sent_back_records import take_sent_back
 from wfengine.runtime.states import A_NOT_STARTED, A_RUNNING, ActivityState, WorkItemState
-from wfengine.runtime.tools import resume_tools, run_tools
+from wfengine.runtime.tools import ToolCalls, resume_tools, run_tools, tool_calls
 from wfengine.runtime.values import owned_values
 from wfengine.runtime.work_item_events import WorkItemAllocated, item_completed, item_offered
 from wfengine.runtime.work_item_people import people_in_hand as in_hand
@@ -52,9 +51,8 @@ _ON_OFFER, _DONE = WorkItemState.OFFERED, WorkItemState.COMPLETED
 class Work(Reminders):
     """Work that is not the engine's alone."""
 
-    #: how this command's application calls read the clock (clock.call_dater), set at the
-    #: first call
-    _dater: Callable[[], datetime] | None = None
+    #: what this command's application calls share (see ToolCalls), made at the first call
+    _tool_calls: ToolCalls | None = None
 
     def _offer(self, ai: ActivityInstance, again: bool = False) -> None:
         """Offer ``ai``'s work. ``again``: an offer incident's retry, which opens the
@@ -425,10 +423,6 @@ class Work(Reminders):
         """Run the activity's applications (see :mod:`wfengine.runtime.tools`); True when
         an asynchronous one was reached and the activity now waits for its ``invoke`` job."""
         self.calls += 1  # the world an application talks to may have changed (see .calls)
-
-        def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
-            return self._evaluate(ai, expr, staged or None)
-
         key = ai.call_key
         if key is None:  # (call_key's common case inline: the next activity instance of the
             if ai.scope.instance is self._keyed_in:  # process instance keyed last)
@@ -439,33 +433,28 @@ class Work(Reminders):
         inst = ai.scope.instance
         changes = inst.changes
         made = len(changes)  # where this run's call records begin
-        # they are gone over after the calls when there are secrets they must hide or
-        # attempts a killed host made to put before them (a job taken over: lost_attempts)
-        lost = job_claims.unrecorded()
-        secret = inst.sensitive_extra or inst.compiled.sensitive_fields
-        clock = self._dater  # (dates the application.* records: see run_tools)
-        if clock is None:
-            clock = self._dater = call_dater(self.ctx.clock)
+        calls = self._tool_calls  # (what the command's calls share: see ToolCalls)
+        if calls is None:
+            dater = call_dater(self.ctx.clock)  # (dates the application.* records)
+            calls = self._tool_calls = tool_calls(self.ctx.applications, dater)
         try:
             if resume is None:
-                request = run_tools(
-                    self.ctx.applications, ai, clock, evaluate, call_key=key, now=self.now
-                )
+                request = run_tools(calls, ai, self._evaluate, key, self.now)
             else:
-                request = resume_tools(
-                    self.ctx.applications, ai, clock, evaluate, *resume, call_key=key, now=self.now
-                )
+                request = resume_tools(calls, ai, self._evaluate, *resume, key, self.now)
         except ToolFailure as exc:
             raise _tool_failure(exc) from exc
         finally:
             # the calls took their time: what the command does after them (the activity's
-            # completion, an incident, a timer it sets) is dated after their records
+            # completion, an incident, a timer it sets) is dated after their records. They
+            # are gone over when there are secrets they must hide or attempts a killed host
+            # made to put before them (a job taken over: lost_attempts)
             if len(changes) > made:
                 if (last := changes[-1][0]) > self.now:
                     self.now = last
-                if secret:
+                if inst.sensitive_extra or inst.compiled.sensitive_fields:
                     _mask_failed_calls(inst, made)
-            if lost is not None:
+            if calls.lost is not None:
                 lost_attempts.unrecorded(inst, made, self.now)
         if request is None:
             return False
