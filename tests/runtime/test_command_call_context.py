@@ -15,6 +15,7 @@ import pytest
 from wfengine import ApplicationRegistry, Engine, PackageBuilder
 from wfengine.applications.binding_lookup import binding_lookup
 from wfengine.applications.registry import Binding, make_binding
+from wfengine.applications.specs import ToolSpec
 from wfengine.definition.build_arguments import standard_loop
 from wfengine.runtime import call_watch, job_claims
 from wfengine.runtime.engine_base import EngineBase
@@ -156,3 +157,9 @@ def test_a_registry_whose_get_is_its_own_is_asked() -> None:
     plain.register("x", lambda: None)
     assert binding_lookup(plain)("x") is plain.get("x")
     assert binding_lookup(plain)("y") is None
+
+
+def test_a_tool_knows_how_its_call_keys_end() -> None:
+    # made once, as the tool is compiled: no number formatted per call (see run_tools)
+    assert ToolSpec("app", None, 3, ()).key_tail == "/3"
+    assert ToolSpec("app", None, 0, ()).key_tail == "/0"

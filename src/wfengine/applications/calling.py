@@ -197,7 +197,8 @@ def call_noting(
         note(_INVOKED, {"application": app_id, "attempt": attempt, "key": key, "inputs": shown})
         args = owned_values(inputs) if mutable else inputs  # copy-in: see _call
         try:
-            result = func(**args) if direct else _call(binding, args, key)
+            # (no inputs, most calls: func() makes no dict to unpack for the call)
+            result = (func(**args) if args else func()) if direct else _call(binding, args, key)
             # what taken_answer makes of the two answers most calls give, inline: nothing
             # (None, shown as None), and a dict when no parameter is sensitive
             if result is None:

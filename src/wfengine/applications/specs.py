@@ -64,8 +64,13 @@ class ToolSpec:
     #: that is neither true nor false is a :class:`~wfengine.errors.DeployError`, not a quiet
     #: synchronous call
     asynchronous: bool = field(init=False, repr=False, compare=False)
+    #: ``/`` and ``position``: how an application call's idempotency key ends before the
+    #: instance's stamp (see :func:`~wfengine.runtime.tools.run_tools`), made once, not an
+    #: int formatted on every call
+    key_tail: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "key_tail", f"/{self.position}")
         try:
             said = asynchronous(self.application) if self.application else False
         except ValueError as exc:

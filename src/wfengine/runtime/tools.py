@@ -178,7 +178,11 @@ def run_tools(
             inputs = _inputs(spec, evaluate, ai, outputs or _NO_VALUES, where)
         else:
             inputs = _NO_VALUES
-        key = f"{inst.id}:{call_key}/{ai.iterations}/{spec.position}{inst.call_stamp()}"
+        # ``instance:call_key/iteration/position@nonce``. (The iteration as text when it is 0,
+        # nearly always, and the stamp as kept once made: no int formatted, no call)
+        iteration = ai.iterations or "0"
+        stamp = inst._stamp or inst.call_stamp()
+        key = f"{inst.id}:{call_key}/{iteration}{spec.key_tail}{stamp}"
         sensitive = spec.sensitive
         if inst.sensitive_extra:  # a subflow's formal parameters given a caller's secret
             sensitive = sensitive | spec.secret_formals(inst.sensitive_extra)
