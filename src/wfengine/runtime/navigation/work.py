@@ -400,8 +400,13 @@ class Work(Reminders):
             return
         if waiting:
             return
-        if ai.act.offer_after:
+        act = ai.act
+        if act.offer_after:
             self._offer(ai)  # a Manual finish: a person confirms what the applications did
+        elif act.plain_task and not act.rivals:
+            # (_body_done, inline: a plain task has no loop, so no MI instance, and no work
+            # item, so no parked reminder: it leaves)
+            self._leave(ai)
         else:
             self._body_done(ai)
 
