@@ -206,7 +206,8 @@ class ProcessInstance:
     parent_activity_instance: str | None = None
     #: synchronous subflow: the parent waits for this instance
     parent_waits: bool = False
-    #: how many subflow levels above this instance (0: started on its own)
+    #: how many synchronous subflow levels above this instance (0: started on its own, or
+    #: by an asynchronous subflow, whose caller does not wait for it)
     depth: int = 0
     #: deadline timers fired so far (bounded by ``RuntimeLimits.max_timer_firings``)
     timer_firings: int = 0

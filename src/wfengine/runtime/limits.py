@@ -52,7 +52,9 @@ class RuntimeLimits:
     max_run_work: int = 100 * DEFAULT_LIMITS.max_work
     #: instances one multi-instance activity may start (its MI condition's count)
     max_mi_instances: int = 10_000
-    #: subflow nesting: an instance this deep may not start another subflow (recursion)
+    #: synchronous subflow nesting: an instance this deep may not start another synchronous
+    #: subflow (a recursion that does not end); an asynchronous one starts a stack of its own.
+    #: 0 forbids subflows, asynchronous ones too
     max_subflow_depth: int = 64
     #: process instances one command may create (a subflow that fans out recursively)
     max_new_instances: int = 10_000

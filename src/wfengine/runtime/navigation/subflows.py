@@ -93,13 +93,14 @@ class Subflows(NavigatorBase):
                 why = f"subflow process {sub.process_id!r} cannot be started: {exc}"
                 self._incident(inst, ai, ai.act.id, "run", f"{where}: {why}")
                 return
-        if inst.depth + 1 > self.ctx.limits.max_subflow_depth:
+        level = _level(inst, sub.synchronous)
+        if level > self.ctx.limits.max_subflow_depth:
             self._incident(
                 inst,
                 ai,
                 ai.act.id,
                 "run",
-                f"{where}: a subflow {inst.depth + 1} levels deep is more than "
+                f"{where}: a subflow {level} levels deep is more than "
                 f"RuntimeLimits.max_subflow_depth ({self.ctx.limits.max_subflow_depth}) "
                 "allows: a recursion that does not end?",
             )
@@ -168,7 +169,9 @@ class Subflows(NavigatorBase):
         except WorkflowError as exc:
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
             return
-        child.depth = inst.depth + 1
+        # an asynchronous child is the top of its own stack (its caller waits for nothing):
+        # it still names its caller (parent_instance), for the status and the trail
+        child.depth = level if sub.synchronous else 0
         _name_parent(child, inst, ai)
         ai.child_instance = child.id
         inst.changes.append(change(self.now, SubflowStarted(child.id), ai.id, ai.act.id))
@@ -284,6 +287,19 @@ class Subflows(NavigatorBase):
         inst.data.update(values)
         assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
         inst.changes.append(change(self.now, assigned, ai.id, ai.act.id))
+
+
+def _level(inst: ProcessInstance, synchronous: bool) -> int:
+    """How many levels deep the subflow ``inst`` starts is, as
+    ``RuntimeLimits.max_subflow_depth`` counts them: one below ``inst`` for a synchronous
+    call (its caller waits, so a recursion that does not end nests for ever), 1 for an
+    asynchronous one, whose caller waits for nothing and may close at once. Why: an
+    asynchronous child counted its callers' levels too, so a process that starts its
+    successor asynchronously and completes (a case a day) stopped at generation 65 with
+    an incident no retry could clear, though nothing was nested. 1, not 0: a limit of 0
+    still forbids every subflow. What bounds an endless asynchronous chain is what bounds
+    any run: ``max_new_instances`` and ``max_steps`` per command, and people's work."""
+    return inst.depth + 1 if synchronous else 1
 
 
 def _receiver(inst: ProcessInstance, ai: ActivityInstance, n: int) -> str | None:
