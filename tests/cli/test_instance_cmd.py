@@ -47,7 +47,15 @@ def test_start_prints_one_id_per_instance_and_leaves_the_work_to_workers(
 def test_start_another_process_and_refusals(xpdl: str, url: str, tmp_path: Path) -> None:
     [iid] = _start(xpdl, url, "--process", "other")
     listed = json.loads(cli("instances", "--db", url, "--json").stdout)
-    assert listed == [{"id": iid, "process_id": "other", "state": "open.running", "version": 1}]
+    assert listed == [
+        {
+            "id": iid,
+            "process_id": "other",
+            "state": "open.running",
+            "version": 1,
+            "parent_instance_id": None,
+        }
+    ]
     unknown = cli("instance", "start", xpdl, "--db", url, "--process", "nope")
     assert unknown.exit_code == 2 and "nope" in unknown.stderr
     assert cli("instance", "start", xpdl, "--db", url, "--count", "0").exit_code == 2
@@ -66,9 +74,27 @@ def test_instances_lists_with_filters(xpdl: str, url: str) -> None:
     assert cli("instance", "terminate", second, "--db", url).exit_code == 0
     everything = json.loads(cli("instances", "--db", url, "--json").stdout)
     assert everything == [
-        {"id": first, "process_id": "main", "state": "open.running", "version": 1},
-        {"id": second, "process_id": "main", "state": "closed.terminated", "version": 1},
-        {"id": third, "process_id": "other", "state": "open.running", "version": 1},
+        {
+            "id": first,
+            "process_id": "main",
+            "state": "open.running",
+            "version": 1,
+            "parent_instance_id": None,
+        },
+        {
+            "id": second,
+            "process_id": "main",
+            "state": "closed.terminated",
+            "version": 1,
+            "parent_instance_id": None,
+        },
+        {
+            "id": third,
+            "process_id": "other",
+            "state": "open.running",
+            "version": 1,
+            "parent_instance_id": None,
+        },
     ]
     running = cli("instances", "--db", url, "--state", "open.running", "--process", "main")
     assert running.stdout.splitlines() == [f"{first}\tmain\topen.running"]
@@ -86,6 +112,7 @@ def test_show_json_has_one_entry_per_activity_instance(xpdl: str, url: str) -> N
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     keys = ["id", "process_id", "state", "data", "activities", "version", "kept_messages"]
+    keys.append("parent_instance_id")  # (each key added at the end)
     assert list(out) == keys
     assert (out["id"], out["process_id"], out["state"]) == (iid, "main", "closed.completed")
     assert out["data"] == {"v": 6}
@@ -97,7 +124,13 @@ def test_show_json_has_one_entry_per_activity_instance(xpdl: str, url: str) -> N
         "end",
     ]
     for a in out["activities"]:
-        assert list(a) == ["activity_id", "state", "started_at", "completed_at"]
+        assert list(a) == [
+            "activity_id",
+            "state",
+            "started_at",
+            "completed_at",
+            "subflow_instance_id",
+        ]
         assert a["state"] == "closed.completed"
         assert datetime.fromisoformat(a["started_at"]) <= datetime.fromisoformat(a["completed_at"])
     text = cli("instance", "show", iid, "--db", url)

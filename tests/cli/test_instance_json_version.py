@@ -25,8 +25,20 @@ def test_the_json_of_instances_and_instance_show_names_the_version(tmp_path: Pat
     [new] = cli("instance", "start", second, "--db", url).stdout.split()
     listed = json.loads(cli("instances", "--db", url, "--json").stdout)
     assert listed == [
-        {"id": old, "process_id": "p", "state": "open.running", "version": 1},
-        {"id": new, "process_id": "p", "state": "open.running", "version": 2},
+        {
+            "id": old,
+            "process_id": "p",
+            "state": "open.running",
+            "version": 1,
+            "parent_instance_id": None,
+        },
+        {
+            "id": new,
+            "process_id": "p",
+            "state": "open.running",
+            "version": 2,
+            "parent_instance_id": None,
+        },
     ]
     shown = json.loads(cli("instance", "show", new, "--db", url, "--json").stdout)
     assert list(shown) == [
@@ -37,6 +49,7 @@ def test_the_json_of_instances_and_instance_show_names_the_version(tmp_path: Pat
         "activities",
         "version",
         "kept_messages",
+        "parent_instance_id",
     ]
     assert shown["version"] == 2
     text = cli("instance", "show", new, "--db", url).stdout

@@ -58,7 +58,8 @@ def test_instance_show_lists_the_kept_messages(tmp_path: Path) -> None:
     sent = cli("message", "send", "reply", "--db", url, "--instance", iid, "--set", "note=a\nb")
     assert sent.stdout.strip() == f"{iid} kept", sent.output
     shown = json.loads(cli("instance", "show", iid, "--db", url, "--json").stdout)
-    assert list(shown)[-2:] == ["version", "kept_messages"]  # added at the end
+    # added at the end (parent_instance_id came after them)
+    assert list(shown)[-3:] == ["version", "kept_messages", "parent_instance_id"]
     [message] = shown["kept_messages"]
     assert message["name"] == "reply" and message["data"] == {"note": "a\nb"}
     assert datetime.fromisoformat(message["kept_at"]).tzinfo is not None

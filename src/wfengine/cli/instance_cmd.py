@@ -114,7 +114,7 @@ Examples:
     "--json",
     "as_json",
     is_flag=True,
-    help='A list of {"id", "process_id", "state", "version"}.',
+    help='A list of {"id", "process_id", "state", "version", "parent_instance_id"}.',
 )
 def instances(
     url: str,
@@ -141,7 +141,14 @@ def instances(
         )
     if as_json:
         rows = [
-            {"id": i.id, "process_id": i.process_id, "state": i.state.value, "version": i.version}
+            {
+                "id": i.id,
+                "process_id": i.process_id,
+                "state": i.state.value,
+                "version": i.version,
+                # (a subflow's caller, as status names it; None: started on its own)
+                "parent_instance_id": i.parent_instance_id,
+            }
             for i in found
         ]
         click.echo(dumps(rows))
@@ -296,8 +303,8 @@ def _how_far(started: int, count: int) -> str:
     "as_json",
     is_flag=True,
     help='One object, {"id", "process_id", "state", "data", "activities": [{"activity_id", '
-    '"state", "started_at", "completed_at"}, ...], "version", "kept_messages": [{"name", '
-    '"data", "kept_at"}, ...]}.',
+    '"state", "started_at", "completed_at", "subflow_instance_id"}, ...], "version", '
+    '"kept_messages": [{"name", "data", "kept_at"}, ...], "parent_instance_id"}.',
 )
 def show(instance_id: str, url: str, as_json: bool) -> None:
     """Show an instance: its state, data and activity instances.
@@ -325,6 +332,7 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
                     "state": a.state.value,
                     "started_at": iso(a.started_at),
                     "completed_at": iso(a.completed_at),
+                    "subflow_instance_id": a.subflow_instance_id,
                 }
                 for a in activities
             ],
@@ -332,20 +340,25 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
             "kept_messages": [
                 {"name": m.name, "data": m.data, "kept_at": iso(m.kept_at)} for m in snap.messages
             ],
+            "parent_instance_id": snap.parent_instance_id,
         }
         click.echo(dumps(out))
         return
 
     # ids and messages on one line (control characters escaped, as audit and status do): an
     # application's error holding a line break would otherwise print a forged line
-    click.echo(f"instance {o(snap.id)} of process {o(snap.process_id)} (version {snap.version})")
+    # a subflow's caller and a call activity's subflow, as status names them (only it did)
+    parent = "" if snap.parent_instance_id is None else f" parent {o(snap.parent_instance_id)}"
+    header = f"instance {o(snap.id)} of process {o(snap.process_id)} (version {snap.version})"
+    click.echo(f"{header}{parent}")
     click.echo(f"state: {snap.state.value}")
     for name, value in snap.data.items():
         click.echo(f"  {o(name)} = {o(repr(value))}")
     click.echo("activities:")
     for a in activities:
         done = iso(a.completed_at) or "-"
-        click.echo(f"  {o(a.activity_id)}\t{a.state.value}\t{iso(a.started_at)}\t{done}")
+        child = "" if a.subflow_instance_id is None else f"\tsubflow {o(a.subflow_instance_id)}"
+        click.echo(f"  {o(a.activity_id)}\t{a.state.value}\t{iso(a.started_at)}\t{done}{child}")
     for i in incidents:
         click.echo(f"incident {o(i.id)}: {o(i.message)}")
     if snap.messages:
