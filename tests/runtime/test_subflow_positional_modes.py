@@ -96,6 +96,25 @@ def test_a_changed_count_names_the_version_and_that_nothing_started(engine: Engi
     )
 
 
+def test_one_formal_left_is_named_in_the_singular(engine: Engine) -> None:
+    """(It said "version 2 has 1 formal parameters".)"""
+    pb = PackageBuilder("pkg")
+    m = pb.process("main")
+    m.data_field("amount", "INTEGER", initial="500")
+    m.activity("first", performer="boss").subflow("call", process="child", args=["1", "2"])
+    m.transition("first", "call")
+    pb.process("child", params=[("x", "IN", "INTEGER"), ("y", "IN", "INTEGER")])
+    engine.deploy(pb.build())
+    main = engine.start_process("main")
+    engine.deploy(_package([("x", "IN")], caller=False))
+    (item,) = engine.work_items(main)
+    engine.complete_work_item(item.id)
+    (incident,) = engine.incidents(main)
+    assert incident.message.endswith(
+        "process 'child' version 2 has 1 formal parameter, the subflow gives 2; nothing was started"
+    )
+
+
 def test_a_call_compiled_without_modes_binds_by_position_as_before() -> None:
     """Modes not known (a process of another package): no Mode is held to."""
     sub = CSubflow("child", True, (None,), ("amount",), "lib")

@@ -511,7 +511,8 @@ def _by_position(
     made OUT wrote the null result over the caller's field, with no word."""
     if len(formals) != len(sub.actuals):
         given = len(sub.actuals)
-        return f"{what} has {len(formals)} formal parameters, the subflow gives {given}{done}"
+        has = f"{len(formals)} formal parameter{'' if len(formals) == 1 else 's'}"
+        return f"{what} has {has}, the subflow gives {given}{done}"
     if len(sub.modes) == len(formals):
         for n, (fp, mode) in enumerate(zip(formals, sub.modes, strict=True)):
             if _refused_mode(mode, fp, started):
