@@ -49,11 +49,11 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
     """An ISO 8601 option value as an aware datetime (UTC when it names no zone)."""
     if value is None:
         return None
-    from wfengine.definition.iso_moments import Hour24Error, iso_datetime
+    from wfengine.definition.iso_moments import HintedError, iso_datetime
 
     try:  # (24:00 refused on every Python: 3.14's fromisoformat reads it as the next day)
         found = iso_datetime(value)
-    except Hour24Error as exc:
+    except HintedError as exc:
         raise click.BadParameter(str(exc)) from None
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time") from None

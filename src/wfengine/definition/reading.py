@@ -42,7 +42,7 @@ from wfengine.definition.durations import (
     too_long_to_wait,
 )
 from wfengine.definition.event_texts import unheld
-from wfengine.definition.iso_moments import iso_datetime
+from wfengine.definition.iso_moments import iso_datetime, refusal_hint
 from wfengine.definition.literals import OutOfRangeError, parse_literal, zone_free_date
 from wfengine.definition.model import (
     ArrayType,
@@ -252,7 +252,7 @@ def _no_iso_date(text: str) -> str | None:
                 f"moment): write the whole date, such as {text[:4]}-01-01, or "
                 f"{text[:4]}-01-01T09:00:00Z with a time"
             )
-        return None
+        return refusal_hint(text)  # (2030-01-05x09:00Z; 2030-01-05+19:54)
     try:
         iso_datetime(text.replace("Z", "+00:00"))
     except ValueError:

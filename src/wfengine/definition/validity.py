@@ -9,20 +9,10 @@ nothing with.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 
-from wfengine.definition.iso_moments import iso_datetime
+from wfengine.definition.iso_moments import date_alone, iso_datetime
 from wfengine.definition.time_of_day import time_part_problem
-
-#: a date alone, with or without a zone: ``2030-12-31``, ``20301231``, ``2030-W52-2``, each
-#: optionally followed by ``Z`` or ``+02:00`` / ``-0500`` / ``+02`` (xs:date writes a zone so)
-_DATE_ALONE = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)"
-    r"(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
-)
-#: the date of a date-time, then what separates it from the time (checked: T or a space)
-_DATE_THEN = re.compile(r"(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)(?P<sep>.)")
 
 
 class UnreadBound(ValueError):
@@ -38,37 +28,21 @@ def read_bound(text: str | None, *, end: bool) -> datetime | None:
     A date alone, with or without a zone (``2030-12-31``, xs:date's ``2030-12-31+02:00``),
     is that day's start in that zone (for the end, the next day's start: the day is in).
     Only ``T`` or a space separates a date from a time: Python's ``fromisoformat`` takes any
-    character there, which read ``2030-12-31+02:00`` as 02:00 UTC of that day.
+    character there, which read ``2030-12-31+02:00`` as 02:00 UTC of that day (the reading is
+    :func:`~wfengine.definition.iso_moments.iso_datetime`'s, shared with timers and data).
     Raises :class:`UnreadBound` for a text that is no such date or date-time."""
     text = (text or "").strip()
     if not text:
         return None
-    moment: datetime | None = None
-    alone = _DATE_ALONE.fullmatch(text)
-    try:
-        if alone is not None:
-            day = date.fromisoformat(alone["date"])
-            zone = alone["zone"]
-            if zone is None:
-                tz: tzinfo = UTC
-            else:
-                tz = datetime.fromisoformat(f"2000-01-01T00:00{_zone(zone)}").tzinfo or UTC
-            moment = datetime.combine(day, time(), tz)
-            if end:
-                return _day_end(moment)
-        else:
-            separated = _DATE_THEN.match(text)
-            if separated is not None and separated["sep"] in "Tt ":
-                moment = iso_datetime(text.replace("Z", "+00:00"))
+    try:  # (a date alone, with or without a zone, is read by iso_datetime as its midnight)
+        moment = iso_datetime(text.replace("Z", "+00:00"))
     except ValueError:
-        moment = None
-    if moment is None:
         clock = time_part_problem(text)
         why = f" ({clock})" if clock is not None else ""
-        raise UnreadBound(f"{text!r} is no ISO 8601 date or date-time{why}")
+        raise UnreadBound(f"{text!r} is no ISO 8601 date or date-time{why}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment
+    return _day_end(moment) if end and date_alone(text) else moment
 
 
 def empty_period(valid_from: datetime | None, valid_to: datetime | None) -> bool:
@@ -93,12 +67,3 @@ def _day_end(start: datetime) -> datetime | None:
         return start.astimezone(UTC) + timedelta(days=1)
     except OverflowError:
         return None
-
-
-def _zone(zone: str) -> str:
-    """An ISO 8601 zone as ``fromisoformat`` reads it after a time (``Z`` is ``+00:00``)."""
-    if zone in ("Z", "z"):
-        return "+00:00"
-    if len(zone) == 3:  # +02
-        return f"{zone}:00"
-    return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"

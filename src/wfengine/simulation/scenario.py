@@ -80,7 +80,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wfengine.definition.iso_moments import Hour24Error, iso_datetime
+from wfengine.definition.iso_moments import HintedError, iso_datetime
 from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, after, read_calendar
 from wfengine.simulation.clock_end import END, past_the_end, period_refusal
 from wfengine.simulation.distributions import (
@@ -442,7 +442,7 @@ def _moment(arg: Any, where: str) -> datetime:
         text = str(arg) if found is None else found["moment"]
         try:
             at = iso_datetime(text.replace("Z", "+00:00"))  # (24:00 on no Python)
-        except Hour24Error as exc:
+        except HintedError as exc:
             raise ScenarioError(f"{where}: {exc}") from None
         except ValueError:
             raise ScenarioError(
