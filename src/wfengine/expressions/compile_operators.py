@@ -22,6 +22,7 @@ from typing import Any
 
 import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
 import wfengine.expressions.dialects as dialects
+import wfengine.expressions.instants as instants
 import wfengine.expressions.operators as operators
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions.c_like import c_like_truth
@@ -43,7 +44,7 @@ _UNSUPPORTED_OPERATORS: dict[type[ast.AST], str] = {
 
 #: ``-``, ``/``, ``//`` and ``%`` of Java (``True``) and JavaScript: numbers only
 _C_LIKE_PLAIN: dict[type[ast.operator], Callable[[bool], operators.PlainOperator]] = {
-    ast.Sub: lambda java: c_like_arithmetic.make_plain("-", java, operator.sub),
+    ast.Sub: lambda java: c_like_arithmetic.make_plain("-", java, instants.minus),
     ast.Div: lambda java: c_like_arithmetic.make_plain(
         "/", java, dialects.java_divide if java else operator.truediv
     ),
@@ -156,6 +157,8 @@ class OperatorCompiler(StoredNotes):
             plain = self.power
         elif c_like:
             plain = _C_LIKE_PLAIN[kind](java)
+        elif kind is ast.Sub and self.numeric_constant(node.right):
+            plain = operator.sub  # (no date-time less a number: nothing to take by instant)
         else:
             plain = operators.PLAIN[kind.__name__]
 

@@ -1,6 +1,8 @@
 """Arithmetic operators, with guards where Python's own would let a tiny text cost a lot.
 
-``-``, ``/`` and ``//`` are Python's operators as they are. ``+`` and ``*`` charge the logical
+``/`` and ``//`` are Python's operators as they are; ``+`` and ``-`` add and subtract
+date-times by instant (:mod:`.instants`: a date-time in a zone with summer time plus a
+duration is that much real time later). ``+`` and ``*`` charge the logical
 sizes (counting shared parts each time, see :mod:`.context`) of the strings, lists and tuples
 they build to the evaluation budget *before* building them;
 ``*`` and ``**`` refuse integers clearly wider than the limit before computing them (the
@@ -14,9 +16,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.instants import minus, plus
 from wfengine.expressions.limits import LimitExceeded, Limits
 
 #: sequences whose concatenation or repetition the budget accounts for
@@ -27,9 +31,12 @@ GuardedOperator = Callable[[Any, Any, EvaluationContext], Any]
 
 
 def add(a: Any, b: Any, ctx: EvaluationContext) -> Any:
-    """``a + b``, charging the (logical) size of a concatenated sequence."""
+    """``a + b``, charging the (logical) size of a concatenated sequence; a date-time and a
+    duration by instant (:func:`~wfengine.expressions.instants.plus`)."""
     if isinstance(a, SEQUENCES) and isinstance(b, SEQUENCES):
         ctx.charge(ctx.size_of(a) + ctx.size_of(b))
+    elif isinstance(a, datetime) or isinstance(b, datetime):
+        return plus(a, b)
     return a + b
 
 
@@ -93,7 +100,7 @@ def make_power(limits: Limits) -> PlainOperator:
 
 
 PLAIN: dict[str, PlainOperator] = {
-    "Sub": operator.sub,
+    "Sub": minus,
     "Div": operator.truediv,
     "FloorDiv": operator.floordiv,
     "Mod": modulo,
