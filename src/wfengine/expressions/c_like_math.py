@@ -33,6 +33,7 @@ from typing import Any
 import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
 import wfengine.expressions.functions as native
 from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.instants import instant
 
 #: the range of Java's ``long``, which its ``Math.round`` clamps to
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
@@ -97,7 +98,7 @@ def _extreme_in_time(name: str, a: Any, b: Any, larger: bool) -> Any:
             f"not {kind_a or c_like_arithmetic.type_name(a)} and "
             f"{kind_b or c_like_arithmetic.type_name(b)}"
         )
-    return (max if larger else min)(a, b)
+    return (max if larger else min)(a, b, key=instant)  # (date-times by instant)
 
 
 def _make_extreme(name: str, larger: bool, java: bool) -> Callable[..., Any]:

@@ -30,6 +30,7 @@ from wfengine.expressions.context import (
     is_container,
 )
 from wfengine.expressions.dialects import Dialect
+from wfengine.expressions.instants import instants
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -368,7 +369,8 @@ def _charged_comparison(
     op: Callable[[Any, Any], Any], sides: _Sides
 ) -> Callable[[Any, Any, EvaluationContext], Any]:
     """``==``, ``<``...: comparing two containers walks them (through shared parts); two
-    times of day, one with an offset and one without, are refused (:func:`_offsets_message`)."""
+    times of day, one with an offset and one without, are refused (:func:`_offsets_message`);
+    two date-times compare by instant (:func:`~wfengine.expressions.instants.instants`)."""
 
     def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
         if is_container(a) and is_container(b):
@@ -377,6 +379,8 @@ def _charged_comparison(
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
             raise TypeError(_offsets_message(sides, a))
+        elif isinstance(a, datetime) and isinstance(b, datetime):
+            a, b = instants(a, b)  # (by instant, not a zone's wall clock)
         try:
             return op(a, b)
         except TypeError:
@@ -425,6 +429,8 @@ def _c_like_ordering(
             c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         elif a.__class__ is time and b.__class__ is time and _offsets_differ(a, b):
             raise TypeError(_offsets_message(sides, a))
+        elif isinstance(a, datetime) and isinstance(b, datetime):
+            a, b = instants(a, b)  # (by instant, not a zone's wall clock)
         try:
             return op(a, b)
         except TypeError:

@@ -75,6 +75,7 @@ from wfengine.expressions.context import (
     is_container,
 )
 from wfengine.expressions.functions import Function, make_function
+from wfengine.expressions.instants import instants
 from wfengine.expressions.limits import Limits
 from wfengine.expressions.number_text import java_double_text, javascript_number_text
 from wfengine.expressions.text_size import CONTAINERS, TextStyle, c_like_overhead, check_text_size
@@ -239,6 +240,8 @@ def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
         ctx.charge(min(ctx.size_of(a), ctx.size_of(b)))
     elif a.__class__ is str and len(a) > FREE_TEXT < len(b):
         ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
+    elif isinstance(a, datetime):
+        a, b = instants(a, b)  # (the same instant, not the same wall time)
     return bool(a == b)
 
 

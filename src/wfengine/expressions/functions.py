@@ -46,6 +46,7 @@ from wfengine.expressions.context import (
     charge_text,
     is_container,
 )
+from wfengine.expressions.instants import instant
 from wfengine.expressions.limits import MAX_ROUND_DIGITS, LimitExceeded, Limits
 from wfengine.expressions.text_size import CONTAINERS, PYTHON, check_text_size
 
@@ -138,11 +139,23 @@ def _extreme(
             charge_text(ctx, sum(lengths[:-1]))
     if default is not _MISSING and len(values) != 1:
         raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
+    key = _instant_key(values[0] if len(values) == 1 else values)
     try:
-        return pick(*values) if default is _MISSING else pick(values[0], default=default)
+        if default is _MISSING:
+            return pick(*values, key=key)
+        return pick(values[0], default=default, key=key)
     except TypeError as exc:
         items = values[0] if len(values) == 1 else values
         raise unordered_error(pick.__name__, items) or exc from None
+
+
+def _instant_key(items: Any) -> Callable[[Any], Any] | None:
+    """The key ``max``, ``min`` and ``sorted`` order ``items`` by: date-times by instant
+    (:func:`~wfengine.expressions.instants.instant`; Python orders two of one zone on its wall
+    clock), when the first item is one (an ordering of mixed kinds fails either way); None,
+    Python's own ordering at no cost, for anything else."""
+    listed = isinstance(items, list | tuple | set | frozenset | dict) and bool(items)
+    return instant if listed and isinstance(next(iter(items)), datetime) else None
 
 
 def _narrow(result: Any, max_bits: int) -> Any:
@@ -181,7 +194,7 @@ def _sorted(ctx: EvaluationContext, values: Iterable[Any], /, *, reverse: Any = 
     if isinstance(values, list | tuple | set | frozenset | dict):
         ctx.charge(ctx.size_of(values) * max(1, len(values).bit_length()))
     try:
-        result = sorted(_iterated(ctx, values), reverse=bool(reverse))
+        result = sorted(_iterated(ctx, values), reverse=bool(reverse), key=_instant_key(values))
     except TypeError as exc:
         raise unordered_error("sorted", values) or exc from None
     ctx.charge(len(result))

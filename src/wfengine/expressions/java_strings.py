@@ -21,6 +21,7 @@ from typing import Any
 
 from wfengine.expressions.c_like_arithmetic import argument_error, zones_message
 from wfengine.expressions.context import FREE_TEXT, EvaluationContext
+from wfengine.expressions.instants import instants
 
 #: what Java's ``String.trim`` strips: every character up to the space
 JAVA_SPACE = "".join(map(chr, range(0x21)))
@@ -120,6 +121,7 @@ def compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
             ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         return text_difference(a, b)
     _check_comparable(a, b)
+    a, b = instants(a, b)  # (date-times by instant)
     return int(a > b) - int(a < b)
 
 
