@@ -30,6 +30,18 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+def value_text(value: Any) -> str:
+    """A data value as the plain-text views print it (``status``, ``instance show``, ``run``):
+    a date, date-time, time of day or duration as the JSON of ``--json`` and the audit trail
+    spells it (``2027-03-28T09:00:00+01:00``, ``PT1H``), anything else as its ``repr`` (text
+    quoted, so ``'7'`` is told from ``7``). Why: those views printed Python's repr,
+    ``datetime.datetime(2027, 3, 28, 9, 0, tzinfo=datetime.timezone(...))``, where every
+    other output of the same value writes ISO 8601."""
+    if isinstance(value, datetime | date | time | timedelta):
+        return str(_default(value))
+    return repr(value)
+
+
 def iso_duration(value: timedelta) -> str:
     """``value`` as an ISO 8601 duration of hours, minutes and seconds (``PT36H0.5S``,
     ``-PT5M``, ``PT0S``), as Java's ``Duration`` writes it: no days (ISO's day is a

@@ -71,6 +71,7 @@ from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
 from wfengine.cli.paging import after_option, limit_option
 from wfengine.cli.stderr_log import logging_to_stderr
+from wfengine.json_text import value_text
 from wfengine.one_line import one_line as o
 from wfengine.runtime.states import ProcessState
 
@@ -353,7 +354,7 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
     click.echo(f"{header}{parent}")
     click.echo(f"state: {snap.state.value}")
     for name, value in snap.data.items():
-        click.echo(f"  {o(name)} = {o(repr(value))}")
+        click.echo(f"  {o(name)} = {o(value_text(value))}")
     click.echo("activities:")
     for a in activities:
         done = iso(a.completed_at) or "-"

@@ -311,6 +311,7 @@ def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
     definition or the run (ids, an incident's message, field names) passes through
     :func:`~wfengine.one_line.one_line`: an activity Id holding a line break (``&#10;``)
     would start a trace line of its own choosing."""
+    from wfengine.json_text import value_text
     from wfengine.one_line import one_line as o
 
     click.echo(f"instance {o(snap.id)} of process {o(snap.process_id)} (version {snap.version})")
@@ -320,7 +321,7 @@ def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
     for incident in outcome.incidents:
         click.echo(f"incident {o(incident.id)}: {o(incident.message)}")
     for name, value in snap.data.items():
-        click.echo(f"  {o(name)} = {value!r}")
+        click.echo(f"  {o(name)} = {value_text(value)}")
     for row in outcome.waiting:
         where = f" activity {o(row['activity_id'])}" if row["activity_id"] else ""
         due = f" due {row['due']}" if row["due"] else ""

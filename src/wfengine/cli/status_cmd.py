@@ -38,6 +38,7 @@ from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
 from wfengine.cli.option_types import STORED_TEXT
 from wfengine.cli.stderr_log import logging_to_stderr
+from wfengine.json_text import value_text
 
 
 @click.command()
@@ -107,7 +108,7 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         when = "parked (waits for its incident)" if q.due is None else f"due {_at(q.due)}"
         click.echo(f"  queued for a worker: {o(q.kind)}{on} {o(q.job_id)} {when}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
-        click.echo(f"  data {o(name)} = {o(repr(value))}")
+        click.echo(f"  data {o(name)} = {o(value_text(value))}")
     for c in full.comments:  # (README: and comments, attachments and history)
         on = f" on {o(c.work_item_id)}" if c.work_item_id else ""
         said = f"by {o(c.author)} at {_at(c.created_at)}: {o(c.text)}"
