@@ -36,9 +36,19 @@ def value_text(value: Any) -> str:
     spells it (``2027-03-28T09:00:00+01:00``, ``PT1H``), anything else as its ``repr`` (text
     quoted, so ``'7'`` is told from ``7``). Why: those views printed Python's repr,
     ``datetime.datetime(2027, 3, 28, 9, 0, tzinfo=datetime.timezone(...))``, where every
-    other output of the same value writes ISO 8601."""
+    other output of the same value writes ISO 8601. A list, tuple or dict is walked, so
+    that an array field of dates reads the same way (``[2027-01-01, PT1H]``)."""
     if isinstance(value, datetime | date | time | timedelta):
         return str(_default(value))
+    if isinstance(value, list | tuple) and value:
+        inner = ", ".join(value_text(v) for v in value)
+        return (
+            f"[{inner}]"
+            if isinstance(value, list)
+            else f"({inner}{',' if len(value) == 1 else ''})"
+        )
+    if isinstance(value, dict) and value:
+        return "{" + ", ".join(f"{k!r}: {value_text(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 

@@ -75,3 +75,10 @@ def test_a_value_in_a_named_zone_prints_its_offset(tmp_path: Path) -> None:
     assert "  data d1 = 2027-10-31T02:30:00+01:00" in result.stdout.splitlines(), result.output
     assert value_text(timedelta(hours=1, minutes=30)) == "PT1H30M"
     assert value_text(None) == "None"
+
+
+def test_dates_inside_a_list_or_record_print_as_iso_too() -> None:
+    at = datetime(2027, 3, 28, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert value_text([at, timedelta(hours=1)]) == "[2027-03-28T09:00:00+02:00, PT1H]"
+    assert value_text({"due": at, "n": "7"}) == "{'due': 2027-03-28T09:00:00+02:00, 'n': '7'}"
+    assert value_text(("x",)) == "('x',)" and value_text([]) == "[]"

@@ -106,3 +106,21 @@ def test_a_date_alone_still_bounds_a_whole_day_in_its_zone() -> None:
     assert read_bound("2030-12-31T10:00:00+02:00", end=True) == datetime(
         2030, 12, 31, 8, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize("text", ["2030-W52", "2030W52", "2030-W52+02:00"])
+def test_a_week_without_its_day_bounds_nothing(text: str) -> None:
+    with pytest.raises(UnreadBound, match="is a week, no date"):
+        read_bound(text, end=True)  # (it was read as its Monday, then the day after)
+
+
+@pytest.mark.parametrize("text", ["1800000000+60", "20301301x1"])
+def test_digits_that_are_no_date_are_not_refused_as_a_joined_date(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        iso_datetime(text)
+    assert "only T or a space" not in str(caught.value)  # (no date: no such hint)
+
+
+def test_a_value_refused_with_a_hint_keeps_it() -> None:
+    with pytest.raises(ValueError, match="for a time of day write T before it"):
+        coerce("2030-01-05+19:54", BasicTypeKind.DATETIME)  # (--set, an application's output)

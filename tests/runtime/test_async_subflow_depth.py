@@ -47,8 +47,9 @@ def test_a_synchronous_chain_still_stops_at_the_depth_limit(engine: Engine) -> N
         (item,) = engine.work_items(current)
         engine.complete_work_item(item.id)
     (incident,) = engine.incidents()
-    assert "a subflow 6 levels deep is more than RuntimeLimits.max_subflow_depth (5)" in (
-        incident.message
+    assert (
+        "a synchronous subflow 6 levels deep is more than RuntimeLimits.max_subflow_depth (5)"
+        in (incident.message)
     )
     assert engine.retry_incident(incident.id)[0].message == incident.message
     assert len(engine.instances()) == 6  # the root and 5 levels, each waiting for the next
@@ -60,5 +61,5 @@ def test_a_depth_limit_of_0_still_forbids_asynchronous_subflows(engine: Engine) 
     (item,) = engine.work_items(first)
     engine.complete_work_item(item.id)
     (incident,) = engine.incidents()
-    assert "max_subflow_depth (0)" in incident.message
+    assert "subflows are not allowed (RuntimeLimits.max_subflow_depth is 0)" in incident.message
     assert len(engine.instances()) == 1

@@ -159,6 +159,14 @@ def test_a_registry_whose_get_is_its_own_is_asked() -> None:
     assert binding_lookup(plain)("y") is None
 
 
+def test_a_registry_whose_own_get_was_replaced_is_asked_through_it() -> None:
+    registry = ApplicationRegistry()
+    registry.register("x", lambda: None)
+    stand_in = make_binding("x", lambda **_: None)
+    registry.get = lambda application_id: stand_in  # type: ignore[method-assign]
+    assert binding_lookup(registry)("x") is stand_in  # (a host's test patching it)
+
+
 def test_a_tool_knows_how_its_call_keys_end() -> None:
     # made once, as the tool is compiled: no number formatted per call (see run_tools)
     assert ToolSpec("app", None, 3, ()).key_tail == "/3"

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from wfengine.definition.iso_moments import iso_datetime, iso_time
+from wfengine.definition.iso_moments import HintedError, iso_datetime, iso_time
 from wfengine.definition.literals import FLOAT_LARGEST, NOT_FINITE
 from wfengine.definition.model import BasicTypeKind
 
@@ -283,6 +283,8 @@ def _datetime(v: Any) -> datetime:
     if isinstance(v, str):
         try:
             found = iso_datetime(v.strip())  # (24:00 refused on every Python)
+        except HintedError as exc:  # (what to write instead: a date joined to its time...)
+            raise _expected(f"DATETIME (ISO 8601: {exc.hint})", v) from None
         except ValueError:
             found = None
     if found is None:

@@ -78,7 +78,8 @@ def iso_datetime(text: str) -> datetime:
         return datetime.combine(
             datetime.fromisoformat(alone["date"]).date(), time(), _zone(alone, text)
         )
-    if _DATE_THEN.match(text) is not None and _DATE_THEN_TIME.match(text) is None:
+    joined = _DATE_THEN.match(text)
+    if joined is not None and _DATE_THEN_TIME.match(text) is None and _is_date(joined[0][:-1]):
         raise HintedError(
             text,
             "only T or a space separates a date from its time (such as "
@@ -107,6 +108,16 @@ def date_alone(text: str) -> bool:
     """Whether ``text`` is a date without a time, with or without a zone: the whole day, which
     a bound that ends (``ValidTo``) takes in."""
     return _DATE_ALONE.fullmatch(text) is not None
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` (what :data:`_DATE` matched) is a real date: eight digits may be a
+    number (``1800000000+60``, a TimeDate's expression), no date joined to a time."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _zone(alone: re.Match[str], text: str) -> tzinfo:

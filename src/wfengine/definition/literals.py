@@ -16,7 +16,7 @@ import sys
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from wfengine.definition.iso_moments import iso_datetime, iso_time
+from wfengine.definition.iso_moments import HintedError, iso_datetime, iso_time
 from wfengine.definition.model import BasicTypeKind
 
 #: most digits an INTEGER literal may have (a 4096-bit integer has 1234)
@@ -109,6 +109,8 @@ def _boolean(text: str) -> bool:
 def _datetime(text: str) -> datetime:
     try:
         value = iso_datetime(text)
+    except HintedError as exc:
+        raise ValueError(f"{text!r} is not a DATETIME (ISO 8601): {exc.hint}") from None
     except ValueError:
         raise ValueError(f"{text!r} is not a DATETIME (ISO 8601)") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -9,6 +9,7 @@ nothing with.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.iso_moments import date_alone, iso_datetime
@@ -18,6 +19,11 @@ from wfengine.definition.time_of_day import time_part_problem
 class UnreadBound(ValueError):
     """A ``ValidFrom`` / ``ValidTo`` text that is no ISO 8601 date or date-time: it bounds
     nothing (XPDL leaves the text free, so this is no error of the definition)."""
+
+
+#: a week without its day (``2030-W52``, ``2030W52``): no bound, though ``fromisoformat``
+#: reads it as its Monday
+_WEEK_ALONE = re.compile(r"\d{4}-?W\d{2}(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?", re.ASCII)
 
 
 def read_bound(text: str | None, *, end: bool) -> datetime | None:
@@ -34,6 +40,8 @@ def read_bound(text: str | None, *, end: bool) -> datetime | None:
     text = (text or "").strip()
     if not text:
         return None
+    if _WEEK_ALONE.fullmatch(text):  # (a week is no day: which day would bound it?)
+        raise UnreadBound(f"{text!r} is a week, no date: write its first or last day")
     try:  # (a date alone, with or without a zone, is read by iso_datetime as its midnight)
         moment = iso_datetime(text.replace("Z", "+00:00"))
     except ValueError:

@@ -51,9 +51,9 @@ from wfengine.runtime.store import Store
 #: made}`` (:func:`running_again`)
 _claims: ContextVar[list[Any] | None] = ContextVar("wfengine_earlier_claims", default=None)
 
-#: the job this thread runs, taken before: ``{call key: attempts its earlier runs made}``,
-#: as its instance's audit trail records them (:func:`made_before`); None otherwise
-_before: ContextVar[Mapping[str, int] | None] = ContextVar("wfengine_made_before", default=None)
+#: the job this thread runs, taken before: the attempts its earlier runs made of each call,
+#: as the audit trails record them (:class:`Trails`); None otherwise
+_before: ContextVar[Trails | None] = ContextVar("wfengine_made_before", default=None)
 
 #: None outside a job taken before (the variable's own ``get``: a caller on the hot path asks
 #: it first and calls :func:`take` only when it is not None)
@@ -71,7 +71,7 @@ class Unrecorded:
     job_id: str
     key: str | None
     attempts: list[int]
-    recorded: dict[str, set[int]] = field(default_factory=dict)
+    recorded: Mapping[str, set[int]] = field(default_factory=dict)
     #: the key is the run's first synchronous call (not an ``invoke`` job's own): the lost
     #: runs made it if they made any call, and perhaps the calls after it too
     first_of_run: bool = False
@@ -112,7 +112,7 @@ def take(key: str) -> int:
     if len(found) > 2:  # (a command run again after a lost race: running_again)
         made = max(made, found[2].get(key, 0))
     before = _before.get()
-    return made if before is None else max(made, before.get(key, 0))
+    return made if before is None else max(made, before.highest(key))
 
 
 @contextmanager
@@ -161,12 +161,11 @@ def claimed(job: Job, store: Store) -> Iterator[None]:
     count = 0 if invoke else max(job.attempts - 1, 0)
     token = _claims.set([count, None] if count else None)
     lost: Unrecorded | None = None
+    made: Trails | None = None
     if count:
-        recorded = _recorded(store, job, None)
-        lost = Unrecorded(job.id, None, [], recorded)
-        made: dict[str, int] | None = _highest(recorded)
+        made = Trails(store, job)
+        lost = Unrecorded(job.id, None, [], made)
     else:
-        made = None
         if invoke and job.attempts > 1 and job.key:  # its own call's earlier attempts
             seen = _recorded(store, job, job.key).get(job.key, set())
             missing = [n for n in range(1, job.attempts) if n not in seen]
@@ -198,12 +197,54 @@ def _highest(recorded: Mapping[str, set[int]]) -> dict[str, int]:
     return {k: max(v) for k, v in recorded.items() if v}
 
 
-def _recorded(store: Store, job: Job, key: str | None) -> dict[str, set[int]]:
-    """The attempts ``job``'s instance's trail records (``application.invoked``) of each
-    call: the call ``key``, or (None) the synchronous calls of ``job``'s runs (their keys
-    begin with the instance's id and the job's)."""
-    prefix = f"{job.instance_id}:{job.id}."
-    query = AuditQuery(instance_id=job.instance_id, kinds=(ApplicationInvoked.KIND,))
+class Trails(Mapping[str, set[int]]):
+    """The attempts the audit trails record of each synchronous call of ``job``'s earlier
+    runs (call key -> attempts), read per instance as a call of it is asked about.
+
+    Why per instance: one job's command may call applications of other stored instances (a
+    ``continue`` job completes a child, and its caller's next Tool runs in the same
+    command); a stopped run's calls are recorded in the trail of the instance each call's key
+    names (:mod:`~wfengine.runtime.stopped_runs`). Read from the job's own instance alone,
+    the caller's call was made again as attempt 1 under the same key. The job's instance is
+    read at once, another only when the run makes a call of it (a job claimed before only)."""
+
+    def __init__(self, store: Store, job: Job) -> None:
+        self._store = store
+        self._job = job
+        self._read: dict[str, dict[str, set[int]]] = {}
+        self._of(job.instance_id)
+
+    def _of(self, instance_id: str) -> dict[str, set[int]]:
+        found = self._read.get(instance_id)
+        if found is None:
+            found = self._read[instance_id] = _recorded(self._store, self._job, None, instance_id)
+        return found
+
+    def __getitem__(self, key: str) -> set[int]:
+        found = self._of(key.partition(":")[0])
+        return found[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for found in self._read.values() for k in found)
+
+    def __len__(self) -> int:
+        return sum(len(found) for found in self._read.values())
+
+    def highest(self, key: str) -> int:
+        """The highest attempt recorded of call ``key``; 0 for none."""
+        attempts = self.get(key)
+        return max(attempts) if attempts else 0
+
+
+def _recorded(
+    store: Store, job: Job, key: str | None, instance_id: str | None = None
+) -> dict[str, set[int]]:
+    """The attempts the trail of ``instance_id`` (``job``'s instance by default) records
+    (``application.invoked``) of each call: the call ``key``, or (None) the synchronous calls
+    of ``job``'s runs (their keys begin with the instance's id and the job's)."""
+    instance_id = job.instance_id if instance_id is None else instance_id
+    prefix = f"{instance_id}:{job.id}."
+    query = AuditQuery(instance_id=instance_id, kinds=(ApplicationInvoked.KIND,))
     found: dict[str, set[int]] = {}
     for event in store.audit_events(query):
         detail = event.detail

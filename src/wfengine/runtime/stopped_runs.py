@@ -23,8 +23,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from wfengine.errors import NotFoundError
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.history import Change
+from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import JOB_INVOKE
 from wfengine.runtime.lost_attempts import call_records, ended_call_records
 
@@ -77,13 +79,22 @@ def audit_stopped_run(
         if job is None or job.lock_owner != owner:
             return
         own = job.key if job.kind == JOB_INVOKE else None
-        inst = engine.store.instance(job.instance_id)
+        home = engine.store.instance(job.instance_id)
         nav = engine._nav()
         now = nav.now
-        records: list[Change] = []
+        # each call in the trail of the instance its key names (a job's command may run the
+        # Tools of another stored instance: a child's job resumes its caller), where the
+        # job's next run looks for it (job_claims.Trails); the job's own instance for one
+        # the lost run made (not stored: its next run makes it anew, with new keys)
+        kept: dict[str, tuple[ProcessInstance, list[Change]]] = {}
         for n, (call, began) in enumerate(calls):
             if call.key == own:
                 continue
+            named = call.key.partition(":")[0]
+            target = kept.get(named)
+            if target is None:
+                target = kept[named] = (_stored(engine, named, home), [])
+            inst, records = target
             payload = call.as_payload()
             if call.activity_instance_id not in inst.activities:  # made by the lost run
                 payload["activity_instance_id"] = None
@@ -112,9 +123,24 @@ def audit_stopped_run(
                     began=began,
                     now=now,
                 )
-        if records:
-            nav.touch(inst)
-            inst.changes.extend(records)
+        touched = False
+        for inst, records in kept.values():
+            if records:
+                nav.touch(inst)
+                inst.changes.extend(records)
+                touched = True
+        if touched:
             engine.store.commit(nav.step)
 
     engine._command(body)
+
+
+def _stored(engine: Engine, instance_id: str, home: ProcessInstance) -> ProcessInstance:
+    """Stored instance ``instance_id`` (``home``, the job's own, when it is that one or is
+    not stored: one the lost run created)."""
+    if instance_id == home.id:
+        return home
+    try:
+        return engine.store.instance(instance_id)
+    except NotFoundError:
+        return home

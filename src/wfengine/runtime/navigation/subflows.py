@@ -94,16 +94,16 @@ class Subflows(NavigatorBase):
                 self._incident(inst, ai, ai.act.id, "run", f"{where}: {why}")
                 return
         level = _level(inst, sub.synchronous)
-        if level > self.ctx.limits.max_subflow_depth:
-            self._incident(
-                inst,
-                ai,
-                ai.act.id,
-                "run",
-                f"{where}: a subflow {level} levels deep is more than "
-                f"RuntimeLimits.max_subflow_depth ({self.ctx.limits.max_subflow_depth}) "
-                "allows: a recursion that does not end?",
+        deepest = self.ctx.limits.max_subflow_depth
+        if level > deepest:
+            why = (
+                "subflows are not allowed (RuntimeLimits.max_subflow_depth is 0)"
+                if deepest == 0
+                else f"a synchronous subflow {level} levels deep is more than "
+                f"RuntimeLimits.max_subflow_depth ({deepest}) allows: a recursion that "
+                "does not end?"
             )
+            self._incident(inst, ai, ai.act.id, "run", f"{where}: {why}")
             return
         misfit = _id_misfit(inst, sub.instance_field)
         if misfit is not None:  # (deploy refuses that now: a version stored earlier)
