@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from tests.runtime import three_calls
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
@@ -116,45 +117,18 @@ def test_a_retried_invoke_call_records_no_lost_attempt(engine: Engine, clock: Vi
     ]
 
 
-def _three_calls() -> PackageBuilder:
-    """A job whose command makes three synchronous calls in a row (a1, a2, a3)."""
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("x", "INTEGER", initial="7")
-    p.application("app", params=[("a", "IN", "INTEGER")])
-    for name in ("a1", "a2", "a3"):
-        p.activity(name, tool="app", args=["x"])
-    p.transition("a1", "a2").transition("a2", "a3")
-    return pb
-
-
-def _trail(engine: Engine, iid: str) -> list[tuple[str, str | None, Any]]:
-    """Each application record: its kind, activity, and its attempt (invoked) or its reason's
-    first words (discarded)."""
-    out: list[tuple[str, str | None, Any]] = []
-    for e in engine.audit(iid):
-        if not e.kind.startswith("application."):
-            continue
-        d = e.detail
-        what = d.get("attempt") if e.kind == "application.invoked" else None
-        if e.kind == "application.discarded":
-            what = " ".join(d["reason"].split()[:2])
-        out.append((e.kind.removeprefix("application."), e.activity_id, what))
-    return out
-
-
 def test_a_host_killed_whole_is_not_blamed_on_a_call_that_may_not_be_the_one(
     engine: Engine, clock: VirtualClock
 ) -> None:
     engine.applications.register("app", lambda a: None, retries=2)
-    engine.deploy(_three_calls().build())
+    engine.deploy(three_calls.package().build())
     iid = engine.create_instance("main")
     engine.start(iid, defer=True)
     now = clock.now()
     engine.store.claim_jobs("dead", now, now + timedelta(seconds=1), 10)  # began, then died
     clock.advance(timedelta(seconds=5))
     assert engine.run_due_jobs() == 1
-    trail = _trail(engine, iid)
+    trail = three_calls.trail(engine, iid)
     assert trail == [
         ("invoked", "a1", 1),  # the lost run's first call: made, if it got that far
         ("discarded", "a1", "lost: job"),

@@ -21,12 +21,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.runtime import three_calls
 from tests.runtime.test_supervisor import OWNER, Running
-from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.jobs import Job
@@ -49,17 +48,6 @@ while True:
 """
 
 
-def _package() -> PackageBuilder:
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("x", "INTEGER", initial="7")
-    p.application("app", params=[("a", "IN", "INTEGER")])
-    for name in ("a1", "a2", "a3"):
-        p.activity(name, tool="app", args=["x"])
-    p.transition("a1", "a2").transition("a2", "a3")
-    return pb
-
-
 def _bind(engine: Engine) -> None:
     engine.applications.register("app", lambda a: None, retries=2)
 
@@ -69,7 +57,7 @@ def db(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "wf.db"
     with Engine(db_url=f"sqlite:///{path}") as engine:
         _bind(engine)
-        engine.deploy(_package().build())
+        engine.deploy(three_calls.package().build())
         engine.start(engine.create_instance("main"), defer=True)
     yield path
 
@@ -115,26 +103,21 @@ def _running_in_a3(engine: Engine, calls: list[CallInProgress]) -> list[str]:
     return [line.decode() for line in lines]
 
 
-def _trail(engine: Engine, iid: str) -> list[tuple[str, str | None, Any]]:
-    """Each application record: its kind, activity, and its attempt (invoked), its error's
-    first word (failed) or its reason's first words (discarded)."""
-    out: list[tuple[str, str | None, Any]] = []
-    for e in engine.audit(iid):
-        if not e.kind.startswith("application."):
-            continue
-        d = e.detail
-        what = d.get("attempt") if e.kind == "application.invoked" else None
-        if e.kind == "application.discarded":
-            what = " ".join(d["reason"].split()[:2])
-        out.append((e.kind.removeprefix("application."), e.activity_id, what))
-    return out
-
-
 def _ran_again(db: Path) -> tuple[Engine, str]:
     engine = Engine(db_url=f"sqlite:///{db}")
     _bind(engine)
     return engine, engine.instances()[0].id
 
+
+#: the stopped run: the calls that had ended discarded, the one in progress failed
+STOPPED = [
+    ("invoked", "a1", 1),
+    ("discarded", "a1", "job 'job-1'"),
+    ("invoked", "a2", 1),
+    ("discarded", "a2", "job 'job-1'"),
+    ("invoked", "a3", 1),
+    ("failed", "a3", None),
+]
 
 #: the job's next run: each call numbered on from the stopped run's attempt
 MADE_AGAIN = [
@@ -154,22 +137,15 @@ def test_a_child_dying_in_the_third_call_audits_all_three(db: Path) -> None:
         lines = _running_in_a3(engine, calls)
         supervisor = Supervisor(_child(lines, "die"), engine)
         assert Running(supervisor).result() == 0
-        stopped = _trail(engine, iid)
-        assert stopped == [
-            ("invoked", "a1", 1),
-            ("discarded", "a1", "job 'job-1'"),
-            ("invoked", "a2", 1),
-            ("discarded", "a2", "job 'job-1'"),
-            ("invoked", "a3", 1),
-            ("failed", "a3", None),
-        ], stopped
+        stopped = three_calls.trail(engine, iid)
+        assert stopped == STOPPED, stopped
         [incident] = engine.incidents()
         assert "'app' (attempt 1) for activity 'a3'" in incident.message
         keys = [e.detail.get("key") for e in engine.audit(iid) if e.kind == "application.invoked"]
         assert keys == [c.key for c in calls]  # the calls the run made, with their keys
         engine.retry_incident(incident.id)
         engine.run_due_jobs()
-        assert _trail(engine, iid)[6:] == MADE_AGAIN
+        assert three_calls.trail(engine, iid)[6:] == MADE_AGAIN
         assert engine.instance(iid).state is ProcessState.COMPLETED
 
 
@@ -183,20 +159,13 @@ def test_a_stop_past_grace_in_the_third_call_audits_all_three(db: Path) -> None:
         running.wait_until("the three calls are told", lambda: _told(supervisor) == 3)
         supervisor.on_signal(signal.SIGTERM)
         assert running.result() == 0
-        stopped = _trail(engine, iid)
-        assert stopped == [
-            ("invoked", "a1", 1),
-            ("discarded", "a1", "job 'job-1'"),
-            ("invoked", "a2", 1),
-            ("discarded", "a2", "job 'job-1'"),
-            ("invoked", "a3", 1),
-            ("failed", "a3", None),
-        ], stopped
+        stopped = three_calls.trail(engine, iid)
+        assert stopped == STOPPED, stopped
         failed = [e for e in engine.audit(iid) if e.kind == "application.failed"]
         assert failed[0].detail["error"].startswith("interrupted: job 'job-1' was making")
         assert engine.incidents() == []  # given back, not an incident: it runs again
         assert engine.run_due_jobs() == 1
-        assert _trail(engine, iid)[6:] == MADE_AGAIN
+        assert three_calls.trail(engine, iid)[6:] == MADE_AGAIN
         assert engine.instance(iid).state is ProcessState.COMPLETED
 
 

@@ -23,13 +23,13 @@ audited". That engine now records each such attempt its instance's trail lacks
 
 A supervisor that stops a run knows each call it began, and records them all
 (:mod:`~wfengine.runtime.stopped_runs`): the trail then holds what this module would guess.
-Every path makes the records here (:func:`call_records`, :func:`ended_call_records`): one
-shape.
+Every path makes the records here (:class:`LostCall`): one shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,56 +40,50 @@ from wfengine.runtime.history import ApplicationDiscarded, Change, change
 from wfengine.runtime.instance import ProcessInstance
 
 
-def call_records(
-    inst: ProcessInstance,
-    call: Mapping[str, Any],
-    *,
-    attempt: int,
-    key: str,
-    inputs: Any,
-    job_id: str,
-    message: str,
-    began: datetime,
-    now: datetime,
-) -> list[Change]:
-    """An attempt of the call ``call`` describes (an ``invoke`` job's payload:
-    ``application_id``, ``activity_instance_id``, ``activity_id``) that its job's command
-    never committed: invoked when it ``began`` (never after ``now``) with ``inputs`` (as the
-    trail shows them), failed ``now`` with ``message`` (the instance's secrets hidden, as
-    every failure text: :func:`~wfengine.applications.redaction.masked_fields`)."""
-    app_id = call["application_id"]
-    aid = call.get("activity_instance_id")
-    act_id = call.get("activity_id")
-    invoked = ApplicationInvoked(app_id, attempt, key, inputs, job=job_id)
-    error = masked_fields(message, inst.data, inst.sensitive_fields)
-    failed = ApplicationFailed(app_id, attempt, error, None)
-    return [change(min(began, now), invoked, aid, act_id), change(now, failed, aid, act_id)]
+@dataclass(frozen=True, slots=True)
+class LostCall:
+    """One attempt of a call that its job's command never committed: the call ``call``
+    describes (an ``invoke`` job's payload: ``application_id``, ``activity_instance_id``,
+    ``activity_id``), numbered ``attempt``, with its idempotency ``key``, its ``inputs`` as the
+    trail shows them, and the ``job_id`` that made it. Every path that learns of such an
+    attempt audits it through this one value, so the records have one shape: invoked when it
+    began, then :meth:`failed` or :meth:`ended` (the text given, the instance's secrets
+    hidden as in every failure text:
+    :func:`~wfengine.applications.redaction.masked_fields`)."""
 
+    call: Mapping[str, Any]
+    attempt: int
+    key: str
+    inputs: Any
+    job_id: str
 
-def ended_call_records(
-    inst: ProcessInstance,
-    call: Mapping[str, Any],
-    *,
-    attempt: int,
-    key: str,
-    inputs: Any,
-    job_id: str,
-    reason: str,
-    began: datetime,
-    ended: datetime,
-) -> list[Change]:
-    """An attempt of the call ``call`` describes (as :func:`call_records`) that its job's
-    command never committed, and whose answer, if it gave one, was therefore not used:
-    invoked when it ``began``, ``application.discarded`` (``reason`` saying why, the
-    instance's secrets hidden) when it had ``ended`` (never before it began). How it ended is
-    not known: whoever learns of it saw it begin, and the call after it begin."""
-    app_id = call["application_id"]
-    aid = call.get("activity_instance_id")
-    act_id = call.get("activity_id")
-    invoked = ApplicationInvoked(app_id, attempt, key, inputs, job=job_id)
-    why = masked_fields(reason, inst.data, inst.sensitive_fields)
-    discarded = ApplicationDiscarded(app_id, key, why)
-    return [change(began, invoked, aid, act_id), change(max(began, ended), discarded, aid, act_id)]
+    def failed(
+        self, inst: ProcessInstance, message: str, *, began: datetime, now: datetime
+    ) -> list[Change]:
+        """Invoked when it ``began`` (never after ``now``), failed ``now`` with ``message``."""
+        error = masked_fields(message, inst.data, inst.sensitive_fields)
+        failed = ApplicationFailed(self.call["application_id"], self.attempt, error, None)
+        return [self._record(min(began, now), self._invoked()), self._record(now, failed)]
+
+    def ended(
+        self, inst: ProcessInstance, reason: str, *, began: datetime, ended: datetime
+    ) -> list[Change]:
+        """Invoked when it ``began``, ``application.discarded`` (``reason`` saying why its
+        answer, if it gave one, was not used) when it had ``ended`` (never before it began).
+        How it ended is not known: whoever learns of it saw it begin, and the call after it
+        begin."""
+        why = masked_fields(reason, inst.data, inst.sensitive_fields)
+        discarded = ApplicationDiscarded(self.call["application_id"], self.key, why)
+        return [self._record(began, self._invoked()), self._record(max(began, ended), discarded)]
+
+    def _invoked(self) -> ApplicationInvoked:
+        app_id = self.call["application_id"]
+        return ApplicationInvoked(app_id, self.attempt, self.key, self.inputs, job=self.job_id)
+
+    def _record(self, at: datetime, event: Any) -> Change:
+        return change(
+            at, event, self.call.get("activity_instance_id"), self.call.get("activity_id")
+        )
 
 
 def interrupted(job_id: str) -> str:
@@ -119,8 +113,8 @@ def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
     """Put the attempts the running job's earlier runs made of a call and that the trail
     lacks (:func:`~wfengine.runtime.job_claims.unrecorded`) before the ``application.invoked``
     record of that call among ``inst``'s changes from ``since`` on (the one this run makes),
-    each as invoked and failed ``now`` (:func:`call_records`; the job's first synchronous call:
-    discarded, :func:`lost_with_host`), or at that record's own time
+    each as invoked and failed ``now`` (:meth:`LostCall.failed`; the job's first synchronous
+    call: discarded, :func:`lost_with_host`), or at that record's own time
     when it is earlier (a synchronous call's records are dated as they are made, and the
     command's time moves on after them: the trail never goes back), with the key and inputs
     of that record. Nothing when the run did not make the call. Why not once per job run: a run that
@@ -142,29 +136,11 @@ def unrecorded(inst: ProcessInstance, since: int, now: datetime) -> None:
         }
         records: list[Change] = []
         for attempt in lost.attempts:
+            made = LostCall(call, attempt, lost.key, detail.get("inputs"), lost.job_id)
             if lost.first_of_run:  # which of the job's calls the lost run made is not known
-                records += ended_call_records(
-                    inst,
-                    call,
-                    attempt=attempt,
-                    key=lost.key,
-                    inputs=detail.get("inputs"),
-                    job_id=lost.job_id,
-                    reason=lost_with_host(lost.job_id, f"{inst.id}:{lost.job_id}."),
-                    began=when,
-                    ended=when,
-                )
-                continue
-            records += call_records(
-                inst,
-                call,
-                attempt=attempt,
-                key=lost.key,
-                inputs=detail.get("inputs"),
-                job_id=lost.job_id,
-                message=interrupted(lost.job_id),
-                began=when,
-                now=when,
-            )
+                reason = lost_with_host(lost.job_id, f"{inst.id}:{lost.job_id}.")
+                records += made.ended(inst, reason, began=when, ended=when)
+            else:
+                records += made.failed(inst, interrupted(lost.job_id), began=when, now=when)
         changes[n:n] = records
         return

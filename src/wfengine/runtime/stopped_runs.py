@@ -12,7 +12,7 @@ per call, no database write), so when it stops a job it writes them all
 (:func:`audit_stopped_run`): each call that had ended before the next began as
 ``application.invoked`` then ``application.discarded`` (its answer was not used: the run
 committed nothing), the one in progress as invoked and failed, as the child-death path has
-always audited it (:func:`~wfengine.runtime.lost_attempts.call_records`). The job's next run
+always audited it (:class:`~wfengine.runtime.lost_attempts.LostCall`). The job's next run
 reads them back and numbers each call on from them
 (:func:`~wfengine.runtime.job_claims.made_before`). Written on that rare path only.
 """
@@ -28,7 +28,7 @@ from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.history import Change
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import JOB_INVOKE
-from wfengine.runtime.lost_attempts import call_records, ended_call_records
+from wfengine.runtime.lost_attempts import LostCall
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -98,31 +98,14 @@ def audit_stopped_run(
             payload = call.as_payload()
             if call.activity_instance_id not in inst.activities:  # made by the lost run
                 payload["activity_instance_id"] = None
-            attempt, key, inputs = call.attempt, call.key, dict(call.inputs)
+            made = LostCall(payload, call.attempt, call.key, dict(call.inputs), job_id)
             if n + 1 < len(calls):
-                records += ended_call_records(
-                    inst,
-                    payload,
-                    attempt=attempt,
-                    key=key,
-                    inputs=inputs,
-                    job_id=job_id,
-                    reason=ended_before_stop(job_id, why),
-                    began=began,
-                    ended=min(calls[n + 1][1], now),
+                ended = min(calls[n + 1][1], now)
+                records += made.ended(
+                    inst, ended_before_stop(job_id, why), began=began, ended=ended
                 )
             elif last is not None:
-                records += call_records(
-                    inst,
-                    payload,
-                    attempt=attempt,
-                    key=key,
-                    inputs=inputs,
-                    job_id=job_id,
-                    message=last,
-                    began=began,
-                    now=now,
-                )
+                records += made.failed(inst, last, began=began, now=now)
         touched = False
         for inst, records in kept.values():
             if records:

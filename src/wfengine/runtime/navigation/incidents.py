@@ -21,7 +21,7 @@ from wfengine.runtime.instance import (
     WorkItem,
 )
 from wfengine.runtime.jobs import HELD, JOB_INVOKE, PARKED, Job, reminds_of
-from wfengine.runtime.lost_attempts import call_records
+from wfengine.runtime.lost_attempts import LostCall
 from wfengine.runtime.navigation.base import (
     _OP_BODY,
     _OP_TOOLS,
@@ -159,17 +159,9 @@ class Incidents(NavigatorBase):
         sensitive = frozenset(payload.get("sensitive") or ())
         shown = audit_values(inputs, sensitive) if isinstance(inputs, Mapping) else {}
         now = self.now
-        inst.changes += call_records(
-            inst,
-            payload,
-            attempt=attempt,
-            key=job.key or "",
-            inputs=shown,
-            job_id=job.id,
-            message=message,
-            began=now if invoked_at is None else invoked_at,
-            now=now,
-        )
+        made = LostCall(payload, attempt, job.key or "", shown, job.id)
+        began = now if invoked_at is None else invoked_at
+        inst.changes += made.failed(inst, message, began=began, now=now)
 
     def retry(self, incident: Incident, *, offer: bool = False) -> None:
         """Redo what ``incident`` says failed (its ``operation``), the incident resolved as
