@@ -292,6 +292,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "it): instances entering it never end",
     ),
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
+    "and-join-after-choice": (
+        Severity.WARNING,
+        "a Parallel join fed by a way an Inclusive split (or a Parallel split's condition) may "
+        "not take: it deadlocks when that way is not taken",
+    ),
     "and-join-loop-entry": (
         Severity.WARNING,
         "a Parallel join at a loop entry waits for the way back, which only comes after it "

@@ -1,4 +1,5 @@
-"""Parallel joins that can never fire: ``and-join-after-xor`` and ``and-join-loop-entry``.
+"""Parallel joins that can never fire, ``and-join-after-xor`` and ``and-join-loop-entry``, or
+that wait for a way a choice may not take, ``and-join-after-choice``.
 
 ``and-join-after-xor``: a Parallel join that only one branch of an exclusive choice reaches.
 
@@ -18,6 +19,17 @@ from the loop's body. Every path from a start to that way's source passes the jo
 dominates it), so its token exists only after the join has fired once, and the join waits for it
 forever the first time. A Parallel join inside a loop, fed by a Parallel split of the same loop
 body, is not such a join: its ways in are reached from the start without passing it.
+
+``and-join-after-choice``: a Parallel join whose immediate dominator is a split that takes every
+way whose condition holds (an Inclusive split, or a Parallel one with conditions, which the
+engine runs as Inclusive: ``condition-unused``), where some way into the join is reached only
+through a way of the split that may not be taken (it has a condition, or is the OTHERWISE).
+When that way is not taken the join waits forever for it: the engine reports the deadlock as an
+incident when it happens (an Inclusive join would have gone on). Ways that always hold are
+followed to what they reach (not through the join); a way in from anything they reach is sure.
+Conditions that together always send a token to the same place (``x > 0`` and ``x <= 0`` meeting
+at an Exclusive join before the Parallel one) are not read: the warning then names a way that
+does arrive, so it says "may".
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.graph import activity_of, attached_beside, reaching, start_ids
 from wfengine.definition.model import GatewayType, Transition
-from wfengine.definition.model_processes import choosing_ways
+from wfengine.definition.model_processes import always_holds, choosing_ways, tried_in_order
 
 #: the virtual node every start hangs from, so a graph with several starts has one root
 _ROOT = "\x00root"
@@ -161,6 +173,9 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
             origin = dominators.get(node)
             if origin is not None and (ways_back := _ways_back(scope, spans, node)):
                 yield _loop_entry(scope, node, ways_back)
+            if origin is not None and (unsure := _unsure_ways(scope, graph, origin, node)):
+                yield _after_choice(scope, node, origin, unsure)
+                continue
             if origin is None or not _single_token_choice(scope, graph, origin, node):
                 continue
             activity = activity_of(scope.graph, node)
@@ -172,3 +187,55 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=node,
                 line=activity.line,
             )
+
+
+def _unsure_ways(
+    scope: Scope, graph: nx.MultiDiGraph[str], split: str, join: str
+) -> list[Transition]:
+    """The ways out of ``split`` that may not be taken and lead to ``join`` (not through it),
+    when ``split`` takes every way that holds and some way into ``join`` is reached only through
+    them; else none (``split`` chooses one way, or ``join`` gets a token on each way in
+    whatever the conditions)."""
+    if split == _ROOT:
+        return []
+    activity = activity_of(scope.graph, split)
+    ways = _ways_out(scope.graph, split)
+    if len(ways) < 2 or tried_in_order(activity, ways) is not None:
+        return []
+    sure = [t for t in ways if always_holds(t, len(ways))]
+    unsure = [t for t in ways if not always_holds(t, len(ways))]
+    if not unsure:
+        return []
+    apart = graph.subgraph(n for n in graph if n != join)
+    reached: set[str] = {split}
+    for t in sure:
+        if t.to != join and t.to not in reached:
+            reached |= {t.to} | nx.descendants(apart, t.to)
+    arriving = [
+        data["transition"]
+        for source, _, data in scope.graph.in_edges(join, data=True)
+        if "transition" in data
+    ]
+    if all(t.from_ in reached and (t.from_ != split or t in sure) for t in arriving):
+        return []
+
+    def leads_in(t: Transition) -> bool:
+        if t.to == join:
+            return True
+        return any(graph.has_edge(n, join) for n in {t.to} | nx.descendants(apart, t.to))
+
+    return [t for t in unsure if leads_in(t)]
+
+
+def _after_choice(scope: Scope, node: str, split: str, unsure: list[Transition]) -> Diagnostic:
+    activity = activity_of(scope.graph, node)
+    listed = ", ".join(f"{t.id!r}" for t in unsure)
+    noun = "transition" if len(unsure) == 1 else "transitions"
+    return make(
+        "and-join-after-choice",
+        f"activity {node!r} in {scope.where} joins in parallel ways that come from {split!r}, "
+        f"which takes every way whose condition holds; it may not take {noun} {listed}, and "
+        "then the join waits forever: make the join Inclusive, or take the condition off",
+        element_id=node,
+        line=activity.line,
+    )
