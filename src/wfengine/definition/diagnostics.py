@@ -302,6 +302,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a Parallel join at a loop entry waits for the way back, which only comes after it "
         "fires: it deadlocks",
     ),
+    "and-join-interrupted": (
+        Severity.WARNING,
+        "a Parallel join waits both for an activity's way out and for the way of an "
+        "interrupting event attached to it (or of two such events): only one ever comes, so it "
+        "deadlocks",
+    ),
     # -- conditions and expressions --
     "event-gateway-target": (
         Severity.WARNING,

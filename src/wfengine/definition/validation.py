@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from wfengine.definition.checks.activity_fields import check_activity_fields
+from wfengine.definition.checks.and_join_interrupted import check_and_join_interrupted
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.assignment_constants import check_assignment_constants
 from wfengine.definition.checks.cancel_remaining import check_cancel_remaining
@@ -105,6 +106,7 @@ CHECKS: tuple[Check, ...] = (
     check_instantiate_unused,
     check_dead_ends_and_cycles,
     check_and_join_after_xor,
+    check_and_join_interrupted,
     check_otherwise,
     check_unused_conditions,
     check_split_conditions,
