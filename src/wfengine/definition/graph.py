@@ -192,8 +192,9 @@ def start_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
 
     Where the scope has start events (XPDL 2.x), those are its starts. Otherwise (XPDL 1.0 has
     no events, and many 2.x tools omit them) every activity with no incoming transition starts,
-    except boundary events and catching link events that a link of the scope throws to (one no
-    link throws to is an entry from another page or pool: it starts).
+    except boundary events, compensation handlers (:func:`is_compensation_handler`) and catching
+    link events that a link of the scope throws to (one no link throws to is an entry from
+    another page or pool: it starts).
     """
     by_event = [n for n in graph if _event_position(graph, n) is EventPosition.START]
     if by_event:
@@ -204,8 +205,20 @@ def start_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
         for n in graph
         if graph.in_degree(n) == 0
         and not is_boundary_event(activity_of(graph, n))
+        and not is_compensation_handler(activity_of(graph, n))
         and (link_event(activity_of(graph, n)) or ("", None))[0] not in thrown
     ]
+
+
+def is_compensation_handler(activity: Activity) -> bool:
+    """Is ``activity`` marked ``IsForCompensation="true"`` (xs:boolean: ``true`` or ``1``)?
+
+    BPMN's compensation handler has no transition in: a Compensation event attached to the
+    activity it undoes is tied to it by an association, and it runs only when that activity is
+    compensated, never as part of the normal flow. Having no way in, it would otherwise count
+    as a start activity of a scope with no start events and be run with every instance."""
+    value = dict(activity.extra_attrs).get("IsForCompensation", "")
+    return value.strip() in ("true", "1")
 
 
 def is_triggered_start(activity: Activity) -> bool:

@@ -29,6 +29,7 @@ from wfengine.definition.graph import (
     attached_beside,
     end_ids,
     is_boundary_event,
+    is_compensation_handler,
     reaching,
     runs_beside,
     start_ids,
@@ -128,10 +129,16 @@ def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
         for node in scope.graph:
             if node not in reached:
                 activity = activity_of(scope.graph, node)
+                why = (
+                    ': it is a compensation handler (IsForCompensation="true"), and the engine '
+                    "compensates nothing"
+                    if is_compensation_handler(activity)
+                    else ""
+                )
                 yield make(
                     "unreachable-activity",
                     f"activity {node!r} in {scope.where} cannot be reached from any start "
-                    "activity; it never runs",
+                    f"activity; it never runs{why}",
                     element_id=node,
                     line=activity.line,
                 )
