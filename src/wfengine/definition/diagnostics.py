@@ -285,6 +285,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an intermediate event in the flow has a trigger the engine cannot run: instances "
         "reaching it stop with an incident",
     ),
+    "end-result": (
+        Severity.WARNING,
+        "an end event's result the engine does not carry out (Compensation, Multiple): "
+        "instances reaching it end there as at a None end event",
+    ),
     "cycle-no-exit": (
         Severity.ERROR,
         "a cycle that no path leaves and nothing ends (a Terminate end event on a way beside "

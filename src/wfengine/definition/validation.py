@@ -26,6 +26,7 @@ from wfengine.definition.checks.cancel_remaining import check_cancel_remaining
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
 from wfengine.definition.checks.deadline_unset import check_unset_deadlines
+from wfengine.definition.checks.end_results import check_end_results
 from wfengine.definition.checks.event_flows import check_event_flows, check_event_subprocess_flows
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
@@ -99,6 +100,7 @@ CHECKS: tuple[Check, ...] = (
     check_start_and_end,
     check_event_flows,
     check_event_subprocess_flows,
+    check_end_results,
     check_unreachable,
     check_boundary_events,
     check_links,
