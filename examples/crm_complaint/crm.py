@@ -13,7 +13,8 @@ This module is what hosts call (``crm.CrmApps``, ``crm.take_complaint``, ``crm.p
 * ``tables.py``: the CRM's tables, and how they keep keys, outcomes and messages not sent;
 * ``customer_records.py``: the customer import and the look-up at intake (``add_customers``,
   ``lookup_customer``);
-* ``numbering.py``: acceptance numbers (``next_acceptance_number``) and :func:`find_case`;
+* ``numbering.py``: acceptance numbers (``next_acceptance_number``), :func:`find_case` and a
+  phone's open cases (``open_cases``);
 * ``history.py``: the complaint history (``history``, ``record_history``, ``subscribe``);
 * ``customer_messages.py``: what the customer is told and by which channel
   (``notify_customer``, ``tell_status``, ``sent``, :class:`Channel`);

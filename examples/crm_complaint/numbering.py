@@ -1,6 +1,7 @@
 """Acceptance numbers: the next one under a customer's phone (``next_acceptance_number``,
 the application ``accept`` calls: a case is numbered once, a retried call given the number it
-took), and a case found by its phone and number (:func:`find_case`).
+took), a case found by its phone and number (:func:`find_case`), and the open cases of a
+phone (``open_cases``: a customer on the hotline who gives their phone number only).
 
 A phone number is keyed as written nowhere: ``phones.phone_key`` reduces it to the national
 number (``"+86 138 0000 0101"``, ``"0086-138-0000-0101"``, ``"86 138 0000 0101"`` and
@@ -20,6 +21,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+
+from wfengine.errors import NotFoundError
 
 #: the example's loader: each of its modules loaded once, by path (``siblings.py``)
 sibling = runpy.run_path(str(Path(__file__).with_name("siblings.py")))["sibling"]
@@ -97,6 +100,32 @@ class AcceptanceNumbering:
             label = acceptance_label(acceptance_phone, number)
             return {"acceptance_number": label, "acceptance_new": True}
         raise AssertionError("unreachable")
+
+    def open_cases(self, engine: Any, phone: str) -> list[tuple[str, str]]:
+        """The open cases under ``phone`` (written any way, :func:`phone_key`), as
+        ``(acceptance number, instance id)`` pairs in the order they were numbered: what the
+        call centre looks up when a customer on the hotline gives their phone number and not
+        the acceptance number (the source's "by acceptance number or by phone number"); each
+        case's brief status is then ``brief_status(engine, instance_id)``. The numbers come
+        from this CRM's table, the cases from the engine's correlation index (a key hit per
+        number, as :func:`find_case`); a case that ended is left out: it is in the history
+        (``CrmApps.history(phone)``). Why: inside, only :func:`find_case` (which needs the
+        number) and the history (ended cases) read by phone, and the web centre's table
+        outside is as old as its last export. A phone the CRM keys no case under is refused
+        as :func:`find_case` refuses it (``DataTypeError`` naming ``phone``)."""
+        key = phones.lookup_key(phone)
+        taken = acceptance_numbers.c
+        query = sa.select(taken.number).where(taken.phone == key).order_by(taken.number)
+        with self.db.connect() as conn:
+            numbers = conn.execute(query).scalars().all()
+        found: list[tuple[str, str]] = []
+        for number in numbers:
+            label = acceptance_label(key, number)
+            try:
+                found.append((label, find_case(engine, key, label)))
+            except NotFoundError:
+                continue  # ended (in the history), or its call started no case
+        return found
 
     def _taken(self, phone: str, label: str, case: str | None) -> bool:
         """Did this CRM give the acceptance number ``label`` under ``phone`` (keyed) to the
