@@ -13,8 +13,9 @@ Each way into the join is followed back, through activities with one way in and 
 that make no second token, to where it comes from: the interrupting event itself, or an
 activity that has one (leaving it by a transition that is not an exception's). Anything else
 on the way (a split, a join, a loop back, a non-interrupting event, a multi-instance activity
-whose instances leave one by one) stops the walk and the way counts for nothing, so the check
-reports only joins that can never fire.
+whose instances leave one by one) stops the walk and the way counts for nothing; and so does
+an activity that may run twice (something before it merges ways or loops back to it), which
+could finish once and be interrupted once. So the check reports only joins that can never fire.
 """
 
 from __future__ import annotations
@@ -62,6 +63,32 @@ def _leaves_once(scope: Scope, node: str) -> bool:
     return not any(attached_beside(scope.graph, node, s) for s in scope.analysis_graph[node])
 
 
+def _runs_once(scope: Scope, node: str) -> bool:
+    """Whether ``node`` can run only once per run of its scope: nothing before it merges ways
+    (a join, a loop back, two starts) or hands on more than one token along one way (a
+    non-interrupting event, a multi-instance activity whose instances leave one by one). Run
+    twice, it could finish once and be interrupted once, and the join would get both."""
+    if not _leaves_once(scope, node):
+        return False
+    graph = scope.analysis_graph
+    seen = {node}
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if graph.in_degree(current) >= 2:
+            return False
+        for before in graph.predecessors(current):
+            attached = activity_of(scope.graph, before)
+            event = attached.event
+            beside = event is not None and is_boundary_event(attached) and not event.interrupts
+            if before == node or beside or not _leaves_once(scope, before):
+                return False
+            if before not in seen:
+                seen.add(before)
+                todo.append(before)
+    return True
+
+
 def _origin(scope: Scope, way: Transition) -> tuple[str, str] | None:
     """Where ``way`` comes from, as ``(activity, how)``: ``how`` is the interrupting event
     attached to ``activity`` whose way it is, or ``""`` for the activity's own way out; None
@@ -76,12 +103,12 @@ def _origin(scope: Scope, way: Transition) -> tuple[str, str] | None:
         event = activity.event
         if is_boundary_event(activity) and event is not None:
             target = event.target or ""
-            if event.interrupts and target in graph and _leaves_once(scope, target):
+            if event.interrupts and target in graph and _runs_once(scope, target):
                 return target, node
             return None
         kind = edge.condition.type if edge.condition is not None else None
         if _interrupting_events(scope, node) and kind not in _EXCEPTIONS:
-            return (node, "") if _leaves_once(scope, node) else None
+            return (node, "") if _runs_once(scope, node) else None
         ways_in = list(graph.in_edges(node, data=True))
         if graph.out_degree(node) != 1 or len(ways_in) != 1 or not _leaves_once(scope, node):
             return None
