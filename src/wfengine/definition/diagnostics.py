@@ -285,6 +285,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an intermediate event in the flow has a trigger the engine cannot run: instances "
         "reaching it stop with an incident",
     ),
+    "cancel-uncaught": (
+        Severity.WARNING,
+        "a Cancel end or intermediate event that no Cancel event of an enclosing block, nor "
+        "any caller of its process in the package, catches: instances reaching it stop with "
+        "an incident",
+    ),
     "end-result": (
         Severity.WARNING,
         "an end event's result the engine does not carry out (Compensation, Multiple): "

@@ -22,6 +22,7 @@ from wfengine.definition.checks.activity_fields import check_activity_fields
 from wfengine.definition.checks.and_join_interrupted import check_and_join_interrupted
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.assignment_constants import check_assignment_constants
+from wfengine.definition.checks.cancel_catches import check_cancel_catches
 from wfengine.definition.checks.cancel_remaining import check_cancel_remaining
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
@@ -101,6 +102,7 @@ CHECKS: tuple[Check, ...] = (
     check_event_flows,
     check_event_subprocess_flows,
     check_end_results,
+    check_cancel_catches,
     check_unreachable,
     check_boundary_events,
     check_links,
