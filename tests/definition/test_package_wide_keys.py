@@ -121,6 +121,21 @@ def test_a_pool_naming_its_process_is_clean() -> None:
     assert _findings(b.build(), "undefined-process") == []
 
 
+def test_a_pool_naming_an_activity_set_is_clean() -> None:
+    """JaWE and TIBCO draw an embedded sub-process (an activity set) in a pool of its own whose
+    Process is the set's Id; XPDL 2.1's and 2.2's key ``ProcessIds.Package`` holds activity-set
+    Ids, so the written file validates and no ``undefined-process`` is due."""
+    b = PackageBuilder("pk")
+    p = b.process("main")
+    p.activity_set("inner").start("i1").end("i2").sequence("i1", "i2")
+    p.start("a").block("blk", activity_set="inner").end("z").sequence("a", "blk", "z")
+    b.pool(Pool(id="pl", process="main", lanes=(Lane(id="L1"),)))
+    b.pool(Pool(id="pl2", process="inner", lanes=(Lane(id="L2"),)))
+    package = b.build()
+    assert _findings(package, "undefined-process") == []
+    assert "PoolProcessIdRef" not in _schema_keys(package)
+
+
 def test_the_builder_refuses_a_transition_id_another_process_holds() -> None:
     b = PackageBuilder("pk")
     b.process("p1").start("a").end("go").sequence("a", "go")

@@ -38,8 +38,10 @@ file that strict XPDL tools refuse. These checks say so first, naming the elemen
   ``duplicate-id`` and ``duplicate-id-scopes``. Only for a package built in code: a file's
   own schema check reports it for a 2.2 file, and XPDL 1.0 and 2.1 scope those Ids to their
   process (``wfengine convert`` renames them, :func:`~wfengine.definition.unique_ids.unique_ids`).
-* ``undefined-process`` (as a warning): a Pool names no process of the package; the schema's
-  key refuses it, and its lanes are drawn for no process.
+* ``undefined-process`` (as a warning): a Pool names no process (nor activity set) of the
+  package; the schema's key refuses it, and its lanes are drawn for no process. A pool naming
+  an activity set is what JaWE and TIBCO draw for an embedded sub-process, and the key of
+  XPDL 2.1 and 2.2 (``ProcessIds.Package``) holds activity-set Ids too.
 """
 
 from __future__ import annotations
@@ -539,16 +541,20 @@ def _key_repeats(package: Package) -> _Repeats:
 
 
 def _pool_findings(package: Package) -> Iterator[Diagnostic]:
-    """``undefined-process`` (a warning): a Pool whose Process names no process here."""
+    """``undefined-process`` (a warning): a Pool whose Process names no process here, nor
+    an activity set of one (the pool tools draw for an embedded sub-process, which the
+    schema's key ``ProcessIds.Package`` allows)."""
     processes = [p.id for p in package.workflow_processes]
+    drawable = {*processes, *(s.id for p in package.workflow_processes for s in p.activity_sets)}
     for pool in package.pools:
-        if pool.process is not None and pool.process not in processes:
+        if pool.process is not None and pool.process not in drawable:
             yield make(
                 "undefined-process",
-                f"pool {pool.id!r} names process {pool.process!r}, which is no process of "
-                f"package {package.id!r} (processes: {', '.join(processes) or 'none'}): its "
-                "lanes are drawn for no process, and a written file does not validate (XPDL "
-                "2.2 keys a Pool's Process to the package's processes); name one of them",
+                f"pool {pool.id!r} names process {pool.process!r}, which is no process or "
+                f"activity set of package {package.id!r} (processes: "
+                f"{', '.join(processes) or 'none'}): its lanes are drawn for no process, and a "
+                "written file does not validate (XPDL 2.2 keys a Pool's Process to the "
+                "package's processes and activity sets); name one of them",
                 element_id=pool.id,
                 line=pool.line,
                 severity=Severity.WARNING,
