@@ -9,11 +9,14 @@ The day: complaints arrive at random between 09:00 and 17:00; each person works 
 at a time, oldest first among those offered to them, taking a random time per step. What
 happens to each case is drawn when it arrives (a plan): answered at once (30%), or into the
 workflow where the coordinator closes it, hands it to an agent to reply, routes it to one to
-three departments (one in ten of which sends it back), asks the customer (who answers within a
-few hours, or not at all and the three-day wait runs out), sends it back to the agent to amend,
-or aborts it. A hotline complaint is taken by an agent (the agents in turn), who then holds
-it; a web complaint comes with the customer's e-mail address. A case that comes back to
-coordination is the coordinator's who handled it (the process gives it to them: no claim).
+three departments (one in ten of which a department cannot handle, sending it back to the
+coordinator; of the others routed to two or three, one in five a later department rejects
+back to the department before it, which does its part again, then hands it on), asks the
+customer (who answers within a few hours, or not at all and the three-day wait runs out),
+sends it back to the agent to amend, or aborts it. A hotline complaint is taken by an agent
+(the agents in turn), who then holds it; a web complaint comes with the customer's e-mail
+address. A case that comes back to coordination is the coordinator's who handled it (the
+process gives it to them: no claim).
 After the day the clock runs on until every case is closed. What people are told of their
 work (``notices.py``) is delivered from the outbox every few simulated minutes, as a worker
 polling it would, and once more at the end.
@@ -107,6 +110,8 @@ class Plan:
     path: str
     departments: list[str] = field(default_factory=list)
     cannot: str | None = None
+    #: the department that rejects the case back to the one before it, once (``back``)
+    back: str | None = None
     replies_after: timedelta | None = None
     visits: int = 0
 
@@ -150,6 +155,8 @@ class Day:
             plan.departments = [first, *self.rng.sample(others, self.rng.choice((0, 0, 1, 2)))]
             if self.rng.random() < 0.1:
                 plan.cannot = self.rng.choice(plan.departments)
+            elif len(plan.departments) > 1 and self.rng.random() < 0.2:
+                plan.back = self.rng.choice(plan.departments[1:])
         if path == "asked the customer" and self.rng.random() < 0.75:
             plan.replies_after = timedelta(hours=self.rng.expovariate(1 / 2.0))
         return plan
@@ -209,6 +216,9 @@ class Day:
             here = self.engine.instance(iid).data["department"]
             if plan.cannot == here:
                 return {"dept_outcome": "cannot", "opinion": "Not ours"}
+            if plan.back == here:  # rejected back once: the one before does its part again
+                plan.back = None
+                return {"dept_outcome": "back", "opinion": "The part before is not done"}
             rest = plan.departments[plan.departments.index(here) + 1 :]
             return {"dept_outcome": "done", "opinion": f"{here} fixed its part",
                     "next_department": rest[0] if rest else None}  # fmt: skip

@@ -44,6 +44,8 @@ def path_of(done: list[str]) -> str:
         return "instant answer"
     if "aborted" in done:
         return "aborted"
+    if "step_back" in done:  # a department rejected it back a step: turns were done again
+        return f"departments, sent back a step ({turns} turns)"
     if turns:
         return "one department" if turns == 1 else f"departments ({turns} in sequence)"
     for step, path in (("ask", "asked the customer"), ("amend", "amended by the agent"),

@@ -66,10 +66,35 @@ def test_cases_per_path_are_what_the_audit_trail_says(tmp_path: Path) -> None:
     turns: Counter[str] = Counter()
     with Engine(db_url=url) as engine:
         for case in engine.instance_summaries():
-            n = engine.trace(case.id).count("department")
-            if n:
+            trace = engine.trace(case.id)
+            n = trace.count("department")
+            if "step_back" in trace:
+                turns[f"departments, sent back a step ({n} turns)"] += 1
+            elif n:
                 turns["one department" if n == 1 else f"departments ({n} in sequence)"] += 1
     assert turns and {k: v for k, v in reported.items() if "department" in k} == dict(turns)
+
+
+def test_the_day_has_departments_rejecting_a_case_back_a_step(tmp_path: Path) -> None:
+    """A department rejects a case back to the department before it (``dept_outcome``
+    ``back``), which does its part again and hands it on: the day simulates it (it never
+    did), and the report counts those cases as the trail has them."""
+    from wfengine import Engine
+
+    url = f"sqlite:///{tmp_path / 'day.db'}"
+    result = cli("demo", "crm", "--complaints", "60", "--seed", "1", "--db", url)
+    assert result.exit_code == 0, result.output
+    reported = {k: v for k, v in _paths(result.stdout).items() if "sent back a step" in k}
+    rejected = []
+    with Engine(db_url=url) as engine:
+        for case in engine.instance_summaries():
+            trace = engine.trace(case.id)
+            if "step_back" in trace:
+                rejected.append(case.id)
+                # the one that rejected it had its turn again, after the one before it
+                assert trace.count("department") >= 4, trace
+                assert engine.instance(case.id).state.name == "COMPLETED"
+    assert rejected and sum(reported.values()) == len(rejected), result.stdout
 
 
 def test_a_database_that_already_holds_work_is_refused(tmp_path: Path) -> None:
