@@ -33,10 +33,19 @@ pending: SystemExit | KeyboardInterrupt | None = None
 def stopped(exc: CallStopped) -> None:
     """A call raised ``exc.stop``: logged with where it was raised (an application calling
     ``sys.exit`` is a bug to find, and a worker's log is where it is looked for); in the main
-    thread, raised again once the command is done."""
+    thread, raised again once the command is done.
+
+    A ``KeyboardInterrupt`` in the main thread is the person's Ctrl-C, not a bug: it is
+    logged at INFO without its traceback. Logged as an error, Python's last-resort handler
+    printed the traceback of wherever the application happened to be before the CLI's
+    ``Aborted!``, which is all an interrupted command is to print."""
     global pending
-    _log.error("%s", exc.message, exc_info=exc.stop)
-    if threading.current_thread() is threading.main_thread():
+    main = threading.current_thread() is threading.main_thread()
+    if main and isinstance(exc.stop, KeyboardInterrupt):
+        _log.info("interrupted (Ctrl-C): %s", exc.message)
+    else:
+        _log.error("%s", exc.message, exc_info=exc.stop)
+    if main:
         pending = exc.stop
 
 
