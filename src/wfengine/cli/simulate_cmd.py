@@ -20,12 +20,15 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wfengine.cli.database import url_given
 from wfengine.cli.loading import APPS_HINT, non_empty
+
+if TYPE_CHECKING:
+    from wfengine.simulation import Scenario
 
 _SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -46,7 +49,8 @@ Examples:
 @click.argument("file", metavar="FILE.xpdl")
 @click.option("--scenario", "scenario_file", required=True, metavar="SCENARIO.yaml",
               callback=non_empty("name the scenario file (YAML)"),
-              help="Arrivals, durations, branches, people, calendars (YAML).")  # fmt: skip
+              help="Arrivals, durations, branches, people, calendars (YAML; `-` for "
+              "stdin).")  # fmt: skip
 @click.option("--instances", type=click.IntRange(min=0), metavar="N",
               help="How many cases arrive (default: the scenario's, else 100).")  # fmt: skip
 @click.option("--seed", type=int, default=1, show_default=True, help="Seeds every random stream.")
@@ -102,9 +106,11 @@ def simulate(
         raise click.UsageError(f"--plot {plot!r}: name a .png or .svg file")
     if db is not None:  # the trail it keeps would be gone with the command (exit 2)
         refuse_in_memory(db)
+    if [file, scenario_file, other].count("-") > 1:
+        raise click.UsageError("only one of FILE, --scenario and --compare can be standard input")
     package = load_or_fail(file)
     try:
-        scenario = Scenario.load(scenario_file)
+        scenario = _scenario(scenario_file)
     except ScenarioError as exc:
         raise NotInDefinition(str(exc)) from None
     variant_b: tuple[Any, Any] | None = None
@@ -208,3 +214,20 @@ def _ticker(bar: Any, per_replication: int) -> Any:
             state["shown"] = total
 
     return tick
+
+
+def _scenario(source: str) -> Scenario:
+    """The scenario ``source`` names: a file, or ``-``, standard input (read no further than
+    a scenario file is; the files it names are read from the current directory). Why: every
+    other file argument takes ``-``, and ``--scenario -`` was read as a file named ``-``
+    ("No such file or directory")."""
+    from wfengine.simulation import Scenario
+
+    if source != "-":
+        return Scenario.load(source)
+    from wfengine.cli.loading import STDIN_NAME, read_input
+    from wfengine.simulation.scenario import MAX_SCENARIO_BYTES
+    from wfengine.simulation.scenario_text import scenario_from_bytes
+
+    data = read_input(source, "--scenario", max_bytes=MAX_SCENARIO_BYTES)
+    return scenario_from_bytes(data, STDIN_NAME, Path.cwd())
