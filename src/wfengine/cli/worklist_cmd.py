@@ -187,9 +187,14 @@ def workitem() -> None:
 @click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
-def show(item_id: str, url: str, user: str) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (what show always prints).")  # fmt: skip
+def show(item_id: str, url: str, user: str, as_json: bool) -> None:
     """Print the work item as one JSON object (offered to, held, owned, supervised or
     administered by --user; anyone else is refused, and the refusal audited).
+
+    --json is taken, and changes nothing, so a script writes it as it does for
+    `instance show ID --json` and `status ID --json` (it was a usage error, exit 2).
 
     \b
     Examples:
