@@ -8,6 +8,7 @@ of a second) and never fetched: the 1.0 import of the 2.x schemas is resolved to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -17,7 +18,7 @@ from typing import Any, Protocol, cast
 from lxml import etree
 
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
-from wfengine.definition.xpdl.read_nodes import line_of
+from wfengine.definition.xpdl.read_nodes import XPDL_LIKE_NAMESPACES, line_of, namespace_of
 from wfengine.definition.xpdl.secure import BIG_LINE
 
 SCHEMA_FILES: dict[str, str] = {
@@ -63,6 +64,53 @@ def _line(tree: etree._ElementTree, err: _LogEntry) -> int | None:
     return None
 
 
+#: the element libxml2 names at the head of a schema finding: ``Element '{ns}Name': ...``
+_NAMED_ELEMENT = re.compile(r"Element '([^']+)'")
+_XPDL_OR_NONE = frozenset({*XPDL_LIKE_NAMESPACES, None})
+
+
+class _Owners:
+    """The Id a schema finding is about, for its ``[ELEMENT_ID]``: that of the element it
+    names, or of the nearest element around it with an ``Id`` (a Transition for its
+    ``<Condition>``, an Activity for its ``NodeGraphicsInfo``). Why: a line alone leaves a
+    reader of ``validate --json`` to open the file to learn which activity or transition is at
+    fault, as every other finding tells. libxml2 gives an XPath for most findings, but none
+    for a key reference's (a Transition's ``From`` naming no activity), so that element is
+    found by its line and tag, indexed once per document."""
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self.tree = tree
+        self._by_line: dict[tuple[int, str], etree._Element] | None = None
+
+    def element_id(self, err: _LogEntry) -> str | None:
+        el = self._element(err)
+        while el is not None:
+            found = el.get("Id")
+            # a vendor element's Id is the vendor's: the XPDL element holding it is named
+            if namespace_of(el) in _XPDL_OR_NONE and found is not None and found.strip():
+                return found.strip()
+            el = el.getparent()
+        return None
+
+    def _element(self, err: _LogEntry) -> etree._Element | None:
+        if err.path:
+            try:
+                found = self.tree.xpath(err.path)
+            except etree.XPathError:
+                found = None
+            if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+                return found[0]
+        named = _NAMED_ELEMENT.match(err.message)
+        if named is None or not 0 < err.line < BIG_LINE:
+            return None
+        if self._by_line is None:
+            self._by_line = {}
+            for el in self.tree.iter():
+                if isinstance(el.tag, str) and isinstance(el.sourceline, int):
+                    self._by_line.setdefault((el.sourceline, el.tag), el)
+        return self._by_line.get((err.line, named.group(1)))
+
+
 class _LocalSchemaResolver(etree.Resolver):
     """Maps any reference to a shipped XSD file name onto the local copy; refuses the rest."""
 
@@ -87,7 +135,8 @@ def load_schema(version: str) -> etree.XMLSchema:
 
 
 def check_schema(tree: etree._ElementTree, version: str) -> list[Diagnostic]:
-    """Schema findings for ``tree`` against the XSD of ``version``, as warnings with lines."""
+    """Schema findings for ``tree`` against the XSD of ``version``, as warnings with lines
+    and the Id of the element each is about (or of the nearest element around it with one)."""
     try:
         schema = load_schema(version)
     except (KeyError, etree.XMLSchemaParseError) as exc:
@@ -96,6 +145,7 @@ def check_schema(tree: etree._ElementTree, version: str) -> list[Diagnostic]:
         return []
     out: list[Diagnostic] = []
     errors = list(cast(Iterable[_LogEntry], schema.error_log))
+    owners = _Owners(tree)
     for err in errors[:MAX_SCHEMA_FINDINGS]:
         out.append(
             make(
@@ -103,6 +153,7 @@ def check_schema(tree: etree._ElementTree, version: str) -> list[Diagnostic]:
                 f"XPDL {version} schema: {err.message}",
                 line=_line(tree, err),
                 severity=Severity.WARNING,
+                element_id=owners.element_id(err),
             )
         )
     if len(errors) > MAX_SCHEMA_FINDINGS:
