@@ -42,6 +42,11 @@ from wfengine.definition.durations import (
     too_long_to_wait,
 )
 from wfengine.definition.event_texts import unheld
+
+# re-exported: every reader of texts asks here (their home since they were worked out once
+# per package is field_names)
+from wfengine.definition.field_names import is_identifier as is_identifier
+from wfengine.definition.field_names import name_aliases as name_aliases
 from wfengine.definition.iso_moments import iso_datetime, refusal_hint
 from wfengine.definition.literals import OutOfRangeError, parse_literal, zone_free_date
 from wfengine.definition.model import (
@@ -55,7 +60,6 @@ from wfengine.definition.model import (
     FormalParameter,
     ListType,
     Package,
-    WorkflowProcess,
 )
 from wfengine.definition.time_of_day import time_part_problem
 from wfengine.errors import ExpressionError, ExpressionSyntaxError
@@ -67,7 +71,6 @@ from wfengine.expressions import (
     language_of,
     parse,
 )
-from wfengine.expressions.lexer import name_problem
 from wfengine.expressions.limits import ExpressionLimitError
 from wfengine.expressions.syntax import KeywordOperatorError
 
@@ -84,16 +87,6 @@ _PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?
 _WORD_OPERATOR = re.compile(
     r"""(["'`])(?:\\.|(?!\1)[^\\])*+\1?|(?<![\w$.])(instanceof|typeof)(?![\w$])"""
 )
-
-
-def is_identifier(name: str) -> bool:
-    """Whether an expression reads ``name`` as the name written: an identifier in any script
-    (``größe``, ``名前``) that Python does not read as another (``ﬁle``, a decomposed ``café``:
-    :func:`~wfengine.expressions.lexer.name_problem`). Such a Name may stand for its field
-    (:func:`name_aliases`), also as a key of data given from outside (one that is no such
-    name is refused: :mod:`.non_identifier_names`), and a script may assign to it
-    (:mod:`.scripts`)."""
-    return name.isidentifier() and name_problem(name) is None
 
 
 _DIALECTS = {
@@ -566,27 +559,6 @@ def resolved_type(data_type: DataType, types: Mapping[str, DataType]) -> DataTyp
 
 def declared_types(package: Package) -> dict[str, DataType]:
     return {t.id: t.data_type for t in package.type_declarations}
-
-
-def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
-    """Names that stand for data fields and formal parameters keyed by another Id.
-
-    Only a Name that is an identifier (:func:`is_identifier`), that exactly one field or
-    parameter carries, and that is not itself the Id of a field or parameter: an alias never
-    hides an Id.
-    """
-    items: list[DataField | FormalParameter] = [
-        *package.data_fields,
-        *process.data_fields,
-        *process.formal_parameters,
-    ]
-    ids = {item.id for item in items}
-    owners: dict[str, set[str]] = {}
-    for item in items:
-        name = (item.name or "").strip()
-        if name and name != item.id and is_identifier(name):
-            owners.setdefault(name, set()).add(item.id)
-    return {n: next(iter(found)) for n, found in owners.items() if len(found) == 1 and n not in ids}
 
 
 def language_name(language: Language) -> str:

@@ -226,7 +226,9 @@ class Context:
         An activity's own DataFields are none of them: the engine does not provide them
         (``activity-data-field``), so an expression reading one is told it names nothing.
         Its loop counter is: the engine sets it before each iteration."""
-        names = {f.id for f in self.package.data_fields}
+        # the package's part once (a copy of a set is a fraction of building it field by
+        # field, which made a package of N processes and N fields cost N x N)
+        names = set(self.once(_package_field_ids, lambda: _package_field_ids(self.package)))
         names.update(f.id for f in process.data_fields)
         names.update(p.id for p in process.formal_parameters)
         if activity is not None:
@@ -237,7 +239,7 @@ class Context:
         return names
 
     def participant_ids(self, process: WorkflowProcess) -> set[str]:
-        ids = {p.id for p in self.package.participants}
+        ids = set(self.once(_participant_ids, lambda: _participant_ids(self.package)))
         ids.update(p.id for p in process.participants)
         return ids
 
@@ -247,6 +249,14 @@ class Context:
             if app.id == application_id:
                 return app
         return None
+
+
+def _package_field_ids(package: Package) -> frozenset[str]:
+    return frozenset(f.id for f in package.data_fields)
+
+
+def _participant_ids(package: Package) -> frozenset[str]:
+    return frozenset(p.id for p in package.participants)
 
 
 def _process_ids(package: Package) -> dict[str, WorkflowProcess]:

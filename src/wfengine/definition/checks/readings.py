@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+from wfengine.definition import field_names
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
-from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
+from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.definition.namespaces import XPDL22_NS
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
     UnreadDurationError,
-    is_identifier,
     language_name,
 )
 from wfengine.expressions import Language
@@ -33,20 +33,7 @@ def shared_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[
     missing one (TIBCO keys its fields by UUIDs and names two alike). Names are chosen as
     ``name_aliases`` chooses them (:func:`~wfengine.definition.reading.is_identifier`: two
     fields named ``Größe`` are told as two named ``amount`` are)."""
-    items: list[DataField | FormalParameter] = [
-        *package.data_fields,
-        *process.data_fields,
-        *process.formal_parameters,
-    ]
-    ids = {item.id for item in items}
-    owners: dict[str, list[str]] = {}
-    for item in items:
-        name = (item.name or "").strip()
-        if name and name != item.id and is_identifier(name) and name not in ids:
-            found = owners.setdefault(name, [])
-            if item.id not in found:
-                found.append(item.id)
-    return {name: tuple(found) for name, found in owners.items() if len(found) > 1}
+    return field_names.shared_names(package, process)
 
 
 def shared_hint(name: str, shared: Mapping[str, tuple[str, ...]] | None) -> str:
