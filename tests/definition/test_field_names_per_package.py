@@ -8,10 +8,15 @@ does not trust (README "Limits")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from wfengine import PackageBuilder, validate
 from wfengine.definition import field_names
+from wfengine.definition.checks.context import Context, Scope
+from wfengine.definition.checks.read_only import read_only_fields
 from wfengine.definition.checks.readings import shared_names
 from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
 from wfengine.definition.reading import name_aliases
@@ -118,3 +123,47 @@ def test_the_answers_are_the_rule_s_for_every_mix_of_package_and_process_fields(
     # each answer is the caller's own to change
     name_aliases(package, package.process("bare"))["amount"] = "changed"
     assert name_aliases(package, package.process("bare"))["amount"] == "amount_id"
+
+
+def test_validation_walks_the_scopes_a_fixed_number_of_times_whatever_the_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The expression checks took each process's scopes by scanning every scope of the
+    package once per process: N x N for N processes."""
+    walks = 0
+
+    class Counted(list[Scope]):
+        def __iter__(self) -> Iterator[Scope]:
+            nonlocal walks
+            walks += 1
+            return super().__iter__()
+
+    build = Context.build.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Context], *args: Any, **kwargs: Any) -> Context:
+        ctx: Context = build(cls, *args, **kwargs)
+        ctx.scopes = Counted(ctx.scopes)
+        return ctx
+
+    monkeypatch.setattr(Context, "build", classmethod(counted))
+    found = []
+    for processes in (20, 120):
+        walks = 0
+        validate(_many(processes, 5))
+        found.append(walks)
+    assert found[0] == found[1]
+
+
+def test_read_only_fields_of_the_package_a_process_does_not_hide() -> None:
+    b = PackageBuilder("pk")
+    b.data_field("rate", "FLOAT", initial="1.5", read_only=True)
+    b.data_field("limit", "INTEGER", initial="3", read_only=True)
+    b.data_field("given", "INTEGER", initial="3", read_only=True)
+    p = b.process("p", params=[("given", "IN", "INTEGER")])
+    p.data_field("limit", "INTEGER", initial="4")  # hides the package's: writable here
+    p.data_field("own", "INTEGER", initial="1", read_only=True)
+    p.start("s").end("e").sequence("s", "e")
+    b.process("q").start("s2").end("e2").sequence("s2", "e2")
+    package = b.build()
+    assert read_only_fields(package, package.process("p")) == {"rate", "own"}
+    assert read_only_fields(package, package.process("q")) == {"rate", "limit", "given"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
@@ -52,6 +52,10 @@ class _PackageNames:
     """The package-level fields' part of every process's answer."""
 
     ids: frozenset[str]
+    #: the package's fields by Id (the first of an Id repeated: ``duplicate-id`` says so)
+    by_id: dict[str, DataField]
+    #: the Ids of the package's fields declared ``ReadOnly``
+    read_only: frozenset[str]
     owners: dict[str, list[str]]
     #: what :func:`name_aliases` answers for a process with no fields or parameters
     aliases: dict[str, str]
@@ -72,8 +76,13 @@ def _package_names(package: Package) -> _PackageNames:
         return held[1]
     ids = frozenset(f.id for f in package.data_fields)
     owners = _owners(package.data_fields)
+    by_id: dict[str, DataField] = {}
+    for f in package.data_fields:
+        by_id[f.id] = f  # a later one of an Id wins, as the engine reads them
     names = _PackageNames(
         ids,
+        by_id,
+        frozenset(f.id for f in by_id.values() if f.read_only),
         owners,
         {n: found[0] for n, found in owners.items() if len(found) == 1 and n not in ids},
         {n: tuple(found) for n, found in owners.items() if len(found) > 1 and n not in ids},
@@ -144,3 +153,14 @@ def shared_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[
         else:
             shared.pop(n, None)
     return shared
+
+
+def package_fields(package: Package) -> Mapping[str, DataField]:
+    """The package's data fields by Id (a later one of a repeated Id wins), worked out once
+    per package: not to be changed (copy it to add a process's own)."""
+    return _package_names(package).by_id
+
+
+def package_read_only(package: Package) -> frozenset[str]:
+    """The Ids of the package's data fields declared ``ReadOnly``, worked out once."""
+    return _package_names(package).read_only

@@ -368,6 +368,8 @@ def _undeclared_targets(
         if assignment.target.isidentifier():  # (else assignment-target)
             line = assignment.line if assignment.line is not None else activity.line
             targets.append((assignment.target, f"its assignment {n + 1}", line))
+    if not targets:
+        return
     known = ctx.data_names(scope.process, activity) | set(aliases)
     for name, what, line in targets:
         if name in known:
@@ -472,6 +474,10 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     default = ctx.language
     types = declared_types(ctx.package)
     package_fields: list[DataField] = list(ctx.package.data_fields)
+    # each process's scopes, found once: a scan of every scope per process cost N x N
+    scopes: dict[int, list[Scope]] = {}
+    for scope in ctx.scopes:
+        scopes.setdefault(id(scope.process), []).append(scope)
     for process in ctx.processes:
         aliases = name_aliases(ctx.package, process)
         shared = shared_names(ctx.package, process)
@@ -481,9 +487,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
         yield from initial_value_findings(ctx, fields, aliases, shared, unread)
         package_fields = []
         declared = fields_by_id(ctx, process)
-        for scope in ctx.scopes:
-            if scope.process is not process:
-                continue
+        for scope in scopes.get(id(process), ()):
             for activity in scope.activities:
                 yield from _loop_findings(scope, activity)
                 yield from counter_findings(ctx, scope, activity)

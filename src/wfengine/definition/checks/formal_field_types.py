@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.parameter_types import kind_name, value_kind
 from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.field_names import package_fields
 from wfengine.definition.reading import declared_types
 
 
@@ -30,9 +31,13 @@ def check_formal_field_types(ctx: Context) -> Iterator[Diagnostic]:
     its Id with."""
     types = declared_types(ctx.package)
     for process in ctx.processes:
-        fields = {f.id: f for f in (*ctx.package.data_fields, *process.data_fields)}
+        if not process.formal_parameters:
+            continue
+        # the package's fields looked up where they are, not copied per process (N x N)
+        own = {f.id: f for f in process.data_fields}
+        fields = package_fields(ctx.package)
         for formal in process.formal_parameters:
-            field = fields.get(formal.id)
+            field = own[formal.id] if formal.id in own else fields.get(formal.id)
             if field is None:
                 continue
             formal_kind = value_kind(formal.data_type, formal.is_array, types)

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.field_names import package_fields
 from wfengine.definition.model import (
     ArrayType,
     BasicType,
@@ -63,7 +64,8 @@ def id_field_problem(
 def fields_by_id(ctx: Context, process: WorkflowProcess) -> dict[str, DataField | FormalParameter]:
     """The caller's fields and formal parameters by Id, as the engine checks values by them
     (the package's, then the process's own, then its formal parameters: later ones win)."""
-    found: dict[str, DataField | FormalParameter] = {f.id: f for f in ctx.package.data_fields}
+    # a copy of the package's, worked out once: rebuilt per process it cost N x N
+    found: dict[str, DataField | FormalParameter] = dict(package_fields(ctx.package))
     found.update({f.id: f for f in process.data_fields})
     found.update({f.id: f for f in process.formal_parameters})
     return found

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from wfengine.definition.checks.context import Context, is_plain_name
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.field_names import package_read_only
 from wfengine.definition.model import (
     Activity,
     Application,
@@ -69,9 +70,13 @@ class FieldWrite:
 def read_only_fields(package: Package, process: WorkflowProcess) -> frozenset[str]:
     """The Ids of ``process``'s read-only fields: its DataFields (and the package's it does
     not hide) declared ``ReadOnly``, less those that are also its formal parameters."""
-    declared = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+    own = {f.id: f for f in process.data_fields}
     formals = {fp.id for fp in process.formal_parameters}
-    return frozenset(i for i, f in declared.items() if f.read_only and i not in formals)
+    # the package's read-only Ids worked out once: a scan of its fields per process cost N x N
+    inherited = (i for i in package_read_only(package) if i not in own)
+    return frozenset(
+        i for i in (*inherited, *(i for i, f in own.items() if f.read_only)) if i not in formals
+    )
 
 
 def field_writes(package: Package, process: WorkflowProcess) -> Iterator[FieldWrite]:
