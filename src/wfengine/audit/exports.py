@@ -326,6 +326,8 @@ def write_xes(
     keep = Selected({**filters, "process_id": process_id})
     written = 0
     found = _instances(engine, process_id, keep.query.instance_id)
+    if keep.query.since is not None or keep.query.until is not None:
+        found = _touched(engine, found, process_id, keep.query.since, keep.query.until)
     instance_ids: Iterable[str] = found if progress is None else progress(found)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
@@ -361,6 +363,26 @@ def _instances(engine: Engine, process_id: str | None, instance_id: str | None) 
     if instance_id is not None:
         return [instance_id]
     return [s.id for s in engine.instance_summaries(process_id=process_id)]
+
+
+def _touched(
+    engine: Engine,
+    instance_ids: list[str],
+    process_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[str]:
+    """Those of ``instance_ids`` with an event in ``[since, until)``, in their order.
+
+    Why: every XES event is dated by the audit event it comes from (a pause by its
+    ``instance.state``), so an instance with no event in the window writes no trace; reading
+    each instance's whole trail to find that out made a day's log of a year's database read
+    the year (20,000 instances: a minute). The window's events are read once instead (an
+    index range), and only the instances they name are read whole."""
+    seen = {
+        e.instance_id for e in iter_events(engine, process_id=process_id, since=since, until=until)
+    }
+    return [iid for iid in instance_ids if iid in seen]
 
 
 def _typed(parent: etree._Element, key: str, value: Any) -> None:
