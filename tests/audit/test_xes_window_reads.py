@@ -41,11 +41,17 @@ def _traces(engine: Engine, **filters: Any) -> list[tuple[str, list[str]]]:
     write_xes(engine, out, **filters)
     return [
         (
-            str(t.xpath("string[@key='concept:name']/@value")[0]),
-            [str(e.xpath("date/@value")[0]) for e in t.iter("event")],
+            _value(t, "string[@key='concept:name']"),
+            [_value(e, "date") for e in t.iter("event")],
         )
         for t in etree.fromstring(out.getvalue()).iter("trace")
     ]
+
+
+def _value(element: etree._Element, path: str) -> str:
+    found = element.find(path)
+    assert found is not None
+    return str(found.get("value"))
 
 
 def test_a_window_reads_whole_only_the_instances_it_touches(
