@@ -105,14 +105,16 @@ class Durations:
 
 
 def short_duration(seconds: float | None) -> str:
-    """``seconds`` for people: ``45s``, ``12m``, ``3.5h`` (``-`` for None)."""
+    """``seconds`` for people: ``45s``, ``12m``, ``3.5h``, ``12.3d`` from two days; None ``-``."""
     if seconds is None:
         return "-"
     if seconds < 120:
         return f"{seconds:.0f}s"
     if seconds < 7200:
         return f"{seconds / 60:.0f}m"
-    return f"{seconds / 3600:.1f}h"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f}h"
+    return f"{seconds / 86400:.1f}d"
 
 
 def nearest_rank(ordered: Sequence[float], q: float) -> float:
