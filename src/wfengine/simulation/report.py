@@ -336,7 +336,7 @@ def _pct(est: Estimate) -> str:
     if est.mean is None:
         return "-"
     text = f"{est.mean * 100:.1f}%"
-    return text if est.half_width is None else f"{text} ±{est.half_width * 100:.1f}"
+    return text if est.half_width is None else f"{text} ±{est.half_width * 100:.1f}%"
 
 
 # --------------------------------------------------------------------------- comparison
