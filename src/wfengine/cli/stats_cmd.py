@@ -102,6 +102,8 @@ def stats(
     if as_json:
         click.echo(dumps([m.as_dict() for m in found]))
         return
+    if not found:  # (an empty database printed nothing at all, which read as a failure)
+        click.echo("wfengine stats: no process instance in the database yet", err=True)
     for m in found:
         cycle = short_duration(m.cycle_time.median)
         click.echo(
