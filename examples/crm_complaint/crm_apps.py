@@ -18,8 +18,15 @@ and a worker that never calls one, make none. Give the CRM a database of
 its own, not the engine's SQLite file (both would want its write lock within one command);
 give every ``wfengine worker`` the same ``WFENGINE_CRM_DB``. A run started this way skips the
 intake's checks of ``crm.take_complaint`` (the fields, the e-mail address, the agent),
-which the process repeats only in part (``lookup_customer``), and a case an operator ends is
-not recorded in the history (that needs the engine: ``crm.CrmApps.subscribe``).
+which the process repeats only in part (``lookup_customer``).
+
+Its ``subscribe(outbox)``, which ``wfengine worker`` and ``wfengine run`` call, keeps in the
+history the cases an operator ends (read from the engine delivering the entry), and tells
+people of their work as ``notices.py`` has it, at the addresses of the organisation the
+engine's database holds (``wfengine org load``): by e-mail through the SMTP server
+``$WFENGINE_CRM_SMTP`` (``host`` or ``host:port``; the sender ``$WFENGINE_CRM_MAIL_FROM``),
+by SMS through the ``sms-file`` gateway adapter appending to ``$WFENGINE_CRM_SMS_FILE``. With
+neither set, nobody is told (said on stderr): their work is on their worklists only.
 """
 
 from __future__ import annotations
@@ -35,9 +42,19 @@ from pathlib import Path
 from typing import Any
 
 from wfengine import ApplicationRegistry
+from wfengine.runtime.outbox import OutboxHandlers, OutboxRecord
+from wfengine.runtime.outbox_delivery import delivering_engine
+from wfengine.worklist.notifiers import EmailNotifier, Notifier
+from wfengine.worklist.sms_notifier import sms_file
 
 #: the environment variable naming the CRM's database
 ENV = "WFENGINE_CRM_DB"
+#: the environment variables saying how people are told of their work (:func:`subscribe`)
+SMTP_ENV, SENDER_ENV, SMS_FILE_ENV = (
+    "WFENGINE_CRM_SMTP", "WFENGINE_CRM_MAIL_FROM", "WFENGINE_CRM_SMS_FILE"
+)  # fmt: skip
+#: the sender of the e-mails when ``$WFENGINE_CRM_MAIL_FROM`` names none
+SENDER = "workflow@callcentre.example"
 
 
 #: the example's loader: each of its modules loaded once, by path (``siblings.py``)
@@ -91,6 +108,10 @@ class _Bindings:
         self.bound.append((application_id, func, options))
 
 
+#: the CRM of this process, shared by :func:`register` and :func:`subscribe`
+_CRM = _FirstCall()
+
+
 def register(registry: ApplicationRegistry) -> None:
     """Bind ``complaint.xpdl``'s applications to the CRM in :func:`database`, as
     ``CrmApps.register`` binds them; the database is opened at the first call."""
@@ -98,6 +119,47 @@ def register(registry: ApplicationRegistry) -> None:
     shape = crm_apps.__new__(crm_apps)  # its methods' names and signatures only: no database
     bindings = _Bindings()
     crm_apps.register(shape, bindings)
-    first_call = _FirstCall()
     for application_id, method, options in bindings.bound:
-        registry.register(application_id, first_call.method(method), **options)
+        registry.register(application_id, _CRM.method(method), **options)
+
+
+def subscribe(outbox: OutboxHandlers) -> None:
+    """Keep the cases an operator ends in the history, and tell people of their work (see
+    the module notes). Why here: without it a worker skipped every outbox entry, so no
+    department desk heard of new work, reminders or escalations, and a terminated case was
+    in no one's history."""
+    outbox.subscribe(_record_closing, ["instance.state_changed"])
+    email, sms = _notifiers()
+    if email is None and sms is None:
+        print(f"crm_apps: people are not told of their work (set {SMTP_ENV} for e-mail, "
+              f"{SMS_FILE_ENV} for SMS)", file=sys.stderr)  # fmt: skip
+        return
+    # None: the people of the delivering engine's organisation (`wfengine org load`)
+    sibling("notices").subscribe_people(outbox, None, email=email, sms=sms)
+
+
+def _record_closing(record: OutboxRecord) -> None:
+    """``CrmApps.record_closing`` on the engine delivering ``record`` (a worker's)."""
+    if record.payload.get("process_id") != sibling("history").PROCESS:
+        return  # (another process's instance: no need to open the CRM's database)
+    engine = delivering_engine()
+    if engine is None:
+        raise RuntimeError("crm_apps: a closing is recorded from an outbox delivery only")
+    _CRM.apps().record_closing(engine)(record)
+
+
+def _notifiers() -> tuple[Notifier | None, Notifier | None]:
+    """The e-mail and SMS notifiers the environment names (see the module notes)."""
+    server = os.environ.get(SMTP_ENV, "").strip()
+    spool = os.environ.get(SMS_FILE_ENV, "").strip()
+    email = sms = None
+    try:
+        if server:
+            host, _, port = server.rpartition(":") if ":" in server else (server, "", "25")
+            sender = os.environ.get(SENDER_ENV, "").strip() or SENDER
+            email = EmailNotifier(host, port, sender=sender)
+        if spool:
+            sms = sms_file(spool)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{SMTP_ENV}={server!r}, {SMS_FILE_ENV}={spool!r}: {exc}") from exc
+    return email, sms

@@ -77,7 +77,7 @@ class OnlyEvents:
 
 def subscribe_people(
     handlers: OutboxHandlers,
-    organisation: Organisation,
+    organisation: Organisation | None,
     *,
     email: Notifier | None = None,
     sms: Notifier | None = None,
@@ -86,8 +86,10 @@ def subscribe_people(
     """Tell ``organisation``'s people of their work: ``email`` for :data:`EMAIL_EVENTS`,
     ``sms`` for :data:`SMS_EVENTS`, new work only to those outside the units of ``seats``
     (``handlers``: an engine's ``engine.outbox.handlers``, or a worker's
-    ``subscribe(outbox)`` argument). Only the outbox kinds of those events are subscribed:
-    the others are skipped in bulk rather than delivered to no one."""
+    ``subscribe(outbox)`` argument; ``organisation`` None: the people of the delivering
+    engine's organisation, as a worker's after ``wfengine org load``). Only the outbox kinds
+    of those events are subscribed: the others are skipped in bulk rather than delivered to
+    no one."""
     notifiers: list[Notifier] = []
     told: set[str] = set()
     for events, notifier in ((EMAIL_EVENTS, email), (SMS_EVENTS, sms)):
