@@ -20,8 +20,10 @@ The message's ``Message-ID`` is made from the idempotency key, so a message re-s
 retry carries the same id and mail systems can drop the duplicate; the engine's keys (an
 application call's, an outbox entry's for the notifiers) carry their instance's nonce, so
 another message, from another database or a restarted in-memory engine whose ids began again
-at ``pi-1``, never gets the same id. Header values containing line breaks are refused (no
-header injection from instance data).
+at ``pi-1``, never gets the same id. Its ``Date`` is when it is handed to the server (RFC
+5322 requires one, and a relay need not add it: mail without one was filed as spam or
+sorted as sent in 1970). Header values containing line breaks are refused (no header
+injection from instance data).
 
 The server's answer decides retrying by its code: 5xx (sender, recipient or message refused)
 is a permanent error, 4xx (greylisting, a full mailbox, a local problem) and connection
@@ -53,7 +55,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as _policy
-from email.utils import getaddresses
+from email.utils import formatdate, getaddresses
 from itertools import pairwise
 from types import TracebackType
 from typing import Any, cast
@@ -280,6 +282,7 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
             if copied:
                 message["Cc"] = copied
             message["Subject"] = subject_text
+            message["Date"] = formatdate(usegmt=True)
             if idempotency_key is not None:
                 message["Message-ID"] = _message_id(idempotency_key, server.sender)
             message.set_content(body_text)
