@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Container, Coroutine, Mapping
 from typing import Any
 
+from wfengine.applications import shared_loop
 from wfengine.applications.events import (
     EVENTS,
     ApplicationFailed,
@@ -428,55 +429,51 @@ class _OwnTimeout(Exception):
 def _run_coroutine(
     binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]], left: float | None = None
 ) -> Any:
-    """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout, or
-    when what is ``left`` of it (given) has passed.
+    """Run an ``async def`` call on the process's one event loop for applications
+    (:mod:`~wfengine.applications.shared_loop`: what a call keeps, a client's connections,
+    serves the next call), cancelled at the binding's timeout, or when what is ``left`` of it
+    (given) has passed.
 
-    With a timeout, the loop runs in a worker thread the caller stops waiting for a grace
-    (:func:`_grace`) after the timeout: a coroutine that does not stop when cancelled (it
-    blocks in a synchronous call, or ignores the cancellation) is abandoned like a blocking
-    function. Without a timeout the loop runs in the calling thread, unless that thread
-    already runs one (the engine driven from async code): one thread cannot run two loops.
+    The caller stops waiting a grace (:func:`_grace`) after the timeout: a coroutine that does
+    not stop when cancelled (it blocks in a synchronous call, or ignores the cancellation) is
+    abandoned like a blocking function, and later calls run on a new loop.
     """
     timeout = binding.timeout
     limit = timeout if left is None else left
 
-    def run() -> Any:
-        async def guarded() -> Any:
-            try:
-                return await make()
-            except TimeoutError as exc:  # the application's own, not the binding's timeout
-                raise _OwnTimeout(exc) from exc
-            except asyncio.CancelledError as exc:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise  # the binding's timeout cancelling the call
-                # something the application awaited was cancelled: a failure of the call (a
-                # CancelledError is a BaseException, which would pass every handler)
-                raise ApplicationError(
-                    "the application's coroutine was cancelled (asyncio.CancelledError from "
-                    f"something it awaited){': ' + str(exc) if str(exc) else ''}"
-                ) from exc
-
-        async def bounded() -> Any:
-            return await asyncio.wait_for(guarded(), limit)
-
-        try:
-            return asyncio.run(bounded())
-        except _OwnTimeout as own:
-            raise own.error from None  # a failure of the call, as a plain function's would be
-        except TimeoutError as exc:  # only wait_for's: there is a timeout
-            raise ApplicationTimeoutError(
-                f"no answer within {timeout:g} s; the coroutine was cancelled"
+    async def guarded() -> Any:
+        try:  # (carried: a stop raised in a task ends the loop's thread, not the task)
+            return await shared_loop.carried(make())
+        except TimeoutError as exc:  # the application's own, not the binding's timeout
+            raise _OwnTimeout(exc) from exc
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the binding's timeout cancelling the call
+            # something the application awaited was cancelled: a failure of the call (a
+            # CancelledError is a BaseException, which would pass every handler)
+            raise ApplicationError(
+                "the application's coroutine was cancelled (asyncio.CancelledError from "
+                f"something it awaited){': ' + str(exc) if str(exc) else ''}"
             ) from exc
 
-    if timeout is None:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return run()
-        return _in_thread(binding, run)
-    why = ", and the coroutine did not stop when cancelled (it blocks or ignores cancellation)"
-    return _in_thread(binding, run, grace=_grace(timeout), why=why, left=limit)
+    async def bounded() -> Any:
+        return await asyncio.wait_for(guarded(), limit)
+
+    wait = None if timeout is None or limit is None else limit + _grace(timeout)
+    try:
+        return shared_loop.run(bounded(), wait)
+    except _OwnTimeout as own:
+        raise own.error from None  # a failure of the call, as a plain function's would be
+    except TimeoutError as exc:  # only wait_for's: there is a timeout
+        raise ApplicationTimeoutError(
+            f"no answer within {timeout:g} s; the coroutine was cancelled"
+        ) from exc
+    except shared_loop.Abandoned:
+        raise ApplicationTimeoutError(
+            f"no answer within {timeout:g} s, and the coroutine did not stop when cancelled "
+            "(it blocks or ignores cancellation); the call was abandoned"
+        ) from None
 
 
 def _grace(timeout: float) -> float:

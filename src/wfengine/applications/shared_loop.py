@@ -1,0 +1,137 @@
+"""The one event loop that runs ``async def`` applications, in a thread of its own.
+
+Why one loop, kept: an ``async def`` application ran in a fresh loop each call
+(``asyncio.run``), so whatever it kept from one call to the next and that belongs to a loop
+failed from the second call on: a client with a pool of kept-alive connections
+(``httpx.AsyncClient``, an ``aiohttp`` session, an ``asyncpg`` pool) made on the first call
+and kept in a module, as hosts keep them, raised "attached to a different loop" or "Event
+loop is closed", an incident on every call but the first. On this loop such objects live as
+long as the process.
+
+The loop runs in a daemon thread (``wfengine-async``), started at the first call. A call runs
+as a task made in a copy of the caller's context (its context variables, and the command's
+mark, :mod:`~wfengine.runtime.command_callbacks`), and the caller waits for it: an engine is
+a synchronous API, whether its host runs an event loop or not (that loop is blocked while the
+command runs, so no coroutine could run on it). A coroutine that blocks in a synchronous call
+holds up the others the loop runs at that time, as in any event loop; one that is abandoned
+(it did not stop when cancelled at its binding's timeout) retires the loop: later calls run on
+a new one, and the old one is stopped and closed once that coroutine lets it. A forked child
+starts a loop of its own at its first call; at exit the loop is stopped and closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import os
+import threading
+from collections.abc import Coroutine
+from typing import Any
+
+_lock = threading.Lock()
+#: the loop that runs calls now, its thread and the process it belongs to (None: none yet)
+_current: tuple[asyncio.AbstractEventLoop, threading.Thread, int] | None = None
+#: loops a forked child inherited, kept so that no copy is collected (it cannot be closed)
+_inherited: list[asyncio.AbstractEventLoop] = []
+
+
+class Abandoned(Exception):
+    """The call did not end within the time it was waited for; its loop was retired."""
+
+
+class _Stopped(Exception):
+    """Carries a ``SystemExit`` or ``KeyboardInterrupt`` out of the loop's thread, which it
+    would otherwise end, leaving the caller waiting for ever."""
+
+    def __init__(self, stop: BaseException) -> None:
+        super().__init__(repr(stop))
+        self.stop = stop
+
+
+def run(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
+    """What ``coroutine`` returns or raises, run on the shared loop; waited for at most
+    ``wait`` seconds (None: as long as it takes), then :class:`Abandoned` (it is cancelled,
+    and the loop retired). Ctrl-C while waiting cancels the call and is raised."""
+    loop = _loop()
+    future = asyncio.run_coroutine_threadsafe(carried(coroutine), loop)
+    try:
+        return future.result(wait)
+    except concurrent.futures.TimeoutError:  # (the builtin TimeoutError: maybe the call's)
+        if future.done():
+            raise
+        future.cancel()
+        _retire(loop)
+        raise Abandoned() from None
+    except _Stopped as stopped:
+        raise stopped.stop from None
+    except BaseException:  # (Ctrl-C while waiting: the call is not left running)
+        future.cancel()
+        raise
+
+
+async def carried(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """What ``coroutine`` returns, a ``SystemExit`` or ``KeyboardInterrupt`` it raises carried
+    as an exception (a task raising one ends the loop's thread: await the call through this
+    in every task that runs it, :func:`run` raises the stop again in the caller's thread)."""
+    try:
+        return await coroutine
+    except (SystemExit, KeyboardInterrupt) as exc:
+        raise _Stopped(exc) from exc
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    """The shared loop, started now when there is none in this process."""
+    global _current
+    with _lock:
+        if _current is not None and _current[2] == os.getpid():
+            return _current[0]
+        if _current is not None:  # a forked child's copy of its parent's
+            _inherited.append(_current[0])
+        loop = asyncio.new_event_loop()
+        started = threading.Event()
+        thread = threading.Thread(
+            target=_serve, args=(loop, started), name="wfengine-async", daemon=True
+        )
+        thread.start()
+        started.wait()
+        _current = (loop, thread, os.getpid())
+        return loop
+
+
+def _serve(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
+    """The loop's thread: run it until stopped, then cancel what is left and close it."""
+    asyncio.set_event_loop(loop)
+    loop.call_soon(started.set)
+    try:
+        loop.run_forever()
+        left = asyncio.all_tasks(loop)
+        for task in left:
+            task.cancel()
+        if left:
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        loop.close()
+
+
+def _retire(loop: asyncio.AbstractEventLoop) -> None:
+    """Run no more calls on ``loop``: it is stopped once what holds it up lets it."""
+    global _current
+    with _lock:
+        if _current is not None and _current[0] is loop:
+            _current = None
+    with contextlib.suppress(RuntimeError):  # (closed already)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+def _at_exit() -> None:
+    """Stop and close the loop (a second at most), so that no loop is left unclosed."""
+    current = _current
+    if current is not None and current[2] == os.getpid():
+        _retire(current[0])
+        current[1].join(1.0)
+
+
+atexit.register(_at_exit)
