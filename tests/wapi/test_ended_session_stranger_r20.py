@@ -71,3 +71,12 @@ def test_a_strangers_session_on_a_closed_engine_is_refused_as_ended(
     if url is not None:  # nothing was recorded meanwhile
         with _engine(url) as again:
             assert [e for e in again.audit(instance_id) if e.kind == "operation.refused"] == []
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_connecting_to_a_closed_engine_is_refused_at_once(store: str, tmp_path: Path) -> None:
+    """``connect`` on a closed engine handed out a session that every operation refused."""
+    engine = _engine(None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}")
+    engine.close()
+    with pytest.raises(SessionEndedError, match=r"cannot connect a session of 'ann': it is closed"):
+        connect(engine, "ann")

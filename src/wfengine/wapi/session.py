@@ -183,6 +183,8 @@ class Session:
     def __init__(self, engine: Engine, user: str) -> None:
         self.engine = check_engine(engine, "connect")
         self.user = _user(user, "user", "connect", "a session needs a user")
+        if engine.closed:  # (WMConnect refused now, not at the session's first use)
+            raise SessionEndedError(f"a session of {self.user!r}", "closed", "connect")
         self.connected = True
         self._access = InstanceAccess(engine, self.user)
 
