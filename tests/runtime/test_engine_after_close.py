@@ -124,3 +124,15 @@ def test_a_clock_holds_a_plain_subscriber_as_given() -> None:
     gc.collect()
     clock.advance(timedelta(seconds=1))
     assert ticks == [1]
+
+
+def test_an_engine_shows_its_store_and_whether_it_is_closed(tmp_path: Path) -> None:
+    """``repr(engine)`` was ``<...Engine object at 0x...>``: a host's log said nothing of
+    which database the engine works on, nor that it was closed."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    engine = Engine(db_url=url)
+    assert repr(engine) == f"Engine(SqlStore({url!r}))"
+    engine.close()
+    assert repr(engine) == f"Engine(SqlStore({url!r}), closed)"
+    with Engine() as memory:
+        assert repr(memory) == "Engine(memory://)"

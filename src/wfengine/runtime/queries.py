@@ -25,6 +25,7 @@ from wfengine.runtime.host_arguments import check_after, check_user, described, 
 from wfengine.runtime.id_arguments import check_id, check_instance_id, check_work_item_id
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.loop_counters import counter_layer
+from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
@@ -198,6 +199,13 @@ def refuse_unknown_filters(
 
 class Queries(EngineBase):
     """Reading instances (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
+
+    def __repr__(self) -> str:
+        """The engine by its store (a database as its URL shows, password hidden, or
+        ``memory://``) and whether it is closed. Why: a host's log line or debugger showed
+        ``<...Engine object at 0x...>``, which said nothing of which database it works on."""
+        store = "memory://" if isinstance(self.store, MemoryStore) else repr(self.store)
+        return f"{type(self).__name__}({store}{', closed' if self._closed else ''})"
 
     def instance(self, instance_id: str) -> InstanceSnapshot:
         check_instance_id(instance_id, "instance")
