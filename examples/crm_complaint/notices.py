@@ -15,6 +15,10 @@ a reminder (overdue)   yes       yes
 escalated              yes       yes
 =====================  ========  =====
 
+Each notification names its complaint by acceptance number first (``complaint 0101-0001:
+work item wi-2 (department) overdue``, :class:`CaseNotification`): a desk with several cases
+open tells which one the reminder is about, and the customer on the phone gives that number.
+
 New work is not told to the people of :data:`SEATS` (the call centre: agents and
 coordinators). Work someone claims for themselves (allocated) and work completed are not
 told: the person did it. A notifier reaches those who have an address (e-mail) or a number
@@ -32,12 +36,14 @@ from __future__ import annotations
 import smtplib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from email.message import Message
 from email.utils import getaddresses
 from typing import Any
 
+from wfengine.errors import NotFoundError
 from wfengine.runtime.outbox import OutboxHandlers
+from wfengine.runtime.outbox_delivery import delivering_engine
 from wfengine.worklist.notifiers import (
     EVENTS,
     EmailNotifier,
@@ -69,10 +75,39 @@ class OnlyEvents:
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         if notification.event not in self.events:
             return
+        notification = named(notification)
         if notification.event == "offered":
             users = [u for u in users if not self.seats.intersection(u.units)]
         if users:
             self.notifier.notify(notification, users)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseNotification(Notification):
+    """A notification whose subject names its complaint by acceptance number first (the
+    e-mail's subject, the SMS's text: see the module notes)."""
+
+    acceptance_no: str = ""
+
+    @property
+    def subject(self) -> str:
+        return f"complaint {self.acceptance_no}: {super(CaseNotification, self).subject}"
+
+
+def named(notification: Notification) -> Notification:
+    """``notification`` naming its case's acceptance number, read from the engine delivering
+    it; as it is outside a delivery, or for a case not (yet) numbered or gone."""
+    engine: Any = delivering_engine()
+    if engine is None or isinstance(notification, CaseNotification):
+        return notification
+    try:
+        number = engine.instance(notification.instance_id).data.get("acceptance_no")
+    except NotFoundError:
+        return notification
+    if not number:
+        return notification
+    given = {f.name: getattr(notification, f.name) for f in fields(Notification)}
+    return CaseNotification(**given, acceptance_no=str(number))
 
 
 def subscribe_people(
@@ -158,5 +193,6 @@ class Recorded:
 
 
 def _event(subject: str) -> str:
-    """The event a notification's subject names (``work item wi-3 (department) offered``)."""
+    """The event a notification's subject names (``complaint 0101-0001: work item wi-3
+    (department) offered``)."""
     return subject.rpartition(") ")[2]

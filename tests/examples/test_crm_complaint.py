@@ -1156,11 +1156,12 @@ def test_desks_are_told_of_new_work_reminders_and_escalations_by_email_and_sms(
     iid = _accepted(desk)
     desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
     desk.engine.deliver_outbox()
+    # each names the case by its acceptance number: a desk with several open tells them apart
     assert [(m["To"], m["Subject"]) for m in told.mails] == [
-        ("eva@example.com", "work item wi-2 (department) offered")
+        ("eva@example.com", "complaint 0101-0001: work item wi-2 (department) offered")
     ]
     assert [(t["phone"], t["text"]) for t in told.texts] == [
-        ("+86 135 5550 0201", "work item wi-2 (department) offered")
+        ("+86 135 5550 0201", "complaint 0101-0001: work item wi-2 (department) offered")
     ]
     for _ in range(4):
         desk.clock.advance(timedelta(hours=2))
@@ -1169,6 +1170,7 @@ def test_desks_are_told_of_new_work_reminders_and_escalations_by_email_and_sms(
     assert counts["e-mail"]["overdue"] == 5  # four to Eva, the last to the supervisor as well
     eva = [t["text"].rpartition(") ")[2] for t in told.texts if t["phone"].endswith("0201")]
     assert eva == ["offered"] + ["overdue"] * 4
+    assert all(t["text"].startswith("complaint 0101-0001: ") for t in told.texts)
     escalated = [m for m in told.mails if str(m["Subject"]).endswith("escalated")]
     assert [m["To"] for m in escalated] == ["jon@example.com"]  # billing's supervisor
     assert [t["phone"] for t in told.texts if t["text"].endswith("escalated")] == [
