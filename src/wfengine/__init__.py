@@ -110,6 +110,7 @@ if _typing.TYPE_CHECKING:
     from wfengine.runtime.history import (
         ActivityAborted,
         ActivityIterated,
+        ActivityTerminated,
         ApplicationDiscarded,
         ApplicationQueued,
         BoundaryFired,
@@ -223,6 +224,7 @@ __all__ = [
     "ActivityIterated",
     "ActivitySetBuilder",
     "ActivityState",
+    "ActivityTerminated",
     "ApplicationDiscarded",
     "ApplicationError",
     "ApplicationFailed",
@@ -400,6 +402,7 @@ __all__ = [
 #: each public name -> the module that holds it, imported when the name is first used
 _LAZY: dict[str, str] = {
     "ActivityAborted": "wfengine.runtime.history",
+    "ActivityTerminated": "wfengine.runtime.history",
     "ActivityInstanceSnapshot": "wfengine.runtime.snapshots",
     "ActivityIterated": "wfengine.runtime.history",
     "ActivitySetBuilder": "wfengine.definition.builder",

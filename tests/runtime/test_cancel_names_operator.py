@@ -105,4 +105,6 @@ def test_an_interrupt_by_the_engine_names_nobody(engine: Engine, clock: VirtualC
     iid = run(engine, _waiting(timer=True))
     clock.advance(timedelta(hours=2))
     engine.run_due_jobs()
-    assert _aborted(engine, iid) == [("wait", ActivityAborted(), None)]
+    # nobody named: the record says which event did it instead (abort_causes)
+    by_timer = ActivityAborted(cause="event", event="late", trigger="Timer")
+    assert _aborted(engine, iid) == [("wait", by_timer, None)]

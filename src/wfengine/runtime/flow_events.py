@@ -157,6 +157,19 @@ class MultiInstanceAdded:
         return cls(detail["instances"], tuple(detail["fields"]), detail.get("user"))
 
 
+#: the detail fields that say why an activity instance closed aborted or terminated, in the
+#: order they are read (see :class:`ActivityAborted`)
+CAUSE_FIELDS = ("cause", "event", "trigger", "name", "activity")
+
+
+def _cause_detail(payload: Any) -> dict[str, Any]:
+    return {f: getattr(payload, f) for f in CAUSE_FIELDS if getattr(payload, f) is not None}
+
+
+def _cause_of(detail: Any) -> list[Any]:
+    return [detail.get(f) for f in CAUSE_FIELDS]
+
+
 @dataclass(frozen=True, slots=True)
 class ActivityAborted:
     """An activity instance closed as ``closed.aborted``; ``user``: the operator whose
@@ -164,17 +177,61 @@ class ActivityAborted:
     it, when one was named. None: the engine's doing (a boundary event or a thrown error
     interrupted it, a cancelling join withdrew it), the host's, or its instance's abort
     (whose ``instance.state`` names who asked).
-    Stored as None, the marker it always was, when nobody is named, else ``{"user": user}``:
-    the trail's user (``AuditEvent.user``, the SQL store's ``user_id`` column, ``audit
-    --user``) then tells an operator's cancel from an interrupt, for an activity that had no
-    work item to name them on (a catch event, a route, a block)."""
+    Stored as None, the marker it always was, when nothing is named, else a dict of the
+    fields that are set: with ``user`` the trail's user (``AuditEvent.user``, the SQL
+    store's ``user_id`` column, ``audit --user``) tells an operator's cancel from an
+    interrupt, for an activity that had no work item to name them on (a catch event, a
+    route, a block).
+
+    Why the engine closed it, so that a reader of the trail need not piece it together from
+    the events around it: ``cause`` (``"event"``: a boundary event fired, ``"event-subprocess"``:
+    an interrupting event sub-process started, ``"exception"``: an error an exception
+    transition caught, ``"deadline"``, ``"join"``: a cancelling join withdrew it,
+    ``"gateway"``: another target of its event-based gateway came first, ``"completion"``:
+    its multi-instance activity's completion condition held, ``"terminate"``: a Terminate end
+    event, ``"send-back"``, ``"instance"``: its instance was terminated or aborted), with
+    ``event``, the id of the event that did it and ``trigger`` its kind (``Timer``,
+    ``Message``, ``Error``, ...), ``name`` the message, signal, error or escalation (a
+    deadline's exception), ``activity`` the id of the activity that did it (a join, the
+    gateway target that came first, the multi-instance activity, the send-back's target).
+    None of these in an event recorded before they were (:mod:`.navigation.abort_causes`)."""
 
     KIND: ClassVar[str] = "activity.aborted"
     user: str | None = None
+    cause: str | None = None
+    event: str | None = None
+    trigger: str | None = None
+    name: str | None = None
+    activity: str | None = None
 
     def detail(self) -> Any:
-        return None if self.user is None else {"user": self.user}
+        found = _cause_detail(self)
+        if self.user is not None:
+            found["user"] = self.user
+        return found or None
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls() if detail is None else cls(detail.get("user"))
+        return cls() if detail is None else cls(detail.get("user"), *_cause_of(detail))
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityTerminated:
+    """An activity instance closed as ``closed.terminated`` (a synchronous deadline, a
+    Terminate end event, work sent back, its instance terminated), with why, as
+    :class:`ActivityAborted` says it. Stored as None, the marker it was before the cause
+    was recorded, when nothing is named."""
+
+    KIND: ClassVar[str] = "activity.terminated"
+    cause: str | None = None
+    event: str | None = None
+    trigger: str | None = None
+    name: str | None = None
+    activity: str | None = None
+
+    def detail(self) -> Any:
+        return _cause_detail(self) or None
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls() if detail is None else cls(*_cause_of(detail))

@@ -27,6 +27,7 @@ from wfengine.runtime.deadline_events import DeadlineFired as DeadlineFired  # r
 from wfengine.runtime.deadline_events import DeadlineInvalid as DeadlineInvalid
 from wfengine.runtime.deadline_events import DeadlineUnhandled as DeadlineUnhandled
 from wfengine.runtime.flow_events import ActivityAborted as ActivityAborted
+from wfengine.runtime.flow_events import ActivityTerminated as ActivityTerminated
 from wfengine.runtime.flow_events import BoundaryFired as BoundaryFired
 from wfengine.runtime.flow_events import ConditionFailed as ConditionFailed
 from wfengine.runtime.flow_events import EventThrown as EventThrown
@@ -474,6 +475,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         ConditionFailed,
         ActivityIterated,
         ActivityAborted,
+        ActivityTerminated,
         ExceptionTaken,
         JoinDiscarded,
         MultiInstanceStarted,
@@ -514,7 +516,6 @@ MARKERS: frozenset[str] = frozenset(
         EventKind.ACTIVITY_CREATED,
         EventKind.ACTIVITY_STARTED,
         EventKind.ACTIVITY_COMPLETED,
-        EventKind.ACTIVITY_TERMINATED,
         EventKind.ACTIVITY_THREAD_ENDED,
         EventKind.TIMER_FIRED,
     }

@@ -27,6 +27,7 @@ from wfengine.runtime.fast_paths import TAKES_TURN
 from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, change, marker
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, note_closed
 from wfengine.runtime.loop_counters import own_variables
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.adhoc_sets import AdHocSets
 from wfengine.runtime.navigation.base import _OP_BEGIN, _OP_BODY, _Failure, _traced_before
 from wfengine.runtime.navigation.incidents import (
@@ -290,7 +291,8 @@ class Activities(AdHocSets):
             self._multi_child_done(container, ai)
             return
         if ca.rivals:
-            self._withdraw_rivals(ai)
+            with aborted_by(ai.scope.instance, Cause("gateway", activity=ca.id)):
+                self._withdraw_rivals(ai)
         loop = ca.loop
         if loop is not None and not loop.multi:
             ai.iterations += 1
@@ -423,7 +425,8 @@ class Activities(AdHocSets):
         if not traced:
             inst.trace.append(ca.id)
         if ca.terminate:
-            self._terminate_scope(scope)
+            with aborted_by(inst, Cause("terminate", ca.id, "Terminate")):
+                self._terminate_scope(scope)
             return
         if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
             return

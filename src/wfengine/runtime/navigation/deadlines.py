@@ -32,6 +32,7 @@ from wfengine.runtime.instance import (
     ProcessInstance,
     Timer,
 )
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
     _Failure,
@@ -193,7 +194,8 @@ class Deadlines(NavigatorBase):
             )
             return
         if dl.synchronous:
-            self._cancel_activity(ai, ActivityState.TERMINATED, count=False)
+            with aborted_by(inst, Cause("deadline", name=dl.exception_name)):
+                self._cancel_activity(ai, ActivityState.TERMINATED, count=False)
             self._arrive(ai.scope, ct)
             self._release(ai.scope, ai.act.index)
         else:

@@ -21,6 +21,7 @@ from wfengine.runtime.compiled import CEventSub
 from wfengine.runtime.empty_defaults import NO_SCOPE_TIMERS
 from wfengine.runtime.history import BoundaryFired, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.states import ActivityState
@@ -148,7 +149,9 @@ class EventSubprocesses(NavigatorBase):
         inst.changes.append(change(self.now, fired, None, block.id))
         if b.interrupting:  # the rest of the scope withdrawn; the scope stays open for it
             scope.fired[DISARMED] = 1
-            self._empty_scope(scope, ActivityState.ABORTED)
+            why = Cause("event-subprocess", block.id, b.trigger, name or b.name)
+            with aborted_by(inst, why):
+                self._empty_scope(scope, ActivityState.ABORTED)
         self._ready(scope, block)
 
     def _disarm_scope(self, scope: Scope) -> None:

@@ -43,6 +43,7 @@ from wfengine.runtime.instance import (
     Timer,
     own_fired,
 )
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
@@ -209,7 +210,8 @@ class Events(NavigatorBase):
         inst.changes.append(change(self.now, fired, ai.id, event.id))
         self._ready(scope, event)
         if b.interrupting:
-            self._cancel_activity(ai, ActivityState.ABORTED, count=True)
+            with aborted_by(inst, Cause("event", event.id, b.trigger, name or b.name)):
+                self._cancel_activity(ai, ActivityState.ABORTED, count=True)
 
     def _boundary_for(self, ai: ActivityInstance, trigger: str, name: str) -> CBoundary | None:
         if ai.mi_parent is not None or not ai.state.is_open:
@@ -457,7 +459,8 @@ class Events(NavigatorBase):
             self._fire_boundary(level, found.boundary, name)
             return
         assert found.transition is not None
-        self._cancel_activity(level, ActivityState.ABORTED, count=False)
+        with aborted_by(level.scope.instance, Cause("exception", trigger="Error", name=name)):
+            self._cancel_activity(level, ActivityState.ABORTED, count=False)
         self._arrive(level.scope, found.transition)
         self._release(level.scope, level.act.index)
 

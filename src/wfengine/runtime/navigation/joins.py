@@ -25,6 +25,7 @@ from wfengine.runtime.instance import (
     Scope,
 )
 from wfengine.runtime.loop_counters import counter_layer
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
@@ -209,7 +210,8 @@ class Joins(NavigatorBase):
         activities and ready work from which a token of this round could still reach it), as
         aborted."""
         up = ca.round_upstream
-        self._withdraw(scope, up)
+        with aborted_by(scope.instance, Cause("join", activity=ca.id)):
+            self._withdraw(scope, up)
         for index, waiting in list(scope.tokens.items()):
             if index in up and index != ca.index and any(waiting):
                 self._release(scope, index, _take_all(scope, index))

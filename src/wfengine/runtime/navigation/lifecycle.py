@@ -26,6 +26,7 @@ from wfengine.runtime.instance import (
     WorkItem,
     note_scope_closed,
 )
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
@@ -230,9 +231,10 @@ class Lifecycle(NavigatorBase):
             self._resolve_incidents(inst, user)
         cancel_state = A_ABORTED if state is P_ABORTED else A_TERMINATED
         if state is not P_COMPLETED:  # a completed instance has nothing open
-            for ai in list(inst.activities.values()):
-                if ai.state.is_open:
-                    self._cancel_activity(ai, cancel_state, count=False, user=user)
+            with aborted_by(inst, Cause("instance")):
+                for ai in list(inst.activities.values()):
+                    if ai.state.is_open:
+                        self._cancel_activity(ai, cancel_state, count=False, user=user)
         for scope in inst.scopes.values():
             if scope.timers:
                 self._disarm_scope(scope)

@@ -18,6 +18,7 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     MultiInstanceState,
 )
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import _OP_BODY, NavigatorBase, _Failure
 from wfengine.runtime.states import A_COMPLETED, A_RUNNING, ActivityState
 
@@ -184,9 +185,10 @@ class MultiInstance(NavigatorBase):
                 return
             if route and mi.completed < mi.total and container.act.cancel_remaining:
                 # the condition holds: the other instances are cancelled, the activity ends
-                for other in mi.children:
-                    if other.state.is_open:
-                        self._cancel_activity(other, ActivityState.ABORTED, count=False)
+                with aborted_by(inst, Cause("completion", activity=container.act.id)):
+                    for other in mi.children:
+                        if other.state.is_open:
+                            self._cancel_activity(other, ActivityState.ABORTED, count=False)
                 mi.total = mi.completed
                 # the trace lists each instance that completed; none did (the data decided
                 # first, WCP27): the activity itself, as one of count 0

@@ -22,6 +22,7 @@ from wfengine.runtime.history import (
 )
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, WorkItem
 from wfengine.runtime.jobs import JOB_INVOKE, Job
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import _Failure, _tool_failure
 from wfengine.runtime.navigation.reminders import Reminders
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
@@ -378,7 +379,8 @@ class Work(Reminders):
         ai = inst.activities[item.activity_instance_id]
         self.touch(inst)
         scope = ai.scope
-        self._cancel_activity(ai, ActivityState.TERMINATED, count=False)
+        with aborted_by(inst, Cause("send-back", activity=target.id)):
+            self._cancel_activity(ai, ActivityState.TERMINATED, count=False)
         self._ready(scope, target)
         self._release(scope, ai.act.index)
 
