@@ -11,7 +11,8 @@ from typing import Any
 
 from tests.runtime.conftest import run
 from wfengine.definition.build_arguments import deadline
-from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.builder import PackageBuilder, multi_instance
+from wfengine.definition.model import GatewayType, Join
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import ActivityAborted, ActivityTerminated
@@ -137,3 +138,63 @@ def test_a_record_stored_before_causes_reads_back_as_before() -> None:
     assert ActivityAborted.of({"user": "ops"}) == ActivityAborted("ops")
     assert ActivityTerminated.of(None) == ActivityTerminated()
     assert ActivityTerminated().detail() is None
+
+
+def test_a_cancelling_join_names_itself_on_the_branches_it_withdrew(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.start("st").route("s", gateway="Parallel")
+    for b in ("b1", "b2"):
+        p.activity(b, performer="clerk").transition("s", b).transition(b, "d")
+    first = Join(type=GatewayType.COMPLEX, incoming_condition="arrived >= 1")
+    p.route("d", join=first, extended={"wfengine:cancelRemaining": "true"}).end("en")
+    p.sequence("st", "s").sequence("d", "en")
+    iid = run(engine, pb)
+    engine.complete_work_item(next(w.id for w in engine.work_items(iid) if w.activity_id == "b1"))
+    assert _closed(engine, iid) == {"b2": ("activity.aborted", {"cause": "join", "activity": "d"})}
+
+
+def test_a_completion_condition_names_its_multi_instance_activity(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    loop = multi_instance("2", flow="Complex", complex_flow_condition="true")
+    p.activity("m", performer="clerk", loop=loop, extended={"wfengine:cancelRemaining": "true"})
+    p.activity("z", performer="clerk").transition("m", "z")
+    iid = run(engine, pb)
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    why = {"cause": "completion", "activity": "m"}
+    assert [(e.kind, e.detail) for e in engine.audit(iid) if e.kind in _CLOSED] == [
+        ("activity.aborted", why)
+    ]
+
+
+def test_an_error_an_exception_transition_catches_names_it(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    inner = p.activity_set("inner")
+    inner.start("is").route("fork", gateway="Parallel").activity("w", performer="clerk")
+    inner.end("ie").end("fail", result="Error", code="E1")
+    inner.sequence("is", "fork", "w", "ie").transition("fork", "fail")
+    p.start("s").block("b", activity_set="inner").end("e").sequence("s", "b", "e")
+    p.activity("fix").end("fe").transition("b", "fix", exception="E1").sequence("fix", "fe")
+    iid = run(engine, pb)
+    why = {"cause": "exception", "trigger": "Error", "name": "E1"}
+    assert _closed(engine, iid) == {"b": ("activity.aborted", why), "w": ("activity.aborted", why)}
+
+
+def test_sending_work_back_names_where_it_went(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("draft", performer="clerk").activity("check", performer="clerk")
+    p.transition("draft", "check")
+    iid = run(engine, pb)
+    engine.complete_work_item(engine.work_items(iid)[0].id, user="clerk")
+    (check,) = engine.work_items(iid)
+    engine.claim_work_item(check.id, "clerk")
+    engine.send_back_work_item(check.id, "clerk", "draft", "the amount is missing")
+    why = {"cause": "send-back", "activity": "draft"}
+    assert _closed(engine, iid) == {"check": ("activity.terminated", why)}
