@@ -6,10 +6,14 @@ closed it. Every store (the ``engine`` fixture)."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
+from lxml import etree
+
 from tests.runtime.conftest import run
+from wfengine.audit import write_xes
 from wfengine.definition.build_arguments import deadline
 from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.definition.model import GatewayType, Join
@@ -198,3 +202,21 @@ def test_sending_work_back_names_where_it_went(engine: Engine) -> None:
     engine.send_back_work_item(check.id, "clerk", "draft", "the amount is missing")
     why = {"cause": "send-back", "activity": "draft"}
     assert _closed(engine, iid) == {"check": ("activity.terminated", why)}
+
+
+def test_the_xes_abort_names_the_cause(engine: Engine) -> None:
+    iid = run(engine, _watched())
+    engine.send_message("stop", {}, instance_id=iid)
+    out = io.BytesIO()
+    write_xes(engine, out, instance_id=iid)
+    events = [
+        {a.get("key"): a.get("value") for a in x}
+        for x in etree.fromstring(out.getvalue()).iter("event")
+    ]
+    [aborted] = [v for v in events if v["lifecycle:transition"] == "ate_abort"]
+    assert {k: v for k, v in aborted.items() if k.startswith("wfengine:cause")} == {
+        "wfengine:cause": "event",
+        "wfengine:cause_event": "stop",
+        "wfengine:cause_trigger": "Message",
+        "wfengine:cause_name": "stop",
+    }

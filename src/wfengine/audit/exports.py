@@ -21,7 +21,9 @@ round of a Standard loop with a ``start`` and ``complete`` of its own, each inst
 multi-instance activity an execution, not the container that spans them, a ``suspend`` and
 ``resume`` of each activity running when its instance was suspended
 (:mod:`wfengine.audit.xes_pauses`), ``time:timestamp``, ``org:resource`` who did the work when
-a person did), and the values of the data fields marked ``wfengine:export`` = ``true`` as
+a person did, ``wfengine:cause`` and its companions on an ``ate_abort`` the engine caused:
+:mod:`wfengine.audit.xes_causes`), and the values of the data fields marked
+``wfengine:export`` = ``true`` as
 trace attributes (typed: int, float, boolean, date for a DATETIME (a string, its ISO text, for
 one UTC cannot hold: near year 1 or 9999 with an offset), else string, a DATE or TIME as its
 ISO text, an integer beyond 64 bits as its digits; a field also marked ``wfengine:sensitive``
@@ -64,6 +66,7 @@ from wfengine.audit.export_arguments import (
 )
 from wfengine.audit.loop_rounds import LoopActivities, no_round_loops
 from wfengine.audit.trace_data import TraceData, xes_key
+from wfengine.audit.xes_causes import cause_attributes
 from wfengine.audit.xes_pauses import XesPauses
 from wfengine.audit.xes_rounds import XesRounds
 from wfengine.json_text import dumps
@@ -502,6 +505,8 @@ def _event(trace: etree._Element, event: AuditEvent, transition: str, user: str 
         # the Concept extension's key for it too: what tools pair start and complete by
         for key in ("concept:instance", "wfengine:activity_instance"):
             _attribute(xes_event, "string", key, event.activity_instance_id)
+    for key, value in cause_attributes(event):  # why the engine aborted it
+        _attribute(xes_event, "string", key, value)
 
 
 def _handed_to(event: AuditEvent) -> tuple[bool, str | None]:

@@ -26,6 +26,7 @@ from wfengine.applications.events import ApplicationFailed, ApplicationInvoked, 
 from wfengine.runtime.deadline_events import DeadlineFired as DeadlineFired  # re-exported
 from wfengine.runtime.deadline_events import DeadlineInvalid as DeadlineInvalid
 from wfengine.runtime.deadline_events import DeadlineUnhandled as DeadlineUnhandled
+from wfengine.runtime.flow_events import CAUSE_FIELDS as CAUSE_FIELDS
 from wfengine.runtime.flow_events import ActivityAborted as ActivityAborted
 from wfengine.runtime.flow_events import ActivityTerminated as ActivityTerminated
 from wfengine.runtime.flow_events import BoundaryFired as BoundaryFired
