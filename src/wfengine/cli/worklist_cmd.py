@@ -427,15 +427,26 @@ def comment(item_id: str, url: str, user: str, text: str) -> None:
     "--file",
     "path",
     required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The file to attach (its type guessed from its name).",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help="The file to attach (its type guessed from its name); `-` for stdin, with --name.",
 )
-def attach(item_id: str, url: str, user: str, path: str) -> None:
+@click.option(
+    "--name",
+    "given_name",
+    metavar="NAME",
+    help="The attachment's name (default: the file's); needed with --file -.",
+)
+def attach(item_id: str, url: str, user: str, path: str, given_name: str | None) -> None:
     """Attach a file to the work item.
+
+    --file - reads the content from standard input (a report a script makes, piped in);
+    it has no name of its own, so --name gives it one.
 
     \b
     Examples:
       wfengine workitem attach wi-7 --db sqlite:///wf.db --user alice --file receipt.pdf
+      make-report | wfengine workitem attach wi-7 --db sqlite:///wf.db --user alice \\
+          --file - --name report.pdf
     """
     import mimetypes
     from pathlib import Path
@@ -443,25 +454,36 @@ def attach(item_id: str, url: str, user: str, path: str) -> None:
     from wfengine.cli.loading import read_input
     from wfengine.worklist.notes import MAX_ATTACHMENT_BYTES, notes_for
 
-    file = Path(path)
-    _attachable_name(file.name)
+    if given_name is not None:
+        name = given_name
+        if not name.strip():
+            raise click.BadParameter("name the attachment (it is empty)", param_hint="--name")
+    elif path == "-":
+        raise click.BadParameter(
+            "standard input has no file name: give the attachment one with --name NAME",
+            param_hint="--file -",
+        )
+    else:
+        name = Path(path).name
+        _attachable_name(name)
     # no further than an attachment may be: /dev/zero or a pipe has no size to check first
-    content = read_input(path, "--file", max_bytes=MAX_ATTACHMENT_BYTES, dash_is_stdin=False)
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    content = read_input(path, "--file", max_bytes=MAX_ATTACHMENT_BYTES)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     with engine_on(url) as engine:
         item = engine.work_item(item_id)
         try:
             made = notes_for(engine).attach(
                 user,
                 item.instance_id,
-                file.name,
+                name,
                 content_type,
                 content,
                 work_item_id=item_id,
             )
         except ValueError as exc:  # (a name no attachment may have: a line break in it)
-            raise click.BadParameter(str(exc), param_hint="--file") from None
-    click.echo(f"attached {o(file.name)} to {o(item_id)} ({made.id}, {made.size} bytes)")
+            hint = "--file" if given_name is None else "--name"
+            raise click.BadParameter(str(exc), param_hint=hint) from None
+    click.echo(f"attached {o(name)} to {o(item_id)} ({made.id}, {made.size} bytes)")
 
 
 def _attachable_name(name: str) -> None:
