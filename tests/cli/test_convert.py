@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
@@ -116,3 +117,25 @@ def test_names_each_id_it_renames_for_xpdl_22_on_stderr(tmp_path: Path) -> None:
     assert len(lines) == 8 and lines[-1].startswith(f"wrote {out} (XPDL 2.2 from 2.1,")
     converted = load_xpdl(out).process("p2")
     assert [a.id for a in converted.activities][:2] == ["start.p2", "A.p2"]
+
+
+def test_a_written_document_over_the_read_limit_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The written form is indented (about 1.65 times a compact source), so a compact file
+    under the 16 MiB wfengine reads could convert to one it refuses (``xml-too-large``),
+    silently. The limit is lowered here to spare writing 16 MiB."""
+    from wfengine.definition.xpdl import secure
+
+    monkeypatch.setattr(secure, "DEFAULT_MAX_BYTES", 1000)
+    out = tmp_path / "converted.xpdl"
+    result = CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    size = out.stat().st_size
+    assert (
+        f"wfengine convert: warning: {out} holds {size} bytes, over the 1000 bytes wfengine "
+        "reads: loading it fails (xml-too-large)"
+    ) in result.stderr
+    monkeypatch.setattr(secure, "DEFAULT_MAX_BYTES", size)
+    result = CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", str(out)])
+    assert "warning" not in result.stderr

@@ -42,6 +42,7 @@ def convert(source: str, output: str) -> None:
     """
     from wfengine.definition.io import dump_xpdl
     from wfengine.definition.unique_ids import unique_ids
+    from wfengine.definition.xpdl import secure
 
     package = load_or_fail(source, schema=False)
     for diagnostic in package.load_diagnostics:
@@ -54,3 +55,12 @@ def convert(source: str, output: str) -> None:
     if output != "-":
         source_version = package.source_version or "?"
         click.echo(f"wrote {output} (XPDL 2.2 from {source_version}, {len(data)} bytes)", err=True)
+    # the written form is indented, so a compact source near the limit converts past it
+    limit = secure.DEFAULT_MAX_BYTES
+    if len(data) > limit:
+        where = "standard output" if output == "-" else output
+        click.echo(
+            f"wfengine convert: warning: {where} holds {len(data)} bytes, over the {limit} "
+            "bytes wfengine reads: loading it fails (xml-too-large)",
+            err=True,
+        )
