@@ -220,3 +220,17 @@ def test_the_xes_abort_names_the_cause(engine: Engine) -> None:
         "wfengine:cause_trigger": "Message",
         "wfengine:cause_name": "stop",
     }
+
+
+def test_an_adhoc_sets_completion_names_the_block_running_it(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    m = pb.process("main")
+    m.start("s").block("blk", activity_set="ah").end("e").sequence("s", "blk", "e")
+    ah = m.activity_set("ah", adhoc="Parallel", completion="true")
+    for name in ("a1", "a2"):
+        ah.activity(name, performer="clerk")
+    iid = run(engine, pb)
+    engine.complete_work_item(next(w.id for w in engine.work_items(iid) if w.activity_id == "a1"))
+    why = {"cause": "completion", "activity": "blk"}
+    assert _closed(engine, iid) == {"a2": ("activity.aborted", why)}

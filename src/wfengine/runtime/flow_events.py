@@ -188,12 +188,13 @@ class ActivityAborted:
     an interrupting event sub-process started, ``"exception"``: an error an exception
     transition caught, ``"deadline"``, ``"join"``: a cancelling join withdrew it,
     ``"gateway"``: another target of its event-based gateway came first, ``"completion"``:
-    its multi-instance activity's completion condition held, ``"terminate"``: a Terminate end
-    event, ``"send-back"``, ``"instance"``: its instance was terminated or aborted), with
-    ``event``, the id of the event that did it and ``trigger`` its kind (``Timer``,
-    ``Message``, ``Error``, ...), ``name`` the message, signal, error or escalation (a
-    deadline's exception), ``activity`` the id of the activity that did it (a join, the
-    gateway target that came first, the multi-instance activity, the send-back's target).
+    its multi-instance activity's (or ad-hoc set's) completion condition held,
+    ``"terminate"``: a Terminate end event, ``"send-back"``, ``"instance"``: its instance
+    was terminated or aborted), with ``event``, the id of the event that did it and
+    ``trigger`` its kind (``Timer``, ``Message``, ``Error``, ...), ``name`` the message,
+    signal, error or escalation (a deadline's exception), ``activity`` the id of the
+    activity that did it (a join, the gateway target that came first, the multi-instance
+    activity or the block running the ad-hoc set, the send-back's target).
     None of these in an event recorded before they were (:mod:`.navigation.abort_causes`)."""
 
     KIND: ClassVar[str] = "activity.aborted"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from wfengine.runtime.history import EventKind
 from wfengine.runtime.instance import ActivityInstance, Scope
+from wfengine.runtime.navigation.abort_causes import Cause, aborted_by
 from wfengine.runtime.navigation.base import _OP_START, NavigatorBase, _Failure
 from wfengine.runtime.navigation.turns import turn_taken
 from wfengine.runtime.states import A_RUNNING, ActivityState, WorkItemState
@@ -39,7 +40,9 @@ class AdHocSets(NavigatorBase):
             return False
         if not done:
             return False
-        self._cancel_scope(scope, ActivityState.ABORTED)
+        owner = None if scope.owner is None else scope.owner.act.id
+        with aborted_by(scope.instance, Cause("completion", activity=owner)):
+            self._cancel_scope(scope, ActivityState.ABORTED)
         scope.closed = False
         self._scope_done(scope)
         return True
