@@ -58,13 +58,18 @@ def test_a_window_reads_whole_only_the_instances_it_touches(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str | None] = []
-    plain = engine.audit_events
+    plain, whole = engine.audit_events, engine.store.audit_trails
 
     def audit_events(**filters: Any) -> Any:
         asked.append(filters.get("instance_id"))
         return plain(**filters)
 
+    def audit_trails(instance_ids: Any) -> Any:  # whole trails, a page of instances at once
+        asked.extend(instance_ids)
+        return whole(instance_ids)
+
     monkeypatch.setattr(engine, "audit_events", audit_events)
+    monkeypatch.setattr(engine.store, "audit_trails", audit_trails)
     day4 = _START + timedelta(days=3)
     traces = _traces(engine, since=day4, until=day4 + timedelta(days=1))
     # the fourth instance started that day; the third was completed then (its events of

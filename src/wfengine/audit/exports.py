@@ -30,7 +30,8 @@ ISO text, an integer beyond 64 bits as its digits; a field also marked ``wfengin
 as ``***``, as the audit trail shows it), each keyed by its field id, or, an id that is no XML
 name or has a colon, by ``wfengine:data:`` and the id
 (:func:`~wfengine.audit.trace_data.xes_key`). Events of one trace must be contiguous in XES,
-so the XES writer reads instance by instance.
+so the XES writer reads a page of instances at a time, each instance's trail whole
+(:mod:`wfengine.audit.xes_traces`).
 
 XML 1.0 cannot hold every character a string may: the C0 control characters other than tab,
 line feed and carriage return (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F), lone
@@ -69,6 +70,7 @@ from wfengine.audit.trace_data import TraceData, xes_key
 from wfengine.audit.xes_causes import cause_attributes
 from wfengine.audit.xes_pauses import XesPauses
 from wfengine.audit.xes_rounds import XesRounds
+from wfengine.audit.xes_traces import instance_traces
 from wfengine.json_text import dumps
 from wfengine.runtime.history import EventKind, state_entered
 from wfengine.runtime.host_arguments import check_after, described, page_size
@@ -274,21 +276,6 @@ def write_jsonl(events: Iterable[AuditEvent], out: IO[str]) -> int:
     return n
 
 
-def _traces(events: Iterable[AuditEvent]) -> Iterator[tuple[str, str | None, list[AuditEvent]]]:
-    """``events`` (every event of each instance, instance after instance) grouped by trace."""
-    current: str | None = None
-    process: str | None = None
-    batch: list[AuditEvent] = []
-    for event in events:
-        if event.instance_id != current:
-            if batch and current is not None:
-                yield current, process, batch
-            current, process, batch = event.instance_id, event.process_id, []
-        batch.append(event)
-    if batch and current is not None:
-        yield current, process, batch
-
-
 def xml_text(text: str) -> str:
     """``text`` with each character XML 1.0 cannot hold (see the module notes) replaced by
     U+FFFD, so a stray control character in a value costs that character, not the log."""
@@ -328,7 +315,8 @@ def write_xes(
     # every filter checked as the listing checks it, before the XML header
     keep = Selected({**filters, "process_id": process_id})
     written = 0
-    found = _instances(engine, process_id, keep.query.instance_id)
+    looped = LoopActivities(engine)
+    found = _instances(engine, process_id, keep.query.instance_id, looped)
     if keep.query.since is not None or keep.query.until is not None:
         found = _touched(engine, found, process_id, keep.query.since, keep.query.until)
     instance_ids: Iterable[str] = found if progress is None else progress(found)
@@ -350,22 +338,26 @@ def write_xes(
                 for key in keys:
                     _attribute(glob, "string", key, "UNKNOWN")
                 xf.write(glob)
-            exported, looped = TraceData(engine), LoopActivities(engine)
-            for iid in instance_ids:
-                events = iter_events(engine, process_id=process_id, instance_id=iid)
-                for _, process, batch in _traces(events):
-                    idle = no_round_loops(batch, looped)
-                    trace, n = _trace(iid, process, batch, exported.of(iid), keep, idle)
-                    if n:
-                        xf.write(trace)
-                        written += n
+            read = instance_traces(engine, instance_ids, process_id, TraceData(engine))
+            for iid, process, batch, data in read:
+                idle = no_round_loops(batch, looped)
+                trace, n = _trace(iid, process, batch, data, keep, idle)
+                if n:
+                    xf.write(trace)
+                    written += n
     return written
 
 
-def _instances(engine: Engine, process_id: str | None, instance_id: str | None) -> list[str]:
+def _instances(
+    engine: Engine, process_id: str | None, instance_id: str | None, looped: LoopActivities
+) -> list[str]:
+    """The instances to write, in order; the version each runs noted in ``looped``."""
     if instance_id is not None:
         return [instance_id]
-    return [s.id for s in engine.instance_summaries(process_id=process_id)]
+    found = engine.instance_summaries(process_id=process_id)
+    for s in found:
+        looped.know(s.id, s.process_id, s.version)
+    return [s.id for s in found]
 
 
 def _touched(

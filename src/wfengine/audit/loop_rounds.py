@@ -36,6 +36,11 @@ class LoopActivities:
         self._versions: dict[str, tuple[str, int] | None] = {}
         self._loops: dict[tuple[str, int], frozenset[str]] = {}
 
+    def know(self, instance_id: str, process_id: str, version: int) -> None:
+        """Note the version ``instance_id`` runs, from a listing already read (XES lists
+        every instance it writes), so that it is not read again one instance at a time."""
+        self._versions[instance_id] = (process_id, version)
+
     def __call__(self, instance_id: str, activity_id: str) -> bool:
         key = self._version(instance_id)
         if key is None:

@@ -15,6 +15,9 @@ from wfengine.errors import DeployError
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.instance import ProcessInstance
+    from wfengine.runtime.snapshots import InstanceSnapshot
+    from wfengine.runtime.store import Loaded
 
 #: where an instance whose trace is written without its data is named
 _log = logging.getLogger("wfengine.audit")
@@ -44,8 +47,23 @@ class TraceData:
             )
             return {}
 
+    def loaded(self, instance_id: str, loaded: Loaded | None) -> dict[str, Any]:
+        """:meth:`of` for an instance already read (:meth:`Store.loaded_instances
+        <wfengine.runtime.store.Store.loaded_instances>`): the same data, the same warning
+        for a version that no longer compiles; one not read (None) is read now."""
+        if loaded is None:
+            return self.of(instance_id)
+        if isinstance(loaded, DeployError):
+            _log.warning(
+                "instance %r: its trace is written without instance data (%s)", instance_id, loaded
+            )
+            return {}
+        return self._data(loaded)
+
     def _of(self, instance_id: str) -> dict[str, Any]:
-        inst = self.engine.instance(instance_id)
+        return self._data(self.engine.instance(instance_id))
+
+    def _data(self, inst: InstanceSnapshot | ProcessInstance) -> dict[str, Any]:
         key = (inst.process_id, inst.version)
         found = self.fields.get(key)
         if found is None:

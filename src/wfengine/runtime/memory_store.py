@@ -59,7 +59,7 @@ from wfengine.runtime.snapshots import (
     summarise,
 )
 from wfengine.runtime.states import P_RUNNING, P_SUSPENDED, ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, Step
+from wfengine.runtime.store import AuditEvent, Step, TrailReads
 from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
@@ -83,7 +83,7 @@ def _worklist_order(item: WorkItem) -> tuple[datetime, str]:
     return (item.created_at, item.id)
 
 
-class MemoryStore(StoreOutbox):
+class MemoryStore(StoreOutbox, TrailReads):
     """The store of :class:`~wfengine.runtime.engine.Engine` when none is given: everything
     in this process's memory, gone when it ends.
 

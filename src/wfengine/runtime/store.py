@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
+from wfengine.errors import DeployError, NotFoundError
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import Payload, read_payload
@@ -99,6 +100,37 @@ class AuditEvent(NamedTuple):
         """The detail read back as its catalogue type (None for the kinds that carry none):
         see :mod:`wfengine.runtime.history`."""
         return read_payload(self.kind, self.detail)
+
+
+#: an instance read for an export (:meth:`Store.loaded_instances`): the instance, or why its
+#: stored version cannot be loaded (a version that no longer compiles fails only what needs it)
+Loaded = ProcessInstance | DeployError
+
+
+class TrailReads:
+    """Reads of many instances at once (:meth:`Store.audit_trails`,
+    :meth:`Store.loaded_instances`), here one instance at a time through the store's own
+    reads: what a store whose reads cost no round trip (the memory store) needs. The SQL
+    store reads each page with one statement instead."""
+
+    def audit_trails(self, instance_ids: Sequence[str]) -> dict[str, list[AuditEvent]]:
+        """See :meth:`Store.audit_trails`."""
+        store: Any = self
+        found = {iid: store.audit_events(AuditQuery(instance_id=iid)) for iid in instance_ids}
+        return {iid: events for iid, events in found.items() if events}
+
+    def loaded_instances(self, instance_ids: Sequence[str]) -> dict[str, Loaded]:
+        """See :meth:`Store.loaded_instances`."""
+        store: Any = self
+        found: dict[str, Loaded] = {}
+        for iid in instance_ids:
+            try:
+                found[iid] = store.instance(iid)
+            except DeployError as exc:
+                found[iid] = exc
+            except NotFoundError:
+                continue
+        return found
 
 
 @dataclass(slots=True, eq=False)
@@ -357,6 +389,19 @@ class Store(Protocol):
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
         """The events ``query`` selects across instances, in :func:`audit_query.key` order,
         each with its ``process_id``."""
+        ...
+
+    def audit_trails(self, instance_ids: Sequence[str]) -> dict[str, list[AuditEvent]]:
+        """The whole trail of each of ``instance_ids`` that has events, each in its
+        :func:`audit_query.key` order (what ``audit_events(instance_id=...)`` gives), read
+        together: an export of many instances (XES, one trace per instance) reads a page of
+        them at once, not one round trip per instance."""
+        ...
+
+    def loaded_instances(self, instance_ids: Sequence[str]) -> dict[str, Loaded]:
+        """Each of ``instance_ids`` that exists as :meth:`instance` loads it (or the
+        :class:`~wfengine.errors.DeployError` loading it raised), read together, for the same
+        reason as :meth:`audit_trails`."""
         ...
 
     # -- outbox (see :mod:`wfengine.runtime.outbox_delivery`) -----------------------------------

@@ -47,7 +47,7 @@ from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary, summarise
-from wfengine.runtime.sql import activity_rows, audit_reads, listing, reads, rows
+from wfengine.runtime.sql import activity_rows, audit_reads, listing, reads, rows, trail_reads
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.bytewise import id_order
@@ -71,7 +71,7 @@ from wfengine.runtime.store import AuditEvent, Step
 _T = TypeVar("_T")
 
 
-class SqlStore(Reopening, StoreOutbox):
+class SqlStore(Reopening, trail_reads.SqlTrailReads, StoreOutbox):
     """The durable store. ``url``: a SQLAlchemy URL (``sqlite:///path`` or PostgreSQL).
 
     ``create``: create the schema in an empty database (default True); with False, a
