@@ -7,7 +7,7 @@ from lxml import etree
 
 from wfengine.definition.xpdl.read_nodes import line_of
 from wfengine.definition.xpdl.reader import read_package
-from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, parse_xml
+from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, DEFAULT_MAX_ELEMENTS, parse_xml
 from wfengine.errors import XpdlLoadError
 
 XXE = b"""<?xml version="1.0"?>
@@ -107,6 +107,40 @@ def test_document_over_the_size_limit_is_refused_before_parsing() -> None:
     exc = _refusal(huge, max_bytes=1024)
     assert exc.diagnostic.code == "xml-too-large"
     assert "1024" in exc.diagnostic.message
+
+
+def _many(elements: int, *, text: bytes = b"") -> bytes:
+    """A document of exactly ``elements`` elements, well under the byte limit: the root on
+    line 1, all but the last of the rest on line 2, the last on line 3."""
+    return b"<Package Id='p'>\n" + text + b"<x/>" * (elements - 2) + b"\n<last/>\n</Package>"
+
+
+def test_a_document_of_more_elements_than_the_limit_is_refused_naming_limit_and_line() -> None:
+    # 16 MiB of tiny elements is millions of them: the byte limit alone let one file cost
+    # gigabytes of memory; one element past the default limit is refused, at its line
+    doc = _many(DEFAULT_MAX_ELEMENTS + 1)
+    assert len(doc) < DEFAULT_MAX_BYTES
+    exc = _refusal(doc)
+    assert exc.diagnostic.code == "xml-too-large"
+    assert "more than 250,000 elements" in exc.diagnostic.message
+    assert "element 250,001 is at line 3" in exc.diagnostic.message
+    assert exc.diagnostic.line == 3
+    assert parse_xml(_many(DEFAULT_MAX_ELEMENTS)).getroot().get("Id") == "p"
+
+
+def test_the_element_limit_counts_elements_not_angle_brackets() -> None:
+    # a text full of "<" (here in CDATA) makes the count exact, and it finds no element more
+    cdata = b"<![CDATA[" + b"<" * 5000 + b"]]>"
+    assert parse_xml(_many(1000, text=cdata), max_elements=1000).getroot().get("Id") == "p"
+    assert _refusal(_many(1001, text=cdata), max_elements=1000).diagnostic.line == 3
+
+
+def test_read_package_takes_an_element_limit_and_names_the_file() -> None:
+    with pytest.raises(XpdlLoadError) as info:
+        read_package(_many(101), source="big.xpdl", max_elements=100)
+    assert info.value.diagnostic.code == "xml-too-large"
+    assert info.value.diagnostic.file == "big.xpdl"
+    assert "more than 100 elements" in info.value.diagnostic.message
 
 
 def test_default_limit_accepts_ordinary_documents() -> None:

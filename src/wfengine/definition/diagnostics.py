@@ -28,7 +28,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     # -- loading (the XML layer) --
     "xml-malformed": (Severity.ERROR, "the document is not well-formed XML"),
     "xml-forbidden": (Severity.ERROR, "DTD, entity declaration or external reference refused"),
-    "xml-too-large": (Severity.ERROR, "the document exceeds the size limit"),
+    "xml-too-large": (
+        Severity.ERROR,
+        "the document exceeds the size limit: 16 MiB, or 250,000 elements (the line is that "
+        "of the first element past it)",
+    ),
     "xml-too-deep": (Severity.ERROR, "elements are nested deeper than the parser's limit"),
     "xml-text-too-large": (
         Severity.ERROR,

@@ -58,7 +58,12 @@ from wfengine.definition.xpdl.read_types import (
     read_type_declaration,
 )
 from wfengine.definition.xpdl.schema_location import without_xpdl_schema_locations
-from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, exact_lines, parse_xml
+from wfengine.definition.xpdl.secure import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ELEMENTS,
+    exact_lines,
+    parse_xml,
+)
 from wfengine.errors import XpdlLoadError
 
 #: the version assumed for a document that has no namespace and no usable XPDLVersion
@@ -71,14 +76,16 @@ def read_package(
     source: str | None = None,
     schema: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
 ) -> Package:
     """Parse and read an XPDL document.
 
     ``source`` names the document in diagnostics (a path, usually). ``schema=False`` skips the
-    XSD check. Raises ``XpdlLoadError`` only for documents that are not usable XML or not XPDL.
+    XSD check. Raises ``XpdlLoadError`` only for documents that are not usable XML or not XPDL
+    (``xml-too-large`` past ``max_bytes`` bytes or ``max_elements`` elements).
     """
     try:
-        tree = parse_xml(data, max_bytes=max_bytes)
+        tree = parse_xml(data, max_bytes=max_bytes, max_elements=max_elements)
     except XpdlLoadError as exc:
         if source is None:
             raise

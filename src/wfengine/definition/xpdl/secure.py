@@ -3,9 +3,10 @@
 A process definition is often uploaded by a modeller, fetched from a repository or read from a
 database column, so the parser must not be a way into the host: no entity expansion (billion
 laughs), no external entities or DTDs (file disclosure, server-side requests), no network, and
-a size limit (on the bytes read, and libxml2's own limits on nesting depth and on the length of
-one text node). Every refusal is an :class:`~wfengine.errors.XpdlLoadError` carrying a diagnostic,
-so callers never see a raw lxml exception.
+size limits (on the bytes read, on the number of elements, and libxml2's own limits on nesting
+depth and on the length of one text node). Every refusal is an
+:class:`~wfengine.errors.XpdlLoadError` carrying a diagnostic, so callers never see a raw lxml
+exception.
 
 Why refuse every entity declaration instead of only the dangerous ones: real XPDL tools never
 write a DTD, so a document that declares entities is either hand-crafted or hostile, and telling
@@ -14,6 +15,7 @@ the two apart is exactly the kind of cleverness attacks exploit.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import AnyStr, BinaryIO
 
@@ -24,6 +26,13 @@ from wfengine.errors import XpdlLoadError
 
 #: 16 MiB: two orders of magnitude above the largest real XPDL file we know of (~230 KB).
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+#: 250,000 elements: the largest real XPDL files we know of (~230 KB) hold a few thousand, so
+#: this is a margin of about a hundred times, yet it stops what the byte limit lets through:
+#: 16 MiB of ``<v:b/>`` is over two million elements, each of which wfengine keeps as a model
+#: object (about 1.3 KB apiece: 3 GB and minutes for one file). Counted before the tree is
+#: built (:func:`count_elements`), so a refused document never costs more than this many.
+DEFAULT_MAX_ELEMENTS = 250_000
 
 #: libxml2's nesting limit without ``huge_tree``: a 257th level of elements is refused. Real
 #: XPDL nests about 10 deep; the limit keeps recursive walks of the tree (ours and lxml's) safe.
@@ -75,10 +84,13 @@ def _refuse(code: str, message: str, line: int | None = None) -> XpdlLoadError:
     return XpdlLoadError(diagnostics.make(code, message, line=line))
 
 
-def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._ElementTree:
+def parse_xml(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_elements: int = DEFAULT_MAX_ELEMENTS
+) -> etree._ElementTree:
     """Parse ``data`` safely and return the tree (source lines kept on every element).
 
-    Raises ``XpdlLoadError`` with code ``xml-too-large`` (more than ``max_bytes``),
+    Raises ``XpdlLoadError`` with code ``xml-too-large`` (more than ``max_bytes``, or more
+    than ``max_elements`` elements, :func:`count_elements`),
     ``xml-forbidden`` (a DTD: entity declarations, an external DTD, attribute defaults;
     entity references),
     ``xml-too-deep`` (elements nested more than :data:`MAX_DEPTH` levels),
@@ -90,6 +102,7 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
             "xml-too-large",
             f"document is {len(data)} bytes; the limit is {max_bytes} bytes",
         )
+    count_elements(data, max_elements=max_elements)
     try:
         root = etree.fromstring(_lines_end_in_lf(data), _parser())
     except etree.XMLSyntaxError as exc:
@@ -111,6 +124,53 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     _check_entity_references(root)
     _begin_lines(_lines_end_in_lf(data), tree)
     return tree
+
+
+def count_elements(data: bytes, *, max_elements: int = DEFAULT_MAX_ELEMENTS) -> None:
+    """Refuse ``data`` (``xml-too-large``) when it holds more than ``max_elements`` elements,
+    naming the limit and the line of the first element past it.
+
+    Why before the parse proper: the tree, and the model read from it, cost memory per element
+    (hundreds of bytes in libxml2, over a kilobyte as a model object), and the byte limit does
+    not bound the element count. Every element begins with a ``<``, which is a ``0x3C`` byte
+    in UTF-8, the ISO and Windows code pages and UTF-16 or UTF-32 alike, so a document with no
+    more ``<`` bytes than the limit passes at the cost of one byte count (every real file).
+    Only one with more is counted exactly: its start tags are read one by one by the same
+    hardened parser settings, each dropped once seen (memory stays that of a few elements),
+    and the count stops at the first element past the limit. A document the count cannot read
+    (not well-formed, a DTD) is left for :func:`parse_xml` to refuse with its own finding.
+    """
+    if data.count(b"<") <= max_elements:
+        return
+    count = 0
+    try:
+        events = etree.iterparse(
+            io.BytesIO(_lines_end_in_lf(data)),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        for event, element in events:
+            if event == "end":
+                element.clear(keep_tail=False)
+                # drop the elements already seen, so memory stays that of one path
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+                continue
+            count += 1
+            if count > max_elements:
+                line = element.sourceline if isinstance(element.sourceline, int) else None
+                where = f" (element {count:,} is at line {line})" if line is not None else ""
+                raise _refuse(
+                    "xml-too-large",
+                    f"document has more than {max_elements:,} elements, the limit{where}; "
+                    "the rest was not read",
+                    line,
+                )
+    except (etree.LxmlError, ValueError):
+        return  # not readable: parse_xml says why
 
 
 #: how a document in UTF-16 or UTF-32 begins (a byte order mark, or the ``<`` of its XML
