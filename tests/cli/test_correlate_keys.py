@@ -64,3 +64,14 @@ def test_a_key_no_process_correlates_by_is_exit_2_naming_the_keys(tmp_path: Path
 def test_the_declared_keys_still_find_the_case(tmp_path: Path) -> None:
     url, ids = _started(tmp_path)
     assert _send(url, "phone=13800000101", "order_no=A-2") == (0, f"{ids[1]} taken\n")
+
+
+def test_a_correlation_no_open_instance_holds_is_named_as_a_correlation(tmp_path: Path) -> None:
+    # it read `no open process instance "order_no='A-9', ..."`, the correlation shown as if
+    # it were an instance id
+    url, ids = _started(tmp_path)
+    code, output = _send(url, "phone=13800000101", "order_no=A-9")
+    assert code == 1, output
+    assert "no open process instance with correlation " in output
+    assert "order_no='A-9'" in output and "(for message 'reply')" in output
+    assert _notes(url, ids) == [None, None]

@@ -47,7 +47,8 @@ def test_sensitive_in_any_version_is_enough(engine: Engine) -> None:
 
 def test_a_key_not_sensitive_is_shown_as_before(engine: Engine) -> None:
     engine.deploy(_package(pin_sensitive=False))
-    with pytest.raises(NotFoundError, match=r"no open process instance 'pin=4712'"):
+    shown = r"no open process instance with correlation 'pin=4712'"
+    with pytest.raises(NotFoundError, match=shown):
         engine.correlated_instance({"pin": 4712})
 
 
@@ -58,5 +59,6 @@ def test_message_send_does_not_show_it(tmp_path: Path) -> None:
         engine.start_process("main", {"ref": "A-17", "pin": 4711})
     sent = cli("message", "send", "reply", "--db", url, "--correlate", "pin=4712")
     assert sent.exit_code == 1, sent.output
-    assert "no open process instance 'pin=***' (for message 'reply')" in sent.stderr
+    said = "no open process instance with correlation 'pin=***' (for message 'reply')"
+    assert said in sent.stderr
     assert "4712" not in sent.output

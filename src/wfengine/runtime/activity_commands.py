@@ -350,7 +350,7 @@ class ActivityCommands(EngineBase):
         if not found:
             shown = shown_keys(every, keys)
             why = f"; no process correlated by it can hold the value: {refused}" if refused else ""
-            raise NotFoundError("open process instance", shown, f"for {what}{why}")
+            raise NotFoundError("open process instance with correlation", shown, f"for {what}{why}")
         if len(found) > 1 and message is not None:
             found = self._catching(found, message) or found
         if len(found) > 1:
