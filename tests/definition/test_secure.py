@@ -135,6 +135,16 @@ def test_the_element_limit_counts_elements_not_angle_brackets() -> None:
     assert _refusal(_many(1001, text=cdata), max_elements=1000).diagnostic.line == 3
 
 
+def test_the_element_past_the_limit_is_at_the_line_its_start_tag_begins_on() -> None:
+    # libxml2 keeps lines in 16 bits: past them its line is often one too many
+    doc = b"<Package Id='p'>\n" + b"<x\n a='1'/>\n" * 70_000 + b"</Package>"
+    exc = _refusal(doc, max_elements=70_000)
+    assert exc.diagnostic.line == 2 * 70_000  # element 70,001 is the 70,000th x
+    assert "element 70,001 is at line 140000" in exc.diagnostic.message
+    # and below it too, a start tag broken over lines is at the line it begins on
+    assert _refusal(doc, max_elements=10).diagnostic.line == 20
+
+
 def test_read_package_takes_an_element_limit_and_names_the_file() -> None:
     with pytest.raises(XpdlLoadError) as info:
         read_package(_many(101), source="big.xpdl", max_elements=100)

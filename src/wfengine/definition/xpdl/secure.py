@@ -161,7 +161,7 @@ def count_elements(data: bytes, *, max_elements: int = DEFAULT_MAX_ELEMENTS) -> 
                 continue
             count += 1
             if count > max_elements:
-                line = element.sourceline if isinstance(element.sourceline, int) else None
+                line = _line_of_element(data, count, element.sourceline)
                 where = f" (element {count:,} is at line {line})" if line is not None else ""
                 raise _refuse(
                     "xml-too-large",
@@ -171,6 +171,30 @@ def count_elements(data: bytes, *, max_elements: int = DEFAULT_MAX_ELEMENTS) -> 
                 )
     except (etree.LxmlError, ValueError):
         return  # not readable: parse_xml says why
+
+
+def _line_of_element(data: bytes, number: int, known: object) -> int | None:
+    """The line on which the start tag of element ``number`` (counted from 1 in document
+    order) of ``data`` begins: libxml2's ``known`` line below :data:`BIG_LINE` when no start
+    tag is broken over lines, else scanned (:func:`_tag_lines`, stopping at that element), as
+    :func:`parse_xml` makes the lines of its tree; ``known`` (None if not a line) when the
+    scan cannot read the document."""
+    raw = _lines_end_in_lf(data)
+    if isinstance(known, int) and known < BIG_LINE and _BROKEN_START.search(raw) is None:
+        return known
+    lines: list[tuple[int, int]] | None = None
+    for start, codec, mark in _WIDE_STARTS:
+        if raw.startswith(start):
+            try:
+                lines = _tag_lines(raw[mark:].decode(codec), _MARKUP_TEXT, "<", "\n", number)
+            except UnicodeDecodeError:
+                lines = None
+            break
+    else:
+        lines = _tag_lines(raw, _MARKUP_BYTES, b"<", b"\n", number)
+    if lines is None or len(lines) < number:
+        return known if isinstance(known, int) else None
+    return lines[number - 1][0]
 
 
 #: how a document in UTF-16 or UTF-32 begins (a byte order mark, or the ``<`` of its XML
@@ -302,10 +326,14 @@ def _start_tag_lines(
 
 
 def _tag_lines(
-    text: AnyStr, markup: re.Pattern[AnyStr], opener: AnyStr, newline: AnyStr
+    text: AnyStr,
+    markup: re.Pattern[AnyStr],
+    opener: AnyStr,
+    newline: AnyStr,
+    stop: int | None = None,
 ) -> list[tuple[int, int]] | None:
-    """The lines on which each start tag of ``text`` begins and ends, in document order;
-    None when an ``opener`` (``<``) begins no markup.
+    """The lines on which each start tag of ``text`` begins and ends, in document order (the
+    first ``stop`` of them, when given); None when an ``opener`` (``<``) begins no markup.
 
     Why stop there: every ``<`` of a document the parser accepted begins markup, so one that
     begins none means the scan does not read the document as the parser did (the bytes of
@@ -326,6 +354,8 @@ def _tag_lines(
             line = first + text.count(newline, start, match.end())
             position = match.end()
             out.append((first, line))
+            if len(out) == stop:
+                break
         start = text.find(opener, match.end())
     return out
 
