@@ -64,13 +64,19 @@ def test_the_warned_join_does_deadlock_when_a_way_is_not_taken() -> None:
         ("Inclusive", "Inclusive", ("x > 0", "x > 5")),  # the OR-join waits for what can come
         ("Parallel", "Parallel", (None, None)),  # every way taken
         ("Inclusive", "Parallel", (None, None)),  # every way always holds
+        ("Inclusive", "Parallel", ("true", None)),  # a constant true always holds
+        ("Inclusive", "Parallel", ("1 == 1", "true")),
     ],
-    ids=["inclusive-join", "parallel-split", "unconditional-inclusive"],
+    ids=["inclusive-join", "parallel-split", "unconditional-inclusive", "true", "constants"],
 )
 def test_joins_that_get_every_way_are_not_warned(
     split: str, join: str, conditions: tuple[str | None, str | None]
 ) -> None:
-    assert _codes(_choice(split, join, conditions)) == []
+    pb = _choice(split, join, conditions)
+    assert _codes(pb) == []
+    engine = Engine()
+    engine.deploy(pb.build())
+    assert engine.instance(engine.start_process("main")).state.value == "closed.completed"
 
 
 def test_a_conditional_way_that_bypasses_the_join_is_not_warned() -> None:

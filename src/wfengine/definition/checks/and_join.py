@@ -23,7 +23,8 @@ body, is not such a join: its ways in are reached from the start without passing
 ``and-join-after-choice``: a Parallel join whose immediate dominator is a split that takes every
 way whose condition holds (an Inclusive split, or a Parallel one with conditions, which the
 engine runs as Inclusive: ``condition-unused``), where some way into the join is reached only
-through a way of the split that may not be taken (it has a condition, or is the OTHERWISE).
+through a way of the split that may not be taken (it has a condition that is not a constant
+true, as ``shadowed-transition`` judges it, or is the OTHERWISE).
 When that way is not taken the join waits forever for it: the engine reports the deadlock as an
 incident when it happens (an Inclusive join would have gone on). Ways that always hold are
 followed to what they reach (not through the join); a way in from anything they reach is sure.
@@ -39,10 +40,12 @@ from collections.abc import Iterator
 import networkx as nx
 
 from wfengine.definition.checks.context import Context, Scope
+from wfengine.definition.checks.shadowed_ways import always_words
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.graph import activity_of, attached_beside, reaching, start_ids
 from wfengine.definition.model import GatewayType, Transition
-from wfengine.definition.model_processes import always_holds, choosing_ways, tried_in_order
+from wfengine.definition.model_processes import choosing_ways, tried_in_order
+from wfengine.definition.reading import name_aliases
 
 #: the virtual node every start hangs from, so a graph with several starts has one root
 _ROOT = "\x00root"
@@ -173,7 +176,7 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
             origin = dominators.get(node)
             if origin is not None and (ways_back := _ways_back(scope, spans, node)):
                 yield _loop_entry(scope, node, ways_back)
-            if origin is not None and (unsure := _unsure_ways(scope, graph, origin, node)):
+            if origin is not None and (unsure := _unsure_ways(ctx, scope, graph, origin, node)):
                 yield _after_choice(scope, node, origin, unsure)
                 continue
             if origin is None or not _single_token_choice(scope, graph, origin, node):
@@ -190,7 +193,7 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _unsure_ways(
-    scope: Scope, graph: nx.MultiDiGraph[str], split: str, join: str
+    ctx: Context, scope: Scope, graph: nx.MultiDiGraph[str], split: str, join: str
 ) -> list[Transition]:
     """The ways out of ``split`` that may not be taken and lead to ``join`` (not through it),
     when ``split`` takes every way that holds and some way into ``join`` is reached only through
@@ -202,8 +205,9 @@ def _unsure_ways(
     ways = _ways_out(scope.graph, split)
     if len(ways) < 2 or tried_in_order(activity, ways) is not None:
         return []
-    sure = [t for t in ways if always_holds(t, len(ways))]
-    unsure = [t for t in ways if not always_holds(t, len(ways))]
+    aliases = name_aliases(ctx.package, scope.process)
+    sure = [t for t in ways if always_words(ctx, t, len(ways), aliases) is not None]
+    unsure = [t for t in ways if t not in sure]
     if not unsure:
         return []
     apart = graph.subgraph(n for n in graph if n != join)

@@ -50,7 +50,7 @@ def check_shadowed_transitions(ctx: Context) -> Iterator[Diagnostic]:
                 (
                     (t, why)
                     for t in tried
-                    if _chooses(t) and (why := _always(ctx, t, ways, aliases)) is not None
+                    if _chooses(t) and (why := always_words(ctx, t, ways, aliases)) is not None
                 ),
                 None,
             )
@@ -77,10 +77,12 @@ def check_shadowed_transitions(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-def _always(
+def always_words(
     ctx: Context, transition: Transition, ways: int, aliases: Mapping[str, str]
 ) -> str | None:
-    """How the finding says that ``transition`` always holds; None when it may not."""
+    """How a finding says that ``transition`` (one of ``ways`` choosing ways out of its
+    activity) always holds: no condition, or a constant true one; None when it may not. One
+    judgement for every check that asks (``shadowed-transition``, ``and-join-after-choice``)."""
     if always_holds(transition, ways):
         return "has no condition, so it always holds"
     condition = transition.condition
