@@ -361,7 +361,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "shadowed-transition": (
         Severity.WARNING,
         "a way out of an Exclusive split that is never taken: a way before it in the order the "
-        "engine tries them always holds (it has no condition, or a constant true one)",
+        "engine tries them always holds (it has no condition, or a constant true one); or the "
+        "OTHERWISE of an Inclusive split (or a Parallel one with conditions) one of whose "
+        "ways always holds",
     ),
     "split-condition-unused": (
         Severity.WARNING,

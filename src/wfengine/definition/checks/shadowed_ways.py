@@ -1,4 +1,6 @@
-"""``shadowed-transition``: the ways out of an Exclusive split that the engine never takes.
+"""``shadowed-transition``: the ways out of an Exclusive split that the engine never takes, and
+the OTHERWISE of a split that takes every way that holds (Inclusive, or Parallel with
+conditions) when one of its ways always holds.
 
 The engine tries an Exclusive split's ways in order (its TransitionRefs, else document order:
 :func:`~wfengine.definition.model_processes.tried_in_order`, the compiler's own rule) and takes
@@ -43,7 +45,10 @@ def check_shadowed_transitions(ctx: Context) -> Iterator[Diagnostic]:
         for activity in scope.activities:
             outs = outgoing.get(activity.id, [])
             tried = tried_in_order(activity, outs)
-            if tried is None or is_event_gateway(activity):
+            if is_event_gateway(activity):
+                continue
+            if tried is None:
+                yield from _dead_otherwise(ctx, scope.where, activity, outs, aliases)
                 continue
             ways = len(choosing_ways(outs))
             found = next(
@@ -94,6 +99,42 @@ def always_words(
     language = site_language(ctx.language, condition.expression_attrs)
     value, _ = constant_value(read_expression(text, language, aliases))
     return f"has the condition {quote(text)}, which always holds" if value is True else None
+
+
+def _dead_otherwise(
+    ctx: Context,
+    where: str,
+    activity: Activity,
+    outs: list[Transition],
+    aliases: Mapping[str, str],
+) -> Iterator[Diagnostic]:
+    """The OTHERWISE of a split that takes every way whose condition holds (Inclusive, or
+    Parallel with conditions), when one of its ways always holds: "none holds" never comes."""
+    otherwise = [t for t in outs if condition_kind(t) is ConditionType.OTHERWISE]
+    if not otherwise:
+        return
+    ways = len(choosing_ways(outs))
+    found = next(
+        (
+            (t, why)
+            for t in outs
+            if _chooses(t) and (why := always_words(ctx, t, ways, aliases)) is not None
+        ),
+        None,
+    )
+    if found is None:
+        return
+    taken, holds = found
+    for transition in otherwise:
+        yield make(
+            "shadowed-transition",
+            f"transition {transition.id!r} in {where} is never taken: activity "
+            f"{activity.id!r} takes every way whose condition holds, and its OTHERWISE only "
+            f"when none does; {taken.id!r} {holds}: give {taken.id!r} a condition on the data, "
+            "or remove the OTHERWISE",
+            element_id=transition.id,
+            line=transition.line,
+        )
 
 
 def _chooses(transition: Transition) -> bool:
