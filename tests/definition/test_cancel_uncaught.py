@@ -7,11 +7,11 @@ from __future__ import annotations
 from wfengine import Engine, PackageBuilder, validate
 
 
-def _package(where: str, *, caught: bool = False) -> PackageBuilder:
+def _package(where: str, *, caught: bool = False, execution: str = "SYNCHR") -> PackageBuilder:
     """'w' (a person's) then the Cancel end event 'c': at the top of 'main' (``top``), in a
     block 'b' of 'main' (``block``), in a block inside that block (``nested``), or at the top
-    of 'leaf' that 'main' calls (``subflow``); ``caught`` attaches a Cancel event 'oc' to the
-    outermost block or to the calling activity."""
+    of 'leaf' that 'main' calls (``subflow``, with ``execution``); ``caught`` attaches a Cancel
+    event 'oc' to the outermost block or to the calling activity."""
     pb = PackageBuilder("pkg")
     pb.participant("clerk")
     p = pb.process("main")
@@ -23,7 +23,7 @@ def _package(where: str, *, caught: bool = False) -> PackageBuilder:
         leaf = pb.process("leaf")
         leaf.start("ls").activity("w", performer="clerk").end("c", result="Cancel")
         leaf.sequence("ls", "w", "c")
-        p.start("s").subflow("b", process="leaf").end("e")
+        p.start("s").subflow("b", process="leaf", execution=execution).end("e")
     else:
         inner = p.activity_set("inner")
         inner.start("is").activity("w", performer="clerk").end("c", result="Cancel")
@@ -66,3 +66,17 @@ def test_the_warned_cancel_does_stop_with_an_incident() -> None:
         [w] = engine.work_items(iid)
         engine.complete_work_item(w.id)
         assert [(i.activity_id, i.operation) for i in engine.incidents(iid)] == [("c", "run")]
+
+
+def test_a_cancel_only_an_asynchronous_caller_encloses_is_warned_of() -> None:
+    """An asynchronous caller has gone on without waiting, so it catches nothing."""
+    [found] = _found(_package("subflow", execution="ASYNCHR"))
+    assert found.startswith("event 'c' in process 'leaf' throws a cancel")
+    assert "no activity of this package calls process 'leaf' synchronously" in found
+    with Engine() as engine:
+        engine.deploy(_package("subflow", execution="ASYNCHR").build())
+        engine.start_process("main")
+        [leaf] = [i for i in engine.instances() if i.process_id == "leaf"]
+        [w] = engine.work_items(leaf.id)
+        engine.complete_work_item(w.id)
+        assert [(i.activity_id, i.operation) for i in engine.incidents(leaf.id)] == [("c", "run")]

@@ -292,8 +292,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "cancel-uncaught": (
         Severity.WARNING,
         "a Cancel end or intermediate event that no Cancel event of an enclosing block, nor "
-        "any caller of its process in the package, catches: instances reaching it stop with "
-        "an incident",
+        "any synchronous caller of its process in the package, catches: instances reaching it "
+        "stop with an incident",
     ),
     "end-result": (
         Severity.WARNING,

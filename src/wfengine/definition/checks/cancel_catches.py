@@ -8,10 +8,11 @@ sub-process starts on Cancel, no exception transition takes one), so with none o
 instance reaching it stops with an incident (``run``), found only then. BPMN allows a Cancel end
 event only inside a transaction sub-process, whose Cancel boundary event is its catch.
 
-A process that some activity of the package calls as a subflow is passed over (the caller, or
-what encloses it, may catch), and so is a throw whose scope a block activity with an attached
-Cancel event runs. A process called only from another package is warned of, which the message
-says.
+A process that some activity of the package calls synchronously as a subflow is passed over
+(the caller, or what encloses it, may catch), and so is a throw whose scope a block activity
+with an attached Cancel event runs. An asynchronous call does not count: its caller has gone on
+without waiting, so nothing is there to catch the cancel. A process called only asynchronously,
+or only from another package, is warned of, which the message says.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from wfengine.definition.model import (
     Activity,
     BlockActivity,
     EventPosition,
+    Execution,
     SubFlowImplementation,
     WorkflowProcess,
 )
@@ -40,12 +42,14 @@ def _throws_cancel(activity: Activity) -> bool:
 
 
 def _called(ctx: Context) -> set[str]:
-    """The ids of the processes some activity of the package calls as a subflow."""
+    """The ids of the processes some activity of the package calls synchronously as a
+    subflow: only a caller that waits for its subflow can catch the subflow's cancel."""
     return {
         activity.body.process_id
         for scope in ctx.scopes
         for activity in scope.activities
         if isinstance(activity.body, SubFlowImplementation)
+        and activity.body.execution is Execution.SYNCHR
     }
 
 
@@ -109,10 +113,11 @@ def check_cancel_catches(ctx: Context) -> Iterator[Diagnostic]:
                 "cancel-uncaught",
                 f"event {node!r} in {scope.where} throws a cancel, which only a Cancel event "
                 "attached to an enclosing block activity, or to the activity that calls its "
-                "process as a subflow, catches; there is none (no activity of this package "
-                f"calls process {scope.process.id!r}), so an instance reaching it stops with "
-                "an incident: run the cancelled part as a block (a transaction) with a Cancel "
-                "event attached, or end with a Terminate or None end event",
+                "process as a synchronous subflow, catches; there is none (no activity of this "
+                f"package calls process {scope.process.id!r} synchronously), so an instance "
+                "reaching it stops with an incident: run the cancelled part as a block (a "
+                "transaction) with a Cancel event attached, or end with a Terminate or None end "
+                "event",
                 element_id=node,
                 line=activity.line,
             )
