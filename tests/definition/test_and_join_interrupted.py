@@ -73,6 +73,21 @@ def test_an_error_event_interrupts_whatever_it_says() -> None:
     assert len(_found(_process({"code": "E1", "trigger": "Error", "interrupting": False}))) == 1
 
 
+def test_the_advice_offers_interrupting_false_only_to_events_that_can_take_it() -> None:
+    """An Error or Cancel event always interrupts, so the advice leaves that fix out for it."""
+    [message] = _found(_process({"message": "stop"}))
+    assert message.endswith(
+        'merge those ways with an Exclusive join before it, or make the event Interrupting="false"'
+    )
+    for trigger in ({"code": "E1", "trigger": "Error"}, {"trigger": "Cancel"}):
+        [message] = _found(_process(trigger))
+        assert message.endswith(
+            "merge those ways with an Exclusive join before it (an Error or Cancel event "
+            "always interrupts)"
+        )
+        assert "Interrupting" not in message
+
+
 def test_what_can_bring_both_tokens_is_not_reported() -> None:
     assert _found(_process({"message": "stop", "interrupting": False})) == []
     assert _found(_process({"message": "stop"}, merge=True)) == []

@@ -123,14 +123,28 @@ def _way_text(activity: str, how: str, way: Transition) -> str:
     return f"{way.id!r} after {activity!r} finishes"
 
 
+#: triggers whose attached events always interrupt: ``Interrupting="false"`` is not for them
+_ALWAYS_INTERRUPT = ("Error", "Cancel")
+
+
+def _advice(scope: Scope, ways: dict[str, Transition]) -> str:
+    """How to mend the join: merge the ways, or, when every event named can take it, make
+    the event non-interrupting (an Error or Cancel event always interrupts, so advising
+    ``Interrupting="false"`` for one would send the modeller to a fix that does not exist)."""
+    merge = "merge those ways with an Exclusive join before it"
+    triggers = [activity_of(scope.graph, how).event for how in ways if how]
+    if any(event is not None and event.trigger in _ALWAYS_INTERRUPT for event in triggers):
+        return f"{merge} (an Error or Cancel event always interrupts)"
+    return f'{merge}, or make the event Interrupting="false"'
+
+
 def _finding(scope: Scope, join: str, activity: str, ways: dict[str, Transition]) -> Diagnostic:
     listed = " and ".join(_way_text(activity, how, way) for how, way in ways.items())
     return make(
         "and-join-interrupted",
         f"activity {join!r} in {scope.where} is a Parallel join that waits for {listed}; only "
         f"one of them ever arrives (an interrupting event cancels {activity!r}, and none fires "
-        f"once {activity!r} has finished), so the join waits forever: merge those ways with an "
-        'Exclusive join before it, or make the event Interrupting="false"',
+        f"once {activity!r} has finished), so the join waits forever: {_advice(scope, ways)}",
         element_id=join,
         line=activity_of(scope.graph, join).line,
     )
