@@ -1,5 +1,5 @@
 """``end-result``: an end event whose Result the engine does not carry out (Compensation,
-Multiple) is warned of; an instance reaching it ends that way as at a None end event."""
+Multiple) is warned of; an instance reaching it ends its thread there, as at a None end event."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def test_a_result_the_engine_does_not_carry_out_is_warned_of(result: str, would:
     [d] = [d for d in validate(_process(result).build()) if d.code == "end-result"]
     assert d.element_id == "e" and d.severity.value == "warning"
     assert d.message.startswith(f"end event 'e' in process 'main' has result {result!r}")
-    assert would in d.message
+    assert d.message.endswith(
+        f"so it {would}: an instance reaching it ends its thread there, as at a None end event"
+    )
     with Engine() as engine:  # and the run does what the warning says
         engine.deploy(_process(result).build())
         iid = engine.start_process("main")

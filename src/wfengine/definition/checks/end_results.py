@@ -43,7 +43,8 @@ def check_end_results(ctx: Context) -> Iterator[Diagnostic]:
                 "end-result",
                 f"end event {node!r} in {scope.where} has result {event.trigger!r}; the engine "
                 f"carries out {', '.join(r for r in CARRIED_OUT if r)} results, so it "
-                f"{would}: an instance reaching it ends that way as at a None end event",
+                f"{would}: an instance reaching it ends its thread there, as at a None end "
+                "event",
                 element_id=node,
                 line=activity.line,
             )
