@@ -45,6 +45,39 @@ def test_a_key_reference_names_its_element() -> None:
     assert all(d.format().endswith(" [t2]") for d in found)
 
 
+def _on_one_line(second_to: bytes) -> bytes:
+    """The document with both transitions on one line, the second's ``To`` ``second_to``."""
+    doc = _DOC.replace(
+        b'<Transition Id="t1" From="s" To="e"/>\n        <Transition Id="t2" From="s" '
+        b'To="nowhere"/>',
+        b'<Transition Id="t1" From="s" To="nowhere"/><Transition Id="t2" From="s" To="'
+        + second_to
+        + b'"/>',
+    )
+    assert doc != _DOC
+    return doc
+
+
+def _key_findings(doc: bytes, value: str) -> list[str | None]:
+    return [
+        d.element_id
+        for d in validate(load_xpdl(doc))
+        if d.code == "schema-violation" and f"key-sequence [{value!r}]" in d.message
+    ]
+
+
+def test_elements_sharing_a_line_are_told_apart_by_the_value_quoted() -> None:
+    """A file written on one line puts every transition on one line: the finding names the
+    one whose attribute holds the missing value, not the first on the line."""
+    assert set(_key_findings(_on_one_line(b"elsewhere"), "elsewhere")) == {"t2"}
+    assert set(_key_findings(_on_one_line(b"elsewhere"), "nowhere")) == {"t1"}
+
+
+def test_elements_the_quoted_value_does_not_tell_apart_are_not_named() -> None:
+    found = _key_findings(_on_one_line(b"nowhere"), "nowhere")
+    assert found and set(found) == {None}
+
+
 def test_a_child_without_an_id_names_the_element_around_it() -> None:
     [found] = [
         d

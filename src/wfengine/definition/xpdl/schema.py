@@ -76,11 +76,14 @@ class _Owners:
     reader of ``validate --json`` to open the file to learn which activity or transition is at
     fault, as every other finding tells. libxml2 gives an XPath for most findings, but none
     for a key reference's (a Transition's ``From`` naming no activity), so that element is
-    found by its line and tag, indexed once per document."""
+    found by its line and tag, indexed once per document. Where several elements of that tag
+    share the line (a file written on one line), the one whose attributes hold the values the
+    message quotes (``key-sequence ['nowhere']``) is named, and none when that does not settle
+    it: naming a sound element would send the reader to the wrong place."""
 
     def __init__(self, tree: etree._ElementTree) -> None:
         self.tree = tree
-        self._by_line: dict[tuple[int, str], etree._Element] | None = None
+        self._by_line: dict[tuple[int, str], list[etree._Element]] | None = None
 
     def element_id(self, err: _LogEntry) -> str | None:
         el = self._element(err)
@@ -107,8 +110,31 @@ class _Owners:
             self._by_line = {}
             for el in self.tree.iter():
                 if isinstance(el.tag, str) and isinstance(el.sourceline, int):
-                    self._by_line.setdefault((el.sourceline, el.tag), el)
-        return self._by_line.get((err.line, named.group(1)))
+                    self._by_line.setdefault((el.sourceline, el.tag), []).append(el)
+        candidates = self._by_line.get((err.line, named.group(1)), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        return _holding_quoted_values(candidates, err.message)
+
+
+#: the key values libxml2 quotes in a key-reference finding: ``key-sequence ['a', 'b']``
+_KEY_SEQUENCE = re.compile(r"key-sequence \[(.*?)\]")
+
+
+def _holding_quoted_values(candidates: list[etree._Element], message: str) -> etree._Element | None:
+    """The one element of ``candidates`` whose attribute values hold every value the message
+    quotes as its key sequence; None when there is no such sequence, or not exactly one
+    element holds it (two transitions on a line naming the same missing activity)."""
+    sequence = _KEY_SEQUENCE.search(message)
+    if sequence is None:
+        return None
+    values = re.findall(r"'([^']*)'", sequence.group(1))
+    if not values:
+        return None
+    holding = [
+        el for el in candidates if all(v in {a.strip() for a in el.attrib.values()} for v in values)
+    ]
+    return holding[0] if len(holding) == 1 else None
 
 
 class _LocalSchemaResolver(etree.Resolver):
