@@ -133,9 +133,36 @@ def test_a_written_document_over_the_read_limit_is_warned(
     assert result.exit_code == 0, result.output
     size = out.stat().st_size
     assert (
-        f"wfengine convert: warning: {out} holds {size} bytes, over the 1000 bytes wfengine "
-        "reads: loading it fails (xml-too-large)"
+        f"wfengine convert: warning: {out} is written, but wfengine cannot load it back "
+        f"(xml-too-large: document is {size} bytes; the limit is 1000 bytes); a host "
+        "application can raise the limits: read_package(data, max_bytes=..., max_elements=...)"
     ) in result.stderr
     monkeypatch.setattr(secure, "DEFAULT_MAX_BYTES", size)
     result = CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", str(out)])
+    assert "warning" not in result.stderr
+
+
+def test_a_written_document_over_the_element_limit_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XPDL 2.2 spells out more elements than 1.0 (about 13% more on the corpus), so a file
+    under the element limit can convert past it; the warning follows that limit as it does
+    the byte limit. The limit is lowered here to spare writing 250,000 elements."""
+    from wfengine.definition.xpdl import secure
+
+    out = tmp_path / "converted.xpdl"
+    CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", str(out)])
+    elements = sum(isinstance(el.tag, str) for el in etree.parse(str(out)).iter())
+    monkeypatch.setattr(secure, "DEFAULT_MAX_ELEMENTS", elements - 1)
+    result = CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "wfengine convert: warning: standard output is written, but wfengine cannot load it "
+        "back (line "
+    ) in result.stderr
+    assert f"xml-too-large: document has more than {elements - 1:,} elements, the limit" in (
+        result.stderr
+    )
+    monkeypatch.setattr(secure, "DEFAULT_MAX_ELEMENTS", elements)
+    result = CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", "-"])
     assert "warning" not in result.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 import click
 
 from wfengine.cli.loading import display_name, load_or_fail, output_option, write_output
+from wfengine.errors import XpdlLoadError
 
 
 @click.command(
@@ -55,12 +56,17 @@ def convert(source: str, output: str) -> None:
     if output != "-":
         source_version = package.source_version or "?"
         click.echo(f"wrote {output} (XPDL 2.2 from {source_version}, {len(data)} bytes)", err=True)
-    # the written form is indented, so a compact source near the limit converts past it
-    limit = secure.DEFAULT_MAX_BYTES
-    if len(data) > limit:
+    # the written form is indented and 2.2 spells out more elements than 1.0, so a source
+    # near a load limit (bytes or elements) converts past it: the reader's own check says
+    try:
+        secure.check_size(
+            data, max_bytes=secure.DEFAULT_MAX_BYTES, max_elements=secure.DEFAULT_MAX_ELEMENTS
+        )
+    except XpdlLoadError as exc:
         where = "standard output" if output == "-" else output
         click.echo(
-            f"wfengine convert: warning: {where} holds {len(data)} bytes, over the {limit} "
-            "bytes wfengine reads: loading it fails (xml-too-large)",
+            f"wfengine convert: warning: {where} is written, but wfengine cannot load it back "
+            f"({exc}); a host application can raise the limits: "
+            "read_package(data, max_bytes=..., max_elements=...)",
             err=True,
         )

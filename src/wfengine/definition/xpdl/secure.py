@@ -97,12 +97,7 @@ def parse_xml(
     ``xml-text-too-large`` (one text or attribute value over :data:`MAX_TEXT_BYTES`) or
     ``xml-malformed`` (not well-formed; the message has lxml's reason and the line).
     """
-    if len(data) > max_bytes:
-        raise _refuse(
-            "xml-too-large",
-            f"document is {len(data)} bytes; the limit is {max_bytes} bytes",
-        )
-    count_elements(data, max_elements=max_elements)
+    check_size(data, max_bytes=max_bytes, max_elements=max_elements)
     try:
         root = etree.fromstring(_lines_end_in_lf(data), _parser())
     except etree.XMLSyntaxError as exc:
@@ -124,6 +119,23 @@ def parse_xml(
     _check_entity_references(root)
     _begin_lines(_lines_end_in_lf(data), tree)
     return tree
+
+
+def check_size(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_elements: int = DEFAULT_MAX_ELEMENTS
+) -> None:
+    """Refuse ``data`` (``xml-too-large``) when it is over either load limit: more than
+    ``max_bytes`` bytes, or more than ``max_elements`` elements (:func:`count_elements`).
+
+    Why one function: :func:`parse_xml` refuses by it, and ``wfengine convert`` asks it of
+    what it wrote, so the warning that the output cannot be loaded back follows every limit
+    the reader has, not only the one it was written for."""
+    if len(data) > max_bytes:
+        raise _refuse(
+            "xml-too-large",
+            f"document is {len(data)} bytes; the limit is {max_bytes} bytes",
+        )
+    count_elements(data, max_elements=max_elements)
 
 
 def count_elements(data: bytes, *, max_elements: int = DEFAULT_MAX_ELEMENTS) -> None:
