@@ -17,6 +17,13 @@ holds up the others the loop runs at that time, as in any event loop; one that i
 (it did not stop when cancelled at its binding's timeout) retires the loop: later calls run on
 a new one, and the old one is stopped and closed once that coroutine lets it. A forked child
 starts a loop of its own at its first call; at exit the loop is stopped and closed.
+
+A call made from the loop's own thread (an ``async def`` application that drives another
+engine synchronously, whose process calls an ``async def`` application) cannot run on the
+shared loop: the loop's one thread is the one that would wait for it, so it would never run.
+Such a call runs as before the shared loop, on a fresh loop of its own in a helper thread
+(``wfengine-async-inner``) that the caller waits for; what it keeps from one call to the next
+that belongs to a loop does not serve the next such call.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import contextvars
 import os
 import threading
 from collections.abc import Coroutine
@@ -33,6 +41,8 @@ from typing import Any
 _lock = threading.Lock()
 #: the loop that runs calls now, its thread and the process it belongs to (None: none yet)
 _current: tuple[asyncio.AbstractEventLoop, threading.Thread, int] | None = None
+#: what the thread knows of itself: ``serving`` is set in a shared loop's thread
+_here = threading.local()
 #: loops a forked child inherited, kept so that no copy is collected (it cannot be closed)
 _inherited: list[asyncio.AbstractEventLoop] = []
 
@@ -53,7 +63,13 @@ class _Stopped(Exception):
 def run(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
     """What ``coroutine`` returns or raises, run on the shared loop; waited for at most
     ``wait`` seconds (None: as long as it takes), then :class:`Abandoned` (it is cancelled,
-    and the loop retired). Ctrl-C while waiting cancels the call and is raised."""
+    and the loop retired). Ctrl-C while waiting cancels the call and is raised.
+
+    Called from a shared loop's own thread (a call nested in a call it runs), the coroutine
+    runs on a private loop in a helper thread instead (:func:`_run_private`): submitted to
+    the loop whose thread waits for it, it would never run."""
+    if getattr(_here, "serving", False):
+        return _run_private(coroutine, wait)
     loop = _loop()
     future = asyncio.run_coroutine_threadsafe(carried(coroutine), loop)
     try:
@@ -69,6 +85,34 @@ def run(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
     except BaseException:  # (Ctrl-C while waiting: the call is not left running)
         future.cancel()
         raise
+
+
+def _run_private(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
+    """What ``coroutine`` returns or raises, run on a fresh loop (``asyncio.run``) in a helper
+    thread, in a copy of the caller's context; waited for at most ``wait`` seconds, then
+    :class:`Abandoned` (the coroutine bounds itself: a call's ``wait_for`` cancels it)."""
+    outcome: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+    def target() -> None:
+        _here.serving = True  # (a call nested in this one is blocked here, as on the loop)
+        try:
+            outcome.set_result(asyncio.run(carried(coroutine)))
+        except BaseException as exc:  # (carried to the caller, as the shared loop's are)
+            outcome.set_exception(exc)
+
+    context = contextvars.copy_context()
+    thread = threading.Thread(
+        target=context.run, args=(target,), name="wfengine-async-inner", daemon=True
+    )
+    thread.start()
+    try:
+        return outcome.result(wait)
+    except concurrent.futures.TimeoutError:  # (the builtin TimeoutError: maybe the call's)
+        if outcome.done():
+            raise
+        raise Abandoned() from None
+    except _Stopped as stopped:
+        raise stopped.stop from None
 
 
 async def carried(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -103,6 +147,7 @@ def _loop() -> asyncio.AbstractEventLoop:
 def _serve(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
     """The loop's thread: run it until stopped, then cancel what is left and close it."""
     asyncio.set_event_loop(loop)
+    _here.serving = True
     loop.call_soon(started.set)
     try:
         loop.run_forever()
