@@ -15,7 +15,8 @@ a synchronous API, whether its host runs an event loop or not (that loop is bloc
 command runs, so no coroutine could run on it). A coroutine that blocks in a synchronous call
 holds up the others the loop runs at that time, as in any event loop; one that is abandoned
 (it did not stop when cancelled at its binding's timeout) retires the loop: later calls run on
-a new one, and the old one is stopped and closed once that coroutine lets it. A forked child
+a new one, and the old one is stopped and closed once that coroutine lets it and the calls on
+it that other callers still wait for have ended (they are not cancelled). A forked child
 starts a loop of its own at its first call; at exit the loop is stopped and closed.
 
 A call made from the loop's own thread (an ``async def`` application that drives another
@@ -43,6 +44,10 @@ _lock = threading.Lock()
 _current: tuple[asyncio.AbstractEventLoop, threading.Thread, int] | None = None
 #: what the thread knows of itself: ``serving`` is set in a shared loop's thread
 _here = threading.local()
+#: how many calls on each loop their callers still wait for (an abandoned call no longer counts)
+_waited: dict[asyncio.AbstractEventLoop, int] = {}
+#: loops retired while calls on them were still waited for: stopped when the last one ends
+_retiring: set[asyncio.AbstractEventLoop] = set()
 #: loops a forked child inherited, kept so that no copy is collected (it cannot be closed)
 _inherited: list[asyncio.AbstractEventLoop] = []
 
@@ -70,21 +75,24 @@ def run(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
     the loop whose thread waits for it, it would never run."""
     if getattr(_here, "serving", False):
         return _run_private(coroutine, wait)
-    loop = _loop()
-    future = asyncio.run_coroutine_threadsafe(carried(coroutine), loop)
+    loop = _taken()
     try:
-        return future.result(wait)
-    except concurrent.futures.TimeoutError:  # (the builtin TimeoutError: maybe the call's)
-        if future.done():
+        future = asyncio.run_coroutine_threadsafe(carried(coroutine), loop)
+        try:
+            return future.result(wait)
+        except concurrent.futures.TimeoutError:  # (the builtin TimeoutError: maybe the call's)
+            if future.done():
+                raise
+            future.cancel()
+            _retire(loop)
+            raise Abandoned() from None
+        except _Stopped as stopped:
+            raise stopped.stop from None
+        except BaseException:  # (Ctrl-C while waiting: the call is not left running)
+            future.cancel()
             raise
-        future.cancel()
-        _retire(loop)
-        raise Abandoned() from None
-    except _Stopped as stopped:
-        raise stopped.stop from None
-    except BaseException:  # (Ctrl-C while waiting: the call is not left running)
-        future.cancel()
-        raise
+    finally:
+        _given_back(loop)
 
 
 def _run_private(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
@@ -125,23 +133,41 @@ async def carried(coroutine: Coroutine[Any, Any, Any]) -> Any:
         raise _Stopped(exc) from exc
 
 
-def _loop() -> asyncio.AbstractEventLoop:
-    """The shared loop, started now when there is none in this process."""
+def _taken() -> asyncio.AbstractEventLoop:
+    """The shared loop, started now when there is none in this process, with one more call
+    waited for on it (counted under the lock that hands it out: a loop another thread
+    retires meanwhile is not stopped under the call); :func:`_given_back` when it ends."""
     global _current
     with _lock:
-        if _current is not None and _current[2] == os.getpid():
-            return _current[0]
-        if _current is not None:  # a forked child's copy of its parent's
-            _inherited.append(_current[0])
-        loop = asyncio.new_event_loop()
-        started = threading.Event()
-        thread = threading.Thread(
-            target=_serve, args=(loop, started), name="wfengine-async", daemon=True
-        )
-        thread.start()
-        started.wait()
-        _current = (loop, thread, os.getpid())
+        if _current is None or _current[2] != os.getpid():
+            if _current is not None:  # a forked child's copy of its parent's
+                _inherited.append(_current[0])
+            loop = asyncio.new_event_loop()
+            started = threading.Event()
+            thread = threading.Thread(
+                target=_serve, args=(loop, started), name="wfengine-async", daemon=True
+            )
+            thread.start()
+            started.wait()
+            _current = (loop, thread, os.getpid())
+        loop = _current[0]
+        _waited[loop] = _waited.get(loop, 0) + 1
         return loop
+
+
+def _given_back(loop: asyncio.AbstractEventLoop) -> None:
+    """A call on ``loop`` is no longer waited for (it ended, or was abandoned): a retired
+    loop is stopped when it was the last."""
+    with _lock:
+        left = _waited.pop(loop) - 1
+        if left:
+            _waited[loop] = left
+        elif loop in _retiring:
+            _retiring.discard(loop)
+        else:
+            return
+    if not left:
+        _stop(loop)
 
 
 def _serve(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
@@ -161,12 +187,24 @@ def _serve(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
         loop.close()
 
 
-def _retire(loop: asyncio.AbstractEventLoop) -> None:
-    """Run no more calls on ``loop``: it is stopped once what holds it up lets it."""
+def _retire(loop: asyncio.AbstractEventLoop, *, now: bool = False) -> None:
+    """Run no more calls on ``loop``: it is stopped (what is left on it cancelled) once the
+    calls on it that callers still wait for have ended, or ``now``, and what holds it up
+    lets it. Why wait for them: they are other callers' calls, with their own timeouts, that
+    the call that retired it must not cancel."""
     global _current
     with _lock:
         if _current is not None and _current[0] is loop:
             _current = None
+        if _waited.get(loop) and not now:
+            _retiring.add(loop)
+            return
+        _retiring.discard(loop)
+    _stop(loop)
+
+
+def _stop(loop: asyncio.AbstractEventLoop) -> None:
+    """Have ``loop`` stop after what it runs now."""
     with contextlib.suppress(RuntimeError):  # (closed already)
         loop.call_soon_threadsafe(loop.stop)
 
@@ -175,7 +213,7 @@ def _at_exit() -> None:
     """Stop and close the loop (a second at most), so that no loop is left unclosed."""
     current = _current
     if current is not None and current[2] == os.getpid():
-        _retire(current[0])
+        _retire(current[0], now=True)
         current[1].join(1.0)
 
 
