@@ -42,22 +42,24 @@ def test_an_async_application_driving_an_engine_that_calls_one_completes(
         return {"name": between.instance(iid).data["name"]}
 
     outcome: dict[str, object] = {}
-    with Engine() as inner, Engine() as between, Engine() as outer:
-        inner.applications.register("leaf", leaf, timeout=timeout)
-        inner.deploy(_package("inner", "leaf").build())
-        between.applications.register("middle", middle, timeout=timeout)
-        between.deploy(_package("between", "middle").build())
-        outer.applications.register("outer", outer_app, timeout=timeout)
-        outer.deploy(_package("outer", "outer").build())
+    inner, between, outer = Engine(), Engine(), Engine()
+    inner.applications.register("leaf", leaf, timeout=timeout)
+    inner.deploy(_package("inner", "leaf").build())
+    between.applications.register("middle", middle, timeout=timeout)
+    between.deploy(_package("between", "middle").build())
+    outer.applications.register("outer", outer_app, timeout=timeout)
+    outer.deploy(_package("outer", "outer").build())
 
-        def drive() -> None:
-            iid = outer.start_process("main", {"customer": 5})
-            outcome["state"] = outer.instance(iid).state
-            outcome["name"] = outer.instance(iid).data["name"]
-            outcome["incidents"] = [i.message for i in outer.incidents(iid)]
+    def drive() -> None:
+        iid = outer.start_process("main", {"customer": 5})
+        outcome["state"] = outer.instance(iid).state
+        outcome["name"] = outer.instance(iid).data["name"]
+        outcome["incidents"] = [i.message for i in outer.incidents(iid)]
 
-        driver = threading.Thread(target=drive, daemon=True)
-        driver.start()
-        driver.join(60)  # a safety bound only: the hang this guards against is for ever
-        assert not driver.is_alive(), "the nested call never returned"
+    driver = threading.Thread(target=drive, daemon=True)
+    driver.start()
+    driver.join(60)  # a safety bound only: the hang this guards against is for ever
+    assert not driver.is_alive(), "the nested call never returned"
+    for engine in (outer, between, inner):  # (not while a command runs: closing waits)
+        engine.close()
     assert outcome == {"state": ProcessState.COMPLETED, "name": "via leaf 5", "incidents": []}
