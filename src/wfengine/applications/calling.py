@@ -5,10 +5,11 @@ inputs until it answers or its retries run out, recording every attempt. Timeout
 synchronous callable runs in a daemon worker thread and the caller stops waiting after the
 timeout. **A Python thread cannot be killed**: the abandoned call may still finish its side
 effect later, which is what the idempotency key is for (the same for every attempt of one
-call). An ``async def`` callable runs in its own event loop and is cancelled at the timeout;
-one that does not stop then (it blocks, or ignores the cancellation) is abandoned as a
-blocking function is, at most a second later. The timeout bounds the whole attempt: a callable
-that returns an awaitable (a coroutine, a future) has it awaited for what is left of it.
+call). An ``async def`` callable runs on the process's shared event loop and is cancelled at
+the timeout; one that does not stop then (it blocks, or ignores the cancellation, or another
+call holds the loop up) is abandoned as a blocking function is, at most a second later. The
+timeout bounds the whole attempt: a callable that returns an awaitable (a coroutine, a
+future) has it awaited for what is left of it.
 """
 
 from __future__ import annotations
@@ -435,8 +436,9 @@ def _run_coroutine(
     (given) has passed.
 
     The caller stops waiting a grace (:func:`_grace`) after the timeout: a coroutine that does
-    not stop when cancelled (it blocks in a synchronous call, or ignores the cancellation) is
-    abandoned like a blocking function, and later calls run on a new loop.
+    not stop when cancelled (it blocks in a synchronous call, or ignores the cancellation, or
+    another call holds the loop they share up) is abandoned like a blocking function, and later
+    calls run on a new loop; its error names the other call when the loop never began it.
     """
     timeout = binding.timeout
     limit = timeout if left is None else left
@@ -469,10 +471,22 @@ def _run_coroutine(
         raise ApplicationTimeoutError(
             f"no answer within {timeout:g} s; the coroutine was cancelled"
         ) from exc
-    except shared_loop.Abandoned:
+    except shared_loop.Abandoned as abandoned:
+        if not abandoned.started:  # (the loop is shared: its own coroutine is not to blame)
+            raise ApplicationTimeoutError(
+                f"no answer within {timeout:g} s: the event loop that runs async def "
+                "applications never began the call, held up by another call that blocks it "
+                "(a synchronous call inside an async def); the call was abandoned"
+            ) from None
         raise ApplicationTimeoutError(
-            f"no answer within {timeout:g} s, and the coroutine did not stop when cancelled "
-            "(it blocks or ignores cancellation); the call was abandoned"
+            f"no answer within {timeout:g} s, and the call did not stop when cancelled: its "
+            "coroutine blocks or ignores cancellation, or another call holds up the event "
+            "loop they share; the call was abandoned"
+        ) from None
+    except shared_loop.Cancelled:
+        raise ApplicationError(
+            "the coroutine's task was cancelled by something other than the binding's "
+            "timeout (the event loop it ran on was stopped, or code on it cancelled the task)"
         ) from None
 
 

@@ -53,7 +53,19 @@ _inherited: list[asyncio.AbstractEventLoop] = []
 
 
 class Abandoned(Exception):
-    """The call did not end within the time it was waited for; its loop was retired."""
+    """The call did not end within the time it was waited for; its loop was retired.
+    ``started``: whether the loop ever began to run it (False: another call held the loop
+    up all along, so the call's own coroutine is not to blame)."""
+
+    def __init__(self, started: bool) -> None:
+        super().__init__("started" if started else "never started")
+        self.started = started
+
+
+class Cancelled(Exception):
+    """The call's task was cancelled by something other than its caller (the loop was
+    stopped, or code running on it cancelled the task): a ``CancelledError`` that would
+    otherwise reach the caller with no message."""
 
 
 class _Stopped(Exception):
@@ -76,8 +88,9 @@ def run(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
     if getattr(_here, "serving", False):
         return _run_private(coroutine, wait)
     loop = _taken()
+    began = threading.Event()
     try:
-        future = asyncio.run_coroutine_threadsafe(carried(coroutine), loop)
+        future = asyncio.run_coroutine_threadsafe(_begun(coroutine, began), loop)
         try:
             return future.result(wait)
         except concurrent.futures.TimeoutError:  # (the builtin TimeoutError: maybe the call's)
@@ -85,7 +98,9 @@ def run(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any:
                 raise
             future.cancel()
             _retire(loop)
-            raise Abandoned() from None
+            raise Abandoned(began.is_set()) from None
+        except concurrent.futures.CancelledError:  # (run cancels only what it stops awaiting)
+            raise Cancelled() from None
         except _Stopped as stopped:
             raise stopped.stop from None
         except BaseException:  # (Ctrl-C while waiting: the call is not left running)
@@ -118,9 +133,18 @@ def _run_private(coroutine: Coroutine[Any, Any, Any], wait: float | None) -> Any
     except concurrent.futures.TimeoutError:  # (the builtin TimeoutError: maybe the call's)
         if outcome.done():
             raise
-        raise Abandoned() from None
+        raise Abandoned(True) from None  # (its own loop: nothing else held it up)
+    except asyncio.CancelledError:
+        raise Cancelled() from None
     except _Stopped as stopped:
         raise stopped.stop from None
+
+
+async def _begun(coroutine: Coroutine[Any, Any, Any], began: threading.Event) -> Any:
+    """What ``coroutine`` returns, ``began`` set when the loop starts to run it (an abandoned
+    call that never began was held up by another, :class:`Abandoned`)."""
+    began.set()
+    return await carried(coroutine)
 
 
 async def carried(coroutine: Coroutine[Any, Any, Any]) -> Any:
