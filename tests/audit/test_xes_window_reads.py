@@ -90,3 +90,21 @@ def test_the_log_of_a_window_is_what_it_was(engine: Engine) -> None:
     ]
     assert [name for name, _ in window] == ["pi-2"]
     assert _traces(engine, since=_START + timedelta(days=9)) == []
+
+
+def test_one_instance_in_a_window_reads_only_its_own_events(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--instance ID --since T`` read every instance's events of the window to keep one."""
+    handed: list[str] = []
+    plain = engine.store.audit_events
+
+    def audit_events(query: Any) -> Any:
+        found = plain(query)
+        handed.extend(e.instance_id for e in found)
+        return found
+
+    monkeypatch.setattr(engine.store, "audit_events", audit_events)
+    traces = _traces(engine, instance_id="pi-2", since=_START)
+    assert [name for name, _ in traces] == ["pi-2"]
+    assert set(handed) == {"pi-2"}
