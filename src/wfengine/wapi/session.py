@@ -184,7 +184,7 @@ class Session:
         self.engine = check_engine(engine, "connect")
         self.user = _user(user, "user", "connect", "a session needs a user")
         if engine.closed:  # (WMConnect refused now, not at the session's first use)
-            raise SessionEndedError(f"a session of {self.user!r}", "closed", "connect")
+            raise SessionEndedError(repr(engine), "closed", f"connect {self.user!r} to")
         self.connected = True
         self._access = InstanceAccess(engine, self.user)
 
