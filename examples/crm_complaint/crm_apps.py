@@ -139,9 +139,15 @@ def subscribe(outbox: OutboxHandlers) -> None:
 
 
 def _record_closing(record: OutboxRecord) -> None:
-    """``CrmApps.record_closing`` on the engine delivering ``record`` (a worker's)."""
-    if record.payload.get("process_id") != sibling("history").PROCESS:
-        return  # (another process's instance: no need to open the CRM's database)
+    """``CrmApps.record_closing`` on the engine delivering ``record`` (a worker's). Only a
+    complaint an operator ended is recorded: any other entry (another process's instance,
+    a complaint that started, was suspended or completed) is passed over before the CRM's
+    database is opened, which a worker that calls no application then never makes."""
+    history = sibling("history")
+    if record.payload.get("process_id") != history.PROCESS:
+        return
+    if record.payload.get("state") not in history.CLOSED_BY_OPERATOR:
+        return
     engine = delivering_engine()
     if engine is None:
         raise RuntimeError("crm_apps: a closing is recorded from an outbox delivery only")

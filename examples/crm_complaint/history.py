@@ -31,8 +31,9 @@ ANSWERED, OUTCOMES = tables.ANSWERED, tables.OUTCOMES
 
 #: the complaint process (``complaint.xpdl``)
 PROCESS = "complaint"
-#: an instance's closing state (the outbox's ``instance.state_changed``) -> the outcome
-_CLOSED_BY_OPERATOR = {"closed.terminated": tables.TERMINATED, "closed.aborted": tables.ABORTED}
+#: an instance's closing state (the outbox's ``instance.state_changed``) -> the outcome: the
+#: states recorded (``crm_apps`` looks here before opening the CRM's database for an entry)
+CLOSED_BY_OPERATOR = {"closed.terminated": tables.TERMINATED, "closed.aborted": tables.ABORTED}
 
 
 class ComplaintHistory:
@@ -122,7 +123,7 @@ class ComplaintHistory:
         it."""
 
         def closed(record: Any) -> None:
-            outcome = _CLOSED_BY_OPERATOR.get(record.payload.get("state"))
+            outcome = CLOSED_BY_OPERATOR.get(record.payload.get("state"))
             if outcome is None or record.payload.get("process_id") != PROCESS:
                 return
             data = engine.instance(record.instance_id).data

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.examples.example_modules import example_module
-from wfengine import Engine, VirtualClock
+from wfengine import Engine, PackageBuilder, VirtualClock
 from wfengine.cli.apps import load_apps
 from wfengine.worklist.org_files import load_organisation
 
@@ -64,3 +64,28 @@ def test_a_case_an_operator_terminates_is_in_the_history(engine: Engine, tmp_pat
     engine.deliver_outbox()
     history: Any = crm.CrmApps(f"sqlite:///{tmp_path / 'crm.db'}").history(PHONE)
     assert [(r["acceptance_no"], r["outcome"]) for r in history] == [("0101-0001", "terminated")]
+
+
+def test_a_complaint_no_operator_ended_opens_no_crm_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every state change of a complaint opened (or made) the CRM's database, to record only
+    the closings an operator caused: a delivery-only worker made a database it never used."""
+    monkeypatch.setenv("WFENGINE_CRM_DB", f"sqlite:///{tmp_path / 'crm.db'}")
+    monkeypatch.delenv("WFENGINE_CRM_SMTP", raising=False)
+    monkeypatch.delenv("WFENGINE_CRM_SMS_FILE", raising=False)
+    pb = PackageBuilder("pkg")
+    p = pb.process("complaint")  # the example's process id, with no application to call
+    p.participant("clerk")
+    p.activity("a", performer="clerk")
+    with Engine(clock=VirtualClock()) as engine:
+        load_apps(str(EXAMPLE / "crm_apps.py"), engine.applications, engine.outbox.handlers)
+        engine.deploy(pb.build())
+        case = engine.start_process("complaint")
+        engine.suspend(case)
+        engine.resume(case)
+        [item] = engine.work_items(case)
+        engine.complete_work_item(item.id)
+        engine.deliver_outbox()
+        assert engine.instance(case).state == "closed.completed"
+    assert not (tmp_path / "crm.db").exists()
