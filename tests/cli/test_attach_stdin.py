@@ -8,6 +8,8 @@ without ``--name`` it is a usage error naming ``--file -``. ``--name`` also rena
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,26 @@ def test_name_renames_a_file(item: tuple[str, str, str], tmp_path: Path) -> None
     args = ("workitem", "attach", wi, "--db", url, "--user", "alice", "--file", str(letter))
     assert cli(*args, "--name", "letter.txt").exit_code == 0
     assert _attachments(url, iid) == [("letter.txt", "text/plain", b"Dear Sir")]
+
+
+class _Unread(io.BytesIO):
+    """Standard input that must not be read (but for click's look at what kind it is)."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size == 0:
+            return b""
+        raise AssertionError("standard input was read")
+
+
+def test_a_name_not_utf8_is_refused_before_stdin_is_read(item: tuple[str, str, str]) -> None:
+    """``--name`` skipped the UTF-8 check ``--file`` names get: the engine's "not a plain file
+    name" with the bytes garbled (``\\udce9``), once the whole input had been read."""
+    url, wi, iid = item
+    args = ["workitem", "attach", wi, "--db", url, "--user", "alice", "--file", "-"]
+    name = os.fsdecode(b"lettre-\xe9t\xe9.txt")
+    refused = CliRunner().invoke(main, [*args, "--name", name], input=_Unread())
+    assert refused.exit_code == 2, refused.output
+    assert "--name" in refused.stderr
+    assert "'lettre-\\xe9t\\xe9.txt' is not valid UTF-8" in refused.stderr
+    assert "udce9" not in refused.stderr
+    assert _attachments(url, iid) == []

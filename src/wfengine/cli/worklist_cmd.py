@@ -456,6 +456,7 @@ def attach(item_id: str, url: str, user: str, path: str, given_name: str | None)
 
     if given_name is not None:
         name = given_name
+        _attachable_name(name, "--name")  # before standard input is read, as --file's name
         if not name.strip():
             raise click.BadParameter("name the attachment (it is empty)", param_hint="--name")
     elif path == "-":
@@ -486,11 +487,13 @@ def attach(item_id: str, url: str, user: str, path: str, given_name: str | None)
     click.echo(f"attached {o(name)} to {o(item_id)} ({made.id}, {made.size} bytes)")
 
 
-def _attachable_name(name: str) -> None:
+def _attachable_name(name: str, param_hint: str = "--file") -> None:
     """Refuse a file name that is not valid UTF-8 (a Latin-1 ``lettre-\xe9t\xe9.txt`` copied
     from an old system), which no store can keep as the attachment's name, before anything
     is read or opened. Why: it failed as a raw traceback (exit 1) from the engine's check;
-    the bytes are shown as escapes, so the user can tell which file to rename."""
+    the bytes are shown as escapes, so the user can tell which file to rename. A ``--name``
+    (``param_hint``) is checked the same way: it got past, to the engine's "not a plain file
+    name" with the bytes garbled, and only once standard input had been read."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -498,5 +501,5 @@ def _attachable_name(name: str) -> None:
         raise click.BadParameter(
             f"the file name '{shown}' is not valid UTF-8, which an attachment's name must "
             "be: rename the file (or copy it under a UTF-8 name) and attach that",
-            param_hint="--file",
+            param_hint=param_hint,
         ) from None
