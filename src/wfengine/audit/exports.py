@@ -21,8 +21,8 @@ round of a Standard loop with a ``start`` and ``complete`` of its own, each inst
 multi-instance activity an execution, not the container that spans them, a ``suspend`` and
 ``resume`` of each activity running when its instance was suspended
 (:mod:`wfengine.audit.xes_pauses`), ``time:timestamp``, ``org:resource`` who did the work when
-a person did, ``wfengine:cause`` and its companions on an ``ate_abort`` the engine caused:
-:mod:`wfengine.audit.xes_causes`), and the values of the data fields marked
+a person did, ``wfengine:cause`` and its companions on an ``ate_abort`` or ``pi_abort`` the
+engine caused: :mod:`wfengine.audit.xes_causes`), and the values of the data fields marked
 ``wfengine:export`` = ``true`` as
 trace attributes (typed: int, float, boolean, date for a DATETIME (a string, its ISO text, for
 one UTC cannot hold: near year 1 or 9999 with an offset), else string, a DATE or TIME as its

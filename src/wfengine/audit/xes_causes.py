@@ -1,6 +1,7 @@
 """Why an activity instance was aborted or terminated, as attributes of its XES event.
 
-The ``ate_abort`` event of an activity the engine closed carries the cause its
+The ``ate_abort`` event of an activity the engine closed, and the ``pi_abort`` of one its
+instance's termination or abort closed (``wfengine:cause`` ``instance``), carry the cause its
 ``activity.aborted`` / ``activity.terminated`` detail names
 (:class:`~wfengine.runtime.history.ActivityAborted`): ``wfengine:cause``, and
 ``wfengine:cause_event``, ``wfengine:cause_trigger``, ``wfengine:cause_name``,
