@@ -7,6 +7,7 @@ closed it. Every store (the ``engine`` fixture)."""
 from __future__ import annotations
 
 import io
+from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.definition.model import GatewayType, Join
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.history import ActivityAborted, ActivityTerminated
+from wfengine.runtime.history import CAUSE_FIELDS, ActivityAborted, ActivityTerminated
 
 _CLOSED = ("activity.aborted", "activity.terminated")
 
@@ -142,6 +143,19 @@ def test_a_record_stored_before_causes_reads_back_as_before() -> None:
     assert ActivityAborted.of({"user": "ops"}) == ActivityAborted("ops")
     assert ActivityTerminated.of(None) == ActivityTerminated()
     assert ActivityTerminated().detail() is None
+
+
+def test_aborted_and_terminated_carry_the_same_cause_fields() -> None:
+    """Declared once for both (a sixth cause field added to one only would not be read back
+    from the other's detail); ``user`` stays the aborted record's first argument."""
+    assert [f.name for f in fields(ActivityTerminated)] == list(CAUSE_FIELDS)
+    assert [f.name for f in fields(ActivityAborted)] == ["user", *CAUSE_FIELDS]
+    everything = {"cause": "event", "event": "e", "trigger": "Timer", "name": "n", "activity": "a"}
+    assert ActivityTerminated.of(everything).detail() == everything
+    assert ActivityAborted.of({**everything, "user": "ops"}).detail() == {
+        **everything,
+        "user": "ops",
+    }
 
 
 def test_a_cancelling_join_names_itself_on_the_branches_it_withdrew(engine: Engine) -> None:

@@ -162,16 +162,42 @@ class MultiInstanceAdded:
 CAUSE_FIELDS = ("cause", "event", "trigger", "name", "activity")
 
 
-def _cause_detail(payload: Any) -> dict[str, Any]:
-    return {f: getattr(payload, f) for f in CAUSE_FIELDS if getattr(payload, f) is not None}
+@dataclass(frozen=True)
+class _Caused:
+    """The fields saying why the engine closed an activity instance (:data:`CAUSE_FIELDS`,
+    see :class:`ActivityAborted`), declared once for :class:`ActivityAborted` and
+    :class:`ActivityTerminated`, so that a field added to one is not missed by the other.
+    No slots of its own (``__slots__ = ()``), so that a payload can also have
+    :class:`_ByOperator` as a base: the payloads' ``slots=True`` makes the slots."""
+
+    __slots__ = ()
+    cause: str | None = None
+    event: str | None = None
+    trigger: str | None = None
+    name: str | None = None
+    activity: str | None = None
+
+    def _cause_detail(self) -> dict[str, Any]:
+        """The cause fields that are set, as the detail stores them."""
+        return {f: getattr(self, f) for f in CAUSE_FIELDS if getattr(self, f) is not None}
 
 
-def _cause_of(detail: Any) -> list[Any]:
-    return [detail.get(f) for f in CAUSE_FIELDS]
+@dataclass(frozen=True)
+class _ByOperator:
+    """``user``, the operator named: a base listed after :class:`_Caused`, so that it comes
+    first in the constructor (``ActivityAborted("ops")``, as before the cause was kept)."""
+
+    __slots__ = ()
+    user: str | None = None
+
+
+def _cause_of(detail: Any) -> dict[str, Any]:
+    """The cause fields of a stored detail (those it lacks None)."""
+    return {f: detail.get(f) for f in CAUSE_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityAborted:
+class ActivityAborted(_Caused, _ByOperator):
     """An activity instance closed as ``closed.aborted``; ``user``: the operator whose
     ``cancel_activity`` (WAPI's ``change_activity_instance_state(..., "aborted")``) closed
     it, when one was named. None: the engine's doing (a boundary event or a thrown error
@@ -198,41 +224,30 @@ class ActivityAborted:
     None of these in an event recorded before they were (:mod:`.navigation.abort_causes`)."""
 
     KIND: ClassVar[str] = "activity.aborted"
-    user: str | None = None
-    cause: str | None = None
-    event: str | None = None
-    trigger: str | None = None
-    name: str | None = None
-    activity: str | None = None
 
     def detail(self) -> Any:
-        found = _cause_detail(self)
+        found = self._cause_detail()
         if self.user is not None:
             found["user"] = self.user
         return found or None
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls() if detail is None else cls(detail.get("user"), *_cause_of(detail))
+        return cls() if detail is None else cls(detail.get("user"), **_cause_of(detail))
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityTerminated:
+class ActivityTerminated(_Caused):
     """An activity instance closed as ``closed.terminated`` (a synchronous deadline, a
     Terminate end event, work sent back, its instance terminated), with why, as
     :class:`ActivityAborted` says it. Stored as None, the marker it was before the cause
     was recorded, when nothing is named."""
 
     KIND: ClassVar[str] = "activity.terminated"
-    cause: str | None = None
-    event: str | None = None
-    trigger: str | None = None
-    name: str | None = None
-    activity: str | None = None
 
     def detail(self) -> Any:
-        return _cause_detail(self) or None
+        return self._cause_detail() or None
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls() if detail is None else cls(*_cause_of(detail))
+        return cls() if detail is None else cls(**_cause_of(detail))
