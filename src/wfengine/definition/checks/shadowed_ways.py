@@ -50,15 +50,7 @@ def check_shadowed_transitions(ctx: Context) -> Iterator[Diagnostic]:
             if tried is None:
                 yield from _dead_otherwise(ctx, scope.where, activity, outs, aliases)
                 continue
-            ways = len(choosing_ways(outs))
-            found = next(
-                (
-                    (t, why)
-                    for t in tried
-                    if _chooses(t) and (why := always_words(ctx, t, ways, aliases)) is not None
-                ),
-                None,
-            )
+            found = _first_always(ctx, tried, len(choosing_ways(outs)), aliases)
             if found is None:
                 continue
             taken, holds = found
@@ -101,6 +93,17 @@ def always_words(
     return f"has the condition {quote(text)}, which always holds" if value is True else None
 
 
+def _first_always(
+    ctx: Context, tried: list[Transition], ways: int, aliases: Mapping[str, str]
+) -> tuple[Transition, str] | None:
+    """The first of the ways of choice in ``tried`` that always holds, and how a finding says
+    so (:func:`always_words`); None when each may not."""
+    for t in tried:
+        if _chooses(t) and (why := always_words(ctx, t, ways, aliases)) is not None:
+            return t, why
+    return None
+
+
 def _dead_otherwise(
     ctx: Context,
     where: str,
@@ -113,15 +116,7 @@ def _dead_otherwise(
     otherwise = [t for t in outs if condition_kind(t) is ConditionType.OTHERWISE]
     if not otherwise:
         return
-    ways = len(choosing_ways(outs))
-    found = next(
-        (
-            (t, why)
-            for t in outs
-            if _chooses(t) and (why := always_words(ctx, t, ways, aliases)) is not None
-        ),
-        None,
-    )
+    found = _first_always(ctx, outs, len(choosing_ways(outs)), aliases)
     if found is None:
         return
     taken, holds = found
