@@ -15,13 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wfengine.errors import DeployError, NotFoundError
+from wfengine.errors import DeployError
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_rows import decoded_events, log_skipped, raw_columns, time_decoder
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.sql.rows import UNREADABLE
-from wfengine.runtime.store import AuditEvent, Loaded
+from wfengine.runtime.store import AuditEvent, Loaded, TrailReads
 
 
 class SqlTrailReads:
@@ -74,12 +74,6 @@ class SqlTrailReads:
         return found
 
     def _one_by_one(self, instance_ids: Sequence[str]) -> dict[str, Loaded]:
-        found: dict[str, Loaded] = {}
-        for iid in instance_ids:
-            try:
-                found[iid] = self.instance(iid)
-            except DeployError as exc:
-                found[iid] = exc
-            except NotFoundError:
-                continue
-        return found
+        """Each instance through the store's own read (:class:`TrailReads`), so that a row
+        the page could not read fails as that read fails it."""
+        return TrailReads.loaded_instances(self, instance_ids)  # type: ignore[arg-type]
