@@ -12,22 +12,14 @@ import asyncio
 import threading
 from typing import Any
 
-from wfengine import Engine, PackageBuilder, ProcessState
-
-
-def _package(app: str) -> PackageBuilder:
-    pb = PackageBuilder(f"p{app}")
-    pb.application(app, params=[("id", "IN", "INTEGER"), ("name", "OUT", "STRING")])
-    p = pb.process("main")
-    p.data_field("customer", "INTEGER", initial="7").data_field("name", "STRING")
-    p.activity("call", tool=app, args=["customer", "name"])
-    return pb
+from tests.applications import one_call
+from wfengine import Engine, ProcessState
 
 
 def _run(app: str, func: Any, timeout: float | None, out: dict[str, Any]) -> None:
     with Engine() as engine:
         engine.applications.register(app, func, timeout=timeout, retries=0)
-        engine.deploy(_package(app).build())
+        engine.deploy(one_call.package(app).build())
         iid = engine.start_process("main", {"customer": 1})
         out[app] = (engine.instance(iid).state, [i.message for i in engine.incidents(iid)])
 

@@ -13,23 +13,15 @@ import contextlib
 import threading
 from typing import Any
 
-from wfengine import Engine, PackageBuilder, ProcessState
-
-
-def _package(app: str) -> PackageBuilder:
-    pb = PackageBuilder(f"p{app}")
-    pb.application(app, params=[("id", "IN", "INTEGER"), ("name", "OUT", "STRING")])
-    p = pb.process("main")
-    p.data_field("customer", "INTEGER", initial="7").data_field("name", "STRING")
-    p.activity("call", tool=app, args=["customer", "name"])
-    return pb
+from tests.applications import one_call
+from wfengine import Engine, ProcessState
 
 
 def _run(app: str, func: Any, timeout: float | None, out: dict[str, Any]) -> None:
     """Start one instance calling ``func`` on an engine of this thread; what came of it."""
     with Engine() as engine:
         engine.applications.register(app, func, timeout=timeout)
-        engine.deploy(_package(app).build())
+        engine.deploy(one_call.package(app).build())
         iid = engine.start_process("main", {"customer": 1})
         out[app] = (
             engine.instance(iid).state,

@@ -126,33 +126,40 @@ def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
     parameter carries, and that is not itself the Id of a field or parameter: an alias never
     hides an Id. A new dict each time: a caller may change its own.
     """
-    found = _merged(package, process)
-    if found is None:
-        return dict(_package_names(package).aliases)
-    names, ids, merged = found
-    aliases = {n: i for n, i in names.aliases.items() if n not in ids}
-    for n, owners in merged.items():
-        if len(owners) == 1 and n not in ids and n not in names.ids:
-            aliases[n] = owners[0]
-        else:
-            aliases.pop(n, None)
-    return aliases
+    return _process_names(package, process)[0]
 
 
 def shared_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[str, ...]]:
     """Names two or more data fields or formal parameters carry, with their Ids (none of
     which such a Name stands for); a Name that is some field's or parameter's Id is none."""
+    return _process_names(package, process)[1]
+
+
+def _process_names(
+    package: Package, process: WorkflowProcess
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The aliases (:func:`name_aliases`) and shared names (:func:`shared_names`) of
+    ``process`` in ``package``, sorted in one pass over the Names its own fields and
+    parameters carry: one Name is an alias when one of them carries it, shared when several
+    do, and neither when it is some field's or parameter's Id."""
     found = _merged(package, process)
     if found is None:
-        return dict(_package_names(package).shared)
+        names = _package_names(package)
+        return dict(names.aliases), dict(names.shared)
     names, ids, merged = found
+    aliases = {n: i for n, i in names.aliases.items() if n not in ids}
     shared = {n: owners for n, owners in names.shared.items() if n not in ids}
     for n, owners in merged.items():
-        if len(owners) > 1 and n not in ids and n not in names.ids:
+        own = n not in ids and n not in names.ids  # (set in place: the order stays the rule's)
+        if own and len(owners) == 1:
+            aliases[n] = owners[0]
+        else:
+            aliases.pop(n, None)
+        if own and len(owners) > 1:
             shared[n] = tuple(owners)
         else:
             shared.pop(n, None)
-    return shared
+    return aliases, shared
 
 
 def package_fields(package: Package) -> Mapping[str, DataField]:
